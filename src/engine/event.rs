@@ -1,0 +1,266 @@
+//! What the engine reports: one [`Event`] per thing that happened on a connection.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use bytes::Bytes;
+
+/// Identifies one connection (one Connect, including its reconnect attempts).
+pub type SessionId = u64;
+
+/// One thing that happened, stamped with wall-clock time.
+///
+/// Kept small (big, rare payloads are boxed) because a log can hold millions of them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    /// Milliseconds since the Unix epoch (UTC).
+    pub at_ms: i64,
+    pub session: SessionId,
+    pub kind: EventKind,
+}
+
+impl Event {
+    pub fn now(session: SessionId, kind: EventKind) -> Self {
+        Self {
+            at_ms: now_ms(),
+            session,
+            kind,
+        }
+    }
+
+    /// The payload size in bytes for messages, pings and pongs; 0 for connection events.
+    pub fn size(&self) -> usize {
+        match &self.kind {
+            EventKind::Message { payload, .. }
+            | EventKind::Ping { payload, .. }
+            | EventKind::Pong { payload, .. } => payload.len(),
+            _ => 0,
+        }
+    }
+
+    /// The direction of a message, ping or pong; `None` for connection events.
+    pub fn direction(&self) -> Option<Direction> {
+        match &self.kind {
+            EventKind::Message { direction, .. }
+            | EventKind::Ping { direction, .. }
+            | EventKind::Pong { direction, .. } => Some(*direction),
+            _ => None,
+        }
+    }
+
+    pub fn payload(&self) -> Option<&Bytes> {
+        match &self.kind {
+            EventKind::Message { payload, .. }
+            | EventKind::Ping { payload, .. }
+            | EventKind::Pong { payload, .. } => Some(payload),
+            _ => None,
+        }
+    }
+}
+
+pub fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum EventKind {
+    /// A connection attempt begins (attempt 1 is the first; reconnects count up).
+    Connecting {
+        attempt: u32,
+        url: String,
+    },
+    /// The server answered the upgrade with a redirect that we follow.
+    Redirected {
+        status: u16,
+        location: String,
+    },
+    Connected(Box<HandshakeInfo>),
+    /// A text or binary message, received or sent.
+    Message {
+        direction: Direction,
+        opcode: Opcode,
+        payload: Bytes,
+    },
+    Ping {
+        direction: Direction,
+        payload: Bytes,
+    },
+    Pong {
+        direction: Direction,
+        payload: Bytes,
+    },
+    Closed {
+        code: u16,
+        reason: String,
+        by: ClosedBy,
+    },
+    Error {
+        message: String,
+    },
+    /// Waiting `delay_ms` before reconnect attempt `attempt` of `of`.
+    Reconnecting {
+        attempt: u32,
+        of: u32,
+        delay_ms: u64,
+    },
+}
+
+impl EventKind {
+    /// The name used in the CLI's jsonl output and in filters.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Connecting { .. } => "connecting",
+            Self::Redirected { .. } => "redirected",
+            Self::Connected(_) => "connected",
+            Self::Message {
+                direction: Direction::Received,
+                ..
+            } => "incoming",
+            Self::Message {
+                direction: Direction::Sent,
+                ..
+            } => "outgoing",
+            Self::Ping { .. } => "ping",
+            Self::Pong { .. } => "pong",
+            Self::Closed { .. } => "closed",
+            Self::Error { .. } => "error",
+            Self::Reconnecting { .. } => "reconnecting",
+        }
+    }
+}
+
+/// Everything about a successful handshake, for the timeline view and the CLI.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct HandshakeInfo {
+    /// The final URL (after redirects).
+    pub url: String,
+    /// e.g. `GET /chat?x=1 HTTP/1.1`
+    pub request_line: String,
+    /// The request headers exactly as sent (including Sec-WebSocket-Key etc.).
+    pub request_headers: Vec<(String, String)>,
+    /// e.g. 101
+    pub status: u16,
+    pub response_headers: Vec<(String, String)>,
+    /// The subprotocol the server chose, if any.
+    pub subprotocol: Option<String>,
+    /// TCP connect + TLS + upgrade, for the final hop, in milliseconds.
+    pub elapsed_ms: u64,
+    /// e.g. "TLSv1.3" for wss://, None for ws://.
+    pub tls_version: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Direction {
+    Received,
+    Sent,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Opcode {
+    Text,
+    Binary,
+}
+
+impl Opcode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Text => "text",
+            Self::Binary => "binary",
+        }
+    }
+}
+
+/// Who ended the connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ClosedBy {
+    /// The user asked (Disconnect, or the CLI's count/duration reached).
+    Client,
+    /// The server sent a close frame.
+    Server,
+    /// The connection broke without a close handshake (code 1006), or a protocol error.
+    Network,
+}
+
+impl ClosedBy {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Client => "client",
+            Self::Server => "server",
+            Self::Network => "network",
+        }
+    }
+}
+
+/// A message to send. Text goes as a text frame, Binary as a binary frame.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outgoing {
+    Text(String),
+    Binary(Bytes),
+}
+
+impl Outgoing {
+    pub fn len(&self) -> usize {
+        match self {
+            Self::Text(s) => s.len(),
+            Self::Binary(b) => b.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// The standard meaning of a close code, for display ("1000 Normal closure").
+pub fn close_code_meaning(code: u16) -> &'static str {
+    match code {
+        1000 => "Normal closure",
+        1001 => "Going away",
+        1002 => "Protocol error",
+        1003 => "Unsupported data",
+        1005 => "No status received",
+        1006 => "Abnormal closure",
+        1007 => "Invalid payload data",
+        1008 => "Policy violation",
+        1009 => "Message too big",
+        1010 => "Mandatory extension",
+        1011 => "Internal server error",
+        1012 => "Service restart",
+        1013 => "Try again later",
+        1014 => "Bad gateway",
+        1015 => "TLS handshake failure",
+        3000..=3999 => "Registered",
+        4000..=4999 => "Application-defined",
+        _ => "Unknown",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn message_events_stay_small() {
+        // A log holds millions of these; keep the per-event overhead bounded.
+        assert!(
+            std::mem::size_of::<Event>() <= 72,
+            "{}",
+            std::mem::size_of::<Event>()
+        );
+    }
+
+    #[test]
+    fn kind_names_follow_direction() {
+        let msg = |direction| EventKind::Message {
+            direction,
+            opcode: Opcode::Text,
+            payload: Bytes::from_static(b"x"),
+        };
+        assert_eq!(msg(Direction::Received).name(), "incoming");
+        assert_eq!(msg(Direction::Sent).name(), "outgoing");
+        assert_eq!(close_code_meaning(1009), "Message too big");
+        assert_eq!(close_code_meaning(4001), "Application-defined");
+    }
+}

@@ -1,0 +1,17 @@
+//! Plain data shared by the GUI, the engine and the CLI: serde only, no I/O, no egui, no tokio.
+
+mod environment;
+mod request;
+mod workspace;
+
+pub use environment::{Environment, GLOBALS_ID, Variable};
+pub use request::{
+    Auth, ConnectionSettings, KeyValue, MessageDraft, MessageFormat, OAuth1, SavedMessage,
+    SavedRequest, SignatureMethod,
+};
+pub use workspace::Workspace;
+
+/// A fresh random id for a request or an environment: short, file-name safe, stable once made.
+pub fn new_id() -> String {
+    uuid::Uuid::new_v4().simple().to_string()[..12].to_string()
+}

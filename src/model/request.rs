@@ -1,0 +1,230 @@
+use serde::{Deserialize, Serialize};
+
+/// One saved WebSocket request: what the sidebar lists and what Connect uses.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SavedRequest {
+    pub id: String,
+    pub name: String,
+    pub url: String,
+    pub params: Vec<KeyValue>,
+    pub headers: Vec<KeyValue>,
+    pub auth: Auth,
+    pub settings: ConnectionSettings,
+    pub draft: MessageDraft,
+    pub saved_messages: Vec<SavedMessage>,
+}
+
+impl Default for SavedRequest {
+    fn default() -> Self {
+        Self {
+            id: super::new_id(),
+            name: "New request".to_owned(),
+            url: String::new(),
+            params: Vec::new(),
+            headers: Vec::new(),
+            auth: Auth::None,
+            settings: ConnectionSettings::default(),
+            draft: MessageDraft::default(),
+            saved_messages: Vec::new(),
+        }
+    }
+}
+
+impl SavedRequest {
+    pub fn new(name: impl Into<String>, url: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            url: url.into(),
+            ..Self::default()
+        }
+    }
+}
+
+/// A query parameter or header row: kept when disabled so the user can toggle it back on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct KeyValue {
+    pub key: String,
+    pub value: String,
+    pub enabled: bool,
+}
+
+impl Default for KeyValue {
+    fn default() -> Self {
+        Self {
+            key: String::new(),
+            value: String::new(),
+            enabled: true,
+        }
+    }
+}
+
+impl KeyValue {
+    pub fn new(key: impl Into<String>, value: impl Into<String>) -> Self {
+        Self {
+            key: key.into(),
+            value: value.into(),
+            enabled: true,
+        }
+    }
+}
+
+/// How the handshake authenticates.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(tag = "type")]
+pub enum Auth {
+    #[default]
+    None,
+    Basic {
+        #[serde(default)]
+        username: String,
+        #[serde(default)]
+        password: String,
+    },
+    Bearer {
+        #[serde(default)]
+        token: String,
+    },
+    #[serde(rename = "OAuth1")]
+    OAuth1(OAuth1),
+}
+
+/// OAuth 1.0a credentials (RFC 5849); the engine signs the real upgrade GET with them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct OAuth1 {
+    pub consumer_key: String,
+    pub consumer_secret: String,
+    pub access_token: String,
+    pub token_secret: String,
+    pub signature_method: SignatureMethod,
+    pub realm: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum SignatureMethod {
+    #[default]
+    #[serde(rename = "HMAC-SHA1")]
+    HmacSha1,
+    #[serde(rename = "PLAINTEXT")]
+    Plaintext,
+}
+
+impl SignatureMethod {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::HmacSha1 => "HMAC-SHA1",
+            Self::Plaintext => "PLAINTEXT",
+        }
+    }
+}
+
+/// Connection behaviour. Defaults are documented in the README.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ConnectionSettings {
+    /// Reconnect attempts after an abnormal end; 0 turns reconnecting off.
+    pub reconnect_attempts: u32,
+    pub reconnect_interval_ms: u64,
+    pub follow_redirects: bool,
+    pub max_redirects: u32,
+    /// Covers TCP connect, TLS and the HTTP upgrade together.
+    pub handshake_timeout_ms: u64,
+    /// Largest incoming message or frame; 0 means unlimited.
+    pub max_message_size_bytes: u64,
+    /// Offered in Sec-WebSocket-Protocol, in order.
+    pub subprotocols: Vec<String>,
+    /// Fail the connection when we offered subprotocols and the server picked none.
+    pub strict_subprotocol: bool,
+    /// Sent right after every successful connect (also after a reconnect); empty sends nothing.
+    pub open_message: String,
+    pub open_message_format: MessageFormat,
+    pub accept_invalid_certs: bool,
+    /// A PEM file of extra trusted root certificates for wss://.
+    pub ca_cert_path: Option<String>,
+}
+
+pub const DEFAULT_HANDSHAKE_TIMEOUT_MS: u64 = 10_000;
+pub const DEFAULT_RECONNECT_INTERVAL_MS: u64 = 5_000;
+pub const DEFAULT_MAX_REDIRECTS: u32 = 5;
+pub const DEFAULT_MAX_MESSAGE_SIZE: u64 = 64 * 1024 * 1024;
+
+impl Default for ConnectionSettings {
+    fn default() -> Self {
+        Self {
+            reconnect_attempts: 0,
+            reconnect_interval_ms: DEFAULT_RECONNECT_INTERVAL_MS,
+            follow_redirects: true,
+            max_redirects: DEFAULT_MAX_REDIRECTS,
+            handshake_timeout_ms: DEFAULT_HANDSHAKE_TIMEOUT_MS,
+            max_message_size_bytes: DEFAULT_MAX_MESSAGE_SIZE,
+            subprotocols: Vec::new(),
+            strict_subprotocol: false,
+            open_message: String::new(),
+            open_message_format: MessageFormat::Text,
+            accept_invalid_certs: false,
+            ca_cert_path: None,
+        }
+    }
+}
+
+/// How a message body is written in the editor, and so how it goes on the wire:
+/// Text/JSON/XML/HTML as a text frame, Hex/Base64 decoded into a binary frame.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+pub enum MessageFormat {
+    #[default]
+    Text,
+    #[serde(rename = "JSON")]
+    Json,
+    #[serde(rename = "XML")]
+    Xml,
+    #[serde(rename = "HTML")]
+    Html,
+    Hex,
+    Base64,
+}
+
+impl MessageFormat {
+    pub const ALL: [MessageFormat; 6] = [
+        Self::Text,
+        Self::Json,
+        Self::Xml,
+        Self::Html,
+        Self::Hex,
+        Self::Base64,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Text => "Text",
+            Self::Json => "JSON",
+            Self::Xml => "XML",
+            Self::Html => "HTML",
+            Self::Hex => "Hex",
+            Self::Base64 => "Base64",
+        }
+    }
+
+    /// Hex and Base64 bodies are decoded and sent as binary frames.
+    pub fn is_binary(self) -> bool {
+        matches!(self, Self::Hex | Self::Base64)
+    }
+}
+
+/// The message being composed in the editor.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct MessageDraft {
+    pub format: MessageFormat,
+    pub body: String,
+}
+
+/// A message kept under a name for reuse.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct SavedMessage {
+    pub name: String,
+    pub format: MessageFormat,
+    pub body: String,
+}

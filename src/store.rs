@@ -1,0 +1,443 @@
+//! The workspace on disk: a folder of pretty-printed JSON files that diff well in git.
+//!
+//! ```text
+//! workspace.json            format version, request order, environment order, active env
+//! requests/<id>.json        one file per saved request
+//! environments/<id>.json    one file per environment (globals.json for Globals)
+//! ```
+//!
+//! Every write is atomic (temp file in the same folder, fsync, rename). Loading skips a file
+//! that cannot be read or parsed, reports it by path, and never overwrites it afterwards.
+
+use std::collections::{HashMap, HashSet};
+use std::fs;
+use std::io::{self, Write as _};
+use std::path::{Path, PathBuf};
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use crate::model::{Environment, GLOBALS_ID, SavedRequest, Workspace};
+
+/// The format version written to workspace.json.
+pub const FORMAT_VERSION: u32 = 1;
+
+const WORKSPACE_FILE: &str = "workspace.json";
+const REQUESTS_DIR: &str = "requests";
+const ENVIRONMENTS_DIR: &str = "environments";
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("cannot create the workspace folder {path}: {source}")]
+    Create { path: PathBuf, source: io::Error },
+    #[error("the workspace folder {path} is not writable: {source}")]
+    NotWritable { path: PathBuf, source: io::Error },
+    #[error("{path} is not a folder")]
+    NotAFolder { path: PathBuf },
+    #[error("cannot write {path}: {source}")]
+    Write { path: PathBuf, source: io::Error },
+    #[error("cannot remove {path}: {source}")]
+    Remove { path: PathBuf, source: io::Error },
+    #[error(
+        "{path} was written by a newer wsprobe (format {found}, this one reads {FORMAT_VERSION}); not touching it"
+    )]
+    TooNew { path: PathBuf, found: u32 },
+    #[error("no workspace folder: set --workspace DIR or WSPROBE_WORKSPACE")]
+    NoDefaultDir,
+}
+
+/// A file that could not be loaded; everything else was.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoadProblem {
+    pub path: PathBuf,
+    pub message: String,
+}
+
+impl std::fmt::Display for LoadProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.path.display(), self.message)
+    }
+}
+
+/// The contents of workspace.json.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+struct Manifest {
+    format_version: u32,
+    /// Request ids in sidebar order.
+    requests: Vec<String>,
+    /// Environment ids in picker order (Globals not included).
+    environments: Vec<String>,
+    active_environment: Option<String>,
+    selected_request: Option<String>,
+}
+
+impl Default for Manifest {
+    fn default() -> Self {
+        Self {
+            format_version: FORMAT_VERSION,
+            requests: Vec::new(),
+            environments: Vec::new(),
+            active_environment: None,
+            selected_request: None,
+        }
+    }
+}
+
+/// An open workspace folder.
+#[derive(Debug)]
+pub struct Store {
+    root: PathBuf,
+    /// What each file we manage holds on disk now, so `save` writes only what changed.
+    on_disk: HashMap<PathBuf, String>,
+    /// Files that failed to load: never written or removed by us.
+    protected: HashSet<PathBuf>,
+}
+
+/// The default workspace folder: `--workspace`/`WSPROBE_WORKSPACE` if given, else the OS data dir.
+pub fn workspace_dir(explicit: Option<PathBuf>) -> Result<PathBuf, StoreError> {
+    if let Some(dir) = explicit {
+        return Ok(dir);
+    }
+    directories::ProjectDirs::from("", "", "wsprobe")
+        .map(|dirs| dirs.data_dir().join("workspace"))
+        .ok_or(StoreError::NoDefaultDir)
+}
+
+impl Store {
+    /// Opens (creating if missing) the folder and loads what it holds.
+    pub fn open(
+        dir: impl Into<PathBuf>,
+    ) -> Result<(Store, Workspace, Vec<LoadProblem>), StoreError> {
+        let root: PathBuf = dir.into();
+        if root.exists() && !root.is_dir() {
+            return Err(StoreError::NotAFolder { path: root });
+        }
+        for sub in [
+            root.clone(),
+            root.join(REQUESTS_DIR),
+            root.join(ENVIRONMENTS_DIR),
+        ] {
+            fs::create_dir_all(&sub).map_err(|source| StoreError::Create {
+                path: sub.clone(),
+                source,
+            })?;
+        }
+        check_writable(&root)?;
+        let mut store = Store {
+            root,
+            on_disk: HashMap::new(),
+            protected: HashSet::new(),
+        };
+        let (workspace, problems) = store.load()?;
+        Ok((store, workspace, problems))
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Files that failed to load and are left alone.
+    pub fn protected_files(&self) -> impl Iterator<Item = &Path> {
+        self.protected.iter().map(PathBuf::as_path)
+    }
+
+    fn load(&mut self) -> Result<(Workspace, Vec<LoadProblem>), StoreError> {
+        let mut problems = Vec::new();
+        let manifest_path = self.root.join(WORKSPACE_FILE);
+        let manifest: Manifest = if manifest_path.exists() {
+            match self.read_json::<Manifest>(&manifest_path) {
+                Ok(m) if m.format_version > FORMAT_VERSION => {
+                    return Err(StoreError::TooNew {
+                        path: manifest_path,
+                        found: m.format_version,
+                    });
+                }
+                Ok(m) => m,
+                Err(message) => {
+                    problems.push(LoadProblem {
+                        path: manifest_path.clone(),
+                        message,
+                    });
+                    Manifest::default()
+                }
+            }
+        } else {
+            Manifest::default()
+        };
+
+        let mut requests: Vec<SavedRequest> =
+            self.load_dir(REQUESTS_DIR, &mut problems, |r: &SavedRequest| r.id.clone());
+        order_by(&mut requests, &manifest.requests, |r| &r.id);
+
+        let mut environments: Vec<Environment> =
+            self.load_dir(ENVIRONMENTS_DIR, &mut problems, |e: &Environment| {
+                e.id.clone()
+            });
+        let globals = match environments.iter().position(|e| e.id == GLOBALS_ID) {
+            Some(i) => environments.remove(i),
+            None => Environment::globals(),
+        };
+        order_by(&mut environments, &manifest.environments, |e| &e.id);
+
+        let workspace = Workspace {
+            active_environment: manifest
+                .active_environment
+                .filter(|id| environments.iter().any(|e| &e.id == id)),
+            selected_request: manifest
+                .selected_request
+                .filter(|id| requests.iter().any(|r| &r.id == id)),
+            requests,
+            environments,
+            globals,
+        };
+        Ok((workspace, problems))
+    }
+
+    /// Loads every `*.json` in `sub`; a file's id is its file name, whatever the JSON says, so
+    /// a copied file cannot silently replace another.
+    fn load_dir<T: DeserializeOwned>(
+        &mut self,
+        sub: &str,
+        problems: &mut Vec<LoadProblem>,
+        id_of: impl Fn(&T) -> String,
+    ) -> Vec<T>
+    where
+        T: WithId,
+    {
+        let dir = self.root.join(sub);
+        let mut paths: Vec<PathBuf> = match fs::read_dir(&dir) {
+            Ok(entries) => entries
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| {
+                    p.extension().is_some_and(|e| e == "json")
+                        && !p
+                            .file_name()
+                            .and_then(|n| n.to_str())
+                            .is_some_and(|n| n.starts_with('.'))
+                })
+                .collect(),
+            Err(err) => {
+                problems.push(LoadProblem {
+                    path: dir,
+                    message: err.to_string(),
+                });
+                return Vec::new();
+            }
+        };
+        paths.sort();
+        let mut out = Vec::new();
+        for path in paths {
+            let stem = path
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or_default()
+                .to_owned();
+            match self.read_json::<T>(&path) {
+                Ok(mut item) => {
+                    if id_of(&item) != stem {
+                        item.set_id(stem);
+                    }
+                    out.push(item);
+                }
+                Err(message) => problems.push(LoadProblem { path, message }),
+            }
+        }
+        out
+    }
+
+    /// Reads and parses one file, remembering its text; a failure protects the file.
+    fn read_json<T: DeserializeOwned>(&mut self, path: &Path) -> Result<T, String> {
+        let result = fs::read_to_string(path)
+            .map_err(|e| e.to_string())
+            .and_then(|text| {
+                serde_json::from_str::<T>(&text)
+                    .map(|v| (v, text))
+                    .map_err(|e| e.to_string())
+            });
+        match result {
+            Ok((value, text)) => {
+                self.on_disk.insert(path.to_owned(), text);
+                Ok(value)
+            }
+            Err(message) => {
+                self.protected.insert(path.to_owned());
+                Err(message)
+            }
+        }
+    }
+
+    /// Writes what changed since the last load or save, and removes the files of requests and
+    /// environments that were deleted. Files that failed to load are left untouched.
+    pub fn save(&mut self, workspace: &Workspace) -> Result<(), StoreError> {
+        let mut wanted: Vec<(PathBuf, String)> = Vec::new();
+        for request in &workspace.requests {
+            wanted.push((
+                self.file_for(REQUESTS_DIR, &request.id),
+                to_pretty_json(request),
+            ));
+        }
+        for env in std::iter::once(&workspace.globals).chain(&workspace.environments) {
+            wanted.push((
+                self.file_for(ENVIRONMENTS_DIR, &env.id),
+                to_pretty_json(env),
+            ));
+        }
+        let manifest = Manifest {
+            format_version: FORMAT_VERSION,
+            requests: workspace.requests.iter().map(|r| r.id.clone()).collect(),
+            environments: workspace
+                .environments
+                .iter()
+                .map(|e| e.id.clone())
+                .collect(),
+            active_environment: workspace.active_environment.clone(),
+            selected_request: workspace.selected_request.clone(),
+        };
+        let manifest_path = self.root.join(WORKSPACE_FILE);
+
+        let wanted_paths: HashSet<PathBuf> = wanted.iter().map(|(p, _)| p.clone()).collect();
+        for (path, text) in wanted {
+            self.write_if_changed(path, text)?;
+        }
+        // Written last: it names files that now exist.
+        self.write_if_changed(manifest_path.clone(), to_pretty_json(&manifest))?;
+
+        let stale: Vec<PathBuf> = self
+            .on_disk
+            .keys()
+            .filter(|p| **p != manifest_path && !wanted_paths.contains(*p))
+            .cloned()
+            .collect();
+        for path in stale {
+            match fs::remove_file(&path) {
+                Ok(()) => {}
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                Err(source) => return Err(StoreError::Remove { path, source }),
+            }
+            self.on_disk.remove(&path);
+        }
+        Ok(())
+    }
+
+    fn file_for(&self, sub: &str, id: &str) -> PathBuf {
+        self.root
+            .join(sub)
+            .join(format!("{}.json", safe_file_stem(id)))
+    }
+
+    fn write_if_changed(&mut self, path: PathBuf, text: String) -> Result<(), StoreError> {
+        if self.protected.contains(&path) || self.on_disk.get(&path) == Some(&text) {
+            return Ok(());
+        }
+        atomic_write(&path, text.as_bytes()).map_err(|source| StoreError::Write {
+            path: path.clone(),
+            source,
+        })?;
+        self.on_disk.insert(path, text);
+        Ok(())
+    }
+}
+
+/// Lets the loader correct an id to match its file name.
+trait WithId {
+    fn set_id(&mut self, id: String);
+}
+
+impl WithId for SavedRequest {
+    fn set_id(&mut self, id: String) {
+        self.id = id;
+    }
+}
+
+impl WithId for Environment {
+    fn set_id(&mut self, id: String) {
+        self.id = id;
+    }
+}
+
+/// Sorts `items` by their position in `order`; items not listed keep their (file name) order
+/// after the listed ones, so a request added by hand or by a git merge still shows up.
+fn order_by<T>(items: &mut [T], order: &[String], id: impl Fn(&T) -> &String) {
+    let rank: HashMap<&String, usize> = order.iter().enumerate().map(|(i, id)| (id, i)).collect();
+    items.sort_by_key(|item| rank.get(id(item)).copied().unwrap_or(usize::MAX));
+}
+
+/// Ids come from us, but a hand-edited file could carry anything: keep file names tame.
+fn safe_file_stem(id: &str) -> String {
+    let stem: String = id
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if stem.is_empty() {
+        "_".to_owned()
+    } else {
+        stem
+    }
+}
+
+/// Pretty JSON, two-space indent, trailing newline: one edit is a one- or two-line diff.
+pub fn to_pretty_json<T: Serialize>(value: &T) -> String {
+    let mut text = serde_json::to_string_pretty(value).unwrap_or_else(|_| "{}".to_owned());
+    text.push('\n');
+    text
+}
+
+/// Writes `bytes` to `path` atomically: a reader sees the old file or the new one, never a mix,
+/// even if the process dies half way.
+pub fn atomic_write(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let temp = write_temp(path, bytes)?;
+    commit_temp(&temp, path)
+}
+
+/// First half of [`atomic_write`]: the new content, synced, in a hidden temp file beside `path`.
+pub fn write_temp(path: &Path, bytes: &[u8]) -> io::Result<PathBuf> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
+    let temp = dir.join(format!(".{name}.{}.tmp", crate::model::new_id()));
+    let mut file = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&temp)?;
+    let result = file.write_all(bytes).and_then(|()| file.sync_all());
+    if let Err(err) = result {
+        let _ = fs::remove_file(&temp);
+        return Err(err);
+    }
+    Ok(temp)
+}
+
+/// Second half of [`atomic_write`]: rename over `path`, then sync the folder so the rename lasts.
+pub fn commit_temp(temp: &Path, path: &Path) -> io::Result<()> {
+    if let Err(err) = fs::rename(temp, path) {
+        let _ = fs::remove_file(temp);
+        return Err(err);
+    }
+    if let Some(dir) = path.parent()
+        && let Ok(d) = fs::File::open(dir)
+    {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
+fn check_writable(root: &Path) -> Result<(), StoreError> {
+    let probe = root.join(format!(".write-test-{}", crate::model::new_id()));
+    match fs::write(&probe, b"") {
+        Ok(()) => {
+            let _ = fs::remove_file(&probe);
+            Ok(())
+        }
+        Err(source) => Err(StoreError::NotWritable {
+            path: root.to_owned(),
+            source,
+        }),
+    }
+}
