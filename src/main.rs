@@ -18,12 +18,15 @@ struct Cli {
 enum Command {
     /// Connect headless, send messages, print events (for scripts and CI).
     Run(wsprobe::cli::RunArgs),
+    /// A local demo server: /echo, /tick (deCONZ-like JSON events), /flood (as fast as possible).
+    Serve(wsprobe::serve::ServeArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Some(Command::Run(args)) => ExitCode::from(wsprobe::cli::run(args, cli.workspace) as u8),
+        Some(Command::Serve(args)) => ExitCode::from(wsprobe::serve::run(args) as u8),
         None => match wsprobe::ui::run_app(cli.workspace) {
             Ok(()) => ExitCode::SUCCESS,
             Err(err) => {

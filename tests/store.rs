@@ -16,7 +16,11 @@ fn full_request() -> SavedRequest {
         url: "ws://<<host>>:443/events".into(),
         params: vec![
             KeyValue::new("token", "<<token>>"),
-            KeyValue { key: "debug".into(), value: "1".into(), enabled: false },
+            KeyValue {
+                key: "debug".into(),
+                value: "1".into(),
+                enabled: false,
+            },
         ],
         headers: vec![KeyValue::new("X-Client", "wsprobe")],
         auth: Auth::OAuth1(OAuth1 {
@@ -41,7 +45,10 @@ fn full_request() -> SavedRequest {
             accept_invalid_certs: true,
             ca_cert_path: Some("/etc/ssl/my-ca.pem".into()),
         },
-        draft: MessageDraft { format: MessageFormat::Hex, body: "de ad".into() },
+        draft: MessageDraft {
+            format: MessageFormat::Hex,
+            body: "de ad".into(),
+        },
         saved_messages: vec![SavedMessage {
             name: "subscribe".into(),
             format: MessageFormat::Json,
@@ -52,13 +59,26 @@ fn full_request() -> SavedRequest {
 
 fn full_workspace() -> Workspace {
     let mut globals = Environment::globals().with_var("host", "gw.local");
-    globals.variables.push(Variable { name: "token".into(), value: "s3cret".into(), secret: true });
-    let dev = Environment { id: "dev".into(), ..Environment::new("Dev").with_var("host", "127.0.0.1") };
-    let prod = Environment { id: "prod".into(), ..Environment::new("Prod") };
+    globals.variables.push(Variable {
+        name: "token".into(),
+        value: "s3cret".into(),
+        secret: true,
+    });
+    let dev = Environment {
+        id: "dev".into(),
+        ..Environment::new("Dev").with_var("host", "127.0.0.1")
+    };
+    let prod = Environment {
+        id: "prod".into(),
+        ..Environment::new("Prod")
+    };
     Workspace {
         requests: vec![
             full_request(),
-            SavedRequest { id: "req2".into(), ..SavedRequest::new("Echo", "ws://127.0.0.1:9000") },
+            SavedRequest {
+                id: "req2".into(),
+                ..SavedRequest::new("Echo", "ws://127.0.0.1:9000")
+            },
         ],
         environments: vec![prod, dev],
         globals,
@@ -94,13 +114,20 @@ fn files_are_pretty_and_one_edit_is_a_one_line_diff() {
     let path = dir.path().join("requests/req1.json");
     let before = fs::read_to_string(&path).unwrap();
     assert!(before.ends_with("}\n"));
-    assert!(before.contains("\n  \"name\": \"deCONZ events\",\n"), "{before}");
+    assert!(
+        before.contains("\n  \"name\": \"deCONZ events\",\n"),
+        "{before}"
+    );
     assert!(before.contains("\"signature_method\": \"PLAINTEXT\""));
 
     ws.requests[0].name = "deCONZ".into();
     store.save(&ws).unwrap();
     let after = fs::read_to_string(&path).unwrap();
-    let changed: Vec<_> = before.lines().zip(after.lines()).filter(|(a, b)| a != b).collect();
+    let changed: Vec<_> = before
+        .lines()
+        .zip(after.lines())
+        .filter(|(a, b)| a != b)
+        .collect();
     assert_eq!(before.lines().count(), after.lines().count());
     assert_eq!(changed.len(), 1, "{changed:?}");
     // Saving again with nothing changed touches nothing.
@@ -114,7 +141,10 @@ fn deleting_a_request_removes_its_file_and_keeps_order() {
     let dir = tempfile::tempdir().unwrap();
     let (mut store, _, _) = Store::open(dir.path()).unwrap();
     let mut ws = full_workspace();
-    ws.requests.push(SavedRequest { id: "req3".into(), ..SavedRequest::new("Third", "ws://h") });
+    ws.requests.push(SavedRequest {
+        id: "req3".into(),
+        ..SavedRequest::new("Third", "ws://h")
+    });
     store.save(&ws).unwrap();
     ws.requests.remove(0);
     ws.requests.reverse();
@@ -170,9 +200,15 @@ fn a_corrupt_file_is_reported_and_never_overwritten() {
 
     // Saving (even with a request of the same id) leaves the bad file for the user to fix.
     let mut edited = loaded.clone();
-    edited.requests.push(SavedRequest { id: "req1".into(), ..SavedRequest::new("New", "ws://x") });
+    edited.requests.push(SavedRequest {
+        id: "req1".into(),
+        ..SavedRequest::new("New", "ws://x")
+    });
     store.save(&edited).unwrap();
-    assert_eq!(fs::read_to_string(&bad).unwrap(), "{ \"name\": \"broken\", ");
+    assert_eq!(
+        fs::read_to_string(&bad).unwrap(),
+        "{ \"name\": \"broken\", "
+    );
     assert!(store.protected_files().any(|p| p == bad));
 }
 
@@ -181,11 +217,25 @@ fn files_added_by_hand_are_loaded_after_the_listed_ones() {
     let dir = tempfile::tempdir().unwrap();
     let (mut store, _, _) = Store::open(dir.path()).unwrap();
     store.save(&full_workspace()).unwrap();
-    let extra = SavedRequest { id: "zz".into(), ..SavedRequest::new("From git", "ws://h") };
-    fs::write(dir.path().join("requests/zz.json"), store::to_pretty_json(&extra)).unwrap();
+    let extra = SavedRequest {
+        id: "zz".into(),
+        ..SavedRequest::new("From git", "ws://h")
+    };
+    fs::write(
+        dir.path().join("requests/zz.json"),
+        store::to_pretty_json(&extra),
+    )
+    .unwrap();
     // A file whose id disagrees with its name takes the name's id.
-    let copied = SavedRequest { id: "req2".into(), ..SavedRequest::new("Copied", "ws://h") };
-    fs::write(dir.path().join("requests/copy.json"), store::to_pretty_json(&copied)).unwrap();
+    let copied = SavedRequest {
+        id: "req2".into(),
+        ..SavedRequest::new("Copied", "ws://h")
+    };
+    fs::write(
+        dir.path().join("requests/copy.json"),
+        store::to_pretty_json(&copied),
+    )
+    .unwrap();
     let (_, loaded, problems) = Store::open(dir.path()).unwrap();
     assert!(problems.is_empty());
     let ids: Vec<_> = loaded.requests.iter().map(|r| r.id.as_str()).collect();
@@ -214,7 +264,11 @@ fn unusable_folders_give_clear_errors() {
     let under_file = file.join("ws");
     let err = Store::open(&under_file).unwrap_err();
     assert!(matches!(err, StoreError::Create { .. }), "{err}");
-    assert!(err.to_string().contains("cannot create the workspace folder"), "{err}");
+    assert!(
+        err.to_string()
+            .contains("cannot create the workspace folder"),
+        "{err}"
+    );
 }
 
 #[cfg(unix)]
@@ -242,7 +296,11 @@ fn a_read_only_folder_is_refused() {
 #[test]
 fn a_newer_format_is_not_touched() {
     let dir = tempfile::tempdir().unwrap();
-    fs::write(dir.path().join("workspace.json"), "{\"format_version\": 99}\n").unwrap();
+    fs::write(
+        dir.path().join("workspace.json"),
+        "{\"format_version\": 99}\n",
+    )
+    .unwrap();
     let err = Store::open(dir.path()).unwrap_err();
     assert!(matches!(err, StoreError::TooNew { found: 99, .. }), "{err}");
     assert_eq!(
@@ -254,7 +312,14 @@ fn a_newer_format_is_not_touched() {
 #[test]
 fn default_dir_honours_explicit_choice() {
     let explicit = Path::new("/tmp/some/where").to_path_buf();
-    assert_eq!(store::workspace_dir(Some(explicit.clone())).unwrap(), explicit);
+    assert_eq!(
+        store::workspace_dir(Some(explicit.clone())).unwrap(),
+        explicit
+    );
     let default = store::workspace_dir(None).unwrap();
-    assert!(default.to_string_lossy().contains("wsprobe"), "{}", default.display());
+    assert!(
+        default.to_string_lossy().contains("wsprobe"),
+        "{}",
+        default.display()
+    );
 }
