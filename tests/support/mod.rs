@@ -73,8 +73,12 @@ pub enum Behavior {
     Burst { count: usize },
     /// Answers the upgrade with `status` and `body` (401, 404, 500...).
     Refuse { status: u16, body: &'static str },
-    /// Answers the upgrade with `status` and `Location: location` (may be relative).
+    /// Answers the upgrade with `status` and `Location: location` (may be relative or point
+    /// to another server), except a request for exactly `location` (path and query), which
+    /// is served as an echo: so a same-server redirect ends at the echo.
     Redirect { status: u16, location: String },
+    /// Answers every upgrade with `302 Location: /loop`: a redirect loop.
+    RedirectLoop,
 }
 
 #[derive(Debug, Clone)]
@@ -328,8 +332,11 @@ where
             Behavior::Refuse { status, body } => {
                 return Err(error_response(*status, body, None));
             }
-            Behavior::Redirect { status, location } => {
+            Behavior::Redirect { status, location } if request.uri() != location.as_str() => {
                 return Err(error_response(*status, "", Some(location)));
+            }
+            Behavior::RedirectLoop => {
+                return Err(error_response(302, "", Some("/loop")));
             }
             _ => {}
         }
