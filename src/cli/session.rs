@@ -15,11 +15,9 @@ use super::{RunArgs, signal};
 const BATCH: usize = 4096;
 /// Longest wait for an event; also how often Ctrl+C and deadlines are checked when idle.
 const TICK: Duration = Duration::from_millis(50);
-/// How long we wait for the engine's Closed after asking it to disconnect.
+/// How long we wait for the engine's Closed after asking it to disconnect (the engine itself
+/// gives the server [`crate::engine::CLOSE_TIMEOUT`]).
 const CLOSE_GRACE: Duration = Duration::from_secs(2);
-/// After an abnormal end with reconnect attempts left, how long we wait for the engine to
-/// report the next attempt before deciding it will not come (so a run never hangs).
-const RECONNECT_GRACE: Duration = Duration::from_secs(2);
 
 /// What the run loop does after an event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -35,34 +33,32 @@ pub struct Step {
 }
 
 /// Decides when a run ends and with which exit code, from the events alone (pure logic).
+///
+/// Relies on the engine's contract: every session ends with exactly one `Closed`, after any
+/// reconnects, and nothing follows it. So `Closed` ends the run; its code, its `by` and
+/// whether we asked to stop give the exit code.
 #[derive(Debug, Clone)]
 pub struct Tracker {
     count: Option<u64>,
     received: u64,
-    reconnect_attempts: u32,
     connected: bool,
     connected_once: bool,
-    /// The last reconnect attempt announced since the last successful connect.
-    last_attempt: u32,
+    reconnects: u32,
     /// Exit code chosen when we asked the engine to disconnect.
     stopping: Option<i32>,
-    /// Set when the connection ended abnormally and the engine should try again.
-    awaiting_reconnect: bool,
     last_error: Option<String>,
     last_close: Option<(u16, String, ClosedBy)>,
 }
 
 impl Tracker {
-    pub fn new(count: Option<u64>, reconnect_attempts: u32) -> Self {
+    pub fn new(count: Option<u64>) -> Self {
         Self {
             count,
             received: 0,
-            reconnect_attempts,
             connected: false,
             connected_once: false,
-            last_attempt: 0,
+            reconnects: 0,
             stopping: None,
-            awaiting_reconnect: false,
             last_error: None,
             last_close: None,
         }
@@ -70,10 +66,6 @@ impl Tracker {
 
     pub fn is_connected(&self) -> bool {
         self.connected
-    }
-
-    pub fn awaiting_reconnect(&self) -> bool {
-        self.awaiting_reconnect
     }
 
     pub fn stopping(&self) -> Option<i32> {
@@ -85,38 +77,16 @@ impl Tracker {
         self.stopping.get_or_insert(code);
     }
 
-    fn reconnects_left(&self) -> bool {
-        self.last_attempt < self.reconnect_attempts
-    }
-
-    /// The end of a connection (or of an attempt) that we did not ask for.
-    fn ended_abnormally(&mut self) -> Option<i32> {
-        if self.reconnects_left() {
-            self.awaiting_reconnect = true;
-            None
-        } else {
-            Some(1)
-        }
-    }
-
     pub fn on_event(&mut self, event: &Event) -> Step {
         let mut step = Step {
             keep: true,
             ..Step::default()
         };
         match &event.kind {
-            EventKind::Connecting { .. } | EventKind::Redirected { .. } => {
-                self.awaiting_reconnect = false;
-            }
-            EventKind::Reconnecting { attempt, of, .. } => {
-                self.awaiting_reconnect = false;
-                self.last_attempt = *attempt;
-                self.reconnect_attempts = *of;
-            }
+            EventKind::Connecting { .. } | EventKind::Redirected { .. } => {}
+            EventKind::Reconnecting { .. } => self.reconnects += 1,
             EventKind::Connected(_) => {
-                self.awaiting_reconnect = false;
                 self.connected = true;
-                self.last_attempt = 0;
                 if !self.connected_once {
                     self.connected_once = true;
                     step.send_now = true;
@@ -140,27 +110,17 @@ impl Tracker {
                 }
             }
             EventKind::Message { .. } | EventKind::Ping { .. } | EventKind::Pong { .. } => {}
+            EventKind::Error { message } => self.last_error = Some(message.clone()),
             EventKind::Closed { code, reason, by } => {
                 self.connected = false;
                 self.last_close = Some((*code, reason.clone(), *by));
-                step.done = match (self.stopping, by, code) {
-                    (Some(exit), _, _) => Some(exit),
-                    // A close we did not ask for is normal only with 1000 (e.g. an engine
-                    // closing with 1009 after a too-big message is an abnormal end).
-                    (None, ClosedBy::Client | ClosedBy::Server, 1000) => Some(0),
-                    _ => self.ended_abnormally(),
-                };
-            }
-            EventKind::Error { message } => {
-                self.last_error = Some(message.clone());
-                // While connected an error (e.g. a message too big) is followed by a Closed;
-                // before that, it is how a failed attempt (refused, 401, timeout) ends.
-                if !self.connected {
-                    step.done = match self.stopping {
-                        Some(exit) => Some(exit),
-                        None => self.ended_abnormally(),
-                    };
-                }
+                step.done = Some(match self.stopping {
+                    Some(exit) => exit,
+                    // Normal only with 1000 from the server (a 1009 the engine sent after a
+                    // too-big message, a 1006, a 4001 are abnormal ends).
+                    None if *code == 1000 && *by != ClosedBy::Network => 0,
+                    None => 1,
+                });
             }
         }
         if step.stop.is_some() && self.stopping.is_some() {
@@ -179,22 +139,19 @@ impl Tracker {
 
     /// One line for stderr explaining an exit code of 1.
     pub fn failure_message(&self) -> String {
-        let after = if self.last_attempt > 0 {
-            format!(
-                " (after {} reconnect attempt{})",
-                self.last_attempt,
-                if self.last_attempt == 1 { "" } else { "s" }
-            )
-        } else {
-            String::new()
+        let after = match self.reconnects {
+            0 => String::new(),
+            1 => " (after 1 reconnect attempt)".to_owned(),
+            n => format!(" (after {n} reconnect attempts)"),
         };
-        if !self.connected_once
-            && let Some(error) = &self.last_error
-        {
-            return format!("connection failed: {}{after}", one_line(error));
+        if !self.connected_once {
+            return match &self.last_error {
+                Some(error) => format!("connection failed: {}{after}", one_line(error)),
+                None => format!("not connected{after}"),
+            };
         }
-        match (&self.last_close, &self.last_error) {
-            (Some((code, reason, by)), _) if !(*code == 1000 && *by == ClosedBy::Server) => {
+        match &self.last_close {
+            Some((code, reason, by)) => {
                 let reason = if reason.is_empty() {
                     String::new()
                 } else {
@@ -206,9 +163,7 @@ impl Tracker {
                     by.as_str()
                 )
             }
-            (_, Some(error)) => format!("connection failed: {}{after}", one_line(error)),
-            _ if !self.connected_once => format!("not connected{after}"),
-            _ => format!("connection ended abnormally{after}"),
+            None => format!("connection ended abnormally{after}"),
         }
     }
 }
@@ -221,20 +176,18 @@ fn one_line(text: &str) -> String {
 /// for the engine once the run has decided to end.
 pub fn execute(prepared: Prepared, args: &RunArgs) -> i32 {
     signal::install();
-    let reconnect_attempts = prepared.request.settings.reconnect_attempts;
     let (engine, events) = Engine::new(|| {});
     let session = engine.connect(prepared.request);
     let stdout = io::stdout();
     let mut run = Run {
         engine: &engine,
         session,
-        tracker: Tracker::new(args.count, reconnect_attempts),
+        tracker: Tracker::new(args.count),
         printer: Printer::new(args.output, stdout.lock()),
         sends: prepared.sends,
         started: Instant::now(),
         connected_at: None,
         stop_deadline: None,
-        reconnect_wait_since: None,
     };
     let deadline = args
         .duration
@@ -263,7 +216,6 @@ struct Run<'a, W: Write> {
     started: Instant,
     connected_at: Option<Instant>,
     stop_deadline: Option<Instant>,
-    reconnect_wait_since: Option<Instant>,
 }
 
 impl<W: Write> Run<'_, W> {
@@ -330,13 +282,6 @@ impl<W: Write> Run<'_, W> {
         } else if deadline.is_some_and(|at| now >= at) {
             let code = self.tracker.duration_exit_code();
             self.stop(code, now);
-        } else if self.tracker.awaiting_reconnect() {
-            let since = *self.reconnect_wait_since.get_or_insert(now);
-            if now.duration_since(since) >= RECONNECT_GRACE {
-                return Some(1);
-            }
-        } else {
-            self.reconnect_wait_since = None;
         }
         None
     }
@@ -388,10 +333,10 @@ mod tests {
             payload: Bytes::from_static(b"x"),
         })
     }
-    fn closed(code: u16, by: ClosedBy) -> Event {
+    fn closed(code: u16, reason: &str, by: ClosedBy) -> Event {
         ev(EventKind::Closed {
             code,
-            reason: String::new(),
+            reason: reason.into(),
             by,
         })
     }
@@ -403,19 +348,22 @@ mod tests {
 
     #[test]
     fn count_stops_then_ignores_the_rest() {
-        let mut t = Tracker::new(Some(2), 0);
+        let mut t = Tracker::new(Some(2));
         let s = t.on_event(&connected());
         assert!(s.send_now && s.stop.is_none());
         assert_eq!(t.on_event(&incoming()).stop, None);
         assert_eq!(t.on_event(&incoming()).stop, Some(0));
         let extra = t.on_event(&incoming());
         assert!(!extra.keep && extra.stop.is_none());
-        assert_eq!(t.on_event(&closed(1000, ClosedBy::Client)).done, Some(0));
+        assert_eq!(
+            t.on_event(&closed(1000, "", ClosedBy::Client)).done,
+            Some(0)
+        );
     }
 
     #[test]
     fn count_zero_sends_then_leaves() {
-        let mut t = Tracker::new(Some(0), 0);
+        let mut t = Tracker::new(Some(0));
         let s = t.on_event(&connected());
         assert!(s.send_now);
         assert_eq!(s.stop, Some(0));
@@ -423,72 +371,86 @@ mod tests {
 
     #[test]
     fn server_close_codes() {
-        let mut t = Tracker::new(None, 0);
+        let mut t = Tracker::new(None);
         t.on_event(&connected());
-        assert_eq!(t.on_event(&closed(1000, ClosedBy::Server)).done, Some(0));
-        let mut t = Tracker::new(None, 0);
+        assert_eq!(
+            t.on_event(&closed(1000, "bye", ClosedBy::Server)).done,
+            Some(0)
+        );
+        let mut t = Tracker::new(None);
         t.on_event(&connected());
-        assert_eq!(t.on_event(&closed(4001, ClosedBy::Server)).done, Some(1));
-        assert!(t.failure_message().contains("4001 Application-defined"));
+        assert_eq!(
+            t.on_event(&closed(4001, "nope", ClosedBy::Server)).done,
+            Some(1)
+        );
+        assert_eq!(
+            t.failure_message(),
+            "connection closed 4001 Application-defined: nope (by server)"
+        );
     }
 
     #[test]
-    fn refused_without_reconnects_fails() {
-        let mut t = Tracker::new(None, 0);
-        assert_eq!(t.on_event(&error("refused")).done, Some(1));
-        assert_eq!(t.failure_message(), "connection failed: refused");
-    }
-
-    #[test]
-    fn abnormal_end_waits_for_the_reconnects() {
-        let mut t = Tracker::new(None, 2);
-        t.on_event(&connected());
-        assert_eq!(t.on_event(&closed(1006, ClosedBy::Network)).done, None);
-        assert!(t.awaiting_reconnect());
-        for attempt in 1..=2 {
+    fn refused_fails_only_at_the_close() {
+        let mut t = Tracker::new(None);
+        assert_eq!(t.on_event(&error("refused")).done, None);
+        for _ in 0..2 {
             t.on_event(&ev(EventKind::Reconnecting {
-                attempt,
+                attempt: 1,
                 of: 2,
-                delay_ms: 10,
+                delay_ms: 1,
             }));
-            assert!(!t.awaiting_reconnect());
-            let failed = t.on_event(&error("refused"));
-            assert_eq!(failed.done, if attempt == 2 { Some(1) } else { None });
+            t.on_event(&error("refused"));
         }
-        assert!(t.failure_message().contains("after 2 reconnect attempts"));
+        assert_eq!(
+            t.on_event(&closed(1006, "refused", ClosedBy::Network)).done,
+            Some(1)
+        );
+        assert_eq!(
+            t.failure_message(),
+            "connection failed: refused (after 2 reconnect attempts)"
+        );
     }
 
     #[test]
-    fn a_successful_reconnect_resets_the_attempts_and_sends_nothing() {
-        let mut t = Tracker::new(None, 1);
+    fn a_reconnect_sends_nothing_again() {
+        let mut t = Tracker::new(None);
         t.on_event(&connected());
-        t.on_event(&closed(1006, ClosedBy::Network));
-        t.on_event(&ev(EventKind::Reconnecting {
-            attempt: 1,
-            of: 1,
-            delay_ms: 1,
-        }));
+        t.on_event(&error("connection lost"));
         let again = t.on_event(&connected());
         assert!(!again.send_now);
-        assert_eq!(t.on_event(&closed(1006, ClosedBy::Network)).done, None);
     }
 
     #[test]
-    fn errors_while_connected_wait_for_the_close() {
-        let mut t = Tracker::new(None, 0);
+    fn too_big_is_an_abnormal_end() {
+        let mut t = Tracker::new(None);
         t.on_event(&connected());
         assert_eq!(t.on_event(&error("message too big")).done, None);
-        assert_eq!(t.on_event(&closed(1009, ClosedBy::Client)).done, Some(1));
+        assert_eq!(
+            t.on_event(&closed(1009, "", ClosedBy::Client)).done,
+            Some(1)
+        );
     }
 
     #[test]
     fn stopping_wins_over_the_close_code() {
-        let mut t = Tracker::new(None, 3);
+        let mut t = Tracker::new(None);
         t.on_event(&connected());
         t.begin_stop(0);
-        assert_eq!(t.on_event(&closed(1006, ClosedBy::Network)).done, Some(0));
-        let mut t = Tracker::new(None, 3);
+        assert_eq!(
+            t.on_event(&closed(1006, "", ClosedBy::Network)).done,
+            Some(0)
+        );
+        let mut t = Tracker::new(None);
+        assert_eq!(t.duration_exit_code(), 1);
         t.begin_stop(1);
-        assert_eq!(t.on_event(&error("cancelled")).done, Some(1));
+        assert_eq!(
+            t.on_event(&closed(
+                1000,
+                "cancelled while connecting",
+                ClosedBy::Client
+            ))
+            .done,
+            Some(1)
+        );
     }
 }
