@@ -197,7 +197,7 @@ pub fn run(args: RunArgs, workspace: Option<PathBuf>) -> i32 {
     let prepared = match prepare(&args, workspace) {
         Ok(prepared) => prepared,
         Err(err) => {
-            eprintln!("wsprobe: {}", format!("{err:#}").replace(['\n', '\r'], " "));
+            eprintln!("wsprobe: {}", error_line(&err));
             return 2;
         }
     };
@@ -205,6 +205,23 @@ pub fn run(args: RunArgs, workspace: Option<PathBuf>) -> i32 {
         eprintln!("wsprobe: warning: {warning}");
     }
     session::execute(prepared, &args)
+}
+
+/// An error and its causes on one line, without repeating a cause its parent already shows
+/// (our thiserror messages often include their source).
+pub fn error_line(err: &anyhow::Error) -> String {
+    let mut line = String::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        if line.contains(&text) {
+            continue;
+        }
+        if !line.is_empty() {
+            line.push_str(": ");
+        }
+        line.push_str(&text);
+    }
+    line.replace(['\n', '\r'], " ")
 }
 
 #[cfg(test)]

@@ -39,7 +39,10 @@ pub fn prepare(args: &RunArgs, workspace_dir: Option<PathBuf>) -> anyhow::Result
         Ok(loaded) => loaded,
         Err(err) if needs_workspace => return Err(err),
         Err(err) => {
-            warnings.push(format!("{err:#}; using no variables from the workspace"));
+            warnings.push(format!(
+                "{}; using no variables from the workspace",
+                super::error_line(&err)
+            ));
             (None, Workspace::default())
         }
     };
@@ -87,12 +90,13 @@ pub fn prepare(args: &RunArgs, workspace_dir: Option<PathBuf>) -> anyhow::Result
     let specs = args.sends();
     for spec in &specs {
         sends.push(match spec {
-            SendSpec::Text(text) => resolver
-                .resolve_message(MessageFormat::Text, text)
-                .context("--send")?,
-            SendSpec::Hex(hex) => resolver
-                .resolve_message(MessageFormat::Hex, hex)
-                .with_context(|| format!("--send-hex `{hex}`"))?,
+            SendSpec::Text(text) => Outgoing::Text(resolver.render("--send", text)?),
+            SendSpec::Hex(hex) => {
+                let hex = resolver.render("--send-hex", hex)?;
+                let bytes = crate::format::parse_hex(&hex)
+                    .with_context(|| format!("--send-hex `{hex}`: invalid hex"))?;
+                Outgoing::Binary(bytes.into())
+            }
             SendSpec::File(path) => {
                 let bytes = std::fs::read(path)
                     .with_context(|| format!("cannot read --send-file {}", path.display()))?;
@@ -160,7 +164,12 @@ fn find_request<'a>(
             }
         )
     };
-    bail!("no saved request named `{name}`{place}{hint} (a URL must contain ://, e.g. ws://{name})")
+    let url_hint = if name.contains(char::is_whitespace) {
+        String::new()
+    } else {
+        format!(" (a URL must contain ://, e.g. ws://{name})")
+    };
+    bail!("no saved request named `{name}`{place}{hint}{url_hint}")
 }
 
 fn quote_list(names: &[&str]) -> String {
@@ -528,7 +537,7 @@ mod tests {
         let dir = workspace_dir();
         let ws = Some(dir.path().to_owned());
         let err = |argv: &[&str]| {
-            let message = format!("{:#}", prepare(&args(argv), ws.clone()).unwrap_err());
+            let message = crate::cli::error_line(&prepare(&args(argv), ws.clone()).unwrap_err());
             assert!(!message.contains('\n'), "{message}");
             message
         };
@@ -548,7 +557,14 @@ mod tests {
             "{m}"
         );
         let m = err(&["ftp://h/"]);
-        assert!(m.contains("unsupported scheme"), "{m}");
+        assert_eq!(m.matches("unsupported scheme").count(), 1, "{m}");
+        let m = err(&["ws://h/", "--send-hex", "0<<x>>", "--var", "x=z"]);
+        assert_eq!(
+            m,
+            "--send-hex `0z`: invalid hex: `z` at character 2 is not a hex digit"
+        );
+        let m = err(&["ws://h/", "--send", "<<y>>"]);
+        assert_eq!(m, "undefined variable `y` in --send");
         let m = err(&["ws://h/", "-H", "oops"]);
         assert!(m.contains("expected 'Name: value'"), "{m}");
         let m = err(&["ws://h/", "--var", "novalue"]);

@@ -188,12 +188,15 @@ pub fn execute(prepared: Prepared, args: &RunArgs) -> i32 {
         started: Instant::now(),
         connected_at: None,
         stop_deadline: None,
+        ended_at: None,
     };
     let deadline = args
         .duration
         .map(|secs| run.started + Duration::from_secs_f64(secs));
     let code = run.run(&events, deadline);
-    let elapsed = run.connected_at.unwrap_or(run.started).elapsed();
+    // From the first connect to the moment the run decided to end (not the close handshake).
+    let ended = run.ended_at.unwrap_or_else(Instant::now);
+    let elapsed = ended.saturating_duration_since(run.connected_at.unwrap_or(run.started));
     run.printer.finish(elapsed);
     if code == 1 {
         eprintln!("wsprobe: {}", run.tracker.failure_message());
@@ -216,6 +219,8 @@ struct Run<'a, W: Write> {
     started: Instant,
     connected_at: Option<Instant>,
     stop_deadline: Option<Instant>,
+    /// When the run decided to end (stop asked, or the session closed).
+    ended_at: Option<Instant>,
 }
 
 impl<W: Write> Run<'_, W> {
@@ -287,6 +292,7 @@ impl<W: Write> Run<'_, W> {
     }
 
     fn stop(&mut self, code: i32, now: Instant) {
+        self.ended_at.get_or_insert(now);
         self.tracker.begin_stop(code);
         self.engine.disconnect(self.session);
         self.stop_deadline = Some(now + CLOSE_GRACE);
@@ -309,6 +315,9 @@ impl<W: Write> Run<'_, W> {
         }
         if let Some(code) = step.stop {
             self.stop(code, Instant::now());
+        }
+        if step.done.is_some() {
+            self.ended_at.get_or_insert_with(Instant::now);
         }
         step.done
     }
