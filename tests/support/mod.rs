@@ -309,6 +309,8 @@ where
     let record = shared.clone();
     let behavior = options.behavior.clone();
     let accepted = options.subprotocols.clone();
+    // The callback's signature is tungstenite's; its large Err type is not ours to box.
+    #[allow(clippy::result_large_err)]
     let callback = move |request: &Request, mut response: Response| {
         let seen = SeenRequest {
             uri: request.uri().to_string(),
@@ -340,12 +342,12 @@ where
             }
             _ => {}
         }
-        if let Some(pick) = offered.iter().find(|p| accepted.contains(p)) {
-            if let Ok(value) = HeaderValue::from_str(pick) {
-                response
-                    .headers_mut()
-                    .insert("Sec-WebSocket-Protocol", value);
-            }
+        if let Some(pick) = offered.iter().find(|p| accepted.contains(p))
+            && let Ok(value) = HeaderValue::from_str(pick)
+        {
+            response
+                .headers_mut()
+                .insert("Sec-WebSocket-Protocol", value);
         }
         Ok(response)
     };
@@ -442,10 +444,10 @@ fn error_response(status: u16, body: &str, location: Option<&str>) -> ErrorRespo
         Some(body.to_owned())
     });
     *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST);
-    if let Some(location) = location {
-        if let Ok(value) = HeaderValue::from_str(location) {
-            response.headers_mut().insert("Location", value);
-        }
+    if let Some(location) = location
+        && let Ok(value) = HeaderValue::from_str(location)
+    {
+        response.headers_mut().insert("Location", value);
     }
     response
 }
