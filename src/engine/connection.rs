@@ -248,7 +248,7 @@ async fn connected(
                     return disconnect(&mut socket, session, events).await;
                 }
             },
-            () = tokio::time::sleep_until(deadline) => {
+            () = tokio::time::sleep_until(deadline), if close_deadline.is_some() => {
                 // The server sent its close frame but never closed TCP; we are done anyway.
                 let (code, reason) = server_close.take().unwrap_or((1005, String::new()));
                 return End { code, reason, by: ClosedBy::Server, retry: code != 1000, was_connected: true };

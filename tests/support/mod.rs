@@ -79,6 +79,9 @@ pub enum Behavior {
     Redirect { status: u16, location: String },
     /// Answers every upgrade with `302 Location: /loop`: a redirect loop.
     RedirectLoop,
+    /// Completes the handshake, then never reads or writes again (holds the socket open):
+    /// a client's close frame is never answered.
+    Stall,
 }
 
 #[derive(Debug, Clone)]
@@ -354,6 +357,9 @@ where
     let Ok(mut ws) = tokio_tungstenite::accept_hdr_async(stream, callback).await else {
         return;
     };
+    if matches!(options.behavior, Behavior::Stall) {
+        std::future::pending::<()>().await;
+    }
     let mut count = 0;
     let limit_reached = |count: usize| match options.behavior {
         Behavior::CloseAfter { messages, .. } | Behavior::DropAfter { messages } => {
