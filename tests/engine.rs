@@ -791,3 +791,23 @@ fn dropping_the_engine_does_not_hang() {
     drop(engine);
     assert!(started.elapsed() < Duration::from_secs(1));
 }
+
+#[test]
+fn disconnect_hard_stops_when_the_server_never_answers_the_close() {
+    let server = TestServer::start(Behavior::Stall);
+    let (engine, mut events) = engine();
+    let session = engine.connect(request(&server.url()));
+    events.wait_connected(session, WAIT);
+    let started = std::time::Instant::now();
+    engine.disconnect(session);
+    let closed = events.wait_closed(session, WAIT);
+    let elapsed = started.elapsed();
+    assert_eq!(
+        closed_parts(&closed),
+        (1000, String::new(), ClosedBy::Client)
+    );
+    assert!(
+        elapsed >= Duration::from_millis(900) && elapsed < Duration::from_millis(1500),
+        "{elapsed:?}"
+    );
+}
