@@ -215,14 +215,14 @@ impl Store {
 
     /// Loads every `*.json` in `sub`; a file's id is its file name, whatever the JSON says, so
     /// a copied file cannot silently replace another.
-    fn load_dir<T: DeserializeOwned>(
+    fn load_dir<T>(
         &mut self,
         sub: &str,
         problems: &mut Vec<LoadProblem>,
         id_of: impl Fn(&T) -> String,
     ) -> Vec<T>
     where
-        T: WithId,
+        T: DeserializeOwned + WithId,
     {
         let dir = self.root.join(sub);
         let mut paths: Vec<PathBuf> = match fs::read_dir(&dir) {
