@@ -73,7 +73,8 @@ fn wsprobe(args: &[&str]) -> Run {
 fn finish(mut child: Child) -> Run {
     let started = Instant::now();
     let pid = child.id();
-    let mut stdout = child.stdout.take().expect("stdout");
+    // None when the test reads stdout itself (see `stdout_lines`).
+    let stdout = child.stdout.take();
     let mut stderr = child.stderr.take().expect("stderr");
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
@@ -83,7 +84,9 @@ fn finish(mut child: Child) -> Run {
             let _ = stderr.read_to_string(&mut err);
             err
         });
-        let _ = stdout.read_to_string(&mut out);
+        if let Some(mut stdout) = stdout {
+            let _ = stdout.read_to_string(&mut out);
+        }
         let err = errors.join().unwrap_or_default();
         let status = child.wait().expect("wait");
         let _ = tx.send((status, out, err));
@@ -570,14 +573,47 @@ fn text_mode_lines() {
     assert_eq!(tails.len(), 5, "{run:?}");
 }
 
+/// Lines of a running child's stdout, as they come.
+fn stdout_lines(child: &mut Child) -> mpsc::Receiver<String> {
+    let stdout = child.stdout.take().expect("stdout");
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufRead::lines(std::io::BufReader::new(stdout)) {
+            let Ok(line) = line else { break };
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    rx
+}
+
+/// Waits (up to WAIT) for a line containing `needle`; returns the lines seen so far.
+fn wait_line(lines: &mpsc::Receiver<String>, needle: &str) -> Vec<String> {
+    let deadline = Instant::now() + WAIT;
+    let mut seen = Vec::new();
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match lines.recv_timeout(left) {
+            Ok(line) => {
+                let found = line.contains(needle);
+                seen.push(line);
+                if found {
+                    return seen;
+                }
+            }
+            Err(_) => panic!("no line with `{needle}` within {WAIT:?}: {seen:?}"),
+        }
+    }
+}
+
 #[test]
 fn ctrl_c_disconnects_cleanly_with_0() {
     let server = echo_server();
     let (mut cmd, _home) = command(&[&server.url(), "--output", "jsonl"]);
-    let child = cmd.spawn().unwrap();
-    // The handler is installed before connecting, so once the server saw the handshake, a
-    // SIGINT is ours to handle.
-    assert!(server.wait_for(WAIT, |r| !r.requests.is_empty()));
+    let mut child = cmd.spawn().unwrap();
+    let lines = stdout_lines(&mut child);
+    wait_line(&lines, "\"kind\":\"connected\"");
     let status = Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()
@@ -585,7 +621,111 @@ fn ctrl_c_disconnects_cleanly_with_0() {
     assert!(status.success());
     let run = finish(child);
     assert_eq!(run.code, 0, "{run:?}");
-    let closed = run.jsonl().pop().unwrap();
-    assert_eq!(closed["kind"], "closed", "{run:?}");
+    let rest = wait_line(&lines, "\"kind\":\"closed\"");
+    let closed: Value = serde_json::from_str(rest.last().unwrap()).unwrap();
     assert_eq!(closed["by"], "client");
+    assert_eq!(closed["code"], 1000);
+    assert!(server.wait_for(WAIT, |r| r.client_close_codes == [Some(1000)]));
+}
+
+#[test]
+fn ctrl_c_while_connecting_also_ends_with_0() {
+    let silent = SilentListener::start();
+    let (mut cmd, _home) = command(&[&silent.url(), "--handshake-timeout", "60000"]);
+    let mut child = cmd.spawn().unwrap();
+    let lines = stdout_lines(&mut child);
+    wait_line(&lines, "• connecting to");
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let run = finish(child);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.took < Duration::from_secs(5), "{run:?}");
+}
+
+#[test]
+fn only_sends_keep_running_until_the_server_closes() {
+    // Without --count/--duration the run lasts until the server ends it (like websocat).
+    let server = TestServer::start(Behavior::CloseAfter {
+        messages: 2,
+        code: 1000,
+        reason: "",
+    });
+    let run = wsprobe(&[&server.url(), "--send", "a", "--send", "b"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(run.stdout.matches("↓ text").count(), 2, "{run:?}");
+}
+
+#[test]
+fn redirects_are_followed_or_refused() {
+    let server = TestServer::start(Behavior::Redirect {
+        status: 302,
+        location: "/final".into(),
+    });
+    let run = wsprobe(&[&server.url(), "--count", "0", "--output", "jsonl"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let lines = run.jsonl();
+    let redirected = lines.iter().find(|l| l["kind"] == "redirected").unwrap();
+    assert_eq!(redirected["status"], 302);
+    assert!(redirected["location"].as_str().unwrap().ends_with("/final"));
+    let connected = lines.iter().find(|l| l["kind"] == "connected").unwrap();
+    assert!(connected["url"].as_str().unwrap().ends_with("/final"));
+
+    let run = wsprobe(&[&server.url(), "--no-redirects", "--count", "0"]);
+    one_line_error(&run, 1, "302");
+
+    let looping = TestServer::start(Behavior::RedirectLoop);
+    let run = wsprobe(&[&looping.url(), "--max-redirects", "2", "--output", "jsonl"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    let hops = run
+        .jsonl()
+        .iter()
+        .filter(|l| l["kind"] == "redirected")
+        .count();
+    assert_eq!(hops, 2, "{run:?}");
+}
+
+#[test]
+fn wss_self_signed_needs_insecure() {
+    let mut options = ServerOptions::new(Behavior::Echo);
+    options.tls = true;
+    let server = TestServer::start_with(options);
+    let run = wsprobe(&[&server.url(), "--count", "0"]);
+    one_line_error(&run, 1, "connection failed");
+    let run = wsprobe(&[&server.url(), "--insecure", "--send", "s", "--count", "1"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stdout.contains("↓ text   1 B  s"), "{run:?}");
+}
+
+#[test]
+fn handshake_timeout_and_duration_without_a_connection_are_1() {
+    let silent = SilentListener::start();
+    let run = wsprobe(&[&silent.url(), "--handshake-timeout", "300"]);
+    one_line_error(&run, 1, "connection failed");
+    assert!(run.took < Duration::from_secs(3), "{run:?}");
+
+    let run = wsprobe(&[
+        &silent.url(),
+        "--handshake-timeout",
+        "60000",
+        "--duration",
+        "0.3",
+    ]);
+    one_line_error(&run, 1, "not connected");
+    assert!(run.took < Duration::from_secs(4), "{run:?}");
+}
+
+#[test]
+fn a_closed_stdout_ends_the_run() {
+    let server = TestServer::start(Behavior::Burst { count: 100_000 });
+    let (mut cmd, _home) = command(&[&server.url()]);
+    let mut child = cmd.spawn().unwrap();
+    let lines = stdout_lines(&mut child);
+    wait_line(&lines, "↓ text");
+    // Like `| head -3`: the reader goes away.
+    drop(lines);
+    let run = finish(child);
+    assert_eq!(run.code, 0, "{run:?}");
 }
