@@ -17,6 +17,11 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Connect headless, send messages, print events (for scripts and CI).
+    ///
+    /// Exit codes: 0 the run ended as asked (--count or --duration reached, the server closed
+    /// with 1000, Ctrl+C); 1 connection failure or abnormal end (after reconnects); 2 bad usage
+    /// or input, with one line on stderr. Without --count/--duration it runs until the server
+    /// closes or Ctrl+C.
     Run(wsprobe::cli::RunArgs),
 }
 

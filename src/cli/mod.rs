@@ -40,7 +40,8 @@ use clap::{ArgMatches, FromArgMatches as _};
 /// Options of `wsprobe run`. These names are a contract (scripts depend on them).
 #[derive(Debug, Clone, clap::Args)]
 pub struct RunArgs {
-    /// A ws:// or wss:// URL, or the name of a saved request in the workspace.
+    /// A URL (anything containing ://; http(s):// is rewritten to ws(s)://), or else the name
+    /// of a saved request in the workspace.
     pub target: String,
     /// Environment to use (by name) instead of the workspace's active one.
     #[arg(long)]
@@ -78,23 +79,28 @@ pub struct RunArgs {
     /// The order of the --send* flags on the command line (see [`RunArgs::capture_send_order`]).
     #[arg(skip)]
     pub send_order: Option<Vec<SendFlag>>,
-    /// End after N incoming messages.
-    #[arg(long)]
+    /// End after N incoming messages (disconnect, exit 0; 0 = right after connecting and sending).
+    #[arg(long, value_name = "N")]
     pub count: Option<u64>,
-    /// End after this many seconds.
+    /// End after this many seconds (disconnect; exit 0 if connected then, else 1).
     #[arg(long, value_name = "SECS")]
     pub duration: Option<f64>,
+    /// Limit for TCP connect + TLS + HTTP upgrade together (default 10000).
     #[arg(long, value_name = "MS")]
     pub handshake_timeout: Option<u64>,
+    /// Largest incoming message or frame; 0 = unlimited (default 64 MiB).
     #[arg(long, value_name = "BYTES")]
     pub max_message_size: Option<u64>,
+    /// Reconnect attempts after an abnormal end (default 0).
     #[arg(long, value_name = "N")]
     pub reconnect_attempts: Option<u32>,
+    /// Wait before each reconnect attempt (default 5000).
     #[arg(long, value_name = "MS")]
     pub reconnect_interval: Option<u64>,
     /// Do not follow HTTP redirects.
     #[arg(long)]
     pub no_redirects: bool,
+    /// Most redirects followed (default 5).
     #[arg(long, value_name = "N")]
     pub max_redirects: Option<u32>,
     /// Accept invalid TLS certificates.
