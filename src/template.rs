@@ -450,10 +450,12 @@ mod tests {
 
     #[test]
     fn active_environment_overrides_globals() {
-        let mut ws = Workspace::default();
-        ws.globals = Environment::globals()
-            .with_var("host", "global")
-            .with_var("only_g", "g");
+        let mut ws = Workspace {
+            globals: Environment::globals()
+                .with_var("host", "global")
+                .with_var("only_g", "g"),
+            ..Workspace::default()
+        };
         let env = Environment::new("dev").with_var("host", "dev");
         ws.active_environment = Some(env.id.clone());
         ws.environments.push(env);
