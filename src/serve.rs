@@ -132,6 +132,8 @@ pub fn run(args: ServeArgs) -> i32 {
     })
 }
 
+// tungstenite's handshake callback dictates the (large) error type.
+#[allow(clippy::result_large_err)]
 async fn handle(stream: TcpStream) {
     let _ = stream.set_nodelay(true);
     let mut chosen = None;
