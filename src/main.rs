@@ -22,7 +22,7 @@ enum Command {
     /// with 1000, Ctrl+C); 1 connection failure or abnormal end (after reconnects); 2 bad usage
     /// or input, with one line on stderr. Without --count/--duration it runs until the server
     /// closes or Ctrl+C.
-    Run(wsprobe::cli::RunArgs),
+    Run(Box<wsprobe::cli::RunArgs>),
     /// A local demo server: /echo, /tick (deCONZ-like JSON events), /flood (as fast as possible).
     Serve(wsprobe::serve::ServeArgs),
 }
@@ -36,7 +36,7 @@ fn main() -> ExitCode {
             if let Some(("run", run_matches)) = matches.subcommand() {
                 args.capture_send_order(run_matches);
             }
-            ExitCode::from(wsprobe::cli::run(args, cli.workspace) as u8)
+            ExitCode::from(wsprobe::cli::run(*args, cli.workspace) as u8)
         }
         Some(Command::Serve(args)) => ExitCode::from(wsprobe::serve::run(args) as u8),
         None => match wsprobe::ui::run_app(cli.workspace) {
