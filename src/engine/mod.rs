@@ -1,12 +1,71 @@
 //! The background tokio runtime that runs every connection. Knows nothing of egui.
+//!
+//! [`Engine::new`] starts a small multi-thread runtime and hands back an [`EventReceiver`].
+//! Each [`Engine::connect`] starts one *session*: a tokio task (see `connection.rs`) that runs
+//! the handshake (`handshake.rs`, auth in `auth.rs`), the read/write loop, the close handshake
+//! and any reconnects, and reports everything as [`Event`]s on the one shared channel.
+//! Commands never block: they go straight to the session's own channel.
+//!
+//! # Event-ordering contract (per session)
+//!
+//! ```text
+//! Connecting{attempt: 1}
+//!   [Redirected{..}]*                     one per followed redirect hop
+//!   Connected(info)                       or Error{message} when the handshake fails
+//!   [Message/Ping/Pong/Error]*            the open message (if any) is the first Message{Sent}
+//! [ Error{"connection lost ..."}          only when a reconnect follows an abnormal end
+//!   Reconnecting{attempt: k, of: N}
+//!   Connecting{attempt: k+1} ... ]*       exactly N reconnects at most
+//! Closed{code, reason, by}                ALWAYS the last event, exactly once per session
+//! ```
+//!
+//! - Every session ends with exactly one [`EventKind::Closed`]; nothing follows it. A consumer
+//!   can treat `Closed` as "this session is over" and never needs a timeout for that.
+//! - A failed handshake: `Connecting → Error{message} → (Reconnecting → Connecting → …) →
+//!   Closed{1006, by Network}` (the reason repeats the last error).
+//! - The server's close frame: `Closed{code, reason, by Server}` (1005 if it sent no code).
+//!   A broken TCP connection: `Closed{1006, by Network}`.
+//! - [`Engine::disconnect`] while connected: a close frame with 1000 is sent, the server's reply
+//!   is awaited for up to [`CLOSE_TIMEOUT`], then the socket is dropped: `Closed{1000, by Client}`.
+//!   While connecting or waiting to reconnect it takes effect at once:
+//!   `Closed{1000, "cancelled while connecting" | "cancelled while waiting to reconnect",
+//!   by Client}`.
+//! - A message larger than `max_message_size_bytes`: `Error` naming both sizes, a close frame
+//!   1009, then `Closed{1009, by Client}` (no reconnect).
+//! - Reconnects happen after an abnormal end only (network errors, handshake failures, a server
+//!   close with a code other than 1000), never after a user disconnect or a 1000 from the server.
+//! - Send/Ping to a session that is not connected (connecting, reconnecting or ended) gives an
+//!   `Error{"not connected"}` for that session. Disconnect of an ended session does nothing.
+//!
+//! # Waking the UI
+//!
+//! The waker passed to [`Engine::new`] is called when an event arrives and no wake is pending.
+//! The pending flag is cleared when [`EventReceiver::try_recv`] finds the channel empty, so
+//! there is at most one wake per drain cycle and never a lost one. A consumer that stops
+//! draining early (a per-frame budget) still has events waiting and must poll again on its own
+//! (e.g. request another repaint); the engine will not wake it again until it drains to empty.
 
+mod auth;
+mod connection;
 mod event;
+mod handshake;
 
+pub use auth::{authorization_header, oauth1_authorization, oauth1_signature_base_string};
 pub use event::*;
 
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::mpsc as std_mpsc;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
 use bytes::Bytes;
+use tokio::sync::mpsc;
 
 use crate::template::ResolvedRequest;
+
+/// How long a client-initiated close waits for the server's close frame before dropping TCP.
+pub const CLOSE_TIMEOUT: Duration = Duration::from_secs(1);
 
 /// What the UI or the CLI asks of the engine.
 #[derive(Debug, Clone)]
@@ -28,28 +87,107 @@ pub enum Command {
     },
 }
 
+/// What a running session task is asked to do.
+#[derive(Debug)]
+pub(crate) enum SessionCommand {
+    Send(Outgoing),
+    Ping(Bytes),
+    Disconnect,
+}
+
+type Sessions = Arc<Mutex<HashMap<SessionId, mpsc::UnboundedSender<SessionCommand>>>>;
+
 /// Owns the runtime; cheap to call from the UI thread (never blocks).
-pub struct Engine {}
+///
+/// Dropping it stops every session at once (no further events) without waiting.
+pub struct Engine {
+    runtime: Option<tokio::runtime::Runtime>,
+    sessions: Sessions,
+    next_session: AtomicU64,
+    events: EventSender,
+}
 
 /// Where events arrive; drained by the UI each frame with `try_recv`.
-pub struct EventReceiver {}
+pub struct EventReceiver {
+    rx: std_mpsc::Receiver<Event>,
+    wake: Arc<Wake>,
+}
+
+struct Wake {
+    pending: AtomicBool,
+    waker: Box<dyn Fn() + Send + Sync>,
+}
+
+/// The sending half every session holds: pushes an event and wakes the consumer (throttled).
+#[derive(Clone)]
+pub(crate) struct EventSender {
+    tx: std_mpsc::Sender<Event>,
+    wake: Arc<Wake>,
+}
+
+impl EventSender {
+    pub(crate) fn emit(&self, session: SessionId, kind: EventKind) {
+        // A closed receiver means nobody listens any more; nothing useful to do then.
+        if self.tx.send(Event::now(session, kind)).is_ok()
+            && !self.wake.pending.swap(true, Ordering::SeqCst)
+        {
+            (self.wake.waker)();
+        }
+    }
+}
 
 impl Engine {
     /// Starts the runtime. `waker` is called (throttled) when events are waiting.
+    ///
+    /// # Panics
+    /// If the operating system refuses to start the runtime's threads.
     pub fn new(waker: impl Fn() + Send + Sync + 'static) -> (Engine, EventReceiver) {
-        let _ = waker;
-        unimplemented!("engine: being written")
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("wsprobe-engine")
+            .enable_all()
+            .build()
+            .expect("failed to start the engine's tokio runtime");
+        let (tx, rx) = std_mpsc::channel();
+        let wake = Arc::new(Wake {
+            pending: AtomicBool::new(false),
+            waker: Box::new(waker),
+        });
+        let engine = Engine {
+            runtime: Some(runtime),
+            sessions: Arc::default(),
+            next_session: AtomicU64::new(1),
+            events: EventSender {
+                tx,
+                wake: wake.clone(),
+            },
+        };
+        (engine, EventReceiver { rx, wake })
+    }
+
+    /// A fresh session id, for callers that want to know it before sending `Command::Connect`.
+    pub fn new_session_id(&self) -> SessionId {
+        self.next_session.fetch_add(1, Ordering::Relaxed)
     }
 
     pub fn execute(&self, command: Command) {
-        let _ = command;
-        unimplemented!("engine: being written")
+        match command {
+            Command::Connect { session, request } => self.start_session(session, *request),
+            Command::Send { session, message } => {
+                self.to_session(session, SessionCommand::Send(message))
+            }
+            Command::Ping { session, payload } => {
+                self.to_session(session, SessionCommand::Ping(payload))
+            }
+            Command::Disconnect { session } => self.to_session(session, SessionCommand::Disconnect),
+        }
     }
 
     /// Starts a connection and returns its session id.
     pub fn connect(&self, request: ResolvedRequest) -> SessionId {
-        let _ = request;
-        unimplemented!("engine: being written")
+        let session = self.new_session_id();
+        self.start_session(session, request);
+        session
     }
 
     pub fn send(&self, session: SessionId, message: Outgoing) {
@@ -63,15 +201,120 @@ impl Engine {
     pub fn disconnect(&self, session: SessionId) {
         self.execute(Command::Disconnect { session });
     }
+
+    /// Whether a session is still running (connecting, connected or waiting to reconnect).
+    pub fn is_running(&self, session: SessionId) -> bool {
+        lock(&self.sessions).contains_key(&session)
+    }
+
+    fn start_session(&self, session: SessionId, request: ResolvedRequest) {
+        // Keep generated ids clear of ids the caller chose.
+        self.next_session
+            .fetch_max(session.saturating_add(1), Ordering::Relaxed);
+        let Some(runtime) = &self.runtime else { return };
+        let (tx, rx) = mpsc::unbounded_channel();
+        {
+            let mut sessions = lock(&self.sessions);
+            if sessions.contains_key(&session) {
+                drop(sessions);
+                self.events.emit(
+                    session,
+                    EventKind::Error {
+                        message: format!("session {session} is already running"),
+                    },
+                );
+                return;
+            }
+            sessions.insert(session, tx);
+        }
+        let events = self.events.clone();
+        let sessions = self.sessions.clone();
+        runtime.spawn(async move {
+            let mut rx = rx;
+            connection::run(session, request, &mut rx, &events).await;
+            lock(&sessions).remove(&session);
+            // Commands that raced with the end: a send still deserves its "not connected".
+            rx.close();
+            while let Ok(command) = rx.try_recv() {
+                if !matches!(command, SessionCommand::Disconnect) {
+                    events.emit(
+                        session,
+                        EventKind::Error {
+                            message: NOT_CONNECTED.to_owned(),
+                        },
+                    );
+                }
+            }
+        });
+    }
+
+    fn to_session(&self, session: SessionId, command: SessionCommand) {
+        let command = match lock(&self.sessions).get(&session) {
+            Some(tx) => match tx.send(command) {
+                Ok(()) => return,
+                Err(mpsc::error::SendError(command)) => command,
+            },
+            None => command,
+        };
+        // Disconnecting something that already ended is fine; a send or ping is not.
+        if !matches!(command, SessionCommand::Disconnect) {
+            self.events.emit(
+                session,
+                EventKind::Error {
+                    message: NOT_CONNECTED.to_owned(),
+                },
+            );
+        }
+    }
+}
+
+pub(crate) const NOT_CONNECTED: &str = "not connected";
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    // A panicking session task cannot leave the map half-updated: keep going.
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl Drop for Engine {
+    fn drop(&mut self) {
+        if let Some(runtime) = self.runtime.take() {
+            runtime.shutdown_background();
+        }
+    }
 }
 
 impl EventReceiver {
+    /// The next waiting event, without blocking. `None` when the channel is empty.
     pub fn try_recv(&self) -> Option<Event> {
-        unimplemented!("engine: being written")
+        if let Ok(event) = self.rx.try_recv() {
+            return Some(event);
+        }
+        // Empty: re-arm the waker, then look once more, so an event sent between the
+        // first look and the re-arm is not left waiting without a wake.
+        self.wake.pending.store(false, Ordering::SeqCst);
+        self.rx.try_recv().ok()
     }
 
-    pub fn recv_timeout(&self, timeout: std::time::Duration) -> Option<Event> {
-        let _ = timeout;
-        unimplemented!("engine: being written")
+    /// Waits up to `timeout` for the next event (for the CLI and tests).
+    pub fn recv_timeout(&self, timeout: Duration) -> Option<Event> {
+        self.rx.recv_timeout(timeout).ok()
+    }
+
+    /// Moves up to `max` waiting events into `out` without blocking; returns how many.
+    /// When it returns fewer than `max`, the channel was drained and the waker re-armed.
+    pub fn drain_into(&self, out: &mut Vec<Event>, max: usize) -> usize {
+        let mut n = 0;
+        while n < max {
+            match self.try_recv() {
+                Some(event) => {
+                    out.push(event);
+                    n += 1;
+                }
+                None => break,
+            }
+        }
+        n
     }
 }
