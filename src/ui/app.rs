@@ -521,11 +521,8 @@ pub fn next_state(state: ConnState, kind: &EventKind) -> ConnState {
             attempt: *attempt,
             of: *of,
         },
+        // The engine ends every session with exactly one Closed; errors never end it alone.
         EventKind::Closed { .. } => ConnState::Disconnected,
-        EventKind::Error { .. } => match state {
-            ConnState::Connected => state,
-            _ => ConnState::Disconnected,
-        },
         _ => state,
     }
 }
@@ -539,6 +536,19 @@ pub fn empty_state(ui: &mut egui::Ui, text: &str) {
 
 /// Spacing and fonts shared by every panel.
 pub fn setup_style(ctx: &egui::Context) {
+    // The proportional font lacks arrows and the filled circle; fall back to the monospace
+    // font (Hack) for them rather than drawing tofu.
+    let mut fonts = egui::FontDefinitions::default();
+    if let Some(mono) = fonts
+        .families
+        .get(&egui::FontFamily::Monospace)
+        .and_then(|f| f.first())
+        .cloned()
+        && let Some(list) = fonts.families.get_mut(&egui::FontFamily::Proportional)
+    {
+        list.push(mono);
+    }
+    ctx.set_fonts(fonts);
     ctx.all_styles_mut(|style| {
         style.spacing.item_spacing = egui::vec2(8.0, 6.0);
         style.spacing.button_padding = egui::vec2(8.0, 3.0);

@@ -149,7 +149,7 @@ impl Composer {
             let send = ui
                 .add_enabled(
                     can_send,
-                    egui::Button::new(RichText::new("Send ➤").strong())
+                    egui::Button::new(RichText::new("Send").strong())
                         .min_size(egui::vec2(80.0, 24.0)),
                 )
                 .on_hover_text("Send (Ctrl+Enter)")

@@ -151,7 +151,7 @@ impl EnvironmentsWindow {
                         ui.label("");
                     }
                     if ui
-                        .small_button("✕")
+                        .small_button("×")
                         .on_hover_text("Remove")
                         .accessible_name(format!("Remove variable {n}"))
                         .clicked()

@@ -44,7 +44,7 @@ impl EventDetail {
             }
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 close = ui
-                    .small_button("✕")
+                    .small_button("×")
                     .on_hover_text("Close the detail")
                     .accessible_name("Close detail")
                     .clicked();

@@ -74,7 +74,7 @@ pub fn request_bar(
         ui.horizontal_wrapped(|ui| {
             ui.colored_label(ui.visuals().error_fg_color, format!("⚠ {error}"));
             if ui
-                .small_button("✕")
+                .small_button("×")
                 .on_hover_text("Dismiss")
                 .accessible_name("Dismiss error")
                 .clicked()

@@ -67,7 +67,7 @@ impl Sidebar {
             let new_clicked = ui
                 .button(RichText::new("+").strong())
                 .on_hover_text("New request")
-                .accessible_name("New request")
+                .accessible_name("Add request")
                 .clicked();
             ui.add(
                 egui::TextEdit::singleline(&mut self.search)
@@ -93,7 +93,7 @@ impl Sidebar {
                 ui.weak(format!("Deleted “{}”.", deleted.name));
                 undo = ui.small_button("Undo").clicked();
                 dismiss = ui
-                    .small_button("✕")
+                    .small_button("×")
                     .on_hover_text("Dismiss")
                     .accessible_name("Dismiss undo")
                     .clicked();
@@ -227,7 +227,8 @@ impl Sidebar {
         } else {
             response
         };
-        if response.double_clicked() {
+        // A fast third click (a triple-click) still means "rename", not "select".
+        if response.double_clicked() || response.triple_clicked() {
             command = Some(RowCommand::StartRename(request.id.clone()));
         } else if response.clicked() {
             command = Some(RowCommand::Select(request.id.clone()));

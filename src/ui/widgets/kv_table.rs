@@ -57,7 +57,7 @@ pub fn kv_table(
                 .response
                 .changed();
                 if ui
-                    .small_button("✕")
+                    .small_button("×")
                     .on_hover_text(format!("Remove {what} {n}"))
                     .accessible_name(format!("Remove {what} {n}"))
                     .clicked()

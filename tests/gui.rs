@@ -1,0 +1,523 @@
+//! The GUI driven like a user would, with egui_kittest: find widgets by label, click, type,
+//! run frames. Connections go to real in-process servers on 127.0.0.1 (see `tests/support`).
+
+mod support;
+
+use std::time::{Duration, Instant};
+
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT as _, Queryable as _};
+use support::*;
+use wsprobe::model::{Environment, MessageFormat, SavedRequest};
+use wsprobe::ui::App;
+use wsprobe::ui::widgets::ConnState;
+
+const WAIT: Duration = Duration::from_secs(10);
+
+fn harness(app: App) -> Harness<'static, App> {
+    Harness::builder()
+        .with_size(egui::vec2(1300.0, 820.0))
+        // Real frame times, so two clicks in a row make a double-click.
+        .with_step_dt(1.0 / 60.0)
+        .build_ui_state(|ui, app: &mut App| app.ui(ui), app)
+}
+
+fn open(dir: &std::path::Path) -> Harness<'static, App> {
+    let mut h = harness(App::new(dir).expect("workspace opens"));
+    h.run();
+    h
+}
+
+/// Runs frames until `condition` holds; fails the test after a deadline.
+fn run_until(h: &mut Harness<'_, App>, what: &str, condition: impl Fn(&Harness<'_, App>) -> bool) {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        h.step();
+        if condition(h) {
+            h.run();
+            return;
+        }
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        // Not synchronisation: just don't spin a core while the network works.
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+fn selected_id(h: &Harness<'_, App>) -> String {
+    h.state()
+        .workspace()
+        .selected_request
+        .clone()
+        .expect("a request is selected")
+}
+
+fn state_of(h: &Harness<'_, App>) -> ConnState {
+    let id = selected_id(h);
+    h.state().session(&id).map(|s| s.state).unwrap_or_default()
+}
+
+fn has_label_containing(h: &Harness<'_, App>, text: &str) -> bool {
+    h.query_all_by_label_contains(text).next().is_some()
+}
+
+/// Event rows: their accessible names start with the direction glyph.
+fn rows(h: &Harness<'_, App>, glyph: char, text: &str) -> usize {
+    h.query_all_by(|n| {
+        n.role() == Role::Button
+            && n.label()
+                .is_some_and(|l| l.starts_with(glyph) && l.contains(text))
+    })
+    .count()
+}
+
+/// Creates a request with the + button and accepts the proposed name.
+fn add_request(h: &mut Harness<'_, App>) {
+    h.get_by_label("Add request").click();
+    h.run();
+    h.key_press(egui::Key::Enter);
+    h.run();
+}
+
+fn set_url(h: &mut Harness<'_, App>, url: &str) {
+    h.get_by_label("URL").set_text_value_accesskit(url);
+    h.run();
+}
+
+fn connect_to(h: &mut Harness<'_, App>, url: &str) {
+    add_request(h);
+    set_url(h, url);
+    h.get_by_role_and_label(Role::Button, "Connect").click();
+    run_until(h, "Connected", |h| state_of(h) == ConnState::Connected);
+}
+
+#[test]
+fn create_rename_escape_and_empty_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path());
+    assert!(has_label_containing(
+        &h,
+        "No requests yet: press + to create one"
+    ));
+
+    h.get_by_label("Add request").click();
+    h.run();
+    assert_eq!(h.state().workspace().requests[0].name, "New request");
+    // Rename mode, name selected: typing replaces it.
+    let field = h.get_by_label("Request name");
+    assert!(field.is_focused());
+    field.type_text("Chat");
+    h.run();
+    h.key_press(egui::Key::Enter);
+    h.run();
+    assert_eq!(h.state().workspace().requests[0].name, "Chat");
+
+    // A second one is "New request" again? No: "New request" is free, so it is reused.
+    h.get_by_label("Add request").click();
+    h.run();
+    h.key_press(egui::Key::Enter);
+    h.run();
+    h.get_by_label("Add request").click();
+    h.run();
+    h.key_press(egui::Key::Enter);
+    h.run();
+    let names: Vec<_> = h
+        .state()
+        .workspace()
+        .requests
+        .iter()
+        .map(|r| r.name.clone())
+        .collect();
+    assert_eq!(names, ["Chat", "New request", "New request 2"]);
+
+    // Double-click renames; Escape cancels.
+    let chat = h.get_by_role_and_label(Role::Button, "Chat");
+    chat.click();
+    chat.click();
+    h.run();
+    h.get_by_label("Request name").type_text("Other");
+    h.run();
+    h.key_press(egui::Key::Escape);
+    h.run();
+    assert_eq!(h.state().workspace().requests[0].name, "Chat");
+    assert!(h.query_by_label("Request name").is_none());
+
+    // An empty name is refused.
+    let chat = h.get_by_role_and_label(Role::Button, "Chat");
+    chat.click();
+    chat.click();
+    h.run();
+    h.key_press(egui::Key::Backspace);
+    h.run();
+    h.key_press(egui::Key::Enter);
+    h.run();
+    assert!(has_label_containing(&h, "A request needs a name"));
+    h.key_press(egui::Key::Escape);
+    h.run();
+    assert_eq!(h.state().workspace().requests[0].name, "Chat");
+}
+
+#[test]
+fn duplicate_delete_and_undo_from_the_context_menu() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path());
+    add_request(&mut h);
+    set_url(&mut h, "ws://example.invalid/feed");
+
+    h.get_by_role_and_label(Role::Button, "New request")
+        .click_secondary();
+    h.run();
+    h.get_by_label("Duplicate").click();
+    h.run();
+    let ws = h.state().workspace();
+    assert_eq!(ws.requests.len(), 2);
+    assert_eq!(ws.requests[1].name, "New request copy");
+    assert_eq!(ws.requests[1].url, "ws://example.invalid/feed");
+    assert_ne!(ws.requests[0].id, ws.requests[1].id);
+    assert_eq!(
+        ws.selected_request.as_deref(),
+        Some(ws.requests[1].id.as_str())
+    );
+
+    h.get_by_role_and_label(Role::Button, "New request copy")
+        .click_secondary();
+    h.run();
+    h.get_by_label("Delete").click();
+    h.run();
+    assert_eq!(h.state().workspace().requests.len(), 1);
+    assert!(has_label_containing(&h, "Deleted “New request copy”"));
+    h.get_by_label("Undo").click();
+    h.run();
+    let names: Vec<_> = h
+        .state()
+        .workspace()
+        .requests
+        .iter()
+        .map(|r| r.name.clone())
+        .collect();
+    assert_eq!(names, ["New request", "New request copy"]);
+}
+
+#[test]
+fn connect_send_receive_filter_and_disconnect() {
+    let server = echo_server();
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path());
+    add_request(&mut h);
+    assert!(has_label_containing(&h, "Not connected: press Connect"));
+    assert!(
+        h.get_by_role_and_label(Role::Button, "Send")
+            .accesskit_node()
+            .is_disabled()
+    );
+    set_url(&mut h, &server.url());
+    h.get_by_role_and_label(Role::Button, "Connect").click();
+    run_until(&mut h, "Connected", |h| state_of(h) == ConnState::Connected);
+    assert!(has_label_containing(&h, "● Connected"));
+    assert!(rows(&h, '•', "Connected to ws://127.0.0.1") == 1);
+
+    // Settings are locked while connected.
+    h.get_by_label("Settings").click();
+    h.run();
+    assert!(has_label_containing(
+        &h,
+        "disconnect to change these settings"
+    ));
+    assert!(
+        h.get_by_label("Reconnect attempts")
+            .accesskit_node()
+            .is_disabled()
+    );
+    h.get_by_label("Message").click();
+    h.run();
+
+    h.get_by_label("Message body").focus();
+    h.run();
+    h.get_by_label("Message body").type_text("hello wsprobe");
+    h.run();
+    h.get_by_role_and_label(Role::Button, "Send").click();
+    run_until(&mut h, "the echo", |h| rows(h, '↓', "hello wsprobe") == 1);
+    assert_eq!(rows(&h, '↑', "hello wsprobe"), 1);
+    // The message stays in the editor.
+    let id = selected_id(&h);
+    assert_eq!(
+        h.state().workspace().request(&id).unwrap().draft.body,
+        "hello wsprobe"
+    );
+
+    // Ctrl+Enter sends too.
+    h.get_by_label("Message body").focus();
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Enter);
+    run_until(&mut h, "the second echo", |h| {
+        rows(h, '↓', "hello wsprobe") == 2
+    });
+
+    // Filters: direction and search.
+    h.get_by_role_and_label(Role::Button, "Sent").click();
+    h.run();
+    assert_eq!(rows(&h, '↓', ""), 0);
+    assert_eq!(rows(&h, '↑', "hello wsprobe"), 2);
+    assert!(has_label_containing(&h, "(2 shown)"));
+    h.get_by_role_and_label(Role::Button, "All").click();
+    h.run();
+    h.get_by_label("Search events")
+        .set_text_value_accesskit("nothing like this");
+    h.run();
+    assert!(has_label_containing(&h, "No events match the filter"));
+    h.get_by_label("Search events")
+        .set_text_value_accesskit("WSPROBE");
+    h.run();
+    assert!(has_label_containing(&h, "(4 shown)"));
+
+    // Detail of a received message.
+    h.query_all_by(|n| n.label().is_some_and(|l| l.starts_with('↓')))
+        .next()
+        .expect("a received row")
+        .click();
+    h.run();
+    assert!(has_label_containing(&h, "Text message"));
+
+    h.get_by_role_and_label(Role::Button, "Disconnect").click();
+    run_until(&mut h, "Disconnected", |h| {
+        state_of(h) == ConnState::Disconnected
+    });
+    h.get_by_label("Search events").set_text_value_accesskit("");
+    h.run();
+    assert_eq!(rows(&h, '•', "Disconnected: 1000 Normal closure"), 1);
+    assert!(
+        !h.get_by_role_and_label(Role::Button, "Connect")
+            .accesskit_node()
+            .is_disabled()
+    );
+
+    // Clear empties the list.
+    h.get_by_role_and_label(Role::Button, "Clear").click();
+    h.run();
+    assert!(has_label_containing(&h, "0 events (0 shown)"));
+}
+
+#[test]
+fn undefined_variable_is_named_and_nothing_connects() {
+    let server = echo_server();
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path());
+    add_request(&mut h);
+    set_url(&mut h, "ws://<<host>>/socket");
+    h.get_by_role_and_label(Role::Button, "Connect").click();
+    h.run();
+    assert!(has_label_containing(&h, "undefined variable `host` in URL"));
+    assert_eq!(state_of(&h), ConnState::Disconnected);
+    assert!(server.connection_times().is_empty());
+
+    // Defined in Globals, the same request connects.
+    let port = server.port();
+    h.state_mut()
+        .workspace_mut()
+        .globals
+        .variables
+        .push(wsprobe::model::Variable::new(
+            "host",
+            &format!("127.0.0.1:{port}"),
+        ));
+    h.run();
+    h.get_by_role_and_label(Role::Button, "Connect").click();
+    run_until(&mut h, "Connected", |h| state_of(h) == ConnState::Connected);
+    assert!(!has_label_containing(&h, "undefined variable"));
+}
+
+#[test]
+fn params_table_and_url_stay_in_sync() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path());
+    add_request(&mut h);
+    set_url(&mut h, "ws://h:1/p?a=1&b=<<x>>");
+    h.get_by_label("Params").click();
+    h.run();
+    assert_eq!(h.get_by_label("param 1 name").value().as_deref(), Some("a"));
+    assert_eq!(
+        h.get_by_label("param 2 value").value().as_deref(),
+        Some("<<x>>")
+    );
+
+    h.get_by_label("param 1 value")
+        .set_text_value_accesskit("42");
+    h.run();
+    let id = selected_id(&h);
+    assert_eq!(
+        h.state().workspace().request(&id).unwrap().url,
+        "ws://h:1/p?a=42&b=<<x>>"
+    );
+
+    h.get_by_label("param 2 enabled").click();
+    h.run();
+    assert_eq!(
+        h.state().workspace().request(&id).unwrap().url,
+        "ws://h:1/p?a=42"
+    );
+
+    h.get_by_label("+ Add param").click();
+    h.run();
+    h.get_by_label("param 3 name").set_text_value_accesskit("c");
+    h.run();
+    assert_eq!(
+        h.state().workspace().request(&id).unwrap().url,
+        "ws://h:1/p?a=42&c="
+    );
+
+    // And back: editing the URL rewrites the table, keeping the disabled row.
+    set_url(&mut h, "ws://h:1/p?z=9");
+    let params = h.state().workspace().request(&id).unwrap().params.clone();
+    let enabled: Vec<_> = params
+        .iter()
+        .filter(|p| p.enabled)
+        .map(|p| (p.key.as_str(), p.value.as_str()))
+        .collect();
+    assert_eq!(enabled, [("z", "9")]);
+    assert!(params.iter().any(|p| !p.enabled && p.key == "b"));
+}
+
+#[test]
+fn invalid_hex_blocks_send_until_fixed() {
+    let server = echo_server();
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path());
+    connect_to(&mut h, &server.url());
+    h.get_by_role_and_label(Role::Button, "Hex").click();
+    h.run();
+    h.get_by_label("Message body")
+        .set_text_value_accesskit("de ad zz");
+    h.run();
+    assert!(has_label_containing(
+        &h,
+        "`z` at character 7 is not a hex digit"
+    ));
+    assert!(
+        h.get_by_role_and_label(Role::Button, "Send")
+            .accesskit_node()
+            .is_disabled()
+    );
+
+    h.get_by_label("Message body")
+        .set_text_value_accesskit("de ad be ef");
+    h.run();
+    let send = h.get_by_role_and_label(Role::Button, "Send");
+    assert!(!send.accesskit_node().is_disabled());
+    send.click();
+    run_until(&mut h, "the binary echo", |h| {
+        rows(h, '↓', "Binary de ad be ef") == 1
+    });
+    let id = selected_id(&h);
+    assert_eq!(
+        h.state().workspace().request(&id).unwrap().draft.format,
+        MessageFormat::Hex
+    );
+}
+
+#[test]
+fn restart_shows_everything_as_left() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let mut h = open(dir.path());
+        add_request(&mut h);
+        add_request(&mut h);
+        add_request(&mut h);
+        set_url(&mut h, "ws://third.invalid/");
+        // Move the third up one place, then select the first.
+        h.get_by_role_and_label(Role::Button, "New request 3")
+            .click_secondary();
+        h.run();
+        h.get_by_label("Move up").click();
+        h.run();
+        h.get_by_role_and_label(Role::Button, "New request 2")
+            .click();
+        h.run();
+        h.get_by_label("Message body")
+            .set_text_value_accesskit("{\"draft\": true}");
+        h.run();
+        // Dropping the harness drops the App, which saves on the way out (like on exit).
+    }
+    let mut h = open(dir.path());
+    let ws = h.state().workspace();
+    let names: Vec<_> = ws.requests.iter().map(|r| r.name.clone()).collect();
+    assert_eq!(names, ["New request", "New request 3", "New request 2"]);
+    assert_eq!(ws.requests[1].url, "ws://third.invalid/");
+    assert_eq!(ws.requests[2].draft.body, "{\"draft\": true}");
+    let selected = selected_id(&h);
+    assert_eq!(
+        h.state().workspace().request(&selected).unwrap().name,
+        "New request 2"
+    );
+    h.run();
+    assert_eq!(
+        h.get_by_label("Message body").value().as_deref(),
+        Some("{\"draft\": true}")
+    );
+}
+
+#[test]
+fn autosave_writes_within_a_second_without_exit() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path());
+    add_request(&mut h);
+    set_url(&mut h, "ws://saved.invalid/");
+    let deadline = Instant::now() + Duration::from_secs(3);
+    let saved = loop {
+        h.step();
+        let (_, ws, _) = wsprobe::store::Store::open(dir.path()).unwrap();
+        if ws
+            .requests
+            .first()
+            .is_some_and(|r| r.url == "ws://saved.invalid/")
+        {
+            break true;
+        }
+        if Instant::now() > deadline {
+            break false;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(saved, "the edit reached the disk");
+}
+
+#[test]
+fn environments_picker_and_secret_hover() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let (mut store, mut ws, _) = wsprobe::store::Store::open(dir.path()).unwrap();
+        let mut env = Environment::new("Staging").with_var("host", "staging.local");
+        env.variables.push(wsprobe::model::Variable {
+            name: "token".into(),
+            value: "hunter2".into(),
+            secret: true,
+        });
+        ws.environments.push(env);
+        ws.requests
+            .push(SavedRequest::new("Feed", "ws://<<host>>/?t=<<token>>"));
+        store.save(&ws).unwrap();
+    }
+    let mut h = open(dir.path());
+    h.get_by_role_and_label(Role::Button, "Feed").click();
+    h.run();
+    // No environment active: the variables are undefined.
+    h.get_by_role_and_label(Role::Button, "Connect").click();
+    h.run();
+    assert!(has_label_containing(&h, "undefined variable `host`"));
+
+    // Manage environments opens the window with Globals and Staging.
+    h.get_by_label("Manage environments").click();
+    h.run();
+    assert!(has_label_containing(&h, "Globals"));
+    h.get_by_label("Staging").click();
+    h.run();
+    assert_eq!(
+        h.get_by_label("variable 2 value").accesskit_node().role(),
+        Role::PasswordInput
+    );
+    h.get_by_label("Reveal variable 2").click();
+    h.run();
+    assert_eq!(
+        h.get_by_label("variable 2 value").accesskit_node().role(),
+        Role::TextInput
+    );
+}
