@@ -71,6 +71,8 @@ pub struct Composer {
     validation: Option<(u64, Validation)>,
     save_name: String,
     renaming: Option<(usize, String)>,
+    /// Focus the rename field on its first frame.
+    focus_rename: bool,
 }
 
 impl Composer {
@@ -147,11 +149,15 @@ impl Composer {
 
         ui.horizontal(|ui| {
             let send = ui
-                .add_enabled(
-                    can_send,
-                    egui::Button::new(RichText::new("Send").strong())
-                        .min_size(egui::vec2(80.0, 24.0)),
-                )
+                .add_enabled(can_send, {
+                    let button = egui::Button::new(RichText::new("Send").strong())
+                        .min_size(egui::vec2(80.0, 24.0));
+                    if can_send {
+                        button.fill(ui.visuals().selection.bg_fill)
+                    } else {
+                        button
+                    }
+                })
                 .on_hover_text("Send (Ctrl+Enter)")
                 .on_disabled_hover_text(if connected {
                     "Fix the message first"
@@ -229,11 +235,14 @@ impl Composer {
                             let r = ui
                                 .add(egui::TextEdit::singleline(text).desired_width(160.0))
                                 .accessible_name("Saved message new name");
-                            r.request_focus();
+                            if std::mem::take(&mut self.focus_rename) {
+                                r.request_focus();
+                            }
                             let escape = ui.input(|i| i.key_pressed(Key::Escape));
+                            let enter = ui.input(|i| i.key_pressed(Key::Enter));
                             if escape {
                                 self.renaming = None;
-                            } else if r.lost_focus() {
+                            } else if r.lost_focus() || enter {
                                 if !text.trim().is_empty() {
                                     m.name = text.trim().to_owned();
                                 }
@@ -256,6 +265,7 @@ impl Composer {
                             .clicked()
                         {
                             self.renaming = Some((i, m.name.clone()));
+                            self.focus_rename = true;
                         }
                         if ui
                             .small_button("🗑")

@@ -14,17 +14,24 @@ pub struct EnvironmentsWindow {
     editing: Option<String>,
     /// Secret variables shown in clear, by (environment id, row).
     revealed: HashSet<(String, usize)>,
+    /// The window was closed last frame: on opening, show the active environment.
+    just_opened: bool,
 }
 
 impl EnvironmentsWindow {
     pub fn ui(&mut self, ctx: &egui::Context, workspace: &mut Workspace) {
         if !self.open {
+            self.just_opened = true;
             return;
+        }
+        if std::mem::take(&mut self.just_opened) {
+            self.editing = workspace.active_environment.clone();
         }
         let mut open = self.open;
         egui::Window::new("Environments")
             .open(&mut open)
             .default_size([640.0, 380.0])
+            .default_pos([320.0, 120.0])
             .min_width(480.0)
             .collapsible(false)
             .show(ctx, |ui| self.contents(ui, workspace));
@@ -119,6 +126,7 @@ impl EnvironmentsWindow {
                     ui.add(
                         egui::TextEdit::singleline(&mut var.name)
                             .desired_width(130.0)
+                            .min_size(egui::vec2(130.0, 0.0))
                             .hint_text("name"),
                     )
                     .accessible_name(format!("variable {n} name"));
@@ -127,6 +135,7 @@ impl EnvironmentsWindow {
                     ui.add(
                         egui::TextEdit::singleline(&mut var.value)
                             .desired_width(200.0)
+                            .min_size(egui::vec2(200.0, 0.0))
                             .hint_text("value")
                             .password(var.secret && !revealed),
                     )

@@ -123,7 +123,7 @@ impl EventsView {
                     let job = row_job(event, font.clone(), ui.visuals().text_color(), dark);
                     let selected = self.selected == Some(seq);
                     let response = ui.add(
-                        egui::Button::selectable(selected, job)
+                        egui::Button::selectable(selected, (job, egui::Atom::grow()))
                             .truncate()
                             .min_size(egui::vec2(ui.available_width(), row_height)),
                     );
@@ -260,11 +260,16 @@ fn payload_preview(opcode: Opcode, payload: &[u8]) -> String {
         Opcode::Text => {
             let head = &payload[..payload.len().min(PREVIEW_CHARS * 4)];
             let text = String::from_utf8_lossy(head);
-            let mut out: String = text
-                .chars()
-                .take(PREVIEW_CHARS)
-                .map(|c| if c.is_control() { ' ' } else { c })
-                .collect();
+            // One line: runs of whitespace (newlines, indentation) become one space.
+            let mut out = String::with_capacity(PREVIEW_CHARS);
+            let mut last_space = false;
+            for c in text.trim().chars().take(PREVIEW_CHARS) {
+                let space = c.is_whitespace() || c.is_control();
+                if !(space && last_space) {
+                    out.push(if space { ' ' } else { c });
+                }
+                last_space = space;
+            }
             if text.chars().count() > PREVIEW_CHARS || head.len() < payload.len() {
                 out.push('…');
             }

@@ -336,7 +336,7 @@ fn headers_tab(ui: &mut Ui, request: &mut SavedRequest, vars: &VarContext) {
     kv_table(ui, "headers_table", &mut request.headers, vars, "header");
     ui.add_space(10.0);
     ui.label(RichText::new("Added by the handshake").strong());
-    let host = crate::template::parse_ws_url(&request.url)
+    let host = crate::template::parse_ws_url(&vars.expand_simple(&request.url))
         .ok()
         .and_then(|u| {
             u.host_str().map(|h| {

@@ -215,7 +215,7 @@ impl Sidebar {
                 );
             }
             ui.add(
-                egui::Button::selectable(selected, &request.name)
+                egui::Button::selectable(selected, (request.name.as_str(), egui::Atom::grow()))
                     .truncate()
                     .min_size(egui::vec2(ui.available_width(), 22.0))
                     .sense(Sense::click_and_drag()),

@@ -60,6 +60,23 @@ impl VarContext {
         }
     }
 
+    /// `text` with plain `<<name>>` variables replaced by their values (for previews only;
+    /// real expansion is `template::Resolver`). Unknown ones are left as written.
+    pub fn expand_simple(&self, text: &str) -> String {
+        let mut out = String::with_capacity(text.len());
+        let mut at = 0;
+        for span in var_spans(text) {
+            out.push_str(&text[at..span.range.start]);
+            match self.get(&span.name) {
+                Some(v) if !span.is_call => out.push_str(&v.value),
+                _ => out.push_str(&text[span.range.clone()]),
+            }
+            at = span.range.end;
+        }
+        out.push_str(&text[at..]);
+        out
+    }
+
     /// What hovering a variable shows: its value, masked when secret.
     pub fn describe(&self, span: &VarSpan) -> String {
         if span.name.starts_with('$') || span.is_call {
@@ -208,6 +225,7 @@ pub fn template_field(
     let mut edit = egui::TextEdit::singleline(text)
         .hint_text(hint)
         .desired_width(width)
+        .min_size(egui::vec2(width.min(600.0), 0.0))
         .font(egui::TextStyle::Monospace);
     if password {
         edit = edit.password(true);
@@ -227,9 +245,27 @@ pub fn template_field(
         response
     };
 
-    // Completion after `<<`.
-    if response.has_focus()
-        && let Some(cursor) = output.cursor_range.map(|r| r.primary.index.0)
+    // Completion after `<<`. Clicking a suggestion takes focus from the field on the press,
+    // so the last cursor position is remembered until that click completes.
+    let memory_id = response.id.with("completion_cursor");
+    let cursor = if response.has_focus() {
+        let cursor = output.cursor_range.map(|r| r.primary.index.0);
+        ui.data_mut(|d| match cursor {
+            Some(c) => {
+                d.insert_temp(memory_id, c);
+            }
+            None => d.remove::<usize>(memory_id),
+        });
+        cursor
+    } else {
+        let clicking = ui.input(|i| i.pointer.any_down() || i.pointer.any_released());
+        let remembered = ui.data(|d| d.get_temp::<usize>(memory_id));
+        if !clicking && remembered.is_some() {
+            ui.data_mut(|d| d.remove::<usize>(memory_id));
+        }
+        remembered.filter(|_| clicking)
+    };
+    if let Some(cursor) = cursor
         && let Some((range, partial)) = completion_prefix(text, cursor)
     {
         let lower = partial.to_lowercase();
