@@ -319,7 +319,7 @@ fn undefined_variable_is_named_and_nothing_connects() {
         .variables
         .push(wsprobe::model::Variable::new(
             "host",
-            &format!("127.0.0.1:{port}"),
+            format!("127.0.0.1:{port}"),
         ));
     h.run();
     h.get_by_role_and_label(Role::Button, "Connect").click();
@@ -690,6 +690,89 @@ fn a_flood_of_100k_events_keeps_frames_short() {
     eprintln!("slowest frame during the flood: {slowest:?}; a frame with 100k events: {settled:?}");
     assert!(settled < Duration::from_millis(300), "{settled:?}");
     assert!(slowest < Duration::from_secs(2), "{slowest:?}");
+}
+
+#[test]
+fn drag_a_request_to_reorder() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path());
+    add_request(&mut h);
+    add_request(&mut h);
+    add_request(&mut h);
+    let from = h
+        .get_by_role_and_label(Role::Button, "New request 3")
+        .rect()
+        .center();
+    let to = h.get_by_role_and_label(Role::Button, "New request").rect();
+    h.hover_at(from);
+    h.drag_at(from);
+    h.run_ok();
+    // Move in small steps, as a hand would, to just above the first row's middle.
+    let target = egui::pos2(to.center().x, to.top() + 3.0);
+    for i in 1..=10 {
+        let t = i as f32 / 10.0;
+        h.hover_at(from + (target - from) * t);
+        h.run_ok();
+    }
+    h.drop_at(target);
+    h.run_ok();
+    let names: Vec<_> = h
+        .state()
+        .workspace()
+        .requests
+        .iter()
+        .map(|r| r.name.clone())
+        .collect();
+    assert_eq!(names, ["New request 3", "New request", "New request 2"]);
+}
+
+#[test]
+fn cancel_while_connecting() {
+    let silent = SilentListener::start();
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path());
+    add_request(&mut h);
+    set_url(&mut h, &silent.url());
+    h.get_by_role_and_label(Role::Button, "Connect").click();
+    run_until(&mut h, "Connecting", |h| {
+        state_of(h) == ConnState::Connecting
+    });
+    assert!(has_label_containing(&h, "● Connecting"));
+    h.get_by_role_and_label(Role::Button, "Cancel").click();
+    run_until(&mut h, "Disconnected", |h| {
+        state_of(h) == ConnState::Disconnected
+    });
+    assert_eq!(rows(&h, '•', "cancelled while connecting"), 1);
+}
+
+#[test]
+fn auth_secrets_are_masked_until_revealed() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path());
+    add_request(&mut h);
+    h.get_by_label("Auth").click();
+    h.run();
+    h.get_by_label("Type").click();
+    h.run();
+    h.get_by_label("Bearer").click();
+    h.run();
+    let token = h.get_by_label("Token");
+    assert_eq!(token.accesskit_node().role(), Role::PasswordInput);
+    token.set_text_value_accesskit("t0ps3cret");
+    h.run();
+    h.get_by_label("👁 Reveal secrets").click();
+    h.run();
+    assert_eq!(
+        h.get_by_label("Token").accesskit_node().role(),
+        Role::TextInput
+    );
+    let id = selected_id(&h);
+    assert_eq!(
+        h.state().workspace().request(&id).unwrap().auth,
+        wsprobe::model::Auth::Bearer {
+            token: "t0ps3cret".into()
+        }
+    );
 }
 
 /// Not a test: a local demo feed for screenshots (`cargo test --test gui demo_server --

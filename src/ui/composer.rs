@@ -171,7 +171,7 @@ impl Composer {
                 Validation::Ok => {
                     if !connected {
                         ui.weak("Not connected: press Connect");
-                    } else if draft.body.len() > 0 {
+                    } else if !draft.body.is_empty() {
                         ui.weak(format!("{} bytes", draft.body.len()));
                     }
                 }

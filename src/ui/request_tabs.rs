@@ -118,8 +118,10 @@ impl RequestTabs {
         let masked = !self.reveal_secrets;
         let width = (ui.available_width() - 160.0).max(160.0);
         let field = |ui: &mut Ui, label: &str, text: &mut String, secret: bool| {
-            ui.label(label);
-            template_field(ui, text, vars, label, "", width, secret && masked);
+            let l = ui.label(label);
+            template_field(ui, text, vars, label, "", width, secret && masked)
+                .response
+                .labelled_by(l.id);
             ui.end_row();
         };
         egui::Grid::new("auth_grid")
@@ -140,7 +142,7 @@ impl RequestTabs {
                     field(ui, "Consumer secret", &mut o.consumer_secret, true);
                     field(ui, "Access token", &mut o.access_token, false);
                     field(ui, "Token secret", &mut o.token_secret, true);
-                    ui.label("Signature method");
+                    let l = ui.label("Signature method");
                     egui::ComboBox::from_id_salt("oauth_signature")
                         .selected_text(o.signature_method.as_str())
                         .show_ui(ui, |ui| {
@@ -149,7 +151,7 @@ impl RequestTabs {
                             }
                         })
                         .response
-                        .accessible_name("Signature method");
+                        .labelled_by(l.id);
                     ui.end_row();
                     field(ui, "Realm", &mut o.realm, false);
                 }
