@@ -156,30 +156,30 @@ async fn connected(
             offered.join(", ")
         )
     });
-    if let Some(message) = &no_subprotocol {
-        if request.settings.strict_subprotocol {
-            let message = format!("{message}; closing because strict subprotocol is on");
-            emit(EventKind::Error {
-                message: message.clone(),
-            });
-            close_quickly(&mut socket, CloseCode::Protocol, "no subprotocol accepted").await;
-            return End {
-                code: 1002,
-                reason: message,
-                by: ClosedBy::Client,
-                retry: false,
-                was_connected: false,
-            };
-        }
+    if let Some(message) = &no_subprotocol
+        && request.settings.strict_subprotocol
+    {
+        let message = format!("{message}; closing because strict subprotocol is on");
+        emit(EventKind::Error {
+            message: message.clone(),
+        });
+        close_quickly(&mut socket, CloseCode::Protocol, "no subprotocol accepted").await;
+        return End {
+            code: 1002,
+            reason: message,
+            by: ClosedBy::Client,
+            retry: false,
+            was_connected: false,
+        };
     }
     emit(EventKind::Connected(Box::new(info)));
     if let Some(message) = no_subprotocol {
         emit(EventKind::Error { message });
     }
-    if let Some(open) = &request.open_message {
-        if let Err(err) = send(&mut socket, open.clone(), session, events).await {
-            return End::network(format!("sending the open message failed: {err}"), true);
-        }
+    if let Some(open) = &request.open_message
+        && let Err(err) = send(&mut socket, open.clone(), session, events).await
+    {
+        return End::network(format!("sending the open message failed: {err}"), true);
     }
 
     // Set once the server's close frame arrived: we then only wait for the TCP end.
@@ -248,7 +248,7 @@ async fn connected(
                     return disconnect(&mut socket, session, events).await;
                 }
             },
-            () = tokio::time::sleep_until(deadline) => {
+            () = tokio::time::sleep_until(deadline), if close_deadline.is_some() => {
                 // The server sent its close frame but never closed TCP; we are done anyway.
                 let (code, reason) = server_close.take().unwrap_or((1005, String::new()));
                 return End { code, reason, by: ClosedBy::Server, retry: code != 1000, was_connected: true };

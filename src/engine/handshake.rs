@@ -260,13 +260,13 @@ async fn hop(
         };
         return Ok(Hop::Upgraded(Box::new(Established { socket, info })));
     }
-    if matches!(status, 301 | 302 | 303 | 307 | 308) {
-        if let Some(location) = response.header("location") {
-            return Ok(Hop::Redirect {
-                status,
-                location: location.to_owned(),
-            });
-        }
+    if matches!(status, 301 | 302 | 303 | 307 | 308)
+        && let Some(location) = response.header("location")
+    {
+        return Ok(Hop::Redirect {
+            status,
+            location: location.to_owned(),
+        });
     }
     let body = read_body_snippet(&mut stream, &response, buffer.split_off(response.head_len)).await;
     let mut message = format!("server refused the upgrade: {status}");
@@ -330,11 +330,9 @@ fn request_headers(
             _ => headers.push((name.clone(), value.clone())),
         }
     }
-    if same_origin {
-        if let Some(value) = auth::authorization_header(&request.auth, url) {
-            headers.retain(|(name, _)| !name.eq_ignore_ascii_case("authorization"));
-            headers.push(("Authorization".into(), value));
-        }
+    if same_origin && let Some(value) = auth::authorization_header(&request.auth, url) {
+        headers.retain(|(name, _)| !name.eq_ignore_ascii_case("authorization"));
+        headers.push(("Authorization".into(), value));
     }
     headers
 }

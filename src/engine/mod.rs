@@ -34,8 +34,18 @@
 //!   1009, then `Closed{1009, by Client}` (no reconnect).
 //! - Reconnects happen after an abnormal end only (network errors, handshake failures, a server
 //!   close with a code other than 1000), never after a user disconnect or a 1000 from the server.
+//! - A mid-session end that will be retried is reported as `Error{"connection lost: 1006
+//!   Abnormal closure (...)"}` (not as `Closed`), followed by `Reconnecting`.
+//! - Offered subprotocols but the server picked none: `Connected` (subprotocol `None`), then
+//!   `Error{"server accepted no subprotocol (offered: a, b)"}`, and the connection stays up;
+//!   with `strict_subprotocol`: `Error` then `Closed{1002, by Client}`, no `Connected`.
+//! - Handshake failures that retrying cannot fix (an unreadable CA file, strict subprotocol)
+//!   never reconnect.
 //! - Send/Ping to a session that is not connected (connecting, reconnecting or ended) gives an
-//!   `Error{"not connected"}` for that session. Disconnect of an ended session does nothing.
+//!   `Error{"not connected"}` for that session; this is the one event that can come after a
+//!   session's `Closed` (a send that raced with, or came after, its end). Disconnect of an ended
+//!   session does nothing.
+//! - Dropping the [`Engine`] stops every session at once, without `Closed` events.
 //!
 //! # Waking the UI
 //!
@@ -44,6 +54,8 @@
 //! there is at most one wake per drain cycle and never a lost one. A consumer that stops
 //! draining early (a per-frame budget) still has events waiting and must poll again on its own
 //! (e.g. request another repaint); the engine will not wake it again until it drains to empty.
+//! [`EventReceiver::recv_timeout`] (for the CLI and tests) blocks instead and does not re-arm
+//! the waker.
 
 mod auth;
 mod connection;

@@ -73,8 +73,15 @@ pub enum Behavior {
     Burst { count: usize },
     /// Answers the upgrade with `status` and `body` (401, 404, 500...).
     Refuse { status: u16, body: &'static str },
-    /// Answers the upgrade with `status` and `Location: location` (may be relative).
+    /// Answers the upgrade with `status` and `Location: location` (may be relative or point
+    /// to another server), except a request for exactly `location` (path and query), which
+    /// is served as an echo: so a same-server redirect ends at the echo.
     Redirect { status: u16, location: String },
+    /// Answers every upgrade with `302 Location: /loop`: a redirect loop.
+    RedirectLoop,
+    /// Completes the handshake, then never reads or writes again (holds the socket open):
+    /// a client's close frame is never answered.
+    Stall,
 }
 
 #[derive(Debug, Clone)]
@@ -305,6 +312,8 @@ where
     let record = shared.clone();
     let behavior = options.behavior.clone();
     let accepted = options.subprotocols.clone();
+    // The callback's signature is tungstenite's; its large Err type is not ours to box.
+    #[allow(clippy::result_large_err)]
     let callback = move |request: &Request, mut response: Response| {
         let seen = SeenRequest {
             uri: request.uri().to_string(),
@@ -328,23 +337,29 @@ where
             Behavior::Refuse { status, body } => {
                 return Err(error_response(*status, body, None));
             }
-            Behavior::Redirect { status, location } => {
+            Behavior::Redirect { status, location } if request.uri() != location.as_str() => {
                 return Err(error_response(*status, "", Some(location)));
+            }
+            Behavior::RedirectLoop => {
+                return Err(error_response(302, "", Some("/loop")));
             }
             _ => {}
         }
-        if let Some(pick) = offered.iter().find(|p| accepted.contains(p)) {
-            if let Ok(value) = HeaderValue::from_str(pick) {
-                response
-                    .headers_mut()
-                    .insert("Sec-WebSocket-Protocol", value);
-            }
+        if let Some(pick) = offered.iter().find(|p| accepted.contains(p))
+            && let Ok(value) = HeaderValue::from_str(pick)
+        {
+            response
+                .headers_mut()
+                .insert("Sec-WebSocket-Protocol", value);
         }
         Ok(response)
     };
     let Ok(mut ws) = tokio_tungstenite::accept_hdr_async(stream, callback).await else {
         return;
     };
+    if matches!(options.behavior, Behavior::Stall) {
+        std::future::pending::<()>().await;
+    }
     let mut count = 0;
     let limit_reached = |count: usize| match options.behavior {
         Behavior::CloseAfter { messages, .. } | Behavior::DropAfter { messages } => {
@@ -435,10 +450,10 @@ fn error_response(status: u16, body: &str, location: Option<&str>) -> ErrorRespo
         Some(body.to_owned())
     });
     *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST);
-    if let Some(location) = location {
-        if let Ok(value) = HeaderValue::from_str(location) {
-            response.headers_mut().insert("Location", value);
-        }
+    if let Some(location) = location
+        && let Ok(value) = HeaderValue::from_str(location)
+    {
+        response.headers_mut().insert("Location", value);
     }
     response
 }
