@@ -12,6 +12,7 @@ pub mod engine;
 pub mod format;
 pub mod log;
 pub mod model;
+pub mod serve;
 pub mod store;
 pub mod template;
 pub mod ui;

@@ -133,6 +133,25 @@ impl Store {
         Ok((store, workspace, problems))
     }
 
+    /// Loads the folder without creating, probing or writing anything (for `wsprobe run`).
+    /// A missing folder is an empty workspace; missing `requests/` or `environments/` are empty.
+    pub fn load_read_only(dir: &Path) -> Result<(Workspace, Vec<LoadProblem>), StoreError> {
+        if dir.exists() && !dir.is_dir() {
+            return Err(StoreError::NotAFolder {
+                path: dir.to_owned(),
+            });
+        }
+        if !dir.exists() {
+            return Ok((Workspace::default(), Vec::new()));
+        }
+        let mut store = Store {
+            root: dir.to_owned(),
+            on_disk: HashMap::new(),
+            protected: HashSet::new(),
+        };
+        store.load()
+    }
+
     pub fn root(&self) -> &Path {
         &self.root
     }
@@ -196,14 +215,14 @@ impl Store {
 
     /// Loads every `*.json` in `sub`; a file's id is its file name, whatever the JSON says, so
     /// a copied file cannot silently replace another.
-    fn load_dir<T: DeserializeOwned>(
+    fn load_dir<T>(
         &mut self,
         sub: &str,
         problems: &mut Vec<LoadProblem>,
         id_of: impl Fn(&T) -> String,
     ) -> Vec<T>
     where
-        T: WithId,
+        T: DeserializeOwned + WithId,
     {
         let dir = self.root.join(sub);
         let mut paths: Vec<PathBuf> = match fs::read_dir(&dir) {
@@ -218,6 +237,8 @@ impl Store {
                             .is_some_and(|n| n.starts_with('.'))
                 })
                 .collect(),
+            // Only possible for a read-only load: `open` creates the folders first.
+            Err(err) if err.kind() == io::ErrorKind::NotFound => return Vec::new(),
             Err(err) => {
                 problems.push(LoadProblem {
                     path: dir,

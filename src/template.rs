@@ -226,24 +226,33 @@ impl Resolver {
             message: describe(&err),
         };
         let template = self.env.template_from_str(&source).map_err(syntax_error)?;
-        let mut undefined: Vec<String> = template
-            .undeclared_variables(false)
-            .into_iter()
-            .filter(|name| !self.is_defined(name))
-            .collect();
-        undefined.sort_by_key(|name| source.find(name.as_str()).unwrap_or(usize::MAX));
-        if let Some(name) = undefined.into_iter().next() {
-            return Err(TemplateError::Undefined {
-                name,
-                field: field.to_owned(),
-            });
-        }
-        template
-            .render(&self.vars)
-            .map_err(|err| TemplateError::Render {
+        match template.render(&self.vars) {
+            Ok(text) => Ok(text),
+            // Name the variable rather than minijinja's "undefined value"; rendering first
+            // lets `<<name | default('x')>>` work as users expect.
+            Err(err) if err.kind() == minijinja::ErrorKind::UndefinedError => {
+                let mut undefined: Vec<String> = template
+                    .undeclared_variables(false)
+                    .into_iter()
+                    .filter(|name| !self.is_defined(name))
+                    .collect();
+                undefined.sort_by_key(|name| source.find(name.as_str()).unwrap_or(usize::MAX));
+                match undefined.into_iter().next() {
+                    Some(name) => Err(TemplateError::Undefined {
+                        name,
+                        field: field.to_owned(),
+                    }),
+                    None => Err(TemplateError::Render {
+                        field: field.to_owned(),
+                        message: describe(&err),
+                    }),
+                }
+            }
+            Err(err) => Err(TemplateError::Render {
                 field: field.to_owned(),
                 message: describe(&err),
-            })
+            }),
+        }
     }
 
     /// Expands every templated field of `request` and checks the result.
@@ -441,10 +450,12 @@ mod tests {
 
     #[test]
     fn active_environment_overrides_globals() {
-        let mut ws = Workspace::default();
-        ws.globals = Environment::globals()
-            .with_var("host", "global")
-            .with_var("only_g", "g");
+        let mut ws = Workspace {
+            globals: Environment::globals()
+                .with_var("host", "global")
+                .with_var("only_g", "g"),
+            ..Workspace::default()
+        };
         let env = Environment::new("dev").with_var("host", "dev");
         ws.active_environment = Some(env.id.clone());
         ws.environments.push(env);
@@ -474,13 +485,11 @@ mod tests {
         let r = resolver(&[("token", "abc"), ("name", "a b")]);
         assert_eq!(r.render("m", "<<token | upper>>").unwrap(), "ABC");
         assert_eq!(r.render("m", "<<name | urlencode>>").unwrap(), "a%20b");
-        assert_eq!(
-            r.render("m", "<<missing | default('x')>>").unwrap_err(),
-            TemplateError::Undefined {
-                name: "missing".into(),
-                field: "m".into()
-            }
-        );
+        assert_eq!(r.render("m", "<<missing | default('x')>>").unwrap(), "x");
+        assert!(matches!(
+            r.render("m", "<<missing | upper>>"),
+            Err(TemplateError::Undefined { ref name, .. }) if name == "missing"
+        ));
     }
 
     #[test]

@@ -1,0 +1,465 @@
+//! The run loop of `wsprobe run`: one engine session, events drained in batches, the end
+//! decided by [`Tracker`] (count, duration, server close, failure) or by Ctrl+C.
+
+use std::io::{self, Write};
+use std::time::{Duration, Instant};
+
+use crate::engine::{ClosedBy, Direction, Engine, Event, EventKind, EventReceiver, Outgoing};
+use crate::engine::{SessionId, close_code_meaning};
+
+use super::output::Printer;
+use super::request::Prepared;
+use super::{RunArgs, signal};
+
+/// Events handled per batch before the loop looks at the clock and signals again.
+const BATCH: usize = 4096;
+/// Longest wait for an event; also how often Ctrl+C and deadlines are checked when idle.
+const TICK: Duration = Duration::from_millis(50);
+/// How long we wait for the engine's Closed after asking it to disconnect (the engine itself
+/// gives the server [`crate::engine::CLOSE_TIMEOUT`]).
+const CLOSE_GRACE: Duration = Duration::from_secs(2);
+
+/// What the run loop does after an event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Step {
+    /// Print / log the event (false only for messages beyond --count).
+    pub keep: bool,
+    /// First successful connect: send the queued --send* messages now.
+    pub send_now: bool,
+    /// Ask the engine to disconnect; the run then exits with this code.
+    pub stop: Option<i32>,
+    /// The session is over: exit with this code.
+    pub done: Option<i32>,
+}
+
+/// Decides when a run ends and with which exit code, from the events alone (pure logic).
+///
+/// Relies on the engine's contract: every session ends with exactly one `Closed`, after any
+/// reconnects, and nothing follows it. So `Closed` ends the run; its code, its `by` and
+/// whether we asked to stop give the exit code.
+#[derive(Debug, Clone)]
+pub struct Tracker {
+    count: Option<u64>,
+    received: u64,
+    connected: bool,
+    connected_once: bool,
+    reconnects: u32,
+    /// Exit code chosen when we asked the engine to disconnect.
+    stopping: Option<i32>,
+    last_error: Option<String>,
+    last_close: Option<(u16, String, ClosedBy)>,
+}
+
+impl Tracker {
+    pub fn new(count: Option<u64>) -> Self {
+        Self {
+            count,
+            received: 0,
+            connected: false,
+            connected_once: false,
+            reconnects: 0,
+            stopping: None,
+            last_error: None,
+            last_close: None,
+        }
+    }
+
+    pub fn is_connected(&self) -> bool {
+        self.connected
+    }
+
+    pub fn stopping(&self) -> Option<i32> {
+        self.stopping
+    }
+
+    /// Records that we asked the engine to disconnect; the run will exit with `code`.
+    pub fn begin_stop(&mut self, code: i32) {
+        self.stopping.get_or_insert(code);
+    }
+
+    pub fn on_event(&mut self, event: &Event) -> Step {
+        let mut step = Step {
+            keep: true,
+            ..Step::default()
+        };
+        match &event.kind {
+            EventKind::Connecting { .. } | EventKind::Redirected { .. } => {}
+            EventKind::Reconnecting { .. } => self.reconnects += 1,
+            EventKind::Connected(_) => {
+                self.connected = true;
+                if !self.connected_once {
+                    self.connected_once = true;
+                    step.send_now = true;
+                    if self.count == Some(0) {
+                        step.stop = Some(0);
+                    }
+                }
+            }
+            EventKind::Message {
+                direction: Direction::Received,
+                ..
+            } => {
+                if self.count.is_some_and(|n| self.received >= n) {
+                    // --count reached: what still arrives before the close is not ours.
+                    step.keep = false;
+                    return step;
+                }
+                self.received += 1;
+                if self.count == Some(self.received) {
+                    step.stop = Some(0);
+                }
+            }
+            EventKind::Message { .. } | EventKind::Ping { .. } | EventKind::Pong { .. } => {}
+            EventKind::Error { message } => self.last_error = Some(message.clone()),
+            EventKind::Closed { code, reason, by } => {
+                self.connected = false;
+                self.last_close = Some((*code, reason.clone(), *by));
+                step.done = Some(match self.stopping {
+                    Some(exit) => exit,
+                    // Normal only with 1000 from the server (a 1009 the engine sent after a
+                    // too-big message, a 1006, a 4001 are abnormal ends).
+                    None if *code == 1000 && *by != ClosedBy::Network => 0,
+                    None => 1,
+                });
+            }
+        }
+        if step.stop.is_some() && self.stopping.is_some() {
+            step.stop = None;
+        }
+        if let Some(code) = step.stop {
+            self.begin_stop(code);
+        }
+        step
+    }
+
+    /// The exit code when --duration ends: 0 if connected then, 1 if not.
+    pub fn duration_exit_code(&self) -> i32 {
+        if self.connected { 0 } else { 1 }
+    }
+
+    /// One line for stderr explaining an exit code of 1.
+    pub fn failure_message(&self) -> String {
+        let after = match self.reconnects {
+            0 => String::new(),
+            1 => " (after 1 reconnect attempt)".to_owned(),
+            n => format!(" (after {n} reconnect attempts)"),
+        };
+        if !self.connected_once {
+            return match &self.last_error {
+                Some(error) => format!("connection failed: {}{after}", one_line(error)),
+                None => format!("not connected{after}"),
+            };
+        }
+        match &self.last_close {
+            Some((code, reason, by)) => {
+                let reason = if reason.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {}", one_line(reason))
+                };
+                format!(
+                    "connection closed {code} {}{reason} (by {}){after}",
+                    close_code_meaning(*code),
+                    by.as_str()
+                )
+            }
+            None => format!("connection ended abnormally{after}"),
+        }
+    }
+}
+
+fn one_line(text: &str) -> String {
+    text.replace(['\n', '\r'], " ")
+}
+
+/// Connects, sends, prints; returns the exit code. Never waits more than [`CLOSE_GRACE`]
+/// for the engine once the run has decided to end.
+pub fn execute(prepared: Prepared, args: &RunArgs) -> i32 {
+    signal::install();
+    let (engine, events) = Engine::new(|| {});
+    let session = engine.connect(prepared.request);
+    let stdout = io::stdout();
+    let mut run = Run {
+        engine: &engine,
+        session,
+        tracker: Tracker::new(args.count),
+        printer: Printer::new(args.output, stdout.lock()),
+        sends: prepared.sends,
+        started: Instant::now(),
+        connected_at: None,
+        stop_deadline: None,
+        ended_at: None,
+    };
+    let deadline = args
+        .duration
+        .map(|secs| run.started + Duration::from_secs_f64(secs));
+    let code = run.run(&events, deadline);
+    // From the first connect to the moment the run decided to end (not the close handshake).
+    let ended = run.ended_at.unwrap_or_else(Instant::now);
+    let elapsed = ended.saturating_duration_since(run.connected_at.unwrap_or(run.started));
+    run.printer.finish(elapsed);
+    if code == 1 {
+        eprintln!("wsprobe: {}", run.tracker.failure_message());
+    }
+    drop(run);
+    // The engine's shutdown must not hold up the exit (a stuck connection, a slow runtime
+    // teardown): drop it on a helper thread that the process does not wait for.
+    std::thread::spawn(move || {
+        let _shut_down_here = (engine, events);
+    });
+    code
+}
+
+struct Run<'a, W: Write> {
+    engine: &'a Engine,
+    session: SessionId,
+    tracker: Tracker,
+    printer: Printer<W>,
+    sends: Vec<Outgoing>,
+    started: Instant,
+    connected_at: Option<Instant>,
+    stop_deadline: Option<Instant>,
+    /// When the run decided to end (stop asked, or the session closed).
+    ended_at: Option<Instant>,
+}
+
+impl<W: Write> Run<'_, W> {
+    fn run(&mut self, events: &EventReceiver, deadline: Option<Instant>) -> i32 {
+        let code = 'run: loop {
+            // Drain what is waiting, in a tight loop: no clock, no syscall per event.
+            let mut handled = 0;
+            while handled < BATCH {
+                let Some(event) = events.try_recv() else {
+                    break;
+                };
+                handled += 1;
+                if let Some(code) = self.handle(event) {
+                    break 'run code;
+                }
+            }
+            let now = Instant::now();
+            if let Some(code) = self.check_clock(now, deadline) {
+                break code;
+            }
+            if handled == 0 {
+                // Idle: show what we have, then wait for the next event or the next check.
+                self.printer.flush();
+                let mut wait = TICK;
+                for at in [deadline, self.stop_deadline].into_iter().flatten() {
+                    wait = wait.min(at.saturating_duration_since(now));
+                }
+                if let Some(event) = events.recv_timeout(wait)
+                    && let Some(code) = self.handle(event)
+                {
+                    break code;
+                }
+            }
+        };
+        // Print what the engine already reported (e.g. the Closed after an error), no waiting.
+        for _ in 0..BATCH {
+            let Some(event) = events.try_recv() else {
+                break;
+            };
+            if event.session == self.session {
+                let step = self.tracker.on_event(&event);
+                if step.keep {
+                    self.printer.event(event);
+                }
+            }
+        }
+        code
+    }
+
+    /// Ctrl+C, --duration, a broken stdout, and the grace periods.
+    fn check_clock(&mut self, now: Instant, deadline: Option<Instant>) -> Option<i32> {
+        if let Some(code) = self.tracker.stopping() {
+            if self.stop_deadline.is_some_and(|at| now >= at) {
+                eprintln!(
+                    "wsprobe: the connection did not report its close within {} s; exiting",
+                    CLOSE_GRACE.as_secs()
+                );
+                return Some(code);
+            }
+            return None;
+        }
+        if signal::interrupted() || self.printer.broken {
+            self.stop(0, now);
+        } else if deadline.is_some_and(|at| now >= at) {
+            let code = self.tracker.duration_exit_code();
+            self.stop(code, now);
+        }
+        None
+    }
+
+    fn stop(&mut self, code: i32, now: Instant) {
+        self.ended_at.get_or_insert(now);
+        self.tracker.begin_stop(code);
+        self.engine.disconnect(self.session);
+        self.stop_deadline = Some(now + CLOSE_GRACE);
+    }
+
+    /// Returns the exit code when the run is over.
+    fn handle(&mut self, event: Event) -> Option<i32> {
+        if event.session != self.session {
+            return None;
+        }
+        let step = self.tracker.on_event(&event);
+        if step.keep {
+            self.printer.event(event);
+        }
+        if step.send_now {
+            self.connected_at = Some(Instant::now());
+            for message in std::mem::take(&mut self.sends) {
+                self.engine.send(self.session, message);
+            }
+        }
+        if let Some(code) = step.stop {
+            self.stop(code, Instant::now());
+        }
+        if step.done.is_some() {
+            self.ended_at.get_or_insert_with(Instant::now);
+        }
+        step.done
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::Opcode;
+    use bytes::Bytes;
+
+    fn ev(kind: EventKind) -> Event {
+        Event::now(1, kind)
+    }
+    fn connected() -> Event {
+        ev(EventKind::Connected(Box::default()))
+    }
+    fn incoming() -> Event {
+        ev(EventKind::Message {
+            direction: Direction::Received,
+            opcode: Opcode::Text,
+            payload: Bytes::from_static(b"x"),
+        })
+    }
+    fn closed(code: u16, reason: &str, by: ClosedBy) -> Event {
+        ev(EventKind::Closed {
+            code,
+            reason: reason.into(),
+            by,
+        })
+    }
+    fn error(message: &str) -> Event {
+        ev(EventKind::Error {
+            message: message.into(),
+        })
+    }
+
+    #[test]
+    fn count_stops_then_ignores_the_rest() {
+        let mut t = Tracker::new(Some(2));
+        let s = t.on_event(&connected());
+        assert!(s.send_now && s.stop.is_none());
+        assert_eq!(t.on_event(&incoming()).stop, None);
+        assert_eq!(t.on_event(&incoming()).stop, Some(0));
+        let extra = t.on_event(&incoming());
+        assert!(!extra.keep && extra.stop.is_none());
+        assert_eq!(
+            t.on_event(&closed(1000, "", ClosedBy::Client)).done,
+            Some(0)
+        );
+    }
+
+    #[test]
+    fn count_zero_sends_then_leaves() {
+        let mut t = Tracker::new(Some(0));
+        let s = t.on_event(&connected());
+        assert!(s.send_now);
+        assert_eq!(s.stop, Some(0));
+    }
+
+    #[test]
+    fn server_close_codes() {
+        let mut t = Tracker::new(None);
+        t.on_event(&connected());
+        assert_eq!(
+            t.on_event(&closed(1000, "bye", ClosedBy::Server)).done,
+            Some(0)
+        );
+        let mut t = Tracker::new(None);
+        t.on_event(&connected());
+        assert_eq!(
+            t.on_event(&closed(4001, "nope", ClosedBy::Server)).done,
+            Some(1)
+        );
+        assert_eq!(
+            t.failure_message(),
+            "connection closed 4001 Application-defined: nope (by server)"
+        );
+    }
+
+    #[test]
+    fn refused_fails_only_at_the_close() {
+        let mut t = Tracker::new(None);
+        assert_eq!(t.on_event(&error("refused")).done, None);
+        for _ in 0..2 {
+            t.on_event(&ev(EventKind::Reconnecting {
+                attempt: 1,
+                of: 2,
+                delay_ms: 1,
+            }));
+            t.on_event(&error("refused"));
+        }
+        assert_eq!(
+            t.on_event(&closed(1006, "refused", ClosedBy::Network)).done,
+            Some(1)
+        );
+        assert_eq!(
+            t.failure_message(),
+            "connection failed: refused (after 2 reconnect attempts)"
+        );
+    }
+
+    #[test]
+    fn a_reconnect_sends_nothing_again() {
+        let mut t = Tracker::new(None);
+        t.on_event(&connected());
+        t.on_event(&error("connection lost"));
+        let again = t.on_event(&connected());
+        assert!(!again.send_now);
+    }
+
+    #[test]
+    fn too_big_is_an_abnormal_end() {
+        let mut t = Tracker::new(None);
+        t.on_event(&connected());
+        assert_eq!(t.on_event(&error("message too big")).done, None);
+        assert_eq!(
+            t.on_event(&closed(1009, "", ClosedBy::Client)).done,
+            Some(1)
+        );
+    }
+
+    #[test]
+    fn stopping_wins_over_the_close_code() {
+        let mut t = Tracker::new(None);
+        t.on_event(&connected());
+        t.begin_stop(0);
+        assert_eq!(
+            t.on_event(&closed(1006, "", ClosedBy::Network)).done,
+            Some(0)
+        );
+        let mut t = Tracker::new(None);
+        assert_eq!(t.duration_exit_code(), 1);
+        t.begin_stop(1);
+        assert_eq!(
+            t.on_event(&closed(
+                1000,
+                "cancelled while connecting",
+                ClosedBy::Client
+            ))
+            .done,
+            Some(1)
+        );
+    }
+}
