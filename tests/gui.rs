@@ -775,6 +775,61 @@ fn auth_secrets_are_masked_until_revealed() {
     );
 }
 
+#[test]
+fn environments_create_rename_pick_and_delete() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path());
+    add_request(&mut h);
+    set_url(&mut h, "ws://<<host>>/");
+    h.get_by_label("Manage environments").click();
+    h.run();
+    h.get_by_label("+ New environment").click();
+    h.run();
+    h.get_by_label("Environment name")
+        .set_text_value_accesskit("Dev");
+    h.run();
+    h.get_by_label("+ Add variable").click();
+    h.run();
+    h.get_by_label("variable 1 name")
+        .set_text_value_accesskit("host");
+    h.get_by_label("variable 1 value")
+        .set_text_value_accesskit("127.0.0.1:1");
+    h.run();
+    let ws = h.state().workspace();
+    assert_eq!(ws.environments.len(), 1);
+    assert_eq!(ws.environments[0].name, "Dev");
+    assert_eq!(
+        ws.environments[0].get("host").map(|v| v.value.as_str()),
+        Some("127.0.0.1:1")
+    );
+
+    // Pick it: the URL's variable is now defined, so Connect resolves it.
+    h.get_by_label("Environment").click();
+    h.run();
+    // "Dev" is both in the window's list and in the picker's popup (the upper one).
+    h.get_all_by_role_and_label(Role::Button, "Dev")
+        .min_by(|a, b| a.rect().top().total_cmp(&b.rect().top()))
+        .expect("the picker offers Dev")
+        .click();
+    h.run();
+    let dev_id = h.state().workspace().environments[0].id.clone();
+    assert_eq!(
+        h.state().workspace().active_environment.as_deref(),
+        Some(dev_id.as_str())
+    );
+
+    // Globals is always there and cannot be deleted; Dev can.
+    h.get_by_label("🗑 Delete").click();
+    h.run();
+    let ws = h.state().workspace();
+    assert!(ws.environments.is_empty());
+    assert_eq!(ws.active_environment, None);
+    assert!(has_label_containing(
+        &h,
+        "Always applies, beneath the active environment"
+    ));
+}
+
 /// Not a test: a local demo feed for screenshots (`cargo test --test gui demo_server --
 /// --ignored --nocapture`). Echoes, and sends a JSON tick every 400 ms. Writes its port to
 /// $TMPDIR/wsprobe_demo_port and runs for two minutes.
