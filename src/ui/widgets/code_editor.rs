@@ -15,7 +15,7 @@ use syntect::highlighting::{Theme, ThemeSet};
 use syntect::parsing::SyntaxSet;
 use syntect::util::LinesWithEndings;
 
-use super::template_field::{VarContext, highlight_job};
+use super::template_field::{VarContext, highlight_job, var_colors, var_spans};
 use crate::model::MessageFormat;
 
 /// Above this many bytes the editor skips syntax highlighting (it stays editable and fast).
@@ -67,7 +67,39 @@ pub fn highlight(
     };
     let theme = if dark { &s.dark } else { &s.light };
     let mut lines = HighlightLines::new(syntax, theme);
+    // `<<variables>>` keep their defined/undefined colours on top of the syntax colours.
+    let spans = var_spans(text);
+    let (defined, undefined) = var_colors(dark);
     let mut job = LayoutJob::default();
+    let mut offset = 0;
+    let append = |job: &mut LayoutJob, piece: &str, color: Color32, offset: &mut usize| {
+        let start = *offset;
+        let end = start + piece.len();
+        let mut at = start;
+        for span in spans
+            .iter()
+            .filter(|sp| sp.range.start < end && sp.range.end > start)
+        {
+            let s0 = span.range.start.max(start);
+            let s1 = span.range.end.min(end);
+            if s0 > at {
+                job.append(&text[at..s0], 0.0, TextFormat::simple(font.clone(), color));
+            }
+            let var_color = if vars.is_defined(span) {
+                defined
+            } else {
+                undefined
+            };
+            let mut format = TextFormat::simple(font.clone(), var_color);
+            format.background = var_color.gamma_multiply(0.15);
+            job.append(&text[s0..s1], 0.0, format);
+            at = s1;
+        }
+        if at < end {
+            job.append(&text[at..end], 0.0, TextFormat::simple(font.clone(), color));
+        }
+        *offset = end;
+    };
     for line in LinesWithEndings::from(text) {
         match lines.highlight_line(line, &s.syntaxes) {
             Ok(ranges) => {
@@ -78,10 +110,10 @@ pub fn highlight(
                     } else {
                         Color32::from_rgb(c.r, c.g, c.b)
                     };
-                    job.append(piece, 0.0, TextFormat::simple(font.clone(), color));
+                    append(&mut job, piece, color, &mut offset);
                 }
             }
-            Err(_) => job.append(line, 0.0, TextFormat::simple(font.clone(), text_color)),
+            Err(_) => append(&mut job, line, text_color, &mut offset),
         }
     }
     job
@@ -114,6 +146,10 @@ impl CodeEditor {
             text.hash(&mut hasher);
             format.hash(&mut hasher);
             dark.hash(&mut hasher);
+            // Which variables exist decides their colour.
+            for name in vars.names() {
+                name.hash(&mut hasher);
+            }
             let key = hasher.finish();
             let job = match cache {
                 Some((k, job)) if *k == key => job.clone(),
@@ -157,5 +193,30 @@ mod tests {
         let colours: std::collections::HashSet<_> =
             job.sections.iter().map(|s| s.format.color).collect();
         assert!(colours.len() >= 2, "{colours:?}");
+    }
+
+    #[test]
+    fn variables_keep_their_colour_inside_json() {
+        let text = "{\"t\": \"<<token>>\", \"u\": <<nope>>}";
+        let vars = VarContext::new(vec![crate::model::Variable::new("token", "x")]);
+        let job = highlight(
+            text,
+            MessageFormat::Json,
+            true,
+            FontId::monospace(12.0),
+            Color32::WHITE,
+            &vars,
+        );
+        assert_eq!(job.text, text);
+        let (defined, undefined) = var_colors(true);
+        let colour_of = |needle: &str| {
+            let at = text.find(needle).unwrap();
+            job.sections
+                .iter()
+                .find(|s| s.byte_range.start.0 <= at && at < s.byte_range.end.0)
+                .map(|s| s.format.color)
+        };
+        assert_eq!(colour_of("<<token>>"), Some(defined));
+        assert_eq!(colour_of("<<nope>>"), Some(undefined));
     }
 }
