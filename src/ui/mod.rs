@@ -1,9 +1,43 @@
 //! The eframe/egui GUI. Never awaits, never blocks: sends engine Commands, drains Events.
+//!
+//! [`App`] owns the workspace, the engine handle and one [`app::RequestSession`] per request;
+//! each panel is a struct (or function) in its own file with a `ui` method.
+
+pub mod app;
+pub mod composer;
+pub mod environments;
+pub mod event_detail;
+pub mod events_panel;
+pub mod pretty;
+pub mod request_bar;
+pub mod request_tabs;
+pub mod sidebar;
+pub mod url_params;
+pub mod widgets;
 
 use std::path::PathBuf;
 
+pub use app::App;
+
 /// Opens the main window on the workspace in `workspace_dir` (or the default folder).
 pub fn run_app(workspace_dir: Option<PathBuf>) -> anyhow::Result<()> {
-    let _ = workspace_dir;
-    anyhow::bail!("the window is being written")
+    let dir = crate::store::workspace_dir(workspace_dir)?;
+    let app = App::new(dir)?;
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("wsprobe")
+            .with_app_id("wsprobe")
+            .with_inner_size([1280.0, 800.0])
+            .with_min_inner_size([760.0, 480.0]),
+        ..Default::default()
+    };
+    eframe::run_native(
+        "wsprobe",
+        options,
+        Box::new(move |cc| {
+            app::setup_style(&cc.egui_ctx);
+            Ok(Box::new(app))
+        }),
+    )
+    .map_err(|err| anyhow::anyhow!("cannot open the window: {err}"))
 }

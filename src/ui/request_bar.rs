@@ -1,0 +1,87 @@
+//! The request header: name, URL bar (templated, Enter connects), status badge, Connect button.
+
+use egui::{RichText, Ui};
+
+use super::url_params;
+use super::widgets::{ConnState, VarContext, status_badge, template_field};
+use crate::model::SavedRequest;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BarAction {
+    Connect,
+    Disconnect,
+    DismissError,
+}
+
+/// Draws the header; returns what the user asked for.
+pub fn request_bar(
+    ui: &mut Ui,
+    request: &mut SavedRequest,
+    state: ConnState,
+    vars: &VarContext,
+    error: Option<&str>,
+) -> Option<BarAction> {
+    let mut action = None;
+    ui.horizontal(|ui| {
+        ui.label(RichText::new(&request.name).heading().strong());
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            status_badge(ui, state);
+        });
+    });
+    ui.add_space(2.0);
+    ui.horizontal(|ui| {
+        let button_width = 96.0;
+        let url_width = (ui.available_width() - button_width - 16.0).max(120.0);
+        let field = template_field(
+            ui,
+            &mut request.url,
+            vars,
+            "URL",
+            "ws://localhost:8080/socket",
+            url_width,
+            false,
+        );
+        if field.response.changed() && !url_params::in_sync(&request.url, &request.params) {
+            request.params = url_params::params_from_url(&request.url, &request.params);
+        }
+        if field.submitted && !state.is_active() {
+            action = Some(BarAction::Connect);
+        }
+        let (text, act) = match state {
+            ConnState::Disconnected => ("Connect", BarAction::Connect),
+            ConnState::Connecting | ConnState::Reconnecting { .. } => {
+                ("Cancel", BarAction::Disconnect)
+            }
+            ConnState::Connected | ConnState::Disconnecting => {
+                ("Disconnect", BarAction::Disconnect)
+            }
+        };
+        let button = egui::Button::new(RichText::new(text).strong())
+            .min_size(egui::vec2(button_width, 24.0));
+        let button = if state == ConnState::Disconnected {
+            button.fill(ui.visuals().selection.bg_fill)
+        } else {
+            button
+        };
+        if ui
+            .add_enabled(state != ConnState::Disconnecting, button)
+            .clicked()
+        {
+            action = Some(act);
+        }
+    });
+    if let Some(error) = error {
+        ui.horizontal_wrapped(|ui| {
+            ui.colored_label(ui.visuals().error_fg_color, format!("⚠ {error}"));
+            if ui
+                .small_button("×")
+                .on_hover_text("Dismiss")
+                .accessible_name("Dismiss error")
+                .clicked()
+            {
+                action = Some(BarAction::DismissError);
+            }
+        });
+    }
+    action
+}

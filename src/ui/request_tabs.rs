@@ -1,0 +1,380 @@
+//! The request tabs other than Message: Params, Headers, Auth, Settings.
+
+use std::path::PathBuf;
+use std::sync::mpsc;
+
+use egui::{RichText, Ui};
+
+use super::url_params;
+use super::widgets::{ConnState, VarContext, kv_table, template_field};
+use crate::model::{
+    Auth, ConnectionSettings, MessageFormat, OAuth1, SavedRequest, SignatureMethod,
+};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Tab {
+    #[default]
+    Message,
+    Params,
+    Headers,
+    Auth,
+    Settings,
+}
+
+impl Tab {
+    pub const ALL: [Tab; 5] = [
+        Tab::Message,
+        Tab::Params,
+        Tab::Headers,
+        Tab::Auth,
+        Tab::Settings,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Tab::Message => "Message",
+            Tab::Params => "Params",
+            Tab::Headers => "Headers",
+            Tab::Auth => "Auth",
+            Tab::Settings => "Settings",
+        }
+    }
+}
+
+#[derive(Default)]
+pub struct RequestTabs {
+    pub tab: Tab,
+    reveal_secrets: bool,
+    /// A CA file dialog running on its own thread: (request id, where the answer arrives).
+    picking_ca: Option<(String, mpsc::Receiver<Option<PathBuf>>)>,
+}
+
+impl RequestTabs {
+    pub fn tabs_row(&mut self, ui: &mut Ui) {
+        ui.horizontal(|ui| {
+            for tab in Tab::ALL {
+                ui.selectable_value(&mut self.tab, tab, tab.label());
+            }
+        });
+    }
+
+    pub fn ui(
+        &mut self,
+        ui: &mut Ui,
+        request: &mut SavedRequest,
+        state: ConnState,
+        vars: &VarContext,
+    ) {
+        egui::ScrollArea::vertical()
+            .auto_shrink([false, false])
+            .show(ui, |ui| match self.tab {
+                Tab::Message => {}
+                Tab::Params => params_tab(ui, request, vars),
+                Tab::Headers => headers_tab(ui, request, vars),
+                Tab::Auth => self.auth_tab(ui, request, vars),
+                Tab::Settings => self.settings_tab(ui, request, state),
+            });
+    }
+
+    fn auth_tab(&mut self, ui: &mut Ui, request: &mut SavedRequest, vars: &VarContext) {
+        let kind = match request.auth {
+            Auth::None => "None",
+            Auth::Basic { .. } => "Basic",
+            Auth::Bearer { .. } => "Bearer",
+            Auth::OAuth1(_) => "OAuth 1.0",
+        };
+        ui.horizontal(|ui| {
+            let label = ui.label("Type");
+            let mut chosen = None;
+            egui::ComboBox::from_id_salt("auth_type")
+                .selected_text(kind)
+                .show_ui(ui, |ui| {
+                    for option in ["None", "Basic", "Bearer", "OAuth 1.0"] {
+                        if ui.selectable_label(option == kind, option).clicked() {
+                            chosen = Some(option);
+                        }
+                    }
+                })
+                .response
+                .labelled_by(label.id);
+            if let Some(option) = chosen.filter(|o| *o != kind) {
+                request.auth = match option {
+                    "Basic" => Auth::Basic {
+                        username: String::new(),
+                        password: String::new(),
+                    },
+                    "Bearer" => Auth::Bearer {
+                        token: String::new(),
+                    },
+                    "OAuth 1.0" => Auth::OAuth1(OAuth1::default()),
+                    _ => Auth::None,
+                };
+            }
+            if !matches!(request.auth, Auth::None) {
+                ui.toggle_value(&mut self.reveal_secrets, "👁 Reveal secrets");
+            }
+        });
+        ui.add_space(6.0);
+        let masked = !self.reveal_secrets;
+        let width = (ui.available_width() - 160.0).max(160.0);
+        let field = |ui: &mut Ui, label: &str, text: &mut String, secret: bool| {
+            let l = ui.label(label);
+            template_field(ui, text, vars, label, "", width, secret && masked)
+                .response
+                .labelled_by(l.id);
+            ui.end_row();
+        };
+        egui::Grid::new("auth_grid")
+            .num_columns(2)
+            .spacing([10.0, 6.0])
+            .show(ui, |ui| match &mut request.auth {
+                Auth::None => {
+                    ui.weak("The handshake sends no credentials.");
+                    ui.end_row();
+                }
+                Auth::Basic { username, password } => {
+                    field(ui, "Username", username, false);
+                    field(ui, "Password", password, true);
+                }
+                Auth::Bearer { token } => field(ui, "Token", token, true),
+                Auth::OAuth1(o) => {
+                    field(ui, "Consumer key", &mut o.consumer_key, false);
+                    field(ui, "Consumer secret", &mut o.consumer_secret, true);
+                    field(ui, "Access token", &mut o.access_token, false);
+                    field(ui, "Token secret", &mut o.token_secret, true);
+                    let l = ui.label("Signature method");
+                    egui::ComboBox::from_id_salt("oauth_signature")
+                        .selected_text(o.signature_method.as_str())
+                        .show_ui(ui, |ui| {
+                            for m in [SignatureMethod::HmacSha1, SignatureMethod::Plaintext] {
+                                ui.selectable_value(&mut o.signature_method, m, m.as_str());
+                            }
+                        })
+                        .response
+                        .labelled_by(l.id);
+                    ui.end_row();
+                    field(ui, "Realm", &mut o.realm, false);
+                }
+            });
+        if !matches!(request.auth, Auth::None) {
+            ui.add_space(6.0);
+            ui.weak(
+                "Fields accept <<variables>>; the Authorization header is added to the handshake.",
+            );
+        }
+    }
+
+    fn settings_tab(&mut self, ui: &mut Ui, request: &mut SavedRequest, state: ConnState) {
+        // A file picked in the dialog (it runs on its own thread so the UI never waits).
+        if let Some((id, rx)) = &self.picking_ca
+            && let Ok(picked) = rx.try_recv()
+        {
+            if *id == request.id
+                && let Some(path) = picked
+            {
+                request.settings.ca_cert_path = Some(path.display().to_string());
+            }
+            self.picking_ca = None;
+        }
+        let locked = state.is_active();
+        if locked {
+            ui.colored_label(
+                ui.visuals().warn_fg_color,
+                "🔒 Connected: disconnect to change these settings.",
+            );
+            ui.add_space(4.0);
+        }
+        let mut browse = false;
+        ui.add_enabled_ui(!locked, |ui| {
+            browse = settings_grid(ui, &mut request.settings);
+        });
+        if browse && self.picking_ca.is_none() {
+            self.picking_ca = Some((request.id.clone(), spawn_ca_dialog()));
+        }
+    }
+}
+
+/// Opens the native file dialog on a helper thread; the answer arrives on the channel.
+fn spawn_ca_dialog() -> mpsc::Receiver<Option<PathBuf>> {
+    let (tx, rx) = mpsc::channel();
+    let _ = std::thread::Builder::new()
+        .name("wsprobe-file-dialog".into())
+        .spawn(move || {
+            let picked = rfd::FileDialog::new()
+                .set_title("CA certificates (PEM)")
+                .add_filter("PEM certificates", &["pem", "crt", "cer"])
+                .pick_file();
+            let _ = tx.send(picked);
+        });
+    rx
+}
+
+/// The settings form; returns true when "Browse…" was clicked.
+pub fn settings_grid(ui: &mut Ui, s: &mut ConnectionSettings) -> bool {
+    let mut browse = false;
+    egui::Grid::new("settings_grid")
+        .num_columns(2)
+        .spacing([12.0, 8.0])
+        .show(ui, |ui| {
+            let l = ui.label("Reconnect attempts");
+            ui.add(egui::DragValue::new(&mut s.reconnect_attempts).range(0..=1000))
+                .labelled_by(l.id)
+                .on_hover_text("0 turns reconnecting off");
+            ui.end_row();
+
+            let l = ui.label("Reconnect interval (ms)");
+            ui.add(
+                egui::DragValue::new(&mut s.reconnect_interval_ms)
+                    .range(0..=3_600_000)
+                    .speed(100),
+            )
+            .labelled_by(l.id);
+            ui.end_row();
+
+            let l = ui.label("Follow redirects");
+            ui.checkbox(&mut s.follow_redirects, "").labelled_by(l.id);
+            ui.end_row();
+
+            let l = ui.label("Max redirects");
+            ui.add_enabled(
+                s.follow_redirects,
+                egui::DragValue::new(&mut s.max_redirects).range(0..=50),
+            )
+            .labelled_by(l.id);
+            ui.end_row();
+
+            let l = ui.label("Handshake timeout (ms)");
+            ui.add(
+                egui::DragValue::new(&mut s.handshake_timeout_ms)
+                    .range(100..=600_000)
+                    .speed(100),
+            )
+            .labelled_by(l.id);
+            ui.end_row();
+
+            let l = ui.label("Max message size (bytes)");
+            ui.add(egui::DragValue::new(&mut s.max_message_size_bytes).speed(1024))
+                .labelled_by(l.id)
+                .on_hover_text("0 means unlimited");
+            ui.end_row();
+
+            let l = ui.label("Subprotocols");
+            let mut joined = s.subprotocols.join(", ");
+            if ui
+                .add(egui::TextEdit::singleline(&mut joined).hint_text("chat, v2.json"))
+                .labelled_by(l.id)
+                .changed()
+            {
+                s.subprotocols = if joined.trim().is_empty() {
+                    Vec::new()
+                } else {
+                    joined
+                        .split(',')
+                        .map(|p| p.trim_start().to_owned())
+                        .collect()
+                };
+            }
+            ui.end_row();
+
+            let l = ui.label("Open message");
+            ui.vertical(|ui| {
+                ui.add(
+                    egui::TextEdit::multiline(&mut s.open_message)
+                        .desired_rows(2)
+                        .font(egui::TextStyle::Monospace)
+                        .hint_text("sent after every connect"),
+                )
+                .labelled_by(l.id);
+                ui.horizontal(|ui| {
+                    let fl = ui.label("Open message format");
+                    egui::ComboBox::from_id_salt("open_message_format")
+                        .selected_text(s.open_message_format.label())
+                        .show_ui(ui, |ui| {
+                            for f in MessageFormat::ALL {
+                                ui.selectable_value(&mut s.open_message_format, f, f.label());
+                            }
+                        })
+                        .response
+                        .labelled_by(fl.id);
+                });
+            });
+            ui.end_row();
+
+            let l = ui.label("Accept invalid certificates");
+            ui.checkbox(&mut s.accept_invalid_certs, "")
+                .labelled_by(l.id);
+            ui.end_row();
+
+            let l = ui.label("CA file");
+            ui.horizontal(|ui| {
+                let mut path = s.ca_cert_path.clone().unwrap_or_default();
+                if ui
+                    .add(
+                        egui::TextEdit::singleline(&mut path)
+                            .hint_text("PEM file with extra trusted roots")
+                            .desired_width(220.0),
+                    )
+                    .labelled_by(l.id)
+                    .changed()
+                {
+                    s.ca_cert_path = (!path.trim().is_empty()).then_some(path);
+                }
+                browse = ui.button("Browse…").clicked();
+            });
+            ui.end_row();
+        });
+    browse
+}
+
+fn params_tab(ui: &mut Ui, request: &mut SavedRequest, vars: &VarContext) {
+    ui.weak("Query parameters, kept in sync with the URL.");
+    ui.add_space(4.0);
+    if kv_table(ui, "params_table", &mut request.params, vars, "param") {
+        request.url = url_params::url_with_params(&request.url, &request.params);
+    }
+}
+
+fn headers_tab(ui: &mut Ui, request: &mut SavedRequest, vars: &VarContext) {
+    kv_table(ui, "headers_table", &mut request.headers, vars, "header");
+    ui.add_space(10.0);
+    ui.label(RichText::new("Added by the handshake").strong());
+    let host = crate::template::parse_ws_url(&vars.expand_simple(&request.url))
+        .ok()
+        .and_then(|u| {
+            u.host_str().map(|h| {
+                u.port()
+                    .map_or_else(|| h.to_owned(), |p| format!("{h}:{p}"))
+            })
+        })
+        .unwrap_or_else(|| "from the URL".to_owned());
+    let mut auto = vec![
+        ("Host", host),
+        ("Upgrade", "websocket".to_owned()),
+        ("Connection", "Upgrade".to_owned()),
+        ("Sec-WebSocket-Key", "(random, per connection)".to_owned()),
+        ("Sec-WebSocket-Version", "13".to_owned()),
+    ];
+    if !request.settings.subprotocols.is_empty() {
+        auto.push((
+            "Sec-WebSocket-Protocol",
+            request.settings.subprotocols.join(", "),
+        ));
+    }
+    match request.auth {
+        Auth::None => {}
+        Auth::Basic { .. } => auto.push(("Authorization", "Basic … (from Auth)".to_owned())),
+        Auth::Bearer { .. } => auto.push(("Authorization", "Bearer … (from Auth)".to_owned())),
+        Auth::OAuth1(_) => auto.push(("Authorization", "OAuth … (signed, from Auth)".to_owned())),
+    }
+    egui::Grid::new("auto_headers")
+        .num_columns(2)
+        .spacing([12.0, 4.0])
+        .striped(true)
+        .show(ui, |ui| {
+            for (name, value) in auto {
+                ui.monospace(name);
+                ui.add(egui::Label::new(RichText::new(value).monospace().weak()).truncate());
+                ui.end_row();
+            }
+        });
+}

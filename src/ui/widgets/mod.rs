@@ -1,0 +1,26 @@
+//! Reusable widgets: templated field, key-value table, code editor, status badge.
+
+pub mod code_editor;
+pub mod kv_table;
+pub mod status_badge;
+pub mod template_field;
+
+pub use code_editor::CodeEditor;
+pub use kv_table::kv_table;
+pub use status_badge::{ConnState, status_badge};
+pub use template_field::{VarContext, template_field};
+
+/// A text field with a visible label on its left, tied to it for screen readers and tests.
+pub fn labelled_text(
+    ui: &mut egui::Ui,
+    label: &str,
+    text: &mut String,
+    password: bool,
+) -> egui::Response {
+    ui.horizontal(|ui| {
+        let l = ui.label(label);
+        ui.add(egui::TextEdit::singleline(text).password(password))
+            .labelled_by(l.id)
+    })
+    .inner
+}

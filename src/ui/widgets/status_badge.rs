@@ -1,0 +1,72 @@
+//! The connection status badge: a coloured pill with the state's name.
+
+use egui::{Color32, RichText, Ui};
+
+/// What the header shows about a request's connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ConnState {
+    #[default]
+    Disconnected,
+    Connecting,
+    Connected,
+    Disconnecting,
+    Reconnecting {
+        attempt: u32,
+        of: u32,
+    },
+}
+
+impl ConnState {
+    pub fn label(self) -> String {
+        match self {
+            Self::Disconnected => "Disconnected".into(),
+            Self::Connecting => "Connecting".into(),
+            Self::Connected => "Connected".into(),
+            Self::Disconnecting => "Disconnecting".into(),
+            Self::Reconnecting { attempt, of } => format!("Reconnecting {attempt}/{of}"),
+        }
+    }
+
+    pub fn color(self, dark: bool) -> Color32 {
+        let (green, amber, orange, grey) = if dark {
+            (
+                Color32::from_rgb(0x4c, 0xc3, 0x6b),
+                Color32::from_rgb(0xe8, 0xb3, 0x39),
+                Color32::from_rgb(0xf0, 0x8a, 0x3c),
+                Color32::from_gray(0x9a),
+            )
+        } else {
+            (
+                Color32::from_rgb(0x1e, 0x8e, 0x3e),
+                Color32::from_rgb(0xb0, 0x7a, 0x00),
+                Color32::from_rgb(0xc4, 0x5a, 0x00),
+                Color32::from_gray(0x70),
+            )
+        };
+        match self {
+            Self::Disconnected => grey,
+            Self::Connecting | Self::Disconnecting => amber,
+            Self::Connected => green,
+            Self::Reconnecting { .. } => orange,
+        }
+    }
+
+    /// A session is live (Connect would be refused; Settings are locked).
+    pub fn is_active(self) -> bool {
+        !matches!(self, Self::Disconnected)
+    }
+}
+
+/// Draws the badge.
+pub fn status_badge(ui: &mut Ui, state: ConnState) -> egui::Response {
+    let color = state.color(ui.visuals().dark_mode);
+    egui::Frame::new()
+        .fill(color.gamma_multiply(0.18))
+        .stroke(egui::Stroke::new(1.0, color.gamma_multiply(0.7)))
+        .corner_radius(10.0)
+        .inner_margin(egui::Margin::symmetric(8, 2))
+        .show(ui, |ui| {
+            ui.label(RichText::new(format!("● {}", state.label())).color(color))
+        })
+        .inner
+}
