@@ -72,15 +72,26 @@ impl Workspace {
 
     /// A name not yet used by any request: "New request", then "New request 2", ...
     pub fn unique_request_name(&self, base: &str) -> String {
-        let taken = |name: &str| self.requests.iter().any(|r| r.name == name);
-        if !taken(base) {
-            return base.to_owned();
-        }
-        (2..)
-            .map(|n| format!("{base} {n}"))
-            .find(|name| !taken(name))
-            .unwrap_or_else(|| base.to_owned())
+        unique_name(base, |name| self.requests.iter().any(|r| r.name == name))
     }
+
+    /// A name not yet used by any environment: "New environment", then "New environment 2", ...
+    pub fn unique_environment_name(&self, base: &str) -> String {
+        unique_name(base, |name| {
+            self.environments.iter().any(|e| e.name == name)
+        })
+    }
+}
+
+/// `base`, or `base 2`, `base 3`, ... : the first that `taken` says is free.
+fn unique_name(base: &str, taken: impl Fn(&str) -> bool) -> String {
+    if !taken(base) {
+        return base.to_owned();
+    }
+    (2..)
+        .map(|n| format!("{base} {n}"))
+        .find(|name| !taken(name))
+        .unwrap_or_else(|| base.to_owned())
 }
 
 /// Globals beneath `active`: a name defined in both takes the active environment's value.

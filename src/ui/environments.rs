@@ -72,7 +72,7 @@ impl EnvironmentsWindow {
                 }
                 ui.add_space(6.0);
                 if ui.button("+ New environment").clicked() {
-                    let name = unique_env_name(workspace, "New environment");
+                    let name = workspace.unique_environment_name("New environment");
                     let env = Environment::new(name);
                     self.editing = Some(env.id.clone());
                     workspace.environments.push(env);
@@ -185,15 +185,4 @@ impl EnvironmentsWindow {
             self.editing = None;
         }
     }
-}
-
-fn unique_env_name(workspace: &Workspace, base: &str) -> String {
-    let taken = |n: &str| workspace.environments.iter().any(|e| e.name == n);
-    if !taken(base) {
-        return base.to_owned();
-    }
-    (2..)
-        .map(|n| format!("{base} {n}"))
-        .find(|n| !taken(n))
-        .unwrap_or_else(|| base.to_owned())
 }
