@@ -51,6 +51,34 @@ impl Sidebar {
         self.renaming.is_some()
     }
 
+    /// Adds "New request" (or "New request 2", ...) after the others, selects it and starts
+    /// renaming it (the + button and Ctrl+N).
+    pub fn new_request(&mut self, workspace: &mut Workspace) {
+        let request = SavedRequest::new(workspace.unique_request_name("New request"), "");
+        let id = request.id.clone();
+        workspace.requests.push(request);
+        workspace.selected_request = Some(id.clone());
+        self.search.clear();
+        self.start_rename(workspace, &id);
+    }
+
+    /// Puts a copy of `id` right after it and selects the copy (Ctrl+D).
+    pub fn duplicate(&mut self, workspace: &mut Workspace, id: &str) {
+        let mut actions = Vec::new();
+        self.apply(
+            RowCommand::Duplicate(id.to_owned()),
+            workspace,
+            &mut actions,
+        );
+    }
+
+    /// Deletes `id`, keeping it for Undo (Delete).
+    pub fn delete(&mut self, workspace: &mut Workspace, id: &str) -> Vec<SidebarAction> {
+        let mut actions = Vec::new();
+        self.apply(RowCommand::Delete(id.to_owned()), workspace, &mut actions);
+        actions
+    }
+
     pub fn ui(
         &mut self,
         ui: &mut Ui,
@@ -66,7 +94,7 @@ impl Sidebar {
         ui.horizontal(|ui| {
             let new_clicked = ui
                 .button(RichText::new("+").strong())
-                .on_hover_text("New request")
+                .on_hover_text("New request (Ctrl+N)")
                 .accessible_name("Add request")
                 .clicked();
             ui.add(
@@ -76,12 +104,7 @@ impl Sidebar {
             )
             .accessible_name("Filter requests");
             if new_clicked {
-                let request = SavedRequest::new(workspace.unique_request_name("New request"), "");
-                let id = request.id.clone();
-                workspace.requests.push(request);
-                workspace.selected_request = Some(id.clone());
-                self.search.clear();
-                self.start_rename(workspace, &id);
+                self.new_request(workspace);
             }
         });
         ui.add_space(2.0);
