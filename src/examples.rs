@@ -22,7 +22,10 @@ pub fn first_run_workspace() -> Workspace {
         format: MessageFormat::Json,
         body: hello.to_owned(),
     });
-    let sensors = SavedRequest::new("Sensor events", "ws://<<host>>:<<port>>/tick");
+    let mut sensors = SavedRequest::new("Sensor events", "ws://<<host>>:<<port>>/tick");
+    // Stop `wsprobe serve` to watch it try again.
+    sensors.settings.reconnect_attempts = 5;
+    sensors.settings.reconnect_interval_ms = 3_000;
     let local = Environment::new("Local")
         .with_var("host", "127.0.0.1")
         .with_var("port", "8765");
