@@ -205,6 +205,11 @@ fn window_title_shows_request_and_state() {
         // Not synchronisation: only not spinning while the socket connects.
         std::thread::sleep(Duration::from_millis(5));
     }
+    // Ctrl+L clears the events of the request (its log held Connecting and Connected).
+    let id = h.state().workspace().requests[0].id.clone();
+    assert!(!h.state().session(&id).unwrap().log.is_empty());
+    press(&mut h, Modifiers::COMMAND, Key::L);
+    assert!(h.state().session(&id).unwrap().log.is_empty());
     // And again disconnects.
     press(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::Enter);
     let deadline = Instant::now() + Duration::from_secs(10);
