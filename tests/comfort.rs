@@ -242,6 +242,28 @@ fn gui_import_and_export_use_the_same_code_as_the_menu() {
     let back = wsprobe::import::read_file(&out).unwrap();
     assert_eq!(back.requests, h.state().workspace().requests);
 
+    // Ctrl+click adds to the selection (the import selected its first request); Export
+    // selected writes just those, in sidebar order.
+    h.get_by_role_and_label(Role::Button, "Key in query")
+        .click_modifiers(Modifiers::COMMAND);
+    h.run();
+    let out = dir.path().join("some.json");
+    h.state_mut()
+        .export_to(&out, ExportScope::Selection)
+        .unwrap();
+    let back = wsprobe::import::read_file(&out).unwrap();
+    let picked: Vec<&str> = back.requests.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(picked, ["Feeds / Market feed", "Key in query"]);
+    // A plain click ends the multi-selection.
+    h.get_by_role_and_label(Role::Button, "Alpha").click();
+    h.run();
+    h.state_mut()
+        .export_to(&out, ExportScope::Selection)
+        .unwrap();
+    let back = wsprobe::import::read_file(&out).unwrap();
+    assert_eq!(back.requests.len(), 1);
+    assert_eq!(back.requests[0].name, "Alpha");
+
     let bad = dir.path().join("bad.json");
     std::fs::write(&bad, "{").unwrap();
     assert!(h.state_mut().import_file(&bad).is_err());

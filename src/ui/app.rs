@@ -152,7 +152,8 @@ pub struct App {
 /// What File → Export... writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExportScope {
-    SelectedRequest,
+    /// The selected request, or those picked with Ctrl+click in the sidebar.
+    Selection,
     Workspace,
 }
 
@@ -239,8 +240,8 @@ impl App {
     pub fn export_to(&mut self, path: &Path, scope: ExportScope) -> Result<(), String> {
         let bundle = match scope {
             ExportScope::Workspace => import::export_workspace(&self.workspace),
-            ExportScope::SelectedRequest => {
-                let ids: Vec<String> = self.workspace.selected_request.iter().cloned().collect();
+            ExportScope::Selection => {
+                let ids = self.sidebar.selection(&self.workspace);
                 import::export_requests(&self.workspace, &ids)
             }
         };
@@ -332,11 +333,11 @@ impl App {
                 let scope = if command == UiCommand::ExportWorkspace {
                     ExportScope::Workspace
                 } else {
-                    ExportScope::SelectedRequest
+                    ExportScope::Selection
                 };
                 let name = match scope {
                     ExportScope::Workspace => "workspace".to_owned(),
-                    ExportScope::SelectedRequest => self
+                    ExportScope::Selection => self
                         .selected_request()
                         .map(|r| file_stem(&r.name))
                         .unwrap_or_else(|| "request".to_owned()),

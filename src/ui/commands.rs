@@ -72,7 +72,7 @@ impl UiCommand {
             Self::CommandPalette => "Command palette",
             Self::ManageEnvironments => "Manage environments",
             Self::Import => "Import…",
-            Self::ExportRequest => "Export request…",
+            Self::ExportRequest => "Export selected requests…",
             Self::ExportWorkspace => "Export workspace…",
             Self::KeyboardShortcuts => "Keyboard shortcuts",
             Self::ZoomIn => "Zoom in",
