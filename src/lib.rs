@@ -9,7 +9,9 @@
 
 pub mod cli;
 pub mod engine;
+pub mod examples;
 pub mod format;
+pub mod import;
 pub mod log;
 pub mod model;
 pub mod serve;

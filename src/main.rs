@@ -25,6 +25,15 @@ enum Command {
     Run(Box<wsprobe::cli::RunArgs>),
     /// A local demo server: /echo, /tick (deCONZ-like JSON events), /flood (as fast as possible).
     Serve(wsprobe::serve::ServeArgs),
+    /// Add the WebSocket requests and environments of an Insomnia export (v4 JSON/YAML, v5 YAML)
+    /// or a wsprobe export to the workspace. Nothing existing is replaced.
+    ///
+    /// Exit codes: 0 imported (the summary is printed); 1 the workspace could not be opened or
+    /// saved; 2 the file is unreadable or not a supported export, with one line on stderr.
+    Import {
+        /// The export file to read.
+        file: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -39,6 +48,7 @@ fn main() -> ExitCode {
             ExitCode::from(wsprobe::cli::run(*args, cli.workspace) as u8)
         }
         Some(Command::Serve(args)) => ExitCode::from(wsprobe::serve::run(args) as u8),
+        Some(Command::Import { file }) => import(&file, cli.workspace),
         None => match wsprobe::ui::run_app(cli.workspace) {
             Ok(()) => ExitCode::SUCCESS,
             Err(err) => {
@@ -46,5 +56,30 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+    }
+}
+
+fn import(file: &std::path::Path, workspace: Option<PathBuf>) -> ExitCode {
+    use wsprobe::import::ImportError;
+    let dir = match wsprobe::store::workspace_dir(workspace) {
+        Ok(dir) => dir,
+        Err(err) => {
+            eprintln!("wsprobe: {err}");
+            return ExitCode::from(2);
+        }
+    };
+    match wsprobe::import::import_into_folder(file, &dir) {
+        Ok(summary) => {
+            println!("{summary}");
+            ExitCode::SUCCESS
+        }
+        Err(err @ ImportError::Workspace(_)) => {
+            eprintln!("wsprobe: {err}");
+            ExitCode::from(1)
+        }
+        Err(err) => {
+            eprintln!("wsprobe: cannot import {}: {err}", file.display());
+            ExitCode::from(2)
+        }
     }
 }

@@ -2,17 +2,19 @@
 //! events each frame (with a budget) and saves the workspace in the background, debounced.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
 use crate::engine::{Engine, Event, EventKind, EventReceiver, SessionId};
+use crate::import::{self, ImportSummary};
 use crate::log::EventLog;
 use crate::model::{SavedRequest, Workspace};
 use crate::store::{Store, StoreError};
 use crate::template::Resolver;
 
+use super::commands::{self, CommandPalette, EVENT_SEARCH_ID, UiCommand};
 use super::composer::{Composer, ComposerAction};
 use super::environments::EnvironmentsWindow;
 use super::events_panel::EventsView;
@@ -36,6 +38,8 @@ pub struct RequestSession {
     pub view: EventsView,
     /// Why the last Connect or Send did not happen (e.g. an undefined variable).
     pub error: Option<String>,
+    /// When the engine will try again, while it waits between reconnect attempts.
+    pub reconnect_at: Option<Instant>,
 }
 
 /// Writes the workspace on a background thread so the UI never waits for the disk.
@@ -137,6 +141,20 @@ pub struct App {
     style_set: bool,
     /// For the engine's waker: repaint when events arrive.
     ctx: Option<egui::Context>,
+    palette: CommandPalette,
+    shortcuts_open: bool,
+    /// The outcome of the last import or export: (text, is an error).
+    notice: Option<(String, bool)>,
+    /// The window title last sent to the viewport.
+    title: String,
+}
+
+/// What File → Export... writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportScope {
+    /// The selected request, or those picked with Ctrl+click in the sidebar.
+    Selection,
+    Workspace,
 }
 
 impl App {
@@ -163,7 +181,295 @@ impl App {
             save_error: None,
             style_set: false,
             ctx: None,
+            palette: CommandPalette::default(),
+            shortcuts_open: false,
+            notice: None,
+            title: String::new(),
         })
+    }
+
+    /// Like [`App::new`], but a brand-new (missing or empty) folder starts with the example
+    /// requests and the "Local" environment (see [`crate::examples`]). What the window uses.
+    pub fn open_with_examples(dir: impl Into<PathBuf>) -> Result<Self, StoreError> {
+        let dir = dir.into();
+        crate::examples::seed_if_new(&dir)?;
+        Self::new(dir)
+    }
+
+    /// "Market feed — Connected — wsprobe", or "wsprobe" with nothing selected.
+    pub fn window_title(&self) -> String {
+        match self.selected_request() {
+            Some(r) => {
+                let rs = self.sessions.get(&r.id);
+                let state = rs.map(|s| s.state).unwrap_or_default();
+                let reconnect_in = rs.and_then(|s| s.reconnect_at);
+                format!("{} — {} — wsprobe", r.name, state_text(state, reconnect_in))
+            }
+            None => "wsprobe".to_owned(),
+        }
+    }
+
+    /// Whether the command palette is open.
+    pub fn palette_open(&self) -> bool {
+        self.palette.open
+    }
+
+    /// The last import/export outcome shown under the menu bar.
+    pub fn notice(&self) -> Option<&str> {
+        self.notice.as_ref().map(|(text, _)| text.as_str())
+    }
+
+    /// Adds the requests and environments of an export file (File → Import... after the
+    /// dialog). The summary or the error is also shown in the window.
+    pub fn import_file(&mut self, path: &Path) -> Result<ImportSummary, String> {
+        match import::read_file(path) {
+            Ok(imported) => {
+                let summary = imported.add_to(&mut self.workspace);
+                self.notice = Some((summary.to_string(), false));
+                Ok(summary)
+            }
+            Err(err) => {
+                let text = format!("Cannot import {}: {err}", path.display());
+                self.notice = Some((text.clone(), true));
+                Err(text)
+            }
+        }
+    }
+
+    /// Writes the selected request or the whole workspace to `path` as a wsprobe export.
+    pub fn export_to(&mut self, path: &Path, scope: ExportScope) -> Result<(), String> {
+        let bundle = match scope {
+            ExportScope::Workspace => import::export_workspace(&self.workspace),
+            ExportScope::Selection => {
+                let ids = self.sidebar.selection(&self.workspace);
+                import::export_requests(&self.workspace, &ids)
+            }
+        };
+        let result = bundle
+            .write(path)
+            .map_err(|err| format!("Cannot export to {}: {err}", path.display()));
+        self.notice = Some(match &result {
+            Ok(()) => (
+                format!(
+                    "Exported {} to {}",
+                    match bundle.requests.len() {
+                        1 => "1 request".to_owned(),
+                        n => format!("{n} requests"),
+                    },
+                    path.display()
+                ),
+                false,
+            ),
+            Err(err) => (err.clone(), true),
+        });
+        result
+    }
+
+    /// Runs one command, as its shortcut, the menu or the palette would.
+    pub fn run_command(&mut self, ctx: &egui::Context, command: UiCommand) {
+        let selected = self.workspace.selected_request.clone();
+        match command {
+            UiCommand::NewRequest => self.sidebar.new_request(&mut self.workspace),
+            UiCommand::RenameRequest => {
+                if let Some(id) = selected {
+                    self.sidebar.start_rename(&self.workspace, &id);
+                }
+            }
+            UiCommand::DuplicateRequest => {
+                if let Some(id) = selected {
+                    self.sidebar.duplicate(&mut self.workspace, &id);
+                }
+            }
+            UiCommand::DeleteRequest => {
+                if let Some(id) = selected {
+                    for action in self.sidebar.delete(&mut self.workspace, &id) {
+                        self.handle_sidebar(action);
+                    }
+                }
+            }
+            UiCommand::Send => {
+                if let Some(id) = selected {
+                    self.send(&id);
+                }
+            }
+            UiCommand::ToggleConnect => {
+                if let Some(id) = selected {
+                    let active = self.sessions.get(&id).is_some_and(|s| s.state.is_active());
+                    if active {
+                        self.disconnect(&id);
+                    } else {
+                        self.connect(&id);
+                    }
+                }
+            }
+            UiCommand::FocusEventSearch => {
+                ctx.memory_mut(|m| m.request_focus(egui::Id::unique(EVENT_SEARCH_ID)));
+            }
+            UiCommand::ClearEvents => {
+                if let Some(rs) = selected.and_then(|id| self.sessions.get_mut(&id)) {
+                    rs.log.clear();
+                    rs.view.selected = None;
+                }
+            }
+            UiCommand::CommandPalette => {
+                if self.palette.open {
+                    self.palette.open = false;
+                } else {
+                    self.palette.show();
+                }
+            }
+            UiCommand::ManageEnvironments => self.environments.open = true,
+            UiCommand::Import => {
+                if let Some(path) = rfd::FileDialog::new()
+                    .set_title("Import requests")
+                    .add_filter("Insomnia or wsprobe export", &["json", "yaml", "yml"])
+                    .add_filter("All files", &["*"])
+                    .pick_file()
+                {
+                    let _ = self.import_file(&path);
+                }
+            }
+            UiCommand::ExportRequest | UiCommand::ExportWorkspace => {
+                let scope = if command == UiCommand::ExportWorkspace {
+                    ExportScope::Workspace
+                } else {
+                    ExportScope::Selection
+                };
+                let name = match scope {
+                    ExportScope::Workspace => "workspace".to_owned(),
+                    ExportScope::Selection => self
+                        .selected_request()
+                        .map(|r| file_stem(&r.name))
+                        .unwrap_or_else(|| "request".to_owned()),
+                };
+                if (scope == ExportScope::Workspace || self.selected_request().is_some())
+                    && let Some(path) = rfd::FileDialog::new()
+                        .set_title("Export")
+                        .set_file_name(format!("{name}.wsprobe.json"))
+                        .add_filter("wsprobe export", &["json"])
+                        .save_file()
+                {
+                    let _ = self.export_to(&path, scope);
+                }
+            }
+            UiCommand::KeyboardShortcuts => self.shortcuts_open = true,
+            UiCommand::ZoomIn => egui::gui_zoom::zoom_in(ctx),
+            UiCommand::ZoomOut => egui::gui_zoom::zoom_out(ctx),
+            UiCommand::ZoomReset => ctx.set_zoom_factor(1.0),
+            UiCommand::ThemeSystem => ctx.set_theme(egui::ThemePreference::System),
+            UiCommand::ThemeLight => ctx.set_theme(egui::ThemePreference::Light),
+            UiCommand::ThemeDark => ctx.set_theme(egui::ThemePreference::Dark),
+        }
+    }
+
+    /// The commands whose shortcuts were pressed this frame (taken from the input so no
+    /// widget sees them). Keys a text field uses are left to it while it has the keyboard.
+    fn shortcuts(&mut self, ctx: &egui::Context) -> Vec<UiCommand> {
+        let typing = ctx.text_edit_focused();
+        let mut pressed = Vec::new();
+        for command in UiCommand::ALL {
+            if !command.handled_by_app()
+                || (typing && !command.fires_while_typing())
+                || (self.palette.open && command != UiCommand::CommandPalette)
+            {
+                continue;
+            }
+            if let Some(shortcut) = command.shortcut()
+                && ctx.input_mut(|i| i.consume_shortcut(&shortcut))
+            {
+                pressed.push(command);
+            }
+        }
+        pressed
+    }
+
+    fn menu_bar(&mut self, ui: &mut egui::Ui) -> Vec<UiCommand> {
+        let mut chosen = Vec::new();
+        egui::MenuBar::new().ui(ui, |ui| {
+            let mut item = |ui: &mut egui::Ui, command: UiCommand| {
+                let shortcut = command.shortcut_text(ui.ctx());
+                let button = if shortcut.is_empty() {
+                    egui::Button::new(command.label())
+                } else {
+                    egui::Button::new(command.label()).shortcut_text(shortcut)
+                };
+                if ui.add(button).clicked() {
+                    chosen.push(command);
+                }
+            };
+            ui.menu_button("File", |ui| {
+                item(ui, UiCommand::NewRequest);
+                ui.separator();
+                item(ui, UiCommand::Import);
+                item(ui, UiCommand::ExportRequest);
+                item(ui, UiCommand::ExportWorkspace);
+                ui.separator();
+                if ui.button("Quit").clicked() {
+                    ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
+                }
+            });
+            ui.menu_button("Request", |ui| {
+                for command in [
+                    UiCommand::RenameRequest,
+                    UiCommand::DuplicateRequest,
+                    UiCommand::DeleteRequest,
+                ] {
+                    item(ui, command);
+                }
+                ui.separator();
+                for command in [
+                    UiCommand::ToggleConnect,
+                    UiCommand::Send,
+                    UiCommand::FocusEventSearch,
+                    UiCommand::ClearEvents,
+                ] {
+                    item(ui, command);
+                }
+                ui.separator();
+                item(ui, UiCommand::ManageEnvironments);
+            });
+            ui.menu_button("View", |ui| {
+                item(ui, UiCommand::CommandPalette);
+                ui.separator();
+                for command in [UiCommand::ZoomIn, UiCommand::ZoomOut, UiCommand::ZoomReset] {
+                    item(ui, command);
+                }
+                ui.separator();
+                for command in [
+                    UiCommand::ThemeSystem,
+                    UiCommand::ThemeLight,
+                    UiCommand::ThemeDark,
+                ] {
+                    item(ui, command);
+                }
+            });
+            ui.menu_button("Help", |ui| {
+                item(ui, UiCommand::KeyboardShortcuts);
+                item(ui, UiCommand::CommandPalette);
+            });
+        });
+        chosen
+    }
+
+    fn notice_ui(&mut self, ui: &mut egui::Ui) {
+        let mut dismiss = false;
+        if let Some((text, is_error)) = &self.notice {
+            ui.horizontal_wrapped(|ui| {
+                if *is_error {
+                    ui.colored_label(ui.visuals().error_fg_color, format!("⚠ {text}"));
+                } else {
+                    ui.label(format!("✔ {text}"));
+                }
+                dismiss = ui
+                    .small_button("×")
+                    .on_hover_text("Dismiss")
+                    .accessible_name("Dismiss notice")
+                    .clicked();
+            });
+        }
+        if dismiss {
+            self.notice = None;
+        }
     }
 
     pub fn workspace(&self) -> &Workspace {
@@ -215,7 +521,19 @@ impl App {
             self.style_set = true;
         }
         self.drain_events(&ctx);
+        let mut commands = self.shortcuts(&ctx);
+        // Drawn first so it takes Enter and the arrows before any panel sees them.
+        if let Some(command) = self.palette.ui(&ctx) {
+            commands.push(command);
+        }
         let vars = VarContext::new(self.workspace.effective_variables());
+
+        egui::Panel::top("menu_bar").show(ui, |ui| {
+            commands.extend(self.menu_bar(ui));
+        });
+        if self.notice.is_some() {
+            egui::Panel::top("notice").show(ui, |ui| self.notice_ui(ui));
+        }
 
         egui::Panel::left("sidebar")
             .resizable(true)
@@ -240,7 +558,24 @@ impl App {
         egui::CentralPanel::default().show(ui, |ui| self.request_view(ui, &vars));
 
         self.environments.ui(&ctx, &mut self.workspace);
+        commands::shortcuts_window(&ctx, &mut self.shortcuts_open);
+        for command in commands {
+            self.run_command(&ctx, command);
+        }
+        self.update_title(&ctx);
         self.autosave(&ctx);
+    }
+
+    fn update_title(&mut self, ctx: &egui::Context) {
+        let title = self.window_title();
+        if title != self.title {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
+            self.title = title;
+        }
+        // The reconnect countdown ticks.
+        if self.sessions.values().any(|s| s.reconnect_at.is_some()) {
+            ctx.request_repaint_after(Duration::from_millis(250));
+        }
     }
 
     fn problems_ui(&mut self, ui: &mut egui::Ui) {
@@ -299,6 +634,7 @@ impl App {
         };
         let rs = self.sessions.entry(id.clone()).or_default();
         let state = rs.state;
+        let reconnect_in = rs.reconnect_at;
 
         // Header: name, URL, status, Connect.
         let mut bar_action = None;
@@ -306,7 +642,8 @@ impl App {
             .frame(egui::Frame::new().inner_margin(egui::Margin::symmetric(4, 6)))
             .show(ui, |ui| {
                 let request = &mut self.workspace.requests[index];
-                bar_action = request_bar(ui, request, state, vars, rs.error.as_deref());
+                bar_action =
+                    request_bar(ui, request, state, reconnect_in, vars, rs.error.as_deref());
             });
         match bar_action {
             Some(BarAction::Connect) => self.connect(&id),
@@ -485,6 +822,9 @@ impl eframe::App for App {
         App::ui(self, ui);
     }
 
+    // Theme, zoom, window and panel sizes are in egui's memory, which eframe's persistence
+    // saves by itself: nothing of ours to add.
+
     fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
         self.save_now();
     }
@@ -504,6 +844,15 @@ fn route_event(
     };
     if rs.session == Some(event.session) {
         rs.state = next_state(rs.state, &event.kind);
+        match &event.kind {
+            EventKind::Reconnecting { delay_ms, .. } => {
+                rs.reconnect_at = Some(Instant::now() + Duration::from_millis(*delay_ms));
+            }
+            EventKind::Connecting { .. } | EventKind::Connected(_) | EventKind::Closed { .. } => {
+                rs.reconnect_at = None;
+            }
+            _ => {}
+        }
     }
     rs.log.push(event);
 }
@@ -524,6 +873,41 @@ pub fn next_state(state: ConnState, kind: &EventKind) -> ConnState {
         // The engine ends every session with exactly one Closed; errors never end it alone.
         EventKind::Closed { .. } => ConnState::Disconnected,
         _ => state,
+    }
+}
+
+/// The state in words, with the countdown while waiting to reconnect:
+/// "Reconnecting in 3 s (2/5)".
+pub fn state_text(state: ConnState, reconnect_at: Option<Instant>) -> String {
+    match (state, reconnect_at) {
+        (ConnState::Reconnecting { attempt, of }, Some(at)) => {
+            let left = at.saturating_duration_since(Instant::now());
+            format!(
+                "Reconnecting in {} s ({attempt}/{of})",
+                left.as_secs_f64().ceil() as u64
+            )
+        }
+        _ => state.label(),
+    }
+}
+
+/// A request name made safe as a file name.
+fn file_stem(name: &str) -> String {
+    let stem: String = name
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let stem = stem.trim_matches('-').to_owned();
+    if stem.is_empty() {
+        "request".to_owned()
+    } else {
+        stem
     }
 }
 

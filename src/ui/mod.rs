@@ -4,6 +4,7 @@
 //! each panel is a struct (or function) in its own file with a `ui` method.
 
 pub mod app;
+pub mod commands;
 pub mod composer;
 pub mod environments;
 pub mod event_detail;
@@ -22,13 +23,14 @@ pub use app::App;
 /// Opens the main window on the workspace in `workspace_dir` (or the default folder).
 pub fn run_app(workspace_dir: Option<PathBuf>) -> anyhow::Result<()> {
     let dir = crate::store::workspace_dir(workspace_dir)?;
-    let app = App::new(dir)?;
+    let app = App::open_with_examples(dir)?;
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("wsprobe")
             .with_app_id("wsprobe")
             .with_inner_size([1280.0, 800.0])
-            .with_min_inner_size([760.0, 480.0]),
+            .with_min_inner_size([760.0, 480.0])
+            .with_icon(icon()),
         ..Default::default()
     };
     eframe::run_native(
@@ -40,4 +42,14 @@ pub fn run_app(workspace_dir: Option<PathBuf>) -> anyhow::Result<()> {
         }),
     )
     .map_err(|err| anyhow::anyhow!("cannot open the window: {err}"))
+}
+
+/// The window icon: 64×64 RGBA drawn by `assets/make_icon.py` (also written as
+/// `assets/icon.png`).
+pub fn icon() -> egui::IconData {
+    egui::IconData {
+        rgba: include_bytes!("../../assets/icon-64.rgba").to_vec(),
+        width: 64,
+        height: 64,
+    }
 }

@@ -1,9 +1,11 @@
 //! The request header: name, URL bar (templated, Enter connects), status badge, Connect button.
 
+use std::time::Instant;
+
 use egui::{RichText, Ui};
 
 use super::url_params;
-use super::widgets::{ConnState, VarContext, status_badge, template_field};
+use super::widgets::{ConnState, VarContext, status_badge_text, template_field};
 use crate::model::SavedRequest;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,6 +20,7 @@ pub fn request_bar(
     ui: &mut Ui,
     request: &mut SavedRequest,
     state: ConnState,
+    reconnect_at: Option<Instant>,
     vars: &VarContext,
     error: Option<&str>,
 ) -> Option<BarAction> {
@@ -25,7 +28,13 @@ pub fn request_bar(
     ui.horizontal(|ui| {
         ui.label(RichText::new(&request.name).heading().strong());
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            status_badge(ui, state);
+            status_badge_text(ui, state, &super::app::state_text(state, reconnect_at));
+            if matches!(
+                state,
+                ConnState::Connecting | ConnState::Reconnecting { .. } | ConnState::Disconnecting
+            ) {
+                ui.spinner();
+            }
         });
     });
     ui.add_space(2.0);

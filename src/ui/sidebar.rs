@@ -24,6 +24,9 @@ pub struct Sidebar {
     renaming: Option<Rename>,
     /// The last deleted request and where it was, for Undo.
     undo: Option<(usize, SavedRequest)>,
+    /// Requests added to the selection with Ctrl+click (for Export); empty when only the
+    /// selected request is meant.
+    marked: Vec<String>,
 }
 
 struct Rename {
@@ -51,6 +54,50 @@ impl Sidebar {
         self.renaming.is_some()
     }
 
+    /// The selected requests in sidebar order: those Ctrl+clicked, else the selected one.
+    pub fn selection(&self, workspace: &Workspace) -> Vec<String> {
+        workspace
+            .requests
+            .iter()
+            .filter(|r| {
+                if self.marked.is_empty() {
+                    workspace.selected_request.as_deref() == Some(r.id.as_str())
+                } else {
+                    self.marked.contains(&r.id)
+                }
+            })
+            .map(|r| r.id.clone())
+            .collect()
+    }
+
+    /// Adds "New request" (or "New request 2", ...) after the others, selects it and starts
+    /// renaming it (the + button and Ctrl+N).
+    pub fn new_request(&mut self, workspace: &mut Workspace) {
+        let request = SavedRequest::new(workspace.unique_request_name("New request"), "");
+        let id = request.id.clone();
+        workspace.requests.push(request);
+        workspace.selected_request = Some(id.clone());
+        self.search.clear();
+        self.start_rename(workspace, &id);
+    }
+
+    /// Puts a copy of `id` right after it and selects the copy (Ctrl+D).
+    pub fn duplicate(&mut self, workspace: &mut Workspace, id: &str) {
+        let mut actions = Vec::new();
+        self.apply(
+            RowCommand::Duplicate(id.to_owned()),
+            workspace,
+            &mut actions,
+        );
+    }
+
+    /// Deletes `id`, keeping it for Undo (Delete).
+    pub fn delete(&mut self, workspace: &mut Workspace, id: &str) -> Vec<SidebarAction> {
+        let mut actions = Vec::new();
+        self.apply(RowCommand::Delete(id.to_owned()), workspace, &mut actions);
+        actions
+    }
+
     pub fn ui(
         &mut self,
         ui: &mut Ui,
@@ -66,7 +113,7 @@ impl Sidebar {
         ui.horizontal(|ui| {
             let new_clicked = ui
                 .button(RichText::new("+").strong())
-                .on_hover_text("New request")
+                .on_hover_text("New request (Ctrl+N)")
                 .accessible_name("Add request")
                 .clicked();
             ui.add(
@@ -76,12 +123,7 @@ impl Sidebar {
             )
             .accessible_name("Filter requests");
             if new_clicked {
-                let request = SavedRequest::new(workspace.unique_request_name("New request"), "");
-                let id = request.id.clone();
-                workspace.requests.push(request);
-                workspace.selected_request = Some(id.clone());
-                self.search.clear();
-                self.start_rename(workspace, &id);
+                self.new_request(workspace);
             }
         });
         ui.add_space(2.0);
@@ -131,7 +173,8 @@ impl Sidebar {
                         .get(&request.id)
                         .map(|s| s.state)
                         .unwrap_or_default();
-                    let selected = workspace.selected_request.as_deref() == Some(&request.id);
+                    let selected = workspace.selected_request.as_deref() == Some(&request.id)
+                        || self.marked.contains(&request.id);
                     if let Some(c) = self.row(ui, index, request, selected, state) {
                         command = Some(c);
                     }
@@ -231,7 +274,11 @@ impl Sidebar {
         if response.double_clicked() || response.triple_clicked() {
             command = Some(RowCommand::StartRename(request.id.clone()));
         } else if response.clicked() {
-            command = Some(RowCommand::Select(request.id.clone()));
+            command = Some(if ui.input(|i| i.modifiers.command) {
+                RowCommand::ToggleMark(request.id.clone())
+            } else {
+                RowCommand::Select(request.id.clone())
+            });
         }
         response.dnd_set_drag_payload(DraggedRequest(index));
         if let Some(dragged) = response.dnd_hover_payload::<DraggedRequest>() {
@@ -294,7 +341,25 @@ impl Sidebar {
         actions: &mut Vec<SidebarAction>,
     ) {
         match command {
-            RowCommand::Select(id) => workspace.selected_request = Some(id),
+            RowCommand::Select(id) => {
+                self.marked.clear();
+                workspace.selected_request = Some(id);
+            }
+            RowCommand::ToggleMark(id) => {
+                // The request selected so far is part of the selection that starts here.
+                if self.marked.is_empty()
+                    && let Some(current) = workspace.selected_request.clone()
+                    && current != id
+                {
+                    self.marked.push(current);
+                }
+                if let Some(pos) = self.marked.iter().position(|m| *m == id) {
+                    self.marked.remove(pos);
+                } else {
+                    self.marked.push(id.clone());
+                    workspace.selected_request = Some(id);
+                }
+            }
             RowCommand::StartRename(id) => {
                 workspace.selected_request = Some(id.clone());
                 self.start_rename(workspace, &id);
@@ -347,6 +412,7 @@ struct DraggedRequest(usize);
 
 enum RowCommand {
     Select(String),
+    ToggleMark(String),
     StartRename(String),
     CancelRename,
     CommitRename,

@@ -7,7 +7,7 @@ pub mod template_field;
 
 pub use code_editor::CodeEditor;
 pub use kv_table::kv_table;
-pub use status_badge::{ConnState, status_badge};
+pub use status_badge::{ConnState, status_badge, status_badge_text};
 pub use template_field::{VarContext, template_field};
 
 /// A text field with a visible label on its left, tied to it for screen readers and tests.

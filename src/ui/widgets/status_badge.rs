@@ -59,6 +59,11 @@ impl ConnState {
 
 /// Draws the badge.
 pub fn status_badge(ui: &mut Ui, state: ConnState) -> egui::Response {
+    status_badge_text(ui, state, &state.label())
+}
+
+/// Draws the badge in the state's colour with other words (e.g. a reconnect countdown).
+pub fn status_badge_text(ui: &mut Ui, state: ConnState, text: &str) -> egui::Response {
     let color = state.color(ui.visuals().dark_mode);
     egui::Frame::new()
         .fill(color.gamma_multiply(0.18))
@@ -66,7 +71,7 @@ pub fn status_badge(ui: &mut Ui, state: ConnState) -> egui::Response {
         .corner_radius(10.0)
         .inner_margin(egui::Margin::symmetric(8, 2))
         .show(ui, |ui| {
-            ui.label(RichText::new(format!("● {}", state.label())).color(color))
+            ui.label(RichText::new(format!("● {text}")).color(color))
         })
         .inner
 }

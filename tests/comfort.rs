@@ -1,0 +1,272 @@
+//! Comfort on the real app with egui_kittest: keyboard shortcuts (and not while typing), the
+//! command palette, first-run examples, the window title, GUI import/export.
+
+mod support;
+
+use std::time::{Duration, Instant};
+
+use egui::accesskit::Role;
+use egui::{Key, Modifiers};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+use wsprobe::model::{MessageFormat, SavedRequest};
+use wsprobe::ui::App;
+use wsprobe::ui::app::ExportScope;
+
+fn harness(app: App) -> Harness<'static, App> {
+    Harness::builder()
+        .with_size(egui::vec2(1300.0, 820.0))
+        .with_step_dt(1.0 / 60.0)
+        .build_ui_state(|ui, app: &mut App| app.ui(ui), app)
+}
+
+/// A workspace holding the given requests, the first selected.
+fn open_with(dir: &std::path::Path, names: &[&str]) -> Harness<'static, App> {
+    let mut app = App::new(dir).expect("workspace opens");
+    for name in names {
+        app.workspace_mut()
+            .requests
+            .push(SavedRequest::new(*name, "ws://127.0.0.1:1/x"));
+    }
+    app.workspace_mut().selected_request = app.workspace().requests.first().map(|r| r.id.clone());
+    let mut h = harness(app);
+    h.run();
+    h
+}
+
+fn names(h: &Harness<'_, App>) -> Vec<String> {
+    h.state()
+        .workspace()
+        .requests
+        .iter()
+        .map(|r| r.name.clone())
+        .collect()
+}
+
+fn press(h: &mut Harness<'_, App>, modifiers: Modifiers, key: Key) {
+    h.key_press_modifiers(modifiers, key);
+    h.run();
+}
+
+#[test]
+fn ctrl_n_creates_a_request_and_starts_renaming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open_with(dir.path(), &[]);
+    press(&mut h, Modifiers::COMMAND, Key::N);
+    assert_eq!(names(&h), ["New request"]);
+    // The name field has the keyboard with the old name selected: typing replaces it.
+    h.get_by_label("Request name").type_text("Market feed");
+    h.run();
+    press(&mut h, Modifiers::NONE, Key::Enter);
+    assert_eq!(names(&h), ["Market feed"]);
+}
+
+#[test]
+fn f2_renames_ctrl_d_duplicates() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open_with(dir.path(), &["Alpha", "Beta"]);
+    press(&mut h, Modifiers::NONE, Key::F2);
+    h.get_by_label("Request name").type_text("Gamma");
+    h.run();
+    press(&mut h, Modifiers::NONE, Key::Enter);
+    assert_eq!(names(&h), ["Gamma", "Beta"]);
+
+    press(&mut h, Modifiers::COMMAND, Key::D);
+    assert_eq!(names(&h), ["Gamma", "Gamma copy", "Beta"]);
+    let selected = h.state().selected_request().unwrap().name.clone();
+    assert_eq!(selected, "Gamma copy");
+}
+
+#[test]
+fn delete_key_deletes_with_undo_but_not_inside_a_text_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open_with(dir.path(), &["Alpha", "Beta"]);
+
+    // In the URL field, Delete edits the text and leaves the requests alone.
+    h.get_by_label("URL").focus();
+    h.run();
+    press(&mut h, Modifiers::NONE, Key::Delete);
+    assert_eq!(names(&h), ["Alpha", "Beta"]);
+
+    // With no text field focused, Delete removes the selected request...
+    press(&mut h, Modifiers::NONE, Key::Escape);
+    press(&mut h, Modifiers::NONE, Key::Delete);
+    assert_eq!(names(&h), ["Beta"]);
+    // ...and Undo brings it back where it was.
+    h.get_by_role_and_label(Role::Button, "Undo").click();
+    h.run();
+    assert_eq!(names(&h), ["Alpha", "Beta"]);
+}
+
+#[test]
+fn ctrl_k_palette_lists_actions_with_shortcuts_and_runs_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open_with(dir.path(), &["Alpha"]);
+    press(&mut h, Modifiers::COMMAND, Key::K);
+    assert!(h.state().palette_open());
+    for label in [
+        "New request",
+        "Duplicate request",
+        "Connect / disconnect",
+        "Clear events",
+        "Import…",
+        "Export workspace…",
+        "Keyboard shortcuts",
+    ] {
+        assert!(
+            h.query_by_label_contains(label).is_some(),
+            "palette lists {label}"
+        );
+    }
+    assert!(h.query_by_label_contains("Ctrl+Shift+Enter").is_some());
+
+    // Type to filter, Enter runs the first match.
+    h.get_by_label("Command").type_text("dup");
+    h.run();
+    assert!(h.query_by_label_contains("New request").is_none());
+    press(&mut h, Modifiers::NONE, Key::Enter);
+    assert!(!h.state().palette_open());
+    assert_eq!(names(&h), ["Alpha", "Alpha copy"]);
+
+    // Escape closes it without running anything.
+    press(&mut h, Modifiers::COMMAND, Key::K);
+    assert!(h.state().palette_open());
+    press(&mut h, Modifiers::NONE, Key::Escape);
+    assert!(!h.state().palette_open());
+    assert_eq!(names(&h).len(), 2);
+}
+
+#[test]
+fn help_menu_opens_the_shortcuts_window() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open_with(dir.path(), &["Alpha"]);
+    h.get_by_label("Help").click();
+    h.run();
+    h.get_by_label("Keyboard shortcuts").click();
+    h.run();
+    assert!(h.query_by_label("Ctrl+Shift+Enter").is_some());
+    assert!(h.query_by_label("Delete request").is_some());
+}
+
+#[test]
+fn first_run_creates_examples_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("new-workspace");
+    {
+        let mut h = harness(App::open_with_examples(&ws).unwrap());
+        h.run();
+        assert_eq!(names(&h), ["Echo (wsprobe serve)", "Sensor events"]);
+        let w = h.state().workspace();
+        assert_eq!(w.requests[0].url, "ws://127.0.0.1:8765/echo");
+        assert_eq!(w.requests[1].url, "ws://<<host>>:<<port>>/tick");
+        let local = w.active_environment().expect("Local is active");
+        assert_eq!(local.name, "Local");
+        assert_eq!(local.get("host").unwrap().value, "127.0.0.1");
+        assert_eq!(local.get("port").unwrap().value, "8765");
+        let saved = &w.requests[0].saved_messages[0];
+        assert_eq!(saved.format, MessageFormat::Json);
+        assert!(serde_json::from_str::<serde_json::Value>(&saved.body).is_ok());
+        // The user deletes both.
+        press(&mut h, Modifiers::NONE, Key::Delete);
+        press(&mut h, Modifiers::NONE, Key::Delete);
+        assert!(names(&h).is_empty());
+        h.state_mut().save_now();
+    }
+    let mut h = harness(App::open_with_examples(&ws).unwrap());
+    h.run();
+    assert!(names(&h).is_empty(), "examples are not added again");
+}
+
+#[test]
+fn window_title_shows_request_and_state() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open_with(dir.path(), &[]);
+    assert_eq!(h.state().window_title(), "wsprobe");
+
+    let server = support::echo_server();
+    let mut app = App::new(dir.path().join("two")).unwrap();
+    app.workspace_mut().requests.push(SavedRequest::new(
+        "Market feed",
+        format!("ws://{}/", server.addr),
+    ));
+    app.workspace_mut().selected_request = Some(app.workspace().requests[0].id.clone());
+    h = harness(app);
+    h.run();
+    assert_eq!(
+        h.state().window_title(),
+        "Market feed — Disconnected — wsprobe"
+    );
+    // Ctrl+Shift+Enter connects.
+    press(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::Enter);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while h.state().window_title() != "Market feed — Connected — wsprobe" {
+        assert!(Instant::now() < deadline, "{}", h.state().window_title());
+        h.step();
+        // Not synchronisation: only not spinning while the socket connects.
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    // Ctrl+L clears the events of the request (its log held Connecting and Connected).
+    let id = h.state().workspace().requests[0].id.clone();
+    assert!(!h.state().session(&id).unwrap().log.is_empty());
+    press(&mut h, Modifiers::COMMAND, Key::L);
+    assert!(h.state().session(&id).unwrap().log.is_empty());
+    // And again disconnects.
+    press(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::Enter);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while h.state().window_title() != "Market feed — Disconnected — wsprobe" {
+        assert!(Instant::now() < deadline, "{}", h.state().window_title());
+        h.step();
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+#[test]
+fn gui_import_and_export_use_the_same_code_as_the_menu() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open_with(dir.path(), &["Alpha"]);
+    let fixture =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/insomnia_v4.yaml");
+    let summary = h.state_mut().import_file(&fixture).unwrap();
+    h.run();
+    assert_eq!(summary.requests, 4);
+    assert!(
+        h.query_by_label_contains("Imported 4 WebSocket requests")
+            .is_some()
+    );
+    assert_eq!(names(&h).len(), 5);
+
+    let out = dir.path().join("all.json");
+    h.state_mut()
+        .export_to(&out, ExportScope::Workspace)
+        .unwrap();
+    let back = wsprobe::import::read_file(&out).unwrap();
+    assert_eq!(back.requests, h.state().workspace().requests);
+
+    // Ctrl+click adds to the selection (the import selected its first request); Export
+    // selected writes just those, in sidebar order.
+    h.get_by_role_and_label(Role::Button, "Key in query")
+        .click_modifiers(Modifiers::COMMAND);
+    h.run();
+    let out = dir.path().join("some.json");
+    h.state_mut()
+        .export_to(&out, ExportScope::Selection)
+        .unwrap();
+    let back = wsprobe::import::read_file(&out).unwrap();
+    let picked: Vec<&str> = back.requests.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(picked, ["Feeds / Market feed", "Key in query"]);
+    // A plain click ends the multi-selection.
+    h.get_by_role_and_label(Role::Button, "Alpha").click();
+    h.run();
+    h.state_mut()
+        .export_to(&out, ExportScope::Selection)
+        .unwrap();
+    let back = wsprobe::import::read_file(&out).unwrap();
+    assert_eq!(back.requests.len(), 1);
+    assert_eq!(back.requests[0].name, "Alpha");
+
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, "{").unwrap();
+    assert!(h.state_mut().import_file(&bad).is_err());
+    h.run();
+    assert!(h.query_by_label_contains("Cannot import").is_some());
+}
