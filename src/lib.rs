@@ -9,6 +9,7 @@
 
 pub mod cli;
 pub mod engine;
+pub mod export;
 pub mod format;
 pub mod log;
 pub mod model;
