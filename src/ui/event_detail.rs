@@ -32,6 +32,10 @@ pub const HEX_LIMIT: usize = 256 * 1024;
 pub const PART: usize = 256 * 1024;
 /// Payloads above this size are formatted on a background thread.
 pub const BACKGROUND_ABOVE: usize = 512 * 1024;
+/// Texts longer than this are drawn as virtual lines (only the visible ones are laid out).
+pub const VIRTUAL_ABOVE: usize = 256 * 1024;
+/// In the virtual view, longer lines are cut into pieces of this many characters.
+pub const VIRTUAL_LINE_CHARS: usize = 240;
 /// At most this many find matches are highlighted and counted.
 pub const MAX_MATCHES: usize = 10_000;
 
@@ -84,7 +88,10 @@ impl ViewAs {
 /// What a view of a payload looks like, ready to lay out.
 pub struct Derived {
     pub text: String,
+    /// The laid-out text, for texts up to [`VIRTUAL_ABOVE`].
     pub job: LayoutJob,
+    /// Byte ranges of display lines, for texts above [`VIRTUAL_ABOVE`].
+    pub lines: Option<Vec<Range<usize>>>,
     pub note: Option<String>,
 }
 
@@ -148,6 +155,15 @@ fn derive(
     color: Color32,
 ) -> Derived {
     let (text, note) = derive_text(payload, view, show_all);
+    if text.len() > VIRTUAL_ABOVE {
+        let lines = display_lines(&text, VIRTUAL_LINE_CHARS);
+        return Derived {
+            text,
+            job: LayoutJob::default(),
+            lines: Some(lines),
+            note,
+        };
+    }
     let format = match view {
         ViewAs::Json => Some(MessageFormat::Json),
         ViewAs::Xml => Some(MessageFormat::Xml),
@@ -159,7 +175,35 @@ fn derive(
         Some(format) => highlight(&text, format, dark, font, color, &VarContext::default()),
         None => LayoutJob::simple(text.clone(), font, color, f32::INFINITY),
     };
-    Derived { text, job, note }
+    Derived {
+        text,
+        job,
+        lines: None,
+        note,
+    }
+}
+
+/// Byte ranges of the lines of `text` (without their line breaks), lines longer than
+/// `max_chars` cut into pieces at character boundaries.
+pub fn display_lines(text: &str, max_chars: usize) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for line in text.split('\n') {
+        let end = start + line.len();
+        let mut piece_start = start;
+        let mut chars = 0;
+        for (i, _) in line.char_indices() {
+            if chars == max_chars {
+                out.push(piece_start..start + i);
+                piece_start = start + i;
+                chars = 0;
+            }
+            chars += 1;
+        }
+        out.push(piece_start..end);
+        start = end + 1;
+    }
+    out
 }
 
 /// Byte ranges of the ASCII-case-insensitive matches of `needle` in `text` (at most `max`).
@@ -239,6 +283,27 @@ fn overlay(job: &LayoutJob, matches: &[Range<usize>], current: usize, dark: bool
         }
     }
     out
+}
+
+/// One display line of the virtual view, with the find matches inside it highlighted.
+fn line_job(
+    text: &str,
+    line: Range<usize>,
+    matches: &[Range<usize>],
+    current: usize,
+    font: &FontId,
+    color: Color32,
+    dark: bool,
+) -> LayoutJob {
+    let job = LayoutJob::simple_singleline(text[line.clone()].to_owned(), font.clone(), color);
+    let first = matches.partition_point(|m| m.end <= line.start);
+    let local: Vec<Range<usize>> = matches[first..]
+        .iter()
+        .take_while(|m| m.start < line.end)
+        .map(|m| m.start.max(line.start) - line.start..m.end.min(line.end) - line.start)
+        .collect();
+    let current = current.wrapping_sub(first);
+    overlay(&job, &local, current, dark)
 }
 
 /// The raw payload as text to copy: UTF-8 text as is, binary as hex or base64.
@@ -541,6 +606,37 @@ impl EventDetail {
         } else {
             None
         };
+        if let Some(lines) = &derived.lines {
+            let font = egui::TextStyle::Monospace.resolve(ui.style());
+            let color = ui.visuals().text_color();
+            let row_height = ui.fonts_mut(|f| f.row_height(&font));
+            let mut area = egui::ScrollArea::both()
+                .id_salt("event_detail_lines")
+                .auto_shrink([false, false]);
+            if scroll_target.is_some()
+                && let Some(m) = self.matches.get(self.find_current)
+            {
+                let line = lines.partition_point(|l| l.end < m.start);
+                area = area.vertical_scroll_offset((line as f32 - 3.0).max(0.0) * row_height);
+            }
+            let (matches, current) = (&self.matches, self.find_current);
+            ui.spacing_mut().item_spacing.y = 0.0;
+            area.show_rows(ui, row_height, lines.len(), |ui, range| {
+                for line in &lines[range] {
+                    let job = line_job(
+                        &derived.text,
+                        line.clone(),
+                        matches,
+                        current,
+                        &font,
+                        color,
+                        dark,
+                    );
+                    ui.add(egui::Label::new(job).extend().selectable(true));
+                }
+            });
+            return;
+        }
         let scroll = if wrap {
             egui::ScrollArea::vertical()
         } else {
@@ -746,7 +842,10 @@ mod tests {
             ViewAs::Xml
         );
         assert_eq!(ViewAs::sniffed(&message(Opcode::Text, b"hi")), ViewAs::Text);
-        assert_eq!(ViewAs::sniffed(&message(Opcode::Binary, b"hi")), ViewAs::Hexdump);
+        assert_eq!(
+            ViewAs::sniffed(&message(Opcode::Binary, b"hi")),
+            ViewAs::Hexdump
+        );
         assert_eq!(
             derive_text(&[0xde, 0xad], ViewAs::Hexdump, false).0,
             "00000000  de ad                                             |..|\n"
@@ -794,6 +893,14 @@ mod tests {
             out.sections[0].format.background,
             out.sections[2].format.background
         );
+    }
+
+    #[test]
+    fn display_lines_split_and_cut_long_lines() {
+        let text = "ab\n\nécdef\n";
+        let lines = display_lines(text, 2);
+        let pieces: Vec<&str> = lines.iter().map(|r| &text[r.clone()]).collect();
+        assert_eq!(pieces, ["ab", "", "éc", "de", "f", ""]);
     }
 
     #[test]

@@ -60,6 +60,8 @@ pub struct EventsView {
     pub follow: bool,
     /// Events that arrived while not following (the badge).
     unseen: usize,
+    /// Scroll to the newest event on the next frame (follow was just turned on).
+    jump_to_newest: bool,
     scroll_offset: f32,
     rates: RateCounter,
     export_status: Option<Result<String, String>>,
@@ -84,6 +86,7 @@ impl Default for EventsView {
             ticked: Vec::new(),
             follow: true,
             unseen: 0,
+            jump_to_newest: false,
             scroll_offset: 0.0,
             rates: RateCounter::default(),
             export_status: None,
@@ -261,25 +264,26 @@ impl EventsView {
 
         let dark = ui.visuals().dark_mode;
         let font = egui::TextStyle::Monospace.resolve(ui.style());
-        let row_height = ui.fonts_mut(|f| f.row_height(&font)) + 6.0;
+        // Every row is exactly this tall (the tick box included), as show_rows assumes.
+        let row_height =
+            (ui.fonts_mut(|f| f.row_height(&font)) + 6.0).max(ui.spacing().interact_size.y);
         let total = self.shown.len();
         let mut clicked = None;
         let mut ticked_changed = None;
         let mut area = egui::ScrollArea::vertical()
             .id_salt("events_scroll")
             .auto_shrink([false, false]);
-        if added > 0 {
-            if self.follow {
-                area = area.vertical_scroll_offset(0.0);
-            } else {
-                // Newest first: rows arrive above; move down with them so nothing shifts.
-                self.unseen += added;
-                area = area
-                    .vertical_scroll_offset(self.scroll_offset + added as f32 * (row_height + 0.0));
-            }
+        let jump = std::mem::take(&mut self.jump_to_newest);
+        if self.follow && (added > 0 || jump) {
+            area = area.vertical_scroll_offset(0.0);
+        } else if added > 0 {
+            // Newest first: rows arrive above; move down with them so nothing shifts.
+            self.unseen += added;
+            area = area.vertical_scroll_offset(self.scroll_offset + added as f32 * row_height);
         }
+        // No spacing between rows, also in show_rows' own arithmetic.
+        ui.spacing_mut().item_spacing.y = 0.0;
         let output = area.show_rows(ui, row_height, total, |ui, range| {
-            ui.spacing_mut().item_spacing.y = 0.0;
             for row in range {
                 let Some(&seq) = self.shown.get(total - 1 - row) else {
                     continue;
@@ -312,7 +316,7 @@ impl EventsView {
             }
         });
         let offset = output.state.clamped_offset().y;
-        if added == 0 {
+        if added == 0 && !jump {
             if self.follow && offset > row_height * 0.5 {
                 // Scrolling away from the newest stops following it.
                 self.follow = false;
@@ -408,6 +412,7 @@ impl EventsView {
                     && self.follow
                 {
                     self.unseen = 0;
+                    self.jump_to_newest = true;
                 }
                 if !self.follow && self.unseen > 0 {
                     let badge = egui::Button::new(
@@ -423,6 +428,7 @@ impl EventsView {
                     {
                         self.follow = true;
                         self.unseen = 0;
+                        self.jump_to_newest = true;
                     }
                 }
                 let (received, sent) = row_colors(ui.visuals().dark_mode);
