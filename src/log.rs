@@ -252,8 +252,8 @@ impl JsonCondition {
             },
             Value::Bool(b) => self.literal == Some(Value::Bool(*b)),
             Value::Null => self.literal == Some(Value::Null),
-            // Objects and arrays compare by their compact JSON text.
-            other => other.to_string() == self.value,
+            // Objects and arrays: the value must be the same JSON.
+            other => serde_json::from_str::<Value>(&self.value).is_ok_and(|v| v == *other),
         }
     }
 }
@@ -593,6 +593,7 @@ mod tests {
         assert_eq!(json(DirectionFilter::All, "id=\"5\""), vec![0]);
         assert_eq!(json(DirectionFilter::All, "id=5"), vec![0]);
         assert_eq!(json(DirectionFilter::All, "tags.1=b"), vec![2]);
+        assert_eq!(json(DirectionFilter::All, r#"tags=["a","b"]"#), vec![2]);
         assert_eq!(json(DirectionFilter::All, "r=null"), vec![5]);
         assert_eq!(json(DirectionFilter::All, "note=\"a b\""), vec![3]);
         // `!=`: a missing path counts as different; non-JSON payloads never match.

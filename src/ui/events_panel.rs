@@ -380,7 +380,7 @@ impl EventsView {
         if let Some(err) = &self.filter_error {
             ui.colored_label(ui.visuals().error_fg_color, format!("⚠ {err}"));
         }
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             let total = log.len();
             ui.label(format!("{total} events ({} shown)", self.shown.len()));
             if let Some(done) = self.filtering_progress(log) {
@@ -391,49 +391,45 @@ impl EventsView {
                 ui.weak(format!("· {} oldest dropped", log.dropped()))
                     .on_hover_text(format!("The log keeps the newest {}", log.max_events()));
             }
-            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            let (received, sent) = row_colors(ui.visuals().dark_mode);
+            self.rates.ui(ui, received, sent);
+            if ui
+                .toggle_value(&mut self.follow, "Follow newest")
+                .on_hover_text("Keep the newest event in view; off: new events don't move the list")
+                .changed()
+                && self.follow
+            {
+                self.unseen = 0;
+                self.jump_to_newest = true;
+            }
+            if !self.follow && self.unseen > 0 {
+                let badge = egui::Button::new(
+                    egui::RichText::new(format!("↑ {} new", self.unseen))
+                        .color(ui.visuals().selection.stroke.color)
+                        .strong(),
+                )
+                .fill(ui.visuals().selection.bg_fill);
                 if ui
-                    .add_enabled(total > 0, egui::Button::new("Clear"))
-                    .on_hover_text("Remove every event from the list")
+                    .add(badge)
+                    .on_hover_text("Events that arrived while not following: show them")
                     .clicked()
                 {
-                    log.clear();
-                    self.selected = None;
-                    self.ticked.clear();
-                    self.refresh(log);
-                }
-                self.export_menu(ui, log);
-                if ui
-                    .toggle_value(&mut self.follow, "Follow newest")
-                    .on_hover_text(
-                        "Keep the newest event in view; off: new events don't move the list",
-                    )
-                    .changed()
-                    && self.follow
-                {
+                    self.follow = true;
                     self.unseen = 0;
                     self.jump_to_newest = true;
                 }
-                if !self.follow && self.unseen > 0 {
-                    let badge = egui::Button::new(
-                        egui::RichText::new(format!("↑ {} new", self.unseen))
-                            .color(Color32::WHITE)
-                            .strong(),
-                    )
-                    .fill(ui.visuals().selection.bg_fill);
-                    if ui
-                        .add(badge)
-                        .on_hover_text("Events that arrived while not following: show them")
-                        .clicked()
-                    {
-                        self.follow = true;
-                        self.unseen = 0;
-                        self.jump_to_newest = true;
-                    }
-                }
-                let (received, sent) = row_colors(ui.visuals().dark_mode);
-                self.rates.ui(ui, received, sent);
-            });
+            }
+            self.export_menu(ui, log);
+            if ui
+                .add_enabled(total > 0, egui::Button::new("Clear"))
+                .on_hover_text("Remove every event from the list")
+                .clicked()
+            {
+                log.clear();
+                self.selected = None;
+                self.ticked.clear();
+                self.refresh(log);
+            }
         });
         if self.ticked.len() == 2
             && let Some(ms) = self.ticked_difference_ms(log)

@@ -72,7 +72,8 @@ impl RateCounter {
 
     /// Draws the plot (about 120 × 22 points); hover shows the numbers.
     pub fn ui(&self, ui: &mut Ui, received_color: Color32, sent_color: Color32) {
-        let now = crate::engine::now_ms();
+        // Up to the last complete second (the current one is still filling).
+        let now = crate::engine::now_ms() - 1000;
         let series = self.series(now);
         let (rect, response) = ui.allocate_exact_size(vec2(120.0, 22.0), Sense::hover());
         let painter = ui.painter_at(rect);
@@ -94,8 +95,7 @@ impl RateCounter {
             ui.ctx()
                 .request_repaint_after(std::time::Duration::from_secs(1));
         }
-        // The last full second is the steadiest "now".
-        let (r_now, s_now) = series[WINDOW_SECS - 2];
+        let (r_now, s_now) = series[WINDOW_SECS - 1];
         let text = format!(
             "Messages per second, last 60 s\nreceived: {r_now}/s (peak {})\nsent: {s_now}/s (peak {})",
             series.iter().map(|p| p.0).max().unwrap_or(0),
