@@ -612,3 +612,41 @@ fn har_export_has_websocket_messages_like_devtools() {
     assert!((t0 - 1_764_000_000.020).abs() < 1e-6, "{t0}");
     assert!((t1 - t0 - 0.011).abs() < 1e-6);
 }
+
+#[test]
+fn a_row_expands_inline_and_collapses() {
+    let server = echo_server();
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path());
+    connect_to(&mut h, &server.url());
+    send_and_wait(&mut h, r#"{"r":"sensors","id":"5"}"#, "\"id\":\"5\"", 1);
+    let seq = log_of(&h)
+        .iter()
+        .find(|(_, e)| e.direction() == Some(Direction::Received))
+        .map(|(seq, _)| seq)
+        .expect("the echo");
+    assert!(!has_label_containing(&h, "\"r\": \"sensors\","));
+    h.get_by_label(&format!("Expand event {seq}")).click();
+    h.run();
+    // The pretty lines show in the list, below the row, without opening the detail.
+    assert!(has_label_containing(&h, "\"r\": \"sensors\","));
+    assert!(h.query_by_label("Event detail").is_none());
+    let row = h
+        .query_all_by(|n| {
+            n.role() == Role::Button
+                && n.label()
+                    .is_some_and(|l| l.starts_with('↓') && l.contains("\"id\":\"5\""))
+        })
+        .next()
+        .unwrap()
+        .rect();
+    let line = h
+        .query_all_by_label_contains("\"r\": \"sensors\",")
+        .next()
+        .unwrap()
+        .rect();
+    assert!(line.top() >= row.bottom() - 1.0, "{row:?} {line:?}");
+    h.get_by_label(&format!("Collapse event {seq}")).click();
+    h.run();
+    assert!(!has_label_containing(&h, "\"r\": \"sensors\","));
+}

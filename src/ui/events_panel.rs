@@ -7,7 +7,7 @@
 //! budget per frame (the newest matches show at once, a progress note counts the rest), so
 //! nothing on the UI thread grows with the log except what is visible.
 
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 use std::time::{Duration, Instant};
 
 use chrono::TimeZone as _;
@@ -54,6 +54,8 @@ pub struct EventsView {
     rate_from: u64,
     pub selected: Option<u64>,
     detail: EventDetail,
+    /// Events expanded inline, with the lines shown below their row.
+    expanded: BTreeMap<u64, Vec<String>>,
     /// Up to two ticked events; their time difference is shown.
     ticked: Vec<u64>,
     /// Keep the newest event in view. When off, new events don't move the list.
@@ -83,6 +85,7 @@ impl Default for EventsView {
             rate_from: 0,
             selected: None,
             detail: EventDetail::default(),
+            expanded: BTreeMap::new(),
             ticked: Vec::new(),
             follow: true,
             unseen: 0,
@@ -164,6 +167,8 @@ impl EventsView {
             self.selected = None;
         }
         self.ticked.retain(|&s| log.get(s).is_some());
+        let first = log.first_seq();
+        self.expanded.retain(|&s, _| s >= first);
         added
     }
 
@@ -176,6 +181,20 @@ impl EventsView {
         self.rate_from = rate_from;
         self.scroll_offset = 0.0;
         self.unseen = 0;
+    }
+
+    /// (display row of the event's own row, seq, extra lines) of each expanded event that is
+    /// shown, newest first. Display rows count from the top (newest).
+    fn expansion_anchors(&self, total: usize) -> Vec<(usize, u64, usize)> {
+        let mut anchors = Vec::new();
+        let mut extra_above = 0;
+        for (&seq, lines) in self.expanded.iter().rev() {
+            if let Ok(pos) = self.shown.binary_search(&seq) {
+                anchors.push((total - 1 - pos + extra_above, seq, lines.len()));
+                extra_above += lines.len();
+            }
+        }
+        anchors
     }
 
     /// While old events are being re-filtered: the fraction done (0..1).
@@ -283,16 +302,61 @@ impl EventsView {
         }
         // No spacing between rows, also in show_rows' own arithmetic.
         ui.spacing_mut().item_spacing.y = 0.0;
-        let output = area.show_rows(ui, row_height, total, |ui, range| {
-            for row in range {
-                let Some(&seq) = self.shown.get(total - 1 - row) else {
+        // Expanded rows add their lines below them; rows stay one height for show_rows.
+        let anchors = self.expansion_anchors(total);
+        let extra: usize = anchors.iter().map(|a| a.2).sum();
+        let weak = ui.visuals().weak_text_color();
+        let mut toggle_expand = None;
+        let output = area.show_rows(ui, row_height, total + extra, |ui, range| {
+            for display_row in range {
+                let (row, line) = locate_row(&anchors, display_row);
+                let Some(&seq) = self.shown.get(total.wrapping_sub(1).wrapping_sub(row)) else {
                     continue;
                 };
+                if let Some(line) = line {
+                    let text = self
+                        .expanded
+                        .get(&seq)
+                        .and_then(|lines| lines.get(line))
+                        .map_or("", String::as_str);
+                    ui.horizontal(|ui| {
+                        ui.set_height(row_height);
+                        ui.add_space(56.0);
+                        ui.add(
+                            egui::Label::new(
+                                egui::RichText::new(text).font(font.clone()).color(weak),
+                            )
+                            .truncate()
+                            .selectable(true),
+                        );
+                    });
+                    continue;
+                }
                 let Some(event) = log.get(seq) else {
                     continue;
                 };
                 ui.horizontal(|ui| {
                     ui.spacing_mut().item_spacing.x = 2.0;
+                    let expanded = self.expanded.contains_key(&seq);
+                    if ui
+                        .add(
+                            egui::Button::new(if expanded { "▾" } else { "▸" })
+                                .frame(false)
+                                .min_size(egui::vec2(16.0, row_height)),
+                        )
+                        .on_hover_text(if expanded {
+                            "Collapse"
+                        } else {
+                            "Expand: more of this event in the list"
+                        })
+                        .accessible_name(format!(
+                            "{} event {seq}",
+                            if expanded { "Collapse" } else { "Expand" }
+                        ))
+                        .clicked()
+                    {
+                        toggle_expand = Some(seq);
+                    }
                     let mut ticked = self.ticked.contains(&seq);
                     if ui
                         .add(egui::Checkbox::without_text(&mut ticked))
@@ -315,6 +379,18 @@ impl EventsView {
                 });
             }
         });
+        if let Some(seq) = toggle_expand {
+            if self.expanded.remove(&seq).is_none()
+                && let Some(event) = log.get(seq)
+            {
+                if self.expanded.len() >= MAX_EXPANDED
+                    && let Some(&oldest) = self.expanded.keys().next()
+                {
+                    self.expanded.remove(&oldest);
+                }
+                self.expanded.insert(seq, expanded_lines(event));
+            }
+        }
         let offset = output.state.clamped_offset().y;
         if added == 0 && !jump {
             if self.follow && offset > row_height * 0.5 {
@@ -509,6 +585,57 @@ impl EventsView {
             });
         });
     }
+}
+
+/// At most this many rows are expanded at once (the oldest expansion closes).
+const MAX_EXPANDED: usize = 32;
+/// An expanded row shows at most this many lines.
+const EXPANDED_LINES: usize = 12;
+
+/// Which event row (counting from the newest, without expansion lines) a display row is, and
+/// which expansion line of it, if it is one.
+fn locate_row(anchors: &[(usize, u64, usize)], display_row: usize) -> (usize, Option<usize>) {
+    let mut extra = 0;
+    for &(at, _, lines) in anchors {
+        if display_row <= at {
+            break;
+        }
+        if display_row <= at + lines {
+            return (at - extra, Some(display_row - at - 1));
+        }
+        extra += lines;
+    }
+    (display_row - extra, None)
+}
+
+/// The lines an expanded row shows: pretty JSON or text (first lines), a hexdump for binary,
+/// the one-line description for connection events.
+fn expanded_lines(event: &Event) -> Vec<String> {
+    let text = match event.payload() {
+        Some(payload) => {
+            let head = &payload[..payload.len().min(16 * 1024)];
+            let view = super::event_detail::ViewAs::sniffed(event);
+            let view = if view == super::event_detail::ViewAs::Html {
+                super::event_detail::ViewAs::Xml
+            } else {
+                view
+            };
+            super::event_detail::derive_text(head, view, true).0
+        }
+        None => preview(event),
+    };
+    let mut lines: Vec<String> = text
+        .lines()
+        .take(EXPANDED_LINES)
+        .map(|l| l.chars().take(PREVIEW_CHARS).collect())
+        .collect();
+    if text.lines().nth(EXPANDED_LINES).is_some() {
+        lines.push("… (select the event for all of it)".to_owned());
+    }
+    if lines.is_empty() {
+        lines.push("(empty)".to_owned());
+    }
+    lines
 }
 
 /// The glyph for an event: ↑ sent, ↓ received, • connection events.
@@ -831,6 +958,36 @@ mod tests {
         view.refresh(&log);
         assert!(view.filter_error().unwrap().starts_with("invalid regex"));
         assert_eq!(view.shown_len(), naive.len());
+    }
+
+    #[test]
+    fn expansion_lines_sit_below_their_row() {
+        // Rows (newest first) 0..5; the event at row 1 has 2 lines, the one at row 3 has 1.
+        let anchors = [(1, 10, 2), (5, 8, 1)];
+        let got: Vec<_> = (0..8).map(|r| locate_row(&anchors, r)).collect();
+        assert_eq!(
+            got,
+            [
+                (0, None),
+                (1, None),
+                (1, Some(0)),
+                (1, Some(1)),
+                (2, None),
+                (3, None),
+                (3, Some(0)),
+                (4, None),
+            ]
+        );
+        let mut log = EventLog::default();
+        for t in ["a", "{\"b\":1}", "c", "d"] {
+            log.push(msg(Direction::Received, t));
+        }
+        let mut view = EventsView::default();
+        view.refresh(&log);
+        view.expanded.insert(1, expanded_lines(log.get(1).unwrap()));
+        assert_eq!(view.expanded[&1], ["{", "  \"b\": 1", "}"]);
+        // Seq 1 is the third newest: display row 2.
+        assert_eq!(view.expansion_anchors(4), vec![(2, 1, 3)]);
     }
 
     #[test]
