@@ -392,13 +392,12 @@ impl EventsView {
             }
         }
         let offset = output.state.clamped_offset().y;
-        if added == 0 && !jump {
-            if self.follow && offset > row_height * 0.5 {
-                // Scrolling away from the newest stops following it.
-                self.follow = false;
-            } else if !self.follow && offset < 1.0 {
-                self.unseen = 0;
-            }
+        if added == 0 && !jump && self.follow && offset > row_height * 0.5 {
+            // Scrolling away from the newest stops following it.
+            self.follow = false;
+        } else if !self.follow && offset < 1.0 {
+            // At the top (or the list fits): every event is in view.
+            self.unseen = 0;
         }
         self.scroll_offset = offset;
         if let Some((seq, on)) = ticked_changed {
