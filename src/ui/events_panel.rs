@@ -379,17 +379,16 @@ impl EventsView {
                 });
             }
         });
-        if let Some(seq) = toggle_expand {
-            if self.expanded.remove(&seq).is_none()
-                && let Some(event) = log.get(seq)
+        if let Some(seq) = toggle_expand
+            && self.expanded.remove(&seq).is_none()
+            && let Some(event) = log.get(seq)
+        {
+            if self.expanded.len() >= MAX_EXPANDED
+                && let Some(&oldest) = self.expanded.keys().next()
             {
-                if self.expanded.len() >= MAX_EXPANDED
-                    && let Some(&oldest) = self.expanded.keys().next()
-                {
-                    self.expanded.remove(&oldest);
-                }
-                self.expanded.insert(seq, expanded_lines(event));
+                self.expanded.remove(&oldest);
             }
+            self.expanded.insert(seq, expanded_lines(event));
         }
         let offset = output.state.clamped_offset().y;
         if added == 0 && !jump && self.follow && offset > row_height * 0.5 {
