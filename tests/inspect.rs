@@ -650,3 +650,14 @@ fn a_row_expands_inline_and_collapses() {
     h.run();
     assert!(!has_label_containing(&h, "\"r\": \"sensors\","));
 }
+
+#[test]
+fn save_payload_writes_the_raw_bytes_atomically() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("message.bin");
+    std::fs::write(&path, b"old").unwrap();
+    let payload = [0xde, 0xad, 0xbe, 0xef, 0x00];
+    wsprobe::ui::event_detail::save_payload(&path, &payload).unwrap();
+    assert_eq!(std::fs::read(&path).unwrap(), payload);
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+}

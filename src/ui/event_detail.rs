@@ -347,6 +347,8 @@ pub struct EventDetail {
     renders: u64,
     timeline: Timeline,
     status: Option<Result<String, String>>,
+    /// The Info line of event `.0`.
+    info: Option<(u64, String)>,
 }
 
 impl Default for EventDetail {
@@ -366,6 +368,7 @@ impl Default for EventDetail {
             renders: 0,
             timeline: Timeline::default(),
             status: None,
+            info: None,
         }
     }
 }
@@ -444,33 +447,13 @@ impl EventDetail {
             return;
         };
         let is_text = is_text(event);
-        // Info: time, direction, opcode, size, MIME guess.
-        ui.horizontal_wrapped(|ui| {
-            let direction = match event.direction() {
-                Some(Direction::Received) => "Received",
-                Some(Direction::Sent) => "Sent",
-                None => "",
-            };
-            let opcode = match &event.kind {
-                EventKind::Message {
-                    opcode: Opcode::Text,
-                    ..
-                } => "text (opcode 1)",
-                EventKind::Message { .. } => "binary (opcode 2)",
-                EventKind::Ping { .. } => "ping (opcode 9)",
-                _ => "pong (opcode 10)",
-            };
-            let size = if payload.len() < 1024 {
-                format!("{} bytes", payload.len())
-            } else {
-                format!("{} bytes ({})", payload.len(), human_size(payload.len()))
-            };
-            let info = format!(
-                "{direction} · {opcode} · {size} · {}",
-                mime_guess(&payload[..payload.len().min(TEXT_LIMIT)])
-            );
+        // Info: direction, opcode, size, MIME guess (computed once per event).
+        if self.info.as_ref().is_none_or(|(s, _)| *s != seq) {
+            self.info = Some((seq, info_line(event, payload)));
+        }
+        if let Some((_, info)) = &self.info {
             ui.weak(info);
-        });
+        }
         // View, wrap, copy, save.
         ui.horizontal_wrapped(|ui| {
             for view in ViewAs::ALL {
@@ -765,6 +748,33 @@ impl EventDetail {
             self.pending = Some((key, rx));
         }
     }
+}
+
+/// `Received · text (opcode 1) · 1234 bytes (1.2 KB) · application/json`
+pub fn info_line(event: &Event, payload: &[u8]) -> String {
+    let direction = match event.direction() {
+        Some(Direction::Received) => "Received",
+        Some(Direction::Sent) => "Sent",
+        None => "",
+    };
+    let opcode = match &event.kind {
+        EventKind::Message {
+            opcode: Opcode::Text,
+            ..
+        } => "text (opcode 1)",
+        EventKind::Message { .. } => "binary (opcode 2)",
+        EventKind::Ping { .. } => "ping (opcode 9)",
+        _ => "pong (opcode 10)",
+    };
+    let size = if payload.len() < 1024 {
+        format!("{} bytes", payload.len())
+    } else {
+        format!("{} bytes ({})", payload.len(), human_size(payload.len()))
+    };
+    format!(
+        "{direction} · {opcode} · {size} · {}",
+        mime_guess(&payload[..payload.len().min(TEXT_LIMIT)])
+    )
 }
 
 fn is_text(event: &Event) -> bool {
