@@ -163,24 +163,177 @@ impl DirectionFilter {
     }
 }
 
-/// A direction filter and a case-insensitive substring search, combined.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Filter {
-    pub direction: DirectionFilter,
-    /// Lower-cased search text; empty matches everything.
-    needle: String,
+/// How the search text is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+pub enum SearchMode {
+    /// Case-insensitive substring (the default).
+    #[default]
+    Text,
+    /// A regular expression (case-insensitive), matched against the payload bytes.
+    Regex,
+    /// Structured conditions on JSON payloads: `path=value` / `path!=value`, several separated
+    /// by spaces (all must hold), e.g. `r=sensors state.on=true e!=deleted`.
+    Json,
 }
 
-impl Filter {
-    pub fn new(direction: DirectionFilter, search: &str) -> Self {
-        Self {
-            direction,
-            needle: search.to_lowercase(),
+impl SearchMode {
+    pub const ALL: [SearchMode; 3] = [Self::Text, Self::Regex, Self::Json];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Text => "Aa",
+            Self::Regex => ".*",
+            Self::Json => "{ }",
         }
     }
 
+    pub fn description(self) -> &'static str {
+        match self {
+            Self::Text => "Text search (case-insensitive substring)",
+            Self::Regex => "Regex search (case-insensitive)",
+            Self::Json => "JSON filter: path=value or path!=value, e.g. r=sensors state.on=true",
+        }
+    }
+}
+
+/// Why a search cannot be used; shown inline next to the search field.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FilterError {
+    #[error("invalid regex: {0}")]
+    Regex(String),
+    #[error("`{0}`: expected path=value or path!=value, e.g. r=sensors")]
+    NoOperator(String),
+    #[error("`{0}`: the path before the operator is empty")]
+    EmptyPath(String),
+    #[error("`{0}`: empty segment in the path (two dots in a row?)")]
+    EmptySegment(String),
+    #[error("unclosed quote in the filter")]
+    UnclosedQuote,
+}
+
+/// One `path=value` / `path!=value` condition of a JSON filter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JsonCondition {
+    pub path: Vec<String>,
+    pub negate: bool,
+    /// The wanted value as written (quotes removed).
+    pub value: String,
+    /// The value read as a JSON literal (number, true/false/null), when it is one.
+    literal: Option<serde_json::Value>,
+}
+
+impl JsonCondition {
+    /// Whether `root` satisfies this condition. A missing path is "not equal".
+    pub fn holds(&self, root: &serde_json::Value) -> bool {
+        let mut at = root;
+        for key in &self.path {
+            let next = match at {
+                serde_json::Value::Object(map) => map.get(key.as_str()),
+                serde_json::Value::Array(items) => {
+                    key.parse::<usize>().ok().and_then(|i| items.get(i))
+                }
+                _ => None,
+            };
+            match next {
+                Some(v) => at = v,
+                None => return self.negate,
+            }
+        }
+        self.equals(at) != self.negate
+    }
+
+    fn equals(&self, found: &serde_json::Value) -> bool {
+        use serde_json::Value;
+        match found {
+            Value::String(s) => *s == self.value,
+            Value::Number(n) => match &self.literal {
+                Some(Value::Number(want)) => n.as_f64() == want.as_f64(),
+                _ => n.to_string() == self.value,
+            },
+            Value::Bool(b) => self.literal == Some(Value::Bool(*b)),
+            Value::Null => self.literal == Some(Value::Null),
+            // Objects and arrays: the value must be the same JSON.
+            other => serde_json::from_str::<Value>(&self.value).is_ok_and(|v| v == *other),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+enum Query {
+    #[default]
+    None,
+    /// Lower-cased needle.
+    Text(String),
+    Regex(regex::bytes::Regex),
+    Json(Vec<JsonCondition>),
+}
+
+/// A direction filter and a search (substring, regex or JSON conditions), combined.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub direction: DirectionFilter,
+    mode: SearchMode,
+    /// The search as typed (the key for equality).
+    source: String,
+    query: Query,
+}
+
+impl PartialEq for Filter {
+    fn eq(&self, other: &Self) -> bool {
+        self.direction == other.direction && self.mode == other.mode && self.source == other.source
+    }
+}
+
+impl Eq for Filter {}
+
+impl Filter {
+    /// A case-insensitive substring search (never fails).
+    pub fn new(direction: DirectionFilter, search: &str) -> Self {
+        Self {
+            direction,
+            mode: SearchMode::Text,
+            source: search.to_owned(),
+            query: if search.is_empty() {
+                Query::None
+            } else {
+                Query::Text(search.to_lowercase())
+            },
+        }
+    }
+
+    /// A search read as `mode`; a bad regex or JSON filter is an error saying why.
+    pub fn parse(
+        direction: DirectionFilter,
+        mode: SearchMode,
+        search: &str,
+    ) -> Result<Self, FilterError> {
+        let query = if search.trim().is_empty() {
+            Query::None
+        } else {
+            match mode {
+                SearchMode::Text => Query::Text(search.to_lowercase()),
+                SearchMode::Regex => regex::bytes::RegexBuilder::new(search)
+                    .case_insensitive(true)
+                    .build()
+                    .map(Query::Regex)
+                    .map_err(|e| FilterError::Regex(regex_error_line(&e)))?,
+                SearchMode::Json => Query::Json(parse_json_conditions(search)?),
+            }
+        };
+        Ok(Self {
+            direction,
+            mode,
+            source: search.to_owned(),
+            query,
+        })
+    }
+
+    pub fn mode(&self) -> SearchMode {
+        self.mode
+    }
+
     pub fn is_empty(&self) -> bool {
-        self.direction == DirectionFilter::All && self.needle.is_empty()
+        self.direction == DirectionFilter::All && matches!(self.query, Query::None)
     }
 
     pub fn matches(&self, event: &Event) -> bool {
@@ -190,25 +343,116 @@ impl Filter {
             DirectionFilter::Sent => event.direction() == Some(Direction::Sent),
             DirectionFilter::Connection => event.direction().is_none(),
         };
-        direction_ok && (self.needle.is_empty() || self.text_matches(event))
+        direction_ok
+            && match &self.query {
+                Query::None => true,
+                Query::Text(needle) => with_text(event, |t| contains_ignore_case(t, needle)),
+                Query::Regex(re) => with_text(event, |t| re.is_match(t)),
+                Query::Json(conditions) => match event.payload() {
+                    Some(payload) if event.direction().is_some() => {
+                        match serde_json::from_slice::<serde_json::Value>(payload) {
+                            Ok(root) => conditions.iter().all(|c| c.holds(&root)),
+                            Err(_) => false,
+                        }
+                    }
+                    _ => false,
+                },
+            }
     }
+}
 
-    fn text_matches(&self, event: &Event) -> bool {
-        match &event.kind {
-            EventKind::Message { payload, .. }
-            | EventKind::Ping { payload, .. }
-            | EventKind::Pong { payload, .. } => contains_ignore_case(payload, &self.needle),
-            EventKind::Connecting { url, .. } => contains_ignore_case(url.as_bytes(), &self.needle),
-            EventKind::Redirected { location, .. } => {
-                contains_ignore_case(location.as_bytes(), &self.needle)
+/// The regex crate's message is several lines with a caret diagram; keep its last line.
+fn regex_error_line(err: &regex::Error) -> String {
+    let text = err.to_string();
+    text.lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .map(|l| l.trim().trim_start_matches("error: ").to_owned())
+        .unwrap_or(text)
+}
+
+/// Splits on whitespace outside double quotes and parses each `path=value` / `path!=value`.
+pub fn parse_json_conditions(text: &str) -> Result<Vec<JsonCondition>, FilterError> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut in_quotes = false;
+    let mut escaped = false;
+    for c in text.chars() {
+        if in_quotes {
+            word.push(c);
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                in_quotes = false;
             }
-            EventKind::Connected(info) => contains_ignore_case(info.url.as_bytes(), &self.needle),
-            EventKind::Closed { reason, .. } => {
-                contains_ignore_case(reason.as_bytes(), &self.needle)
+        } else if c.is_whitespace() {
+            if !word.is_empty() {
+                words.push(std::mem::take(&mut word));
             }
-            EventKind::Error { message } => contains_ignore_case(message.as_bytes(), &self.needle),
-            EventKind::Reconnecting { .. } => "reconnecting".contains(self.needle.as_str()),
+        } else {
+            if c == '"' {
+                in_quotes = true;
+            }
+            word.push(c);
         }
+    }
+    if in_quotes {
+        return Err(FilterError::UnclosedQuote);
+    }
+    if !word.is_empty() {
+        words.push(word);
+    }
+    words.iter().map(|w| parse_condition(w)).collect()
+}
+
+fn parse_condition(word: &str) -> Result<JsonCondition, FilterError> {
+    let (path, negate, value) = if let Some(at) = word.find("!=") {
+        (&word[..at], true, &word[at + 2..])
+    } else if let Some(at) = word.find('=') {
+        (&word[..at], false, &word[at + 1..])
+    } else {
+        return Err(FilterError::NoOperator(word.to_owned()));
+    };
+    if path.is_empty() {
+        return Err(FilterError::EmptyPath(word.to_owned()));
+    }
+    let path: Vec<String> = path.split('.').map(str::to_owned).collect();
+    if path.iter().any(String::is_empty) {
+        return Err(FilterError::EmptySegment(word.to_owned()));
+    }
+    let (value, literal) = if value.starts_with('"') {
+        match serde_json::from_str::<String>(value) {
+            Ok(s) => (s, None),
+            Err(_) => (value.trim_matches('"').to_owned(), None),
+        }
+    } else {
+        let literal = serde_json::from_str::<serde_json::Value>(value)
+            .ok()
+            .filter(|v| v.is_number() || v.is_boolean() || v.is_null());
+        (value.to_owned(), literal)
+    };
+    Ok(JsonCondition {
+        path,
+        negate,
+        value,
+        literal,
+    })
+}
+
+/// Calls `f` with the searchable text of an event: the payload, or the words of its line.
+fn with_text<R>(event: &Event, f: impl FnOnce(&[u8]) -> R) -> R {
+    match &event.kind {
+        EventKind::Message { payload, .. }
+        | EventKind::Ping { payload, .. }
+        | EventKind::Pong { payload, .. } => f(payload),
+        EventKind::Connecting { url, .. } => f(url.as_bytes()),
+        EventKind::Redirected { location, .. } => f(location.as_bytes()),
+        EventKind::Connected(info) => f(info.url.as_bytes()),
+        EventKind::Closed { reason, .. } => f(reason.as_bytes()),
+        EventKind::Error { message } => f(message.as_bytes()),
+        EventKind::Reconnecting { .. } => f(b"reconnecting"),
     }
 }
 
@@ -289,6 +533,132 @@ mod tests {
             log.filtered(&Filter::new(DirectionFilter::Sent, "")),
             vec![1]
         );
+    }
+
+    fn json_log() -> EventLog {
+        let mut log = EventLog::default();
+        for (d, t) in [
+            (
+                Direction::Received,
+                r#"{"t":"event","e":"changed","r":"sensors","id":"5","state":{"on":true,"temperature":2003}}"#,
+            ),
+            (
+                Direction::Received,
+                r#"{"t":"event","e":"deleted","r":"sensors","id":"6"}"#,
+            ),
+            (
+                Direction::Received,
+                r#"{"t":"event","e":"changed","r":"lights","state":{"on":false,"bri":1.5},"tags":["a","b"]}"#,
+            ),
+            (Direction::Sent, r#"{"r":"sensors","note":"a b"}"#),
+            (Direction::Received, "not json r=sensors"),
+            (Direction::Received, r#"{"r":null,"n":10}"#),
+        ] {
+            log.push(msg(d, t));
+        }
+        log.push(Event::now(
+            1,
+            EventKind::Error {
+                message: "r=sensors".into(),
+            },
+        ));
+        log
+    }
+
+    fn json(direction: DirectionFilter, text: &str) -> Vec<u64> {
+        let log = json_log();
+        let filter = Filter::parse(direction, SearchMode::Json, text).unwrap();
+        let naive: Vec<u64> = log
+            .iter()
+            .filter(|(_, e)| filter.matches(e))
+            .map(|(s, _)| s)
+            .collect();
+        let got = log.filtered(&filter);
+        assert_eq!(got, naive);
+        got
+    }
+
+    #[test]
+    fn json_filter_paths_values_and_negation() {
+        assert_eq!(json(DirectionFilter::All, "r=sensors"), vec![0, 1, 3]);
+        assert_eq!(json(DirectionFilter::Received, "r=sensors"), vec![0, 1]);
+        assert_eq!(json(DirectionFilter::Sent, "r=sensors"), vec![3]);
+        assert_eq!(json(DirectionFilter::All, "state.on=true"), vec![0]);
+        assert_eq!(json(DirectionFilter::All, "state.on=false"), vec![2]);
+        assert_eq!(
+            json(DirectionFilter::All, "state.temperature=2003"),
+            vec![0]
+        );
+        assert_eq!(json(DirectionFilter::All, "state.bri=1.50"), vec![2]);
+        assert_eq!(json(DirectionFilter::All, "id=\"5\""), vec![0]);
+        assert_eq!(json(DirectionFilter::All, "id=5"), vec![0]);
+        assert_eq!(json(DirectionFilter::All, "tags.1=b"), vec![2]);
+        assert_eq!(json(DirectionFilter::All, r#"tags=["a","b"]"#), vec![2]);
+        assert_eq!(json(DirectionFilter::All, "r=null"), vec![5]);
+        assert_eq!(json(DirectionFilter::All, "note=\"a b\""), vec![3]);
+        // `!=`: a missing path counts as different; non-JSON payloads never match.
+        assert_eq!(json(DirectionFilter::All, "e!=deleted"), vec![0, 2, 3, 5]);
+        assert_eq!(
+            json(DirectionFilter::All, "r=sensors e!=deleted"),
+            vec![0, 3]
+        );
+        assert_eq!(
+            json(DirectionFilter::All, "state.on=yes"),
+            Vec::<u64>::new()
+        );
+        assert_eq!(json(DirectionFilter::All, ""), (0..7).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn bad_filters_say_why() {
+        let err = |mode, text| Filter::parse(DirectionFilter::All, mode, text).unwrap_err();
+        assert!(matches!(
+            err(SearchMode::Json, "sensors"),
+            FilterError::NoOperator(_)
+        ));
+        assert!(matches!(
+            err(SearchMode::Json, "=x"),
+            FilterError::EmptyPath(_)
+        ));
+        assert!(matches!(
+            err(SearchMode::Json, "a..b=1"),
+            FilterError::EmptySegment(_)
+        ));
+        assert!(matches!(
+            err(SearchMode::Json, "a=\"x"),
+            FilterError::UnclosedQuote
+        ));
+        let e = err(SearchMode::Regex, "(unclosed");
+        assert!(e.to_string().starts_with("invalid regex: "), "{e}");
+        assert!(!e.to_string().contains('\n'), "{e}");
+    }
+
+    #[test]
+    fn regex_search_is_case_insensitive_and_combines_with_direction() {
+        let log = json_log();
+        let f = Filter::parse(
+            DirectionFilter::All,
+            SearchMode::Regex,
+            r#""E":"(changed|deleted)""#,
+        )
+        .unwrap();
+        assert_eq!(log.filtered(&f), vec![0, 1, 2]);
+        let f = Filter::parse(DirectionFilter::Sent, SearchMode::Regex, "^\\{\"r\"").unwrap();
+        assert_eq!(log.filtered(&f), vec![3]);
+        // Connection events are searched by their text too.
+        let f = Filter::parse(DirectionFilter::Connection, SearchMode::Regex, "r=sens").unwrap();
+        assert_eq!(log.filtered(&f), vec![6]);
+        // Text mode equals the old substring filter.
+        let f = Filter::parse(DirectionFilter::All, SearchMode::Text, "SENSORS").unwrap();
+        assert_eq!(
+            f,
+            Filter::parse(DirectionFilter::All, SearchMode::Text, "SENSORS").unwrap()
+        );
+        assert_eq!(
+            log.filtered(&f),
+            log.filtered(&Filter::new(DirectionFilter::All, "SENSORS"))
+        );
+        assert_eq!(log.filtered(&f), vec![0, 1, 3, 4, 6]);
     }
 
     #[test]

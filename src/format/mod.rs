@@ -1,8 +1,10 @@
 //! Turning message text into bytes and bytes into readable views.
 
 mod hex;
+mod sniff;
 
 pub use hex::{HexError, hexdump, parse_hex};
+pub use sniff::{Sniffed, looks_binary, mime_guess, sniff};
 
 use base64::Engine as _;
 use bytes::Bytes;

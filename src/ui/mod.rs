@@ -10,9 +10,11 @@ pub mod environments;
 pub mod event_detail;
 pub mod events_panel;
 pub mod pretty;
+pub mod rate_plot;
 pub mod request_bar;
 pub mod request_tabs;
 pub mod sidebar;
+pub mod timeline;
 pub mod url_params;
 pub mod widgets;
 
