@@ -270,3 +270,20 @@ fn gui_import_and_export_use_the_same_code_as_the_menu() {
     h.run();
     assert!(h.query_by_label_contains("Cannot import").is_some());
 }
+
+#[test]
+fn ctrl_f_focuses_the_event_search() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open_with(dir.path(), &["Alpha"]);
+    assert!(!h.get_by_label("Search events").is_focused());
+    press(&mut h, Modifiers::COMMAND, Key::F);
+    assert!(h.get_by_label("Search events").is_focused());
+    // Typing now goes into the search field, not into a request.
+    h.event(egui::Event::Text("tick".into()));
+    h.run();
+    assert_eq!(
+        h.get_by_label("Search events").value().as_deref(),
+        Some("tick")
+    );
+    assert_eq!(names(&h), ["Alpha"]);
+}

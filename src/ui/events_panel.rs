@@ -427,6 +427,8 @@ impl EventsView {
             };
             ui.add(
                 egui::TextEdit::singleline(&mut self.search)
+                    // Ctrl+F focuses this field by id (see ui::commands).
+                    .id(egui::Id::unique(super::commands::EVENT_SEARCH_ID))
                     .hint_text(hint)
                     .desired_width(170.0),
             )
