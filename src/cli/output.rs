@@ -736,6 +736,52 @@ mod tests {
     }
 
     #[test]
+    fn redaction_masks_credential_headers_and_secret_values() {
+        let redaction = Redaction::new(["tok-secret".to_owned(), "abc".to_owned()]);
+        let connected = ev(EventKind::Connected(Box::new(HandshakeInfo {
+            url: "ws://h/?k=tok-secret".into(),
+            request_line: "GET /?k=tok-secret HTTP/1.1".into(),
+            request_headers: vec![
+                ("Authorization".into(), "Bearer tok-secret".into()),
+                ("proxy-authorization".into(), "Basic dTpw".into()),
+                ("Cookie".into(), "a=1; b=2".into()),
+                ("X-Id".into(), "abc tok-secret".into()),
+            ],
+            response_headers: vec![("Set-Cookie".into(), "s=1".into())],
+            ..Default::default()
+        })));
+        let EventKind::Connected(info) = redaction.event(&connected).kind else {
+            panic!("not connected");
+        };
+        assert_eq!(info.url, "ws://h/?k=***");
+        assert_eq!(info.request_line, "GET /?k=*** HTTP/1.1");
+        assert_eq!(
+            info.request_headers,
+            vec![
+                ("Authorization".to_owned(), "Bearer ***".to_owned()),
+                ("proxy-authorization".to_owned(), "Basic ***".to_owned()),
+                ("Cookie".to_owned(), "***".to_owned()),
+                // Too short to search for: `abc` stays.
+                ("X-Id".to_owned(), "abc ***".to_owned()),
+            ]
+        );
+        assert_eq!(info.response_headers[0].1, "***");
+        // Binary payloads are not touched; text ones are.
+        let binary = msg(Direction::Sent, Opcode::Binary, b"tok-secret");
+        assert_eq!(redaction.event(&binary), binary);
+        let text = redaction.event(&msg(Direction::Sent, Opcode::Text, b"x tok-secret"));
+        assert_eq!(payload_text(&text), "x ***");
+        assert_eq!(Redaction::default().event(&binary), binary);
+    }
+
+    fn payload_text(event: &Event) -> String {
+        match &event.kind {
+            EventKind::Message { payload, .. } => String::from_utf8_lossy(payload).into_owned(),
+            other => panic!("not a message: {other:?}"),
+        }
+    }
+
+    #[test]
     fn printer_modes() {
         let mut p = Printer::new(OutputMode::Quiet, Vec::new());
         for _ in 0..3 {
