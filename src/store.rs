@@ -4,7 +4,14 @@
 //! workspace.json            format version, request order, environment order, active env
 //! requests/<id>.json        one file per saved request
 //! environments/<id>.json    one file per environment (globals.json for Globals)
+//! .secrets.json             values of variables marked secret (not for git)
+//! .gitignore                lists .secrets.json (written with it, added to if it exists)
 //! ```
+//!
+//! A secret variable is written to its environment file with an empty value; its value goes
+//! to `.secrets.json` (`{"<environment id>": {"<name>": "<value>"}}`, mode 0600 on Unix) and
+//! is merged back on load. A secret whose value is still in an environment file (written by an
+//! older wsprobe, or by hand) is loaded from there and moved on the next save.
 //!
 //! Every write is atomic (temp file in the same folder, fsync, rename). Loading skips a file
 //! that cannot be read or parsed, reports it by path, and never overwrites it afterwards.
@@ -25,6 +32,12 @@ pub const FORMAT_VERSION: u32 = 1;
 const WORKSPACE_FILE: &str = "workspace.json";
 const REQUESTS_DIR: &str = "requests";
 const ENVIRONMENTS_DIR: &str = "environments";
+/// Values of secret variables; kept out of git by the workspace's `.gitignore`.
+pub const SECRETS_FILE: &str = ".secrets.json";
+const GITIGNORE: &str = ".gitignore";
+
+/// Secret values by environment id, then variable name (sorted: stable diffs if shared).
+type Secrets = std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -92,6 +105,8 @@ pub struct Store {
     on_disk: HashMap<PathBuf, String>,
     /// Files that failed to load: never written or removed by us.
     protected: HashSet<PathBuf>,
+    /// Whether `.gitignore` was seen to list the secrets file.
+    gitignore_checked: bool,
 }
 
 /// The default workspace folder: `--workspace`/`WSPROBE_WORKSPACE` if given, else the OS data dir.
@@ -124,10 +139,12 @@ impl Store {
             })?;
         }
         check_writable(&root)?;
+        remove_stale_temps(&root);
         let mut store = Store {
             root,
             on_disk: HashMap::new(),
             protected: HashSet::new(),
+            gitignore_checked: false,
         };
         let (workspace, problems) = store.load()?;
         Ok((store, workspace, problems))
@@ -148,6 +165,7 @@ impl Store {
             root: dir.to_owned(),
             on_disk: HashMap::new(),
             protected: HashSet::new(),
+            gitignore_checked: false,
         };
         store.load()
     }
@@ -167,10 +185,16 @@ impl Store {
         let manifest: Manifest = if manifest_path.exists() {
             match self.read_json::<Manifest>(&manifest_path) {
                 Ok(m) if m.format_version > FORMAT_VERSION => {
-                    return Err(StoreError::TooNew {
-                        path: manifest_path,
-                        found: m.format_version,
+                    // Still usable for the order; but never overwritten by this older version.
+                    self.protected.insert(manifest_path.clone());
+                    problems.push(LoadProblem {
+                        path: manifest_path.clone(),
+                        message: format!(
+                            "written by a newer wsprobe (format {}, this one reads {FORMAT_VERSION}); not touching it",
+                            m.format_version
+                        ),
                     });
+                    m
                 }
                 Ok(m) => m,
                 Err(message) => {
@@ -193,6 +217,20 @@ impl Store {
             self.load_dir(ENVIRONMENTS_DIR, &mut problems, |e: &Environment| {
                 e.id.clone()
             });
+        let secrets_path = self.root.join(SECRETS_FILE);
+        if secrets_path.exists() {
+            match self.read_json::<Secrets>(&secrets_path) {
+                Ok(secrets) => {
+                    for env in &mut environments {
+                        merge_secrets(env, secrets.get(&env.id));
+                    }
+                }
+                Err(message) => problems.push(LoadProblem {
+                    path: secrets_path,
+                    message,
+                }),
+            }
+        }
         let globals = match environments.iter().position(|e| e.id == GLOBALS_ID) {
             Some(i) => environments.remove(i),
             None => Environment::globals(),
@@ -293,17 +331,33 @@ impl Store {
     /// environments that were deleted. Files that failed to load are left untouched.
     pub fn save(&mut self, workspace: &Workspace) -> Result<(), StoreError> {
         let mut wanted: Vec<(PathBuf, String)> = Vec::new();
+        // Files written here, outside `wanted`, that are not stale either.
+        let mut kept: Vec<PathBuf> = Vec::new();
         for request in &workspace.requests {
             wanted.push((
                 self.file_for(REQUESTS_DIR, &request.id),
                 to_pretty_json(request),
             ));
         }
+        let mut secrets = Secrets::new();
         for env in std::iter::once(&workspace.globals).chain(&workspace.environments) {
+            let (public, values) = split_secrets(env);
+            if !values.is_empty() {
+                secrets.insert(env.id.clone(), values);
+            }
             wanted.push((
                 self.file_for(ENVIRONMENTS_DIR, &env.id),
-                to_pretty_json(env),
+                to_pretty_json(&public),
             ));
+        }
+        let secrets_path = self.root.join(SECRETS_FILE);
+        if !secrets.is_empty() || self.on_disk.contains_key(&secrets_path) {
+            // Before the environment files: a secret moved out of one is never only in memory.
+            if !self.protected.contains(&secrets_path) {
+                self.ensure_gitignore()?;
+            }
+            self.write_if_changed(secrets_path.clone(), to_pretty_json(&secrets))?;
+            kept.push(secrets_path);
         }
         let manifest = Manifest {
             format_version: FORMAT_VERSION,
@@ -318,7 +372,8 @@ impl Store {
         };
         let manifest_path = self.root.join(WORKSPACE_FILE);
 
-        let wanted_paths: HashSet<PathBuf> = wanted.iter().map(|(p, _)| p.clone()).collect();
+        let wanted_paths: HashSet<PathBuf> =
+            wanted.iter().map(|(p, _)| p.clone()).chain(kept).collect();
         for (path, text) in wanted {
             self.write_if_changed(path, text)?;
         }
@@ -352,13 +407,87 @@ impl Store {
         if self.protected.contains(&path) || self.on_disk.get(&path) == Some(&text) {
             return Ok(());
         }
-        atomic_write(&path, text.as_bytes()).map_err(|source| StoreError::Write {
+        let private = path.file_name().is_some_and(|n| n == SECRETS_FILE);
+        let result = if private {
+            write_temp(&path, text.as_bytes())
+                .and_then(|temp| {
+                    make_private(&temp)?;
+                    Ok(temp)
+                })
+                .and_then(|temp| commit_temp(&temp, &path))
+        } else {
+            atomic_write(&path, text.as_bytes())
+        };
+        result.map_err(|source| StoreError::Write {
             path: path.clone(),
             source,
         })?;
         self.on_disk.insert(path, text);
         Ok(())
     }
+
+    /// Makes sure the workspace's `.gitignore` lists the secrets file (adding a line to an
+    /// existing one, never removing anything).
+    fn ensure_gitignore(&mut self) -> Result<(), StoreError> {
+        if self.gitignore_checked {
+            return Ok(());
+        }
+        let path = self.root.join(GITIGNORE);
+        let current = match fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(err) if err.kind() == io::ErrorKind::NotFound => String::new(),
+            Err(source) => return Err(StoreError::Write { path, source }),
+        };
+        let listed = current
+            .lines()
+            .any(|l| matches!(l.trim(), ".secrets.json" | "/.secrets.json"));
+        if !listed {
+            let mut text = current;
+            if !text.is_empty() && !text.ends_with('\n') {
+                text.push('\n');
+            }
+            text.push_str("# Values of secret variables: never commit them.\n/.secrets.json\n");
+            atomic_write(&path, text.as_bytes())
+                .map_err(|source| StoreError::Write { path, source })?;
+        }
+        self.gitignore_checked = true;
+        Ok(())
+    }
+}
+
+/// Puts values from `.secrets.json` into the environment's secret variables.
+fn merge_secrets(
+    env: &mut Environment,
+    values: Option<&std::collections::BTreeMap<String, String>>,
+) {
+    let Some(values) = values else { return };
+    for var in env.variables.iter_mut().filter(|v| v.secret) {
+        if let Some(value) = values.get(&var.name) {
+            var.value = value.clone();
+        }
+    }
+}
+
+/// The environment as written to its (git-tracked) file, secret values blanked, and the
+/// secret values by name.
+fn split_secrets(env: &Environment) -> (Environment, std::collections::BTreeMap<String, String>) {
+    let mut public = env.clone();
+    let mut values = std::collections::BTreeMap::new();
+    for var in public.variables.iter_mut().filter(|v| v.secret) {
+        values.insert(var.name.clone(), std::mem::take(&mut var.value));
+    }
+    (public, values)
+}
+
+#[cfg(unix)]
+fn make_private(path: &Path) -> io::Result<()> {
+    use std::os::unix::fs::PermissionsExt as _;
+    fs::set_permissions(path, fs::Permissions::from_mode(0o600))
+}
+
+#[cfg(not(unix))]
+fn make_private(_path: &Path) -> io::Result<()> {
+    Ok(())
 }
 
 /// Lets the loader correct an id to match its file name.
@@ -447,6 +576,27 @@ pub fn commit_temp(temp: &Path, path: &Path) -> io::Result<()> {
         let _ = d.sync_all();
     }
     Ok(())
+}
+
+/// Temp files of [`write_temp`] that a crash (or a kill) left before their rename: they are
+/// never read (hidden), only removed here, when a workspace is opened for editing.
+fn remove_stale_temps(root: &Path) {
+    for dir in [
+        root.to_owned(),
+        root.join(REQUESTS_DIR),
+        root.join(ENVIRONMENTS_DIR),
+    ] {
+        let Ok(entries) = fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.filter_map(Result::ok) {
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            if name.starts_with('.') && name.ends_with(".tmp") {
+                let _ = fs::remove_file(entry.path());
+            }
+        }
+    }
 }
 
 fn check_writable(root: &Path) -> Result<(), StoreError> {

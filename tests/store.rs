@@ -294,18 +294,30 @@ fn a_read_only_folder_is_refused() {
 }
 
 #[test]
-fn a_newer_format_is_not_touched() {
+fn a_newer_format_is_reported_and_not_touched() {
     let dir = tempfile::tempdir().unwrap();
     fs::write(
         dir.path().join("workspace.json"),
         "{\"format_version\": 99}\n",
     )
     .unwrap();
-    let err = Store::open(dir.path()).unwrap_err();
-    assert!(matches!(err, StoreError::TooNew { found: 99, .. }), "{err}");
+    // The rest of the workspace still opens; the newer manifest is named and left alone.
+    let (mut store, mut workspace, problems) = Store::open(dir.path()).unwrap();
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(problems[0].path.ends_with("workspace.json"));
+    assert!(
+        problems[0].message.contains("newer wsprobe (format 99"),
+        "{problems:?}"
+    );
+    workspace.requests.push(SavedRequest::new("r", "ws://h/"));
+    store.save(&workspace).unwrap();
     assert_eq!(
         fs::read_to_string(dir.path().join("workspace.json")).unwrap(),
         "{\"format_version\": 99}\n"
+    );
+    assert_eq!(
+        fs::read_dir(dir.path().join("requests")).unwrap().count(),
+        1
     );
 }
 

@@ -21,15 +21,20 @@
 //!   `--send`. A failed connection or an abnormal end once reconnects are exhausted exits 1;
 //!   bad input exits 2 before connecting. Either way, with one line on stderr.
 //! - Output goes to stdout, warnings and errors to stderr. See [`event_to_json`] for the jsonl
-//!   schema (nothing masked: it is the faithful record) and [`output::text_line`] for text mode
-//!   (no headers shown; a password in a URL is masked).
+//!   schema and [`output::text_line`] for text mode (no headers shown; a password in a URL is
+//!   masked). In both, the values of Authorization, Proxy-Authorization, Cookie and Set-Cookie
+//!   headers and of secret variables are shown as `***` ([`Redaction`]) unless
+//!   `--reveal-secrets` is given.
 
 mod output;
 mod request;
 mod session;
 mod signal;
 
-pub use output::{Printer, event_to_json, human_size, rfc3339_millis, summary_line, text_line};
+pub use output::{
+    CREDENTIAL_HEADERS, MASK, Printer, Redaction, event_to_json, human_size, rfc3339_millis,
+    summary_line, text_line,
+};
 pub use request::{Prepared, apply_options, parse_header, parse_param, prepare, target_is_url};
 pub use session::{Step, Tracker};
 
@@ -106,6 +111,9 @@ pub struct RunArgs {
     /// Accept invalid TLS certificates.
     #[arg(long)]
     pub insecure: bool,
+    /// Show credentials (Authorization, Cookie... headers, secret variables) instead of ***.
+    #[arg(long)]
+    pub reveal_secrets: bool,
     /// text (default), jsonl, or quiet.
     #[arg(long, value_enum, default_value_t = OutputMode::Text)]
     pub output: OutputMode,

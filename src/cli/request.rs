@@ -21,6 +21,8 @@ pub struct Prepared {
     pub sends: Vec<Outgoing>,
     /// Non-fatal problems (unreadable workspace files) for stderr.
     pub warnings: Vec<String>,
+    /// Values of secret variables (and `--var`s overriding one): masked in the output.
+    pub secrets: Vec<String>,
 }
 
 /// How TARGET is read: a URL when it contains `://`, otherwise the name of a saved request.
@@ -67,6 +69,13 @@ pub fn prepare(args: &RunArgs, workspace_dir: Option<PathBuf>) -> anyhow::Result
         workspace.active_environment = Some(env.id.clone());
     }
     let mut resolver = Resolver::for_workspace(&workspace);
+    let effective = workspace.effective_variables();
+    let is_secret = |name: &str| effective.iter().any(|v| v.secret && v.name == name);
+    let mut secrets: Vec<String> = effective
+        .iter()
+        .filter(|v| v.secret)
+        .map(|v| v.value.clone())
+        .collect();
     for var in &args.vars {
         let (key, value) = var
             .split_once('=')
@@ -76,6 +85,9 @@ pub fn prepare(args: &RunArgs, workspace_dir: Option<PathBuf>) -> anyhow::Result
             bail!("--var `{var}`: the name is empty");
         }
         resolver.set(key, value);
+        if is_secret(key) {
+            secrets.push(value.to_owned());
+        }
     }
 
     let mut request = if is_url {
@@ -117,6 +129,7 @@ pub fn prepare(args: &RunArgs, workspace_dir: Option<PathBuf>) -> anyhow::Result
         request: resolved,
         sends,
         warnings,
+        secrets,
     })
 }
 

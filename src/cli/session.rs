@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use crate::engine::{ClosedBy, Direction, Engine, Event, EventKind, EventReceiver, Outgoing};
 use crate::engine::{SessionId, close_code_meaning};
 
-use super::output::Printer;
+use super::output::{Printer, Redaction};
 use super::request::Prepared;
 use super::{RunArgs, signal};
 
@@ -183,7 +183,11 @@ pub fn execute(prepared: Prepared, args: &RunArgs) -> i32 {
         engine: &engine,
         session,
         tracker: Tracker::new(args.count),
-        printer: Printer::new(args.output, stdout.lock()),
+        printer: if args.reveal_secrets {
+            Printer::new(args.output, stdout.lock())
+        } else {
+            Printer::new(args.output, stdout.lock()).redacting(Redaction::new(prepared.secrets))
+        },
         sends: prepared.sends,
         started: Instant::now(),
         connected_at: None,

@@ -229,6 +229,19 @@ async fn connected(
                         // The close handshake was done; how the TCP ended does not matter.
                         return End { code, reason, by: ClosedBy::Server, retry: code != 1000, was_connected: true };
                     }
+                    if let Some((code, close_code, short)) = failure_code(&err) {
+                        // RFC 6455 §7.1.7: fail the connection with a close frame saying why.
+                        let message = format!("{short} from the server: {err}");
+                        emit(EventKind::Error { message: message.clone() });
+                        close_quickly(&mut socket, close_code, short).await;
+                        return End {
+                            code,
+                            reason: message,
+                            by: ClosedBy::Client,
+                            retry: false,
+                            was_connected: true,
+                        };
+                    }
                     return End::network(read_error(&err), true);
                 }
             },
@@ -353,6 +366,22 @@ async fn close_quickly(socket: &mut Socket, code: CloseCode, reason: &'static st
         reason: Utf8Bytes::from_static(reason),
     };
     let _ = timeout_at(Instant::now() + CLOSE_TIMEOUT, socket.close(Some(frame))).await;
+}
+
+/// For a server that broke the protocol: the close code we fail the connection with.
+/// `None` for errors that are not the server's fault (a reset, a local I/O problem).
+fn failure_code(err: &WsError) -> Option<(u16, CloseCode, &'static str)> {
+    use tokio_tungstenite::tungstenite::error::ProtocolError;
+    match err {
+        WsError::Utf8(_) => Some((1007, CloseCode::Invalid, "invalid UTF-8")),
+        WsError::Protocol(
+            ProtocolError::ResetWithoutClosingHandshake
+            | ProtocolError::SendAfterClosing
+            | ProtocolError::ReceivedAfterClosing,
+        ) => None,
+        WsError::Protocol(_) => Some((1002, CloseCode::Protocol, "protocol error")),
+        _ => None,
+    }
 }
 
 fn read_error(err: &WsError) -> String {

@@ -32,6 +32,11 @@
 //!   by Client}`.
 //! - A message larger than `max_message_size_bytes`: `Error` naming both sizes, a close frame
 //!   1009, then `Closed{1009, by Client}` (no reconnect).
+//! - A server that breaks the protocol (a reserved opcode or reserved bits, a masked or
+//!   fragmented control frame, ...): `Error{"protocol error from the server: ..."}`, a close
+//!   frame 1002, `Closed{1002, by Client}`; invalid UTF-8 in a text message or close reason:
+//!   the same with 1007. No reconnect. A close frame with an invalid code is answered (by
+//!   tungstenite) with 1002 and reported as `Closed{1002, "Protocol violation", by Server}`.
 //! - Reconnects happen after an abnormal end only (network errors, handshake failures, a server
 //!   close with a code other than 1000), never after a user disconnect or a 1000 from the server.
 //! - A mid-session end that will be retried is reported as `Error{"connection lost: 1006
@@ -212,6 +217,14 @@ impl Engine {
 
     pub fn disconnect(&self, session: SessionId) {
         self.execute(Command::Disconnect { session });
+    }
+
+    /// How many tasks are alive on the engine's runtime (every running session is one):
+    /// lets tests and diagnostics check that ended sessions leave nothing behind.
+    pub fn alive_tasks(&self) -> usize {
+        self.runtime
+            .as_ref()
+            .map_or(0, |runtime| runtime.metrics().num_alive_tasks())
     }
 
     /// Whether a session is still running (connecting, connected or waiting to reconnect).

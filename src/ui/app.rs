@@ -54,6 +54,9 @@ enum SaveJob {
     Flush(mpsc::Sender<()>),
 }
 
+/// How often a failed save (read-only folder, full disk) is tried again.
+pub const SAVE_RETRY: Duration = Duration::from_secs(1);
+
 impl Saver {
     fn new(mut store: Store) -> Self {
         let (tx, rx) = mpsc::channel::<SaveJob>();
@@ -61,27 +64,56 @@ impl Saver {
         let thread = thread::Builder::new()
             .name("wsprobe-save".into())
             .spawn(move || {
-                while let Ok(job) = rx.recv() {
-                    match job {
-                        SaveJob::Save(ws) => {
-                            // Only the newest pending save matters.
-                            let mut ws = ws;
-                            let mut flushes = Vec::new();
-                            while let Ok(next) = rx.try_recv() {
-                                match next {
-                                    SaveJob::Save(newer) => ws = newer,
-                                    SaveJob::Flush(done) => flushes.push(done),
+                // A workspace whose save failed: tried again every SAVE_RETRY (and on a flush)
+                // until it works or a newer one replaces it, so edits are never dropped.
+                let mut failed: Option<Box<Workspace>> = None;
+                loop {
+                    let job = if failed.is_some() {
+                        match rx.recv_timeout(SAVE_RETRY) {
+                            Ok(job) => Some(job),
+                            Err(mpsc::RecvTimeoutError::Timeout) => None,
+                            Err(mpsc::RecvTimeoutError::Disconnected) => break,
+                        }
+                    } else {
+                        match rx.recv() {
+                            Ok(job) => Some(job),
+                            Err(_) => break,
+                        }
+                    };
+                    let mut flushes = Vec::new();
+                    let mut ws = match job {
+                        Some(SaveJob::Save(ws)) => ws,
+                        Some(SaveJob::Flush(done)) => {
+                            flushes.push(done);
+                            match failed.take() {
+                                Some(ws) => ws,
+                                None => {
+                                    for done in flushes {
+                                        let _ = done.send(());
+                                    }
+                                    continue;
                                 }
                             }
-                            let result = store.save(&ws).map_err(|e| e.to_string());
-                            let _ = err_tx.send(result);
-                            for done in flushes {
-                                let _ = done.send(());
-                            }
                         }
-                        SaveJob::Flush(done) => {
-                            let _ = done.send(());
+                        None => match failed.take() {
+                            Some(ws) => ws,
+                            None => continue,
+                        },
+                    };
+                    // Only the newest pending save matters.
+                    while let Ok(next) = rx.try_recv() {
+                        match next {
+                            SaveJob::Save(newer) => ws = newer,
+                            SaveJob::Flush(done) => flushes.push(done),
                         }
+                    }
+                    let result = store.save(&ws).map_err(|e| e.to_string());
+                    if result.is_err() {
+                        failed = Some(ws);
+                    }
+                    let _ = err_tx.send(result);
+                    for done in flushes {
+                        let _ = done.send(());
                     }
                 }
             })
@@ -581,7 +613,12 @@ impl App {
     fn problems_ui(&mut self, ui: &mut egui::Ui) {
         let red = ui.visuals().error_fg_color;
         if let Some(err) = &self.save_error {
-            ui.colored_label(red, format!("⚠ Could not save: {err}"));
+            ui.colored_label(
+                red,
+                format!("⚠ Could not save: {err}. Your edits are kept and saving is retried."),
+            );
+            // The saver retries on its own; look again so the banner goes when it succeeds.
+            ui.ctx().request_repaint_after(SAVE_RETRY);
         }
         let mut dismiss = false;
         if !self.load_problems.is_empty() {

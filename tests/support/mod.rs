@@ -679,3 +679,160 @@ impl Events {
             .collect()
     }
 }
+
+/// A server that speaks raw TCP: each accepted connection is handed to `handler`, which can
+/// answer the upgrade any way it likes (garbage, 200, a wrong accept key) and then write
+/// hand-made frames ([`server_frame`]). For hostile-server tests.
+pub struct RawServer {
+    pub addr: SocketAddr,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl RawServer {
+    pub fn start<F, Fut>(handler: F) -> Self
+    where
+        F: Fn(TcpStream) -> Fut + Send + Sync + 'static,
+        Fut: std::future::Future<Output = ()> + Send + 'static,
+    {
+        let (std_listener, addr) = bind();
+        let task = runtime().spawn(async move {
+            let Ok(listener) = TcpListener::from_std(std_listener) else {
+                return;
+            };
+            while let Ok((tcp, _)) = listener.accept().await {
+                let _ = tcp.set_nodelay(true);
+                tokio::spawn(handler(tcp));
+            }
+        });
+        Self { addr, task }
+    }
+
+    pub fn url(&self) -> String {
+        format!("ws://127.0.0.1:{}/", self.addr.port())
+    }
+}
+
+impl Drop for RawServer {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// Reads an HTTP request head (up to the blank line); returns its Sec-WebSocket-Key.
+pub async fn read_upgrade_request(tcp: &mut TcpStream) -> Option<String> {
+    use tokio::io::AsyncReadExt as _;
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        if tcp.read(&mut byte).await.ok()? == 0 || head.len() > 64 * 1024 {
+            return None;
+        }
+        head.push(byte[0]);
+    }
+    let text = String::from_utf8_lossy(&head);
+    text.lines().find_map(|line| {
+        let (name, value) = line.split_once(':')?;
+        name.trim()
+            .eq_ignore_ascii_case("sec-websocket-key")
+            .then(|| value.trim().to_owned())
+    })
+}
+
+/// The correct `101 Switching Protocols` answer for `key`.
+pub fn switching_protocols(key: &str) -> String {
+    let accept = tokio_tungstenite::tungstenite::handshake::derive_accept_key(key.as_bytes());
+    format!(
+        "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
+         Sec-WebSocket-Accept: {accept}\r\n\r\n"
+    )
+}
+
+/// Reads the upgrade request and answers it correctly; false if the client went away.
+pub async fn accept_upgrade(tcp: &mut TcpStream) -> bool {
+    use tokio::io::AsyncWriteExt as _;
+    let Some(key) = read_upgrade_request(tcp).await else {
+        return false;
+    };
+    tcp.write_all(switching_protocols(&key).as_bytes())
+        .await
+        .is_ok()
+}
+
+/// One unmasked (server-to-client) frame: `first` is the first byte (FIN, RSV and opcode bits,
+/// e.g. `0x81` for a final text frame), then the length and `payload`.
+pub fn server_frame(first: u8, payload: &[u8]) -> Vec<u8> {
+    let mut frame = vec![first];
+    match payload.len() {
+        n if n < 126 => frame.push(n as u8),
+        n if n <= 0xffff => {
+            frame.push(126);
+            frame.extend_from_slice(&(n as u16).to_be_bytes());
+        }
+        n => {
+            frame.push(127);
+            frame.extend_from_slice(&(n as u64).to_be_bytes());
+        }
+    }
+    frame.extend_from_slice(payload);
+    frame
+}
+
+/// A close frame payload: the code, then the reason.
+pub fn close_payload(code: u16, reason: &str) -> Vec<u8> {
+    let mut payload = code.to_be_bytes().to_vec();
+    payload.extend_from_slice(reason.as_bytes());
+    payload
+}
+
+/// Reads client frames until a close frame arrives (or `timeout`); returns its code
+/// (`Some(None)` for a close frame without a code, `None` if none came).
+pub async fn read_client_close(tcp: &mut TcpStream, timeout: Duration) -> Option<Option<u16>> {
+    use tokio::io::AsyncReadExt as _;
+    let work = async {
+        loop {
+            let mut head = [0u8; 2];
+            tcp.read_exact(&mut head).await.ok()?;
+            let mut len = u64::from(head[1] & 0x7f);
+            if len == 126 {
+                let mut ext = [0u8; 2];
+                tcp.read_exact(&mut ext).await.ok()?;
+                len = u64::from(u16::from_be_bytes(ext));
+            } else if len == 127 {
+                let mut ext = [0u8; 8];
+                tcp.read_exact(&mut ext).await.ok()?;
+                len = u64::from_be_bytes(ext);
+            }
+            let mut mask = [0u8; 4];
+            if head[1] & 0x80 != 0 {
+                tcp.read_exact(&mut mask).await.ok()?;
+            }
+            let mut payload = vec![0u8; usize::try_from(len).ok()?];
+            tcp.read_exact(&mut payload).await.ok()?;
+            for (i, b) in payload.iter_mut().enumerate() {
+                *b ^= mask[i % 4];
+            }
+            if head[0] & 0x0f == 0x8 {
+                return Some(
+                    (payload.len() >= 2).then(|| u16::from_be_bytes([payload[0], payload[1]])),
+                );
+            }
+        }
+    };
+    tokio::time::timeout(timeout, work).await.ok().flatten()
+}
+
+/// Number of open file descriptors of this process (Linux: entries of /proc/self/fd).
+pub fn open_fds() -> usize {
+    std::fs::read_dir("/proc/self/fd").map_or(0, |d| d.count())
+}
+
+/// Resident memory of this process in KiB (Linux: /proc/self/statm, second field).
+pub fn rss_kib() -> u64 {
+    let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
+    let pages: u64 = statm
+        .split_whitespace()
+        .nth(1)
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(0);
+    pages * 4
+}

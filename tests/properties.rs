@@ -1,0 +1,271 @@
+//! Properties checked on many generated inputs (proptest): the parsers never panic and round
+//! trip, `<<variables>>` expansion never panics and always names an undefined variable, and
+//! the event log's filtered view equals a naive filter.
+
+use bytes::Bytes;
+use proptest::prelude::*;
+use wsprobe::engine::{ClosedBy, Direction, Event, EventKind, Opcode};
+use wsprobe::format::{decode_base64, encode_base64, hexdump, parse_hex};
+use wsprobe::log::{DirectionFilter, EventLog, Filter};
+use wsprobe::model::Variable;
+use wsprobe::template::{Resolver, TemplateError};
+
+/// Bytes written as hex in one of the styles users type.
+fn write_hex(bytes: &[u8], style: u8, upper: bool) -> String {
+    let digits: Vec<String> = bytes
+        .iter()
+        .map(|b| {
+            if upper {
+                format!("{b:02X}")
+            } else {
+                format!("{b:02x}")
+            }
+        })
+        .collect();
+    match style % 5 {
+        0 => digits.concat(),
+        1 => digits.join(" "),
+        2 => digits
+            .iter()
+            .map(|d| format!("0x{d}"))
+            .collect::<Vec<_>>()
+            .join(" "),
+        3 => digits.join(":"),
+        _ => digits
+            .chunks(8)
+            .map(|c| c.join("-"))
+            .collect::<Vec<_>>()
+            .join("\n"),
+    }
+}
+
+proptest! {
+    #[test]
+    fn hex_parsing_never_panics(text in "\\PC{0,64}") {
+        let _ = parse_hex(&text);
+    }
+
+    #[test]
+    fn hex_parsing_never_panics_on_hexlike_text(text in "[0-9a-fA-FxX :,\\-\n]{0,64}") {
+        if let Ok(bytes) = parse_hex(&text) {
+            // Whatever parsed has at most one byte per two characters.
+            prop_assert!(bytes.len() * 2 <= text.len());
+        }
+    }
+
+    #[test]
+    fn hex_round_trips(bytes in prop::collection::vec(any::<u8>(), 0..200), style: u8, upper: bool) {
+        let text = write_hex(&bytes, style, upper);
+        prop_assert_eq!(parse_hex(&text), Ok(bytes.clone()));
+        // The hexdump of anything is one line per 16 bytes.
+        prop_assert_eq!(hexdump(&bytes).lines().count(), bytes.len().div_ceil(16));
+    }
+
+    #[test]
+    fn base64_decoding_never_panics(text in "\\PC{0,64}") {
+        let _ = decode_base64(&text);
+    }
+
+    #[test]
+    fn base64_round_trips(bytes in prop::collection::vec(any::<u8>(), 0..200), wrap in 1usize..80) {
+        use base64::Engine as _;
+        let standard = encode_base64(&bytes);
+        prop_assert_eq!(decode_base64(&standard), Ok(bytes.clone()));
+        // Wrapped over lines, as pasted from a terminal.
+        let wrapped: Vec<String> = standard
+            .as_bytes()
+            .chunks(wrap)
+            .map(|c| String::from_utf8_lossy(c).into_owned())
+            .collect();
+        prop_assert_eq!(decode_base64(&wrapped.join("\n")), Ok(bytes.clone()));
+        // URL-safe without padding.
+        let url_safe = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&bytes);
+        prop_assert_eq!(decode_base64(&url_safe), Ok(bytes.clone()));
+    }
+}
+
+/// Names that can never be minijinja keywords, globals or our built-in functions.
+fn var_name() -> impl Strategy<Value = String> {
+    "v_[a-z0-9_]{0,8}"
+}
+
+/// Text around a placeholder: no template syntax of its own.
+fn plain_text() -> impl Strategy<Value = String> {
+    "[a-zA-Z0-9 {}:,\"\\[\\]\n]{0,20}"
+}
+
+proptest! {
+    #[test]
+    fn expansion_never_panics(text in "\\PC{0,64}", value in "\\PC{0,16}") {
+        let resolver = Resolver::new(&[Variable::new("v_x", value)]);
+        let _ = resolver.render("body", &text);
+        let _ = resolver.render("body", &format!("<<{text}>>"));
+        let _ = resolver.render("body", &format!("<% {text} %>"));
+    }
+
+    #[test]
+    fn expansion_of_template_like_text_never_panics(
+        text in "(<<|>>|<%|%>|<#|#>|[a-z_$|'\"() ]){0,24}"
+    ) {
+        let resolver = Resolver::new(&[Variable::new("v_x", "1")]);
+        let _ = resolver.render("URL", &text);
+    }
+
+    #[test]
+    fn an_undefined_variable_is_always_named(
+        defined in prop::collection::vec((var_name(), "\\PC{0,12}"), 0..4),
+        missing in var_name(),
+        before in plain_text(),
+        after in plain_text(),
+    ) {
+        prop_assume!(defined.iter().all(|(name, _)| *name != missing));
+        let variables: Vec<Variable> =
+            defined.iter().map(|(n, v)| Variable::new(n.clone(), v.clone())).collect();
+        let resolver = Resolver::new(&variables);
+        // Defined ones around it do not hide it.
+        let uses: String = defined.iter().map(|(n, _)| format!("<<{n}>>")).collect();
+        let text = format!("{before}{uses}<<{missing}>>{after}");
+        match resolver.render("body", &text) {
+            Err(TemplateError::Undefined { name, field }) => {
+                prop_assert_eq!(name, missing);
+                prop_assert_eq!(field, "body");
+            }
+            other => prop_assert!(false, "expected undefined `{}`, got {:?}", missing, other),
+        }
+    }
+
+    #[test]
+    fn a_defined_variable_expands_to_its_value(
+        name in var_name(),
+        value in "\\PC{0,24}",
+        before in plain_text(),
+        after in plain_text(),
+    ) {
+        let resolver = Resolver::new(&[Variable::new(name.clone(), value.clone())]);
+        let text = format!("{before}<<{name}>>{after}");
+        prop_assert_eq!(resolver.render("body", &text), Ok(format!("{before}{value}{after}")));
+    }
+}
+
+fn event() -> impl Strategy<Value = Event> {
+    let text = "[aAbB xyé\u{1F600}]{0,12}";
+    let direction = prop_oneof![Just(Direction::Received), Just(Direction::Sent)];
+    let kind = prop_oneof![
+        (direction.clone(), any::<bool>(), text).prop_map(|(direction, binary, payload)| {
+            EventKind::Message {
+                direction,
+                opcode: if binary { Opcode::Binary } else { Opcode::Text },
+                payload: Bytes::from(payload),
+            }
+        }),
+        (direction.clone(), text).prop_map(|(direction, p)| EventKind::Ping {
+            direction,
+            payload: Bytes::from(p)
+        }),
+        (direction, text).prop_map(|(direction, p)| EventKind::Pong {
+            direction,
+            payload: Bytes::from(p)
+        }),
+        (1u32..4, text).prop_map(|(attempt, url)| EventKind::Connecting { attempt, url }),
+        text.prop_map(|message| EventKind::Error { message }),
+        (1000u16..1012, text).prop_map(|(code, reason)| EventKind::Closed {
+            code,
+            reason,
+            by: ClosedBy::Server
+        }),
+        (301u16..309, text)
+            .prop_map(|(status, location)| EventKind::Redirected { status, location }),
+        (1u32..5, 1u32..5).prop_map(|(attempt, of)| EventKind::Reconnecting {
+            attempt,
+            of,
+            delay_ms: 10
+        }),
+    ];
+    (kind, 1u64..3).prop_map(|(kind, session)| Event {
+        at_ms: 0,
+        session,
+        kind,
+    })
+}
+
+/// The filter written the obvious way, independently of `log.rs`.
+fn naive_matches(event: &Event, direction: DirectionFilter, search: &str) -> bool {
+    let dir = match &event.kind {
+        EventKind::Message { direction, .. }
+        | EventKind::Ping { direction, .. }
+        | EventKind::Pong { direction, .. } => Some(*direction),
+        _ => None,
+    };
+    let direction_ok = match direction {
+        DirectionFilter::All => true,
+        DirectionFilter::Received => dir == Some(Direction::Received),
+        DirectionFilter::Sent => dir == Some(Direction::Sent),
+        DirectionFilter::Connection => dir.is_none(),
+    };
+    let haystack: Vec<u8> = match &event.kind {
+        EventKind::Message { payload, .. }
+        | EventKind::Ping { payload, .. }
+        | EventKind::Pong { payload, .. } => payload.to_vec(),
+        EventKind::Connecting { url, .. } => url.clone().into_bytes(),
+        EventKind::Redirected { location, .. } => location.clone().into_bytes(),
+        EventKind::Connected(info) => info.url.clone().into_bytes(),
+        EventKind::Closed { reason, .. } => reason.clone().into_bytes(),
+        EventKind::Error { message } => message.clone().into_bytes(),
+        EventKind::Reconnecting { .. } => b"reconnecting".to_vec(),
+    };
+    let needle = search.to_ascii_lowercase().into_bytes();
+    let haystack = haystack.to_ascii_lowercase();
+    direction_ok
+        && (needle.is_empty()
+            || haystack
+                .windows(needle.len())
+                .any(|w| w == needle.as_slice()))
+}
+
+proptest! {
+    #[test]
+    fn filtered_view_equals_a_naive_filter(
+        events in prop::collection::vec(event(), 0..60),
+        cap in 1usize..80,
+        direction in prop_oneof![
+            Just(DirectionFilter::All),
+            Just(DirectionFilter::Received),
+            Just(DirectionFilter::Sent),
+            Just(DirectionFilter::Connection),
+        ],
+        search in "[aAbBxy ]{0,3}|reconnecting|RECON",
+    ) {
+        let mut log = EventLog::with_cap(cap);
+        log.extend(events.clone());
+        let kept_from = events.len().saturating_sub(cap);
+        let expected: Vec<u64> = events
+            .iter()
+            .enumerate()
+            .skip(kept_from)
+            .filter(|(_, e)| naive_matches(e, direction, &search))
+            .map(|(i, _)| i as u64)
+            .collect();
+        prop_assert_eq!(log.filtered(&Filter::new(direction, &search)), expected);
+        prop_assert_eq!(log.dropped(), kept_from as u64);
+    }
+}
+
+proptest! {
+    #[test]
+    fn redaction_hides_every_secret(
+        secrets in prop::collection::vec("[a-z0-9]{4,10}", 1..4),
+        parts in prop::collection::vec("\\PC{0,10}", 1..5),
+    ) {
+        use wsprobe::cli::Redaction;
+        // Every secret appears in the text, between arbitrary other text.
+        let mut text = String::new();
+        for (i, part) in parts.iter().enumerate() {
+            text.push_str(part);
+            text.push_str(&secrets[i % secrets.len()]);
+        }
+        let masked = Redaction::new(secrets.clone()).text(&text);
+        for secret in &secrets {
+            prop_assert!(!masked.contains(secret.as_str()), "{} in {}", secret, masked);
+        }
+    }
+}
