@@ -729,21 +729,3 @@ fn a_closed_stdout_ends_the_run() {
     let run = finish(child);
     assert_eq!(run.code, 0, "{run:?}");
 }
-
-/// A rough ingest figure for the quiet path (debug builds are far slower than release):
-/// `cargo test --release --test cli quiet_ingest -- --ignored --nocapture`.
-#[test]
-#[ignore = "a measurement, not a check"]
-fn quiet_ingest_rate() {
-    let n = 200_000;
-    let server = TestServer::start(Behavior::Burst { count: n });
-    let run = wsprobe(&[
-        &server.url(),
-        "--count",
-        &n.to_string(),
-        "--output",
-        "quiet",
-    ]);
-    assert_eq!(run.code, 0, "{run:?}");
-    eprintln!("{}", run.stdout.trim());
-}
