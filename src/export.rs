@@ -3,8 +3,9 @@
 //! `_webSocketMessages`, the convention Chrome DevTools writes, so other tools can open it.
 //!
 //! Files are written atomically ([`crate::store::atomic_write`]): a reader sees the old file or
-//! the complete new one. Header values are exported as they were sent (nothing is masked), the
-//! same as the jsonl output: a HAR is meant to be replayed.
+//! the complete new one. [`ExportFormat::write`] masks credentials (Authorization,
+//! Proxy-Authorization, cookies) and secret variable values unless asked to reveal them, as
+//! `wsprobe run` does; the lower-level functions write events exactly as given.
 
 use std::collections::BTreeMap;
 use std::io;
@@ -12,10 +13,50 @@ use std::path::Path;
 
 use serde_json::{Value, json};
 
-use crate::cli::{event_to_json, rfc3339_millis};
+use crate::cli::{Redaction, event_to_json, rfc3339_millis};
 use crate::engine::{Direction, Event, EventKind, Opcode, SessionId};
 use crate::format::encode_base64;
 use crate::store::atomic_write;
+
+/// The two export formats the events panel offers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportFormat {
+    JsonLines,
+    Har,
+}
+
+impl ExportFormat {
+    /// File extension and default file name.
+    pub fn file_name(self) -> (&'static str, &'static str) {
+        match self {
+            Self::JsonLines => ("jsonl", "events.jsonl"),
+            Self::Har => ("har", "events.har"),
+        }
+    }
+
+    /// Writes `events` to `path` atomically, with credentials and `secrets` masked unless
+    /// `reveal`; returns a short description of what was written ("12 events").
+    pub fn write<'a>(
+        self,
+        path: &Path,
+        events: impl IntoIterator<Item = &'a Event>,
+        secrets: impl IntoIterator<Item = String>,
+        reveal: bool,
+    ) -> io::Result<String> {
+        let masked: Vec<Event>;
+        let events: Vec<&Event> = if reveal {
+            events.into_iter().collect()
+        } else {
+            let redaction = Redaction::new(secrets);
+            masked = events.into_iter().map(|e| redaction.event(e)).collect();
+            masked.iter().collect()
+        };
+        match self {
+            Self::JsonLines => write_jsonl(path, events).map(|n| format!("{n} events")),
+            Self::Har => write_har(path, events).map(|n| format!("{n} connections")),
+        }
+    }
+}
 
 /// One JSON object per line, each ending in `\n`.
 pub fn to_jsonl<'a>(events: impl IntoIterator<Item = &'a Event>) -> String {

@@ -661,3 +661,59 @@ fn save_payload_writes_the_raw_bytes_atomically() {
     assert_eq!(std::fs::read(&path).unwrap(), payload);
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
 }
+
+#[test]
+fn exports_mask_credentials_and_secrets_unless_revealed() {
+    use wsprobe::export::ExportFormat;
+    let dir = tempfile::tempdir().unwrap();
+    let mut events = session_events();
+    // A secret variable's value inside a sent message.
+    events[2].kind = EventKind::Message {
+        direction: Direction::Sent,
+        opcode: Opcode::Text,
+        payload: Bytes::from_static(b"{\"token\":\"s3cr3t-value\"}"),
+    };
+    let secrets = || vec!["s3cr3t-value".to_owned()];
+    for format in [ExportFormat::JsonLines, ExportFormat::Har] {
+        let masked = dir.path().join(format.file_name().1);
+        let what = format.write(&masked, &events, secrets(), false).unwrap();
+        assert!(
+            what.ends_with("events") || what.ends_with("connections"),
+            "{what}"
+        );
+        let text = std::fs::read_to_string(&masked).unwrap();
+        assert!(!text.contains("Bearer abc"), "{format:?}: {text}");
+        assert!(!text.contains("s3cr3t-value"), "{format:?}: {text}");
+        assert!(text.contains("Bearer ***"), "{format:?}: {text}");
+
+        let revealed = dir
+            .path()
+            .join(format!("revealed-{}", format.file_name().1));
+        format.write(&revealed, &events, secrets(), true).unwrap();
+        let text = std::fs::read_to_string(&revealed).unwrap();
+        assert!(text.contains("Bearer abc"), "{format:?}");
+        assert!(text.contains("s3cr3t-value"), "{format:?}");
+    }
+}
+
+#[test]
+fn the_events_panel_exports_masked_by_default() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut log = EventLog::default();
+    log.extend(session_events());
+    let mut view = wsprobe::ui::events_panel::EventsView::default();
+    let path = dir.path().join("out.jsonl");
+    view.export_to(&path, wsprobe::export::ExportFormat::JsonLines, &log, &[]);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        text.contains("Bearer ***") && !text.contains("Bearer abc"),
+        "{text}"
+    );
+    view.set_export_reveal(true);
+    view.export_to(&path, wsprobe::export::ExportFormat::JsonLines, &log, &[]);
+    assert!(
+        std::fs::read_to_string(&path)
+            .unwrap()
+            .contains("Bearer abc")
+    );
+}

@@ -19,6 +19,7 @@ use super::event_detail::EventDetail;
 use super::rate_plot::RateCounter;
 use super::widgets::ConnState;
 use crate::engine::{Direction, Event, EventKind, Opcode, close_code_meaning};
+use crate::export::ExportFormat;
 use crate::log::{DirectionFilter, EventLog, Filter, SearchMode};
 
 /// Longest preview drawn in a row (characters).
@@ -67,6 +68,8 @@ pub struct EventsView {
     scroll_offset: f32,
     rates: RateCounter,
     export_status: Option<Result<String, String>>,
+    /// Exports include credentials and secret values (the user asked to reveal them).
+    export_reveal: bool,
 }
 
 impl Default for EventsView {
@@ -93,6 +96,7 @@ impl Default for EventsView {
             scroll_offset: 0.0,
             rates: RateCounter::default(),
             export_status: None,
+            export_reveal: false,
         }
     }
 }
@@ -239,12 +243,13 @@ impl EventsView {
         Some((a.at_ms - b.at_ms).abs())
     }
 
-    pub fn ui(&mut self, ui: &mut Ui, log: &mut EventLog, state: ConnState) {
+    /// `secrets` are the values of secret variables, masked in exports.
+    pub fn ui(&mut self, ui: &mut Ui, log: &mut EventLog, state: ConnState, secrets: &[String]) {
         let added = self.refresh(log);
         if self.filtering_progress(log).is_some() {
             ui.ctx().request_repaint();
         }
-        self.toolbar(ui, log);
+        self.toolbar(ui, log, secrets);
         ui.separator();
 
         if let Some(seq) = self.selected
@@ -418,7 +423,7 @@ impl EventsView {
         }
     }
 
-    fn toolbar(&mut self, ui: &mut Ui, log: &mut EventLog) {
+    fn toolbar(&mut self, ui: &mut Ui, log: &mut EventLog, secrets: &[String]) {
         ui.horizontal(|ui| {
             let hint = match self.mode {
                 SearchMode::Text => "🔍 Search events",
@@ -495,7 +500,7 @@ impl EventsView {
                     self.jump_to_newest = true;
                 }
             }
-            self.export_menu(ui, log);
+            self.export_menu(ui, log, secrets);
             if ui
                 .add_enabled(total > 0, egui::Button::new("Clear"))
                 .on_hover_text("Remove every event from the list")
@@ -544,7 +549,7 @@ impl EventsView {
         }
     }
 
-    fn export_menu(&mut self, ui: &mut Ui, log: &EventLog) {
+    fn export_menu(&mut self, ui: &mut Ui, log: &EventLog, secrets: &[String]) {
         ui.add_enabled_ui(!log.is_empty(), |ui| {
             ui.menu_button("Export", |ui| {
                 let jsonl = ui
@@ -557,13 +562,19 @@ impl EventsView {
                         "HTTP Archive with _webSocketMessages, as Chrome DevTools writes",
                     )
                     .clicked();
-                let (ext, name) = if jsonl {
-                    ("jsonl", "events.jsonl")
+                ui.separator();
+                ui.checkbox(&mut self.export_reveal, "Include credentials and secrets")
+                    .on_hover_text(
+                        "Off: Authorization, cookies and secret variable values are written as ***",
+                    );
+                let format = if jsonl {
+                    ExportFormat::JsonLines
                 } else if har {
-                    ("har", "events.har")
+                    ExportFormat::Har
                 } else {
                     return;
                 };
+                let (ext, name) = format.file_name();
                 let Some(path) = rfd::FileDialog::new()
                     .add_filter(ext, &[ext])
                     .set_file_name(name)
@@ -571,19 +582,31 @@ impl EventsView {
                 else {
                     return;
                 };
-                let events = log.iter().map(|(_, e)| e);
-                let result = if jsonl {
-                    crate::export::write_jsonl(&path, events).map(|n| format!("{n} events"))
-                } else {
-                    crate::export::write_har(&path, events).map(|n| format!("{n} connections"))
-                };
-                self.export_status = Some(
-                    result
-                        .map(|what| format!("Exported {what} to {}", path.display()))
-                        .map_err(|e| format!("Could not export to {}: {e}", path.display())),
-                );
+                self.export_to(&path, format, log, secrets);
             });
         });
+    }
+
+    /// What the Export menu does once a path is chosen (tests call it with a temp path).
+    pub fn export_to(
+        &mut self,
+        path: &std::path::Path,
+        format: ExportFormat,
+        log: &EventLog,
+        secrets: &[String],
+    ) {
+        let events = log.iter().map(|(_, e)| e);
+        let result = format.write(path, events, secrets.iter().cloned(), self.export_reveal);
+        self.export_status = Some(
+            result
+                .map(|what| format!("Exported {what} to {}", path.display()))
+                .map_err(|e| format!("Could not export to {}: {e}", path.display())),
+        );
+    }
+
+    /// Whether exports include credentials and secret values (off by default).
+    pub fn set_export_reveal(&mut self, reveal: bool) {
+        self.export_reveal = reveal;
     }
 }
 

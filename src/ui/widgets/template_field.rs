@@ -44,6 +44,15 @@ impl VarContext {
         self.values.get(name)
     }
 
+    /// The values of variables marked secret, for masking exports.
+    pub fn secret_values(&self) -> Vec<String> {
+        self.values
+            .values()
+            .filter(|v| v.secret && !v.value.is_empty())
+            .map(|v| v.value.clone())
+            .collect()
+    }
+
     pub fn names(&self) -> impl Iterator<Item = &str> {
         self.values.keys().map(String::as_str)
     }
