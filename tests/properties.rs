@@ -6,7 +6,7 @@ use bytes::Bytes;
 use proptest::prelude::*;
 use wsprobe::engine::{ClosedBy, Direction, Event, EventKind, Opcode};
 use wsprobe::format::{decode_base64, encode_base64, hexdump, parse_hex};
-use wsprobe::log::{DirectionFilter, EventLog, Filter};
+use wsprobe::log::{DirectionFilter, EventLog, Filter, SearchMode};
 use wsprobe::model::Variable;
 use wsprobe::template::{Resolver, TemplateError};
 
@@ -268,4 +268,146 @@ proptest! {
             prop_assert!(!masked.contains(secret.as_str()), "{} in {}", secret, masked);
         }
     }
+}
+
+// ---- The structured JSON filter (`path=value`) -------------------------------------------
+
+fn json_event(r: &str, n: i64, on: bool) -> Event {
+    let text = serde_json::json!({"t": "event", "r": r, "n": n, "state": {"on": on}}).to_string();
+    Event {
+        at_ms: 0,
+        session: 1,
+        kind: EventKind::Message {
+            direction: Direction::Received,
+            opcode: Opcode::Text,
+            payload: Bytes::from(text),
+        },
+    }
+}
+
+proptest! {
+    #[test]
+    fn json_filter_parsing_never_panics(text in "\\PC{0,48}") {
+        let _ = Filter::parse(DirectionFilter::All, SearchMode::Json, &text);
+    }
+
+    #[test]
+    fn json_filter_equals_a_naive_filter(
+        rows in prop::collection::vec(("(lights|sensors|groups)", -3i64..3, any::<bool>()), 0..40),
+        want_r in "(lights|sensors|groups)",
+        want_n in -3i64..3,
+        want_on: bool,
+        negate: bool,
+    ) {
+        let mut log = EventLog::default();
+        for (r, n, on) in &rows {
+            log.push(json_event(r, *n, *on));
+        }
+        // A non-JSON message never matches a JSON filter.
+        log.push(Event {
+            at_ms: 0,
+            session: 1,
+            kind: EventKind::Message {
+                direction: Direction::Received,
+                opcode: Opcode::Text,
+                payload: Bytes::from_static(b"not json r=lights"),
+            },
+        });
+        let op = if negate { "!=" } else { "=" };
+        let query = format!("r{op}{want_r} n={want_n} state.on={want_on}");
+        let filter = Filter::parse(DirectionFilter::All, SearchMode::Json, &query).unwrap();
+        let naive: Vec<u64> = rows
+            .iter()
+            .enumerate()
+            .filter(|(_, (r, n, on))| {
+                (if negate { *r != want_r } else { *r == want_r }) && *n == want_n && *on == want_on
+            })
+            .map(|(i, _)| i as u64)
+            .collect();
+        prop_assert_eq!(log.filtered(&filter), naive);
+    }
+}
+
+// ---- Insomnia import ----------------------------------------------------------------------
+
+proptest! {
+    #[test]
+    fn import_never_panics_on_arbitrary_text(text in "\\PC{0,200}") {
+        let _ = wsprobe::import::parse(&text);
+    }
+
+    #[test]
+    fn import_never_panics_on_odd_json(value in arbitrary_json()) {
+        let _ = wsprobe::import::parse(&value.to_string());
+        let wrapped = serde_json::json!({"_type": "export", "__export_format": 4, "resources": [value]});
+        let _ = wsprobe::import::parse(&wrapped.to_string());
+    }
+
+    #[test]
+    fn import_counts_websocket_and_skipped_requests(
+        names in prop::collection::vec("[A-Za-z][A-Za-z0-9 ]{0,12}", 0..8),
+        http in 0usize..5,
+        var in "[a-z][a-z0-9_]{0,8}",
+    ) {
+        let mut resources = vec![serde_json::json!({"_id": "wrk_1", "_type": "workspace", "name": "W"})];
+        for (i, name) in names.iter().enumerate() {
+            resources.push(serde_json::json!({
+                "_id": format!("ws-req_{i}"), "_type": "websocket_request", "parentId": "wrk_1",
+                "name": name, "url": format!("ws://{{{{ _.{var} }}}}/p{i}"),
+                "headers": [], "parameters": [], "authentication": {},
+            }));
+        }
+        for i in 0..http {
+            resources.push(serde_json::json!({
+                "_id": format!("req_{i}"), "_type": "request", "parentId": "wrk_1",
+                "name": format!("GET {i}"), "method": "GET", "url": "http://h/",
+            }));
+        }
+        let doc = serde_json::json!({"_type": "export", "__export_format": 4, "resources": resources});
+        let imported = wsprobe::import::parse(&doc.to_string()).unwrap();
+        let mut workspace = wsprobe::model::Workspace::default();
+        let summary = imported.add_to(&mut workspace);
+        prop_assert_eq!(summary.requests, names.len());
+        prop_assert_eq!(workspace.requests.len(), names.len());
+        for (i, request) in workspace.requests.iter().enumerate() {
+            prop_assert_eq!(&request.url, &format!("ws://<<{var}>>/p{i}"));
+        }
+        let text = summary.to_string();
+        if http > 0 {
+            let expected = format!("skipped {http} HTTP request");
+            prop_assert!(text.contains(&expected), "{}", text);
+        } else {
+            prop_assert!(!text.contains("skipped"), "{}", text);
+        }
+    }
+}
+
+fn arbitrary_json() -> impl Strategy<Value = serde_json::Value> {
+    let leaf = prop_oneof![
+        Just(serde_json::Value::Null),
+        any::<bool>().prop_map(serde_json::Value::from),
+        any::<i64>().prop_map(serde_json::Value::from),
+        "\\PC{0,12}".prop_map(serde_json::Value::from),
+        Just(serde_json::Value::from("websocket_request")),
+        Just(serde_json::Value::from("export")),
+    ];
+    leaf.prop_recursive(3, 24, 4, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..4).prop_map(serde_json::Value::from),
+            prop::collection::btree_map(
+                prop_oneof![
+                    Just("_type".to_owned()),
+                    Just("url".to_owned()),
+                    Just("name".to_owned()),
+                    Just("resources".to_owned()),
+                    Just("headers".to_owned()),
+                    Just("authentication".to_owned()),
+                    "[a-z_]{1,8}",
+                ],
+                inner,
+                0..5
+            )
+            .prop_map(|m| serde_json::Value::Object(m.into_iter().collect())),
+        ]
+    })
 }
