@@ -9,6 +9,7 @@ pub mod composer;
 pub mod environments;
 pub mod event_detail;
 pub mod events_panel;
+pub mod frame_stats;
 pub mod pretty;
 pub mod rate_plot;
 pub mod request_bar;
@@ -40,7 +41,10 @@ pub fn run_app(workspace_dir: Option<PathBuf>) -> anyhow::Result<()> {
         options,
         Box::new(move |cc| {
             app::setup_style(&cc.egui_ctx);
-            Ok(Box::new(app))
+            Ok(Box::new(Window {
+                app,
+                stats: frame_stats::FrameStats::from_env(),
+            }))
         }),
     )
     .map_err(|err| anyhow::anyhow!("cannot open the window: {err}"))
@@ -53,5 +57,28 @@ pub fn icon() -> egui::IconData {
         rgba: include_bytes!("../../assets/icon-64.rgba").to_vec(),
         width: 64,
         height: 64,
+    }
+}
+
+/// The app as eframe runs it, with optional frame statistics (`WSPROBE_FRAME_STATS=1`).
+struct Window {
+    app: App,
+    stats: Option<frame_stats::FrameStats>,
+}
+
+impl eframe::App for Window {
+    fn ui(&mut self, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
+        let started = std::time::Instant::now();
+        eframe::App::ui(&mut self.app, ui, frame);
+        if let Some(stats) = &mut self.stats {
+            let now = std::time::Instant::now();
+            if let Some(line) = stats.record(now - started, now) {
+                eprintln!("{line}");
+            }
+        }
+    }
+
+    fn on_exit(&mut self, gl: Option<&eframe::glow::Context>) {
+        eframe::App::on_exit(&mut self.app, gl);
     }
 }
