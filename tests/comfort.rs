@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use egui::accesskit::Role;
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable as _;
+use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use wsprobe::model::{MessageFormat, SavedRequest};
 use wsprobe::ui::App;
 use wsprobe::ui::app::ExportScope;
@@ -286,4 +286,110 @@ fn ctrl_f_focuses_the_event_search() {
         Some("tick")
     );
     assert_eq!(names(&h), ["Alpha"]);
+}
+
+/// Runs frames until the background import/export is done and its result applied. The file
+/// work happens on a worker thread, so frames are stepped (a spinner keeps requesting them).
+fn step_until_idle(h: &mut Harness<'_, App>) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while h.state().busy().is_some() {
+        assert!(Instant::now() < deadline, "still {:?}", h.state().busy());
+        h.step();
+        // Not synchronisation: only not spinning while the worker reads or writes the file.
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    h.run();
+}
+
+fn fixture(name: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+#[test]
+fn import_runs_in_the_background_with_a_spinner_and_refuses_a_second_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open_with(dir.path(), &["Alpha"]);
+    let file = fixture("insomnia_v4.json");
+    // The worker waits for this gate before it reads the file, so the busy state below is
+    // what the window shows, not a race with the parse.
+    let (release, gate) = std::sync::mpsc::channel::<()>();
+    assert!(h.state_mut().start_import_gated(&file, Some(gate)));
+    assert_eq!(h.state().busy(), Some("Importing insomnia_v4.json…"));
+    assert_eq!(names(&h), ["Alpha"]);
+
+    // The first frame after starting shows the busy line; the window keeps working.
+    h.step();
+    assert!(h.query_by_label("Importing insomnia_v4.json…").is_some());
+    assert_eq!(names(&h), ["Alpha"]);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::D);
+    h.step();
+    assert_eq!(names(&h), ["Alpha", "Alpha copy"], "edits while importing");
+
+    // A second import is refused politely: the menu item is disabled, and asking anyway
+    // (palette, API) says to wait.
+    h.get_by_label("File").click();
+    h.step();
+    h.step();
+    assert!(h.get_by_label("Import…").accesskit_node().is_disabled());
+    assert!(
+        h.get_by_label("Export workspace…")
+            .accesskit_node()
+            .is_disabled()
+    );
+    h.key_press(Key::Escape);
+    h.step();
+    assert!(!h.state_mut().start_import(&file));
+    assert!(h.state_mut().import_file(&file).is_err());
+    h.step();
+    assert!(h.query_by_label_contains("Wait for it to finish").is_some());
+    assert_eq!(names(&h), ["Alpha", "Alpha copy"]);
+
+    // Released, the parse finishes on the worker; a frame applies it and the summary
+    // replaces the spinner.
+    release.send(()).unwrap();
+    step_until_idle(&mut h);
+    assert!(
+        h.query_by_label_contains("Imported 4 WebSocket requests")
+            .is_some()
+    );
+    assert!(h.query_by_label_contains("Importing").is_none());
+    assert!(h.query_by_label_contains("Wait for it to finish").is_none());
+    let names = names(&h);
+    assert_eq!(names.len(), 6, "{names:?}");
+    assert_eq!(&names[..2], ["Alpha", "Alpha copy"]);
+    assert!(names.iter().any(|n| n == "Key in query"), "{names:?}");
+
+    // A broken file: the error shows as before.
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, "{").unwrap();
+    assert!(h.state_mut().start_import(&bad));
+    step_until_idle(&mut h);
+    assert!(h.query_by_label_contains("Cannot import").is_some());
+    assert_eq!(h.state().workspace().requests.len(), 6);
+}
+
+#[test]
+fn export_runs_in_the_background_and_reports_when_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open_with(dir.path(), &["Alpha", "Beta"]);
+    let out = dir.path().join("all.json");
+    assert!(h.state_mut().start_export(&out, ExportScope::Workspace));
+    assert_eq!(h.state().busy(), Some("Exporting to all.json…"));
+    // Refused while the first one runs.
+    assert!(!h.state_mut().start_export(&out, ExportScope::Selection));
+    step_until_idle(&mut h);
+    assert!(
+        h.query_by_label_contains("Exported 2 requests to")
+            .is_some()
+    );
+    let back = wsprobe::import::read_file(&out).unwrap();
+    assert_eq!(back.requests, h.state().workspace().requests);
+
+    // A folder that does not exist: the error shows.
+    let nowhere = dir.path().join("missing/dir/x.json");
+    assert!(h.state_mut().start_export(&nowhere, ExportScope::Selection));
+    step_until_idle(&mut h);
+    assert!(h.query_by_label_contains("Cannot export to").is_some());
 }

@@ -1,5 +1,7 @@
 //! The application: owns the workspace, the engine and one session per request; drains engine
 //! events each frame (with a budget) and saves the workspace in the background, debounced.
+//! File → Import/Export read, parse and write their file on a worker thread (a spinner shows
+//! meanwhile); only the result is applied to the workspace, here on the UI thread.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -8,7 +10,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use crate::engine::{Engine, Event, EventKind, EventReceiver, SessionId};
-use crate::import::{self, ImportSummary};
+use crate::import::{self, Bundle, ImportError, ImportSummary, Imported};
 use crate::log::EventLog;
 use crate::model::{SavedRequest, Workspace};
 use crate::store::{Store, StoreError};
@@ -28,6 +30,8 @@ pub const SAVE_DEBOUNCE: Duration = Duration::from_millis(300);
 /// At most this many events are taken from the engine per frame, so a flood cannot freeze it.
 const EVENTS_PER_FRAME: usize = 20_000;
 const DRAIN_TIME_BUDGET: Duration = Duration::from_millis(8);
+/// How often the window looks for a finished import/export while one runs.
+const FILE_JOB_POLL: Duration = Duration::from_millis(100);
 
 /// The live state of one request: its current session, what it has logged, how it is viewed.
 #[derive(Default)]
@@ -177,8 +181,33 @@ pub struct App {
     shortcuts_open: bool,
     /// The outcome of the last import or export: (text, is an error).
     notice: Option<(String, bool)>,
+    /// The import or export running on a worker thread; its spinner replaces the notice.
+    file_job: Option<FileJob>,
     /// The window title last sent to the viewport.
     title: String,
+}
+
+/// An import or export whose file work (reading and parsing, or serialising and writing) runs
+/// on a worker thread. Only the result comes back; it is applied to the workspace on the UI
+/// thread, so the workspace is never touched from two threads.
+struct FileJob {
+    /// "Importing insomnia_v4.json…", shown next to the spinner.
+    label: String,
+    done: mpsc::Receiver<FileJobResult>,
+    /// The user asked for another import or export meanwhile (it was refused).
+    refused: bool,
+}
+
+enum FileJobResult {
+    Import {
+        path: PathBuf,
+        result: Result<Imported, ImportError>,
+    },
+    Export {
+        path: PathBuf,
+        requests: usize,
+        result: std::io::Result<()>,
+    },
 }
 
 /// What File → Export... writes.
@@ -216,6 +245,7 @@ impl App {
             palette: CommandPalette::default(),
             shortcuts_open: false,
             notice: None,
+            file_job: None,
             title: String::new(),
         })
     }
@@ -251,10 +281,172 @@ impl App {
         self.notice.as_ref().map(|(text, _)| text.as_str())
     }
 
-    /// Adds the requests and environments of an export file (File → Import... after the
-    /// dialog). The summary or the error is also shown in the window.
+    /// "Importing insomnia_v4.json…" (or "Exporting …") while an import or export runs in
+    /// the background; `None` when none does.
+    pub fn busy(&self) -> Option<&str> {
+        self.file_job.as_ref().map(|job| job.label.as_str())
+    }
+
+    /// Adds the requests and environments of an export file, reading it on this thread (for
+    /// tests and scripts). The window uses [`App::start_import`], which reads the file on a
+    /// worker and then applies it with the same code.
     pub fn import_file(&mut self, path: &Path) -> Result<ImportSummary, String> {
-        match import::read_file(path) {
+        if self.refuse_if_busy() {
+            return Err(self.busy_refusal());
+        }
+        let result = import::read_file(path);
+        self.finish_import(path, result)
+    }
+
+    /// File → Import... after the dialog: reads and parses `path` on a worker thread while the
+    /// window shows a spinner; the result is added to the workspace by a later frame (see
+    /// [`App::busy`]). Returns false, and says so in the window, if an import or export is
+    /// already running.
+    pub fn start_import(&mut self, path: &Path) -> bool {
+        self.start_import_gated(path, None)
+    }
+
+    /// [`App::start_import`] whose worker waits until `gate` receives (or its sender is
+    /// dropped) before it reads the file: lets a test see the busy state deterministically.
+    #[doc(hidden)]
+    pub fn start_import_gated(&mut self, path: &Path, gate: Option<mpsc::Receiver<()>>) -> bool {
+        let label = format!("Importing {}…", file_name(path));
+        let path = path.to_owned();
+        self.start_file_job(label, move || {
+            if let Some(gate) = gate {
+                let _ = gate.recv();
+            }
+            let result = import::read_file(&path);
+            FileJobResult::Import { path, result }
+        })
+    }
+
+    /// Writes the selected request or the whole workspace to `path` as a wsprobe export, on
+    /// this thread (for tests and scripts; the window uses [`App::start_export`]).
+    pub fn export_to(&mut self, path: &Path, scope: ExportScope) -> Result<(), String> {
+        if self.refuse_if_busy() {
+            return Err(self.busy_refusal());
+        }
+        let bundle = self.export_bundle(scope);
+        let result = bundle.write(path);
+        self.finish_export(path, bundle.requests.len(), result)
+    }
+
+    /// File → Export... after the dialog: takes a copy of what to export now, then serialises
+    /// and writes it (atomically) on a worker thread while the window shows a spinner. Returns
+    /// false, and says so in the window, if an import or export is already running.
+    pub fn start_export(&mut self, path: &Path, scope: ExportScope) -> bool {
+        if self.refuse_if_busy() {
+            return false;
+        }
+        let bundle = self.export_bundle(scope);
+        let label = format!("Exporting to {}…", file_name(path));
+        let path = path.to_owned();
+        self.start_file_job(label, move || {
+            let requests = bundle.requests.len();
+            let result = bundle.write(&path);
+            FileJobResult::Export {
+                path,
+                requests,
+                result,
+            }
+        })
+    }
+
+    fn export_bundle(&self, scope: ExportScope) -> Bundle {
+        match scope {
+            ExportScope::Workspace => import::export_workspace(&self.workspace),
+            ExportScope::Selection => {
+                let ids = self.sidebar.selection(&self.workspace);
+                import::export_requests(&self.workspace, &ids)
+            }
+        }
+    }
+
+    /// True (and the busy line says so) if an import or export is already running.
+    fn refuse_if_busy(&mut self) -> bool {
+        match &mut self.file_job {
+            Some(job) => {
+                job.refused = true;
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn busy_refusal(&self) -> String {
+        format!(
+            "{} Wait for it to finish before starting another import or export.",
+            self.busy().unwrap_or_default()
+        )
+    }
+
+    fn start_file_job(
+        &mut self,
+        label: String,
+        work: impl FnOnce() -> FileJobResult + Send + 'static,
+    ) -> bool {
+        if self.refuse_if_busy() {
+            return false;
+        }
+        let (tx, done) = mpsc::channel();
+        let ctx = self.ctx.clone();
+        // If the thread cannot start, `tx` is dropped with the closure and the next frame
+        // reports the failure (see `poll_file_job`).
+        let _ = thread::Builder::new()
+            .name("wsprobe-file".into())
+            .spawn(move || {
+                let _ = tx.send(work());
+                if let Some(ctx) = ctx {
+                    ctx.request_repaint();
+                }
+            });
+        self.notice = None;
+        self.file_job = Some(FileJob {
+            label,
+            done,
+            refused: false,
+        });
+        true
+    }
+
+    /// Applies a finished import or export (on the UI thread); while one runs, looks again
+    /// soon so its result shows without any input.
+    fn poll_file_job(&mut self, ctx: &egui::Context) {
+        let Some(job) = &self.file_job else {
+            return;
+        };
+        match job.done.try_recv() {
+            Ok(FileJobResult::Import { path, result }) => {
+                self.file_job = None;
+                let _ = self.finish_import(&path, result);
+            }
+            Ok(FileJobResult::Export {
+                path,
+                requests,
+                result,
+            }) => {
+                self.file_job = None;
+                let _ = self.finish_export(&path, requests, result);
+            }
+            Err(mpsc::TryRecvError::Empty) => ctx.request_repaint_after(FILE_JOB_POLL),
+            Err(mpsc::TryRecvError::Disconnected) => {
+                let text = format!(
+                    "{} stopped before it finished",
+                    job.label.trim_end_matches('…')
+                );
+                self.file_job = None;
+                self.notice = Some((text, true));
+            }
+        }
+    }
+
+    fn finish_import(
+        &mut self,
+        path: &Path,
+        result: Result<Imported, ImportError>,
+    ) -> Result<ImportSummary, String> {
+        match result {
             Ok(imported) => {
                 let summary = imported.add_to(&mut self.workspace);
                 self.notice = Some((summary.to_string(), false));
@@ -268,23 +460,18 @@ impl App {
         }
     }
 
-    /// Writes the selected request or the whole workspace to `path` as a wsprobe export.
-    pub fn export_to(&mut self, path: &Path, scope: ExportScope) -> Result<(), String> {
-        let bundle = match scope {
-            ExportScope::Workspace => import::export_workspace(&self.workspace),
-            ExportScope::Selection => {
-                let ids = self.sidebar.selection(&self.workspace);
-                import::export_requests(&self.workspace, &ids)
-            }
-        };
-        let result = bundle
-            .write(path)
-            .map_err(|err| format!("Cannot export to {}: {err}", path.display()));
+    fn finish_export(
+        &mut self,
+        path: &Path,
+        requests: usize,
+        result: std::io::Result<()>,
+    ) -> Result<(), String> {
+        let result = result.map_err(|err| format!("Cannot export to {}: {err}", path.display()));
         self.notice = Some(match &result {
             Ok(()) => (
                 format!(
                     "Exported {} to {}",
-                    match bundle.requests.len() {
+                    match requests {
                         1 => "1 request".to_owned(),
                         n => format!("{n} requests"),
                     },
@@ -352,16 +539,22 @@ impl App {
             }
             UiCommand::ManageEnvironments => self.environments.open = true,
             UiCommand::Import => {
+                if self.refuse_if_busy() {
+                    return;
+                }
                 if let Some(path) = rfd::FileDialog::new()
                     .set_title("Import requests")
                     .add_filter("Insomnia or wsprobe export", &["json", "yaml", "yml"])
                     .add_filter("All files", &["*"])
                     .pick_file()
                 {
-                    let _ = self.import_file(&path);
+                    self.start_import(&path);
                 }
             }
             UiCommand::ExportRequest | UiCommand::ExportWorkspace => {
+                if self.refuse_if_busy() {
+                    return;
+                }
                 let scope = if command == UiCommand::ExportWorkspace {
                     ExportScope::Workspace
                 } else {
@@ -381,7 +574,7 @@ impl App {
                         .add_filter("wsprobe export", &["json"])
                         .save_file()
                 {
-                    let _ = self.export_to(&path, scope);
+                    self.start_export(&path, scope);
                 }
             }
             UiCommand::KeyboardShortcuts => self.shortcuts_open = true,
@@ -417,6 +610,7 @@ impl App {
 
     fn menu_bar(&mut self, ui: &mut egui::Ui) -> Vec<UiCommand> {
         let mut chosen = Vec::new();
+        let busy = self.file_job.is_some();
         egui::MenuBar::new().ui(ui, |ui| {
             let mut item = |ui: &mut egui::Ui, command: UiCommand| {
                 let shortcut = command.shortcut_text(ui.ctx());
@@ -425,7 +619,14 @@ impl App {
                 } else {
                     egui::Button::new(command.label()).shortcut_text(shortcut)
                 };
-                if ui.add(button).clicked() {
+                let file_command = matches!(
+                    command,
+                    UiCommand::Import | UiCommand::ExportRequest | UiCommand::ExportWorkspace
+                );
+                let response = ui.add_enabled(!(busy && file_command), button);
+                let response = response
+                    .on_disabled_hover_text("Wait for the running import or export to finish");
+                if response.clicked() {
                     chosen.push(command);
                 }
             };
@@ -484,6 +685,16 @@ impl App {
     }
 
     fn notice_ui(&mut self, ui: &mut egui::Ui) {
+        if let Some(job) = &self.file_job {
+            ui.horizontal_wrapped(|ui| {
+                ui.spinner();
+                ui.label(&job.label);
+                if job.refused {
+                    ui.weak("Wait for it to finish before starting another import or export.");
+                }
+            });
+            return;
+        }
         let mut dismiss = false;
         if let Some((text, is_error)) = &self.notice {
             ui.horizontal_wrapped(|ui| {
@@ -553,6 +764,7 @@ impl App {
             self.style_set = true;
         }
         self.drain_events(&ctx);
+        self.poll_file_job(&ctx);
         let mut commands = self.shortcuts(&ctx);
         // Drawn first so it takes Enter and the arrows before any panel sees them.
         if let Some(command) = self.palette.ui(&ctx) {
@@ -563,7 +775,7 @@ impl App {
         egui::Panel::top("menu_bar").show(ui, |ui| {
             commands.extend(self.menu_bar(ui));
         });
-        if self.notice.is_some() {
+        if self.notice.is_some() || self.file_job.is_some() {
             egui::Panel::top("notice").show(ui, |ui| self.notice_ui(ui));
         }
 
@@ -926,6 +1138,14 @@ pub fn state_text(state: ConnState, reconnect_at: Option<Instant>) -> String {
         }
         _ => state.label(),
     }
+}
+
+/// "insomnia_v4.json" of a path, for the busy line.
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .unwrap_or(path.as_os_str())
+        .to_string_lossy()
+        .into_owned()
 }
 
 /// A request name made safe as a file name.
