@@ -932,9 +932,29 @@ impl App {
                     _ => self.tabs.ui(ui, request, state, vars),
                 }
             });
-        if let Some(ComposerAction::Send) = composer_action {
-            self.send(&id);
+        match composer_action {
+            Some(ComposerAction::Send) => self.send(&id),
+            Some(ComposerAction::SendOutgoing(message)) => {
+                if let Some(rs) = self.sessions.get_mut(&id)
+                    && let (Some(session), Some((engine, _))) = (rs.session, &self.engine)
+                    && rs.state == ConnState::Connected
+                {
+                    rs.error = None;
+                    engine.send(session, message);
+                }
+            }
+            None => {}
         }
+    }
+
+    /// The Message tab: its history and a chosen file.
+    pub fn composer(&self) -> &Composer {
+        &self.composer
+    }
+
+    /// The Message tab (tests use it to choose a file without the dialog).
+    pub fn composer_mut(&mut self) -> &mut Composer {
+        &mut self.composer
     }
 
     fn engine(&mut self, ctx_for_waker: Option<egui::Context>) -> &Engine {

@@ -1,19 +1,92 @@
 //! The Message tab: format selector, highlighted editor, Beautify, live validation, Send
-//! (and Ctrl+Enter), and saved messages.
+//! (and Ctrl+Enter), Send file…, saved messages, and the history of sent messages.
 
+use std::collections::HashMap;
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
 
+use bytes::Bytes;
+use chrono::{DateTime, Local};
 use egui::{Key, KeyboardShortcut, Modifiers, RichText, Ui};
 
+use super::events_panel::human_size;
 use super::pretty;
 use super::widgets::{CodeEditor, ConnState, VarContext};
-use crate::format::{decode_base64, parse_hex};
-use crate::model::{MessageFormat, SavedMessage, SavedRequest};
+use crate::engine::Outgoing;
+use crate::format::{decode_base64, encode_base64, parse_hex};
+use crate::model::{MessageFormat, SavedMessage, SavedRequest, Variable};
+use crate::template::Resolver;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ComposerAction {
+    /// Send the draft (the app expands its variables).
     Send,
+    /// Send exactly this: a chosen file, or a message re-sent from the history.
+    SendOutgoing(Outgoing),
+}
+
+/// Sent messages kept per request (in memory only).
+pub const HISTORY_LIMIT: usize = 50;
+
+/// Larger files in the history can be re-sent but not loaded into the editor.
+const MAX_LOADABLE_FILE: usize = 256 * 1024;
+
+/// What was sent, as the history remembers it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SentBody {
+    /// A draft as written; variables are expanded again when it is re-sent.
+    Draft { format: MessageFormat, body: String },
+    /// A file sent as one binary message.
+    File { name: String, bytes: Bytes },
+}
+
+#[derive(Debug, Clone)]
+pub struct SentMessage {
+    pub at: DateTime<Local>,
+    pub body: SentBody,
+}
+
+impl SentMessage {
+    pub fn format_label(&self) -> &'static str {
+        match &self.body {
+            SentBody::Draft { format, .. } => format.label(),
+            SentBody::File { .. } => "File",
+        }
+    }
+
+    /// One line, at most 60 characters.
+    pub fn preview(&self) -> String {
+        match &self.body {
+            SentBody::Draft { body, .. } => {
+                let line: String = body.split_whitespace().collect::<Vec<_>>().join(" ");
+                if line.chars().count() > 60 {
+                    format!("{}…", line.chars().take(59).collect::<String>())
+                } else if line.is_empty() {
+                    "(empty)".to_owned()
+                } else {
+                    line
+                }
+            }
+            SentBody::File { name, bytes } => format!("{name} · {}", human_size(bytes.len())),
+        }
+    }
+}
+
+/// A file chosen with Send file…, waiting for Send or Cancel.
+#[derive(Debug, Clone)]
+pub struct PendingFile {
+    pub request_id: String,
+    pub name: String,
+    pub bytes: Bytes,
+}
+
+impl PendingFile {
+    /// "photo.png · 12.4 KB"
+    pub fn summary(&self) -> String {
+        format!("{} · {}", self.name, human_size(self.bytes.len()))
+    }
 }
 
 /// What live validation says about the draft.
@@ -73,9 +146,90 @@ pub struct Composer {
     renaming: Option<(usize, String)>,
     /// Focus the rename field on its first frame.
     focus_rename: bool,
+    /// Sent messages per request id, most recent first.
+    history: HashMap<String, Vec<SentMessage>>,
+    /// The file dialog runs on its own thread; its answer arrives here.
+    picking: Option<(String, mpsc::Receiver<Option<PathBuf>>)>,
+    pending_file: Option<PendingFile>,
+    /// (request id, why the file or history entry could not be sent)
+    file_error: Option<(String, String)>,
+    /// The bottom of the tab shows the history instead of the saved messages.
+    show_history: bool,
 }
 
 impl Composer {
+    /// Reads `path` and holds it for Send/Cancel, as if it had been chosen in the dialog.
+    /// An unreadable file, or one larger than the request's max message size, is refused with
+    /// an error line instead.
+    pub fn choose_file(&mut self, request: &SavedRequest, path: &Path) {
+        self.pending_file = None;
+        self.file_error = None;
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| path.display().to_string());
+        let max = request.settings.max_message_size_bytes;
+        // Check the size before reading a huge file into memory.
+        if let Ok(meta) = std::fs::metadata(path)
+            && max > 0
+            && meta.len() > max
+        {
+            self.refuse_size(request, &name, meta.len());
+            return;
+        }
+        match std::fs::read(path) {
+            Err(e) => {
+                self.file_error = Some((request.id.clone(), format!("Cannot read {name}: {e}")));
+            }
+            Ok(bytes) if max > 0 && bytes.len() as u64 > max => {
+                self.refuse_size(request, &name, bytes.len() as u64);
+            }
+            Ok(bytes) => {
+                self.pending_file = Some(PendingFile {
+                    request_id: request.id.clone(),
+                    name,
+                    bytes: Bytes::from(bytes),
+                });
+            }
+        }
+    }
+
+    fn refuse_size(&mut self, request: &SavedRequest, name: &str, len: u64) {
+        let max = request.settings.max_message_size_bytes;
+        self.file_error = Some((
+            request.id.clone(),
+            format!(
+                "{name} is {} ({len} bytes), over this request's max message size of {} ({max} bytes)",
+                human_size(usize::try_from(len).unwrap_or(usize::MAX)),
+                human_size(usize::try_from(max).unwrap_or(usize::MAX)),
+            ),
+        ));
+    }
+
+    /// The file waiting for Send/Cancel, if any.
+    pub fn pending_file(&self) -> Option<&PendingFile> {
+        self.pending_file.as_ref()
+    }
+
+    /// Sent messages of `request_id`, most recent first.
+    pub fn history(&self, request_id: &str) -> &[SentMessage] {
+        self.history.get(request_id).map_or(&[], Vec::as_slice)
+    }
+
+    /// Records a sent message: newest first, an equal older entry collapses into it, capped.
+    pub fn record_sent(&mut self, request_id: &str, body: SentBody) {
+        let list = self.history.entry(request_id.to_owned()).or_default();
+        list.retain(|m| m.body != body);
+        list.insert(
+            0,
+            SentMessage {
+                at: Local::now(),
+                body,
+            },
+        );
+        list.truncate(HISTORY_LIMIT);
+    }
+
     pub fn ui(
         &mut self,
         ui: &mut Ui,
@@ -84,6 +238,7 @@ impl Composer {
         vars: &VarContext,
     ) -> Option<ComposerAction> {
         let mut action = None;
+        self.collect_picked(ui.ctx(), request);
         let draft = &mut request.draft;
 
         ui.horizontal(|ui| {
@@ -131,7 +286,7 @@ impl Composer {
             action = Some(ComposerAction::Send);
         }
 
-        let bottom_height = 150.0;
+        let bottom_height = 170.0;
         let rows = ((ui.available_height() - bottom_height) / 16.0).clamp(4.0, 40.0) as usize;
         egui::ScrollArea::vertical()
             .id_salt("message_editor_scroll")
@@ -167,6 +322,20 @@ impl Composer {
             if send.clicked() {
                 action = Some(ComposerAction::Send);
             }
+            let pick = ui
+                .add_enabled(
+                    connected && self.picking.is_none(),
+                    egui::Button::new("📎 Send file…"),
+                )
+                .on_hover_text("Choose a file to send as one binary message")
+                .on_disabled_hover_text(if connected {
+                    "The file dialog is open"
+                } else {
+                    "Connect first"
+                });
+            if pick.clicked() {
+                self.picking = Some((request.id.clone(), spawn_file_dialog()));
+            }
             match &validation {
                 Validation::Ok => {
                     if !connected {
@@ -184,14 +353,222 @@ impl Composer {
             }
         });
 
+        if let Some(a) = self.pending_file_row(ui, &request.id, connected) {
+            action = Some(a);
+        }
+        if let Some((id, error)) = &self.file_error
+            && *id == request.id
+        {
+            let error = error.clone();
+            ui.horizontal(|ui| {
+                ui.colored_label(ui.visuals().error_fg_color, format!("⛔ {error}"));
+                if ui.small_button("✖").on_hover_text("Dismiss").clicked() {
+                    self.file_error = None;
+                }
+            });
+        }
+
+        // Remember what the draft send will put on the wire (not when it cannot resolve: the
+        // app shows that error and nothing is sent).
+        if action == Some(ComposerAction::Send)
+            && resolver(vars)
+                .resolve_message(request.draft.format, &request.draft.body)
+                .is_ok()
+        {
+            self.record_sent(
+                &request.id,
+                SentBody::Draft {
+                    format: request.draft.format,
+                    body: request.draft.body.clone(),
+                },
+            );
+        }
+
         ui.separator();
-        self.saved_messages(ui, request);
+        ui.horizontal(|ui| {
+            ui.selectable_value(
+                &mut self.show_history,
+                false,
+                RichText::new("Saved messages").strong(),
+            );
+            let count = self.history(&request.id).len();
+            let label = if count == 0 {
+                "History".to_owned()
+            } else {
+                format!("History ({count})")
+            };
+            ui.selectable_value(&mut self.show_history, true, RichText::new(label).strong())
+                .on_hover_text(
+                    "Messages sent from here, newest first (last 50). Kept in memory only: \
+                     not saved with the workspace.",
+                );
+        });
+        if self.show_history {
+            if let Some(a) = self.history_ui(ui, request, connected, vars) {
+                action = Some(a);
+            }
+        } else {
+            self.saved_messages(ui, request);
+        }
         action
+    }
+
+    /// Takes the dialog's answer, if it has arrived.
+    fn collect_picked(&mut self, ctx: &egui::Context, request: &SavedRequest) {
+        let Some((id, rx)) = &self.picking else {
+            return;
+        };
+        // Nothing else wakes the UI when the dialog answers.
+        ctx.request_repaint_after(std::time::Duration::from_millis(100));
+        match rx.try_recv() {
+            Ok(picked) => {
+                let for_this = *id == request.id;
+                self.picking = None;
+                if let Some(path) = picked
+                    && for_this
+                {
+                    self.choose_file(request, &path);
+                }
+            }
+            Err(mpsc::TryRecvError::Disconnected) => self.picking = None,
+            Err(mpsc::TryRecvError::Empty) => {}
+        }
+    }
+
+    /// "📎 photo.png · 12.4 KB  [Send] [Cancel]" once a file is chosen.
+    fn pending_file_row(
+        &mut self,
+        ui: &mut Ui,
+        request_id: &str,
+        connected: bool,
+    ) -> Option<ComposerAction> {
+        let pending = self.pending_file.as_ref()?;
+        if pending.request_id != request_id {
+            return None;
+        }
+        let mut send = false;
+        let mut cancel = false;
+        ui.horizontal(|ui| {
+            ui.label(format!("📎 {}", pending.summary()))
+                .on_hover_text(format!(
+                    "{} bytes, sent as one binary message",
+                    pending.bytes.len()
+                ));
+            send = ui
+                .add_enabled(connected, egui::Button::new("Send"))
+                .on_disabled_hover_text("Connect first")
+                .accessible_name("Send the chosen file")
+                .clicked();
+            cancel = ui
+                .button("Cancel")
+                .accessible_name("Cancel sending the file")
+                .clicked();
+        });
+        if cancel {
+            self.pending_file = None;
+            return None;
+        }
+        if send {
+            let file = self.pending_file.take()?;
+            self.record_sent(
+                request_id,
+                SentBody::File {
+                    name: file.name,
+                    bytes: file.bytes.clone(),
+                },
+            );
+            return Some(ComposerAction::SendOutgoing(Outgoing::Binary(file.bytes)));
+        }
+        None
+    }
+
+    fn history_ui(
+        &mut self,
+        ui: &mut Ui,
+        request: &mut SavedRequest,
+        connected: bool,
+        vars: &VarContext,
+    ) -> Option<ComposerAction> {
+        let entries = self.history(&request.id);
+        if entries.is_empty() {
+            ui.weak("Sent messages appear here (kept until wsprobe closes, not saved).");
+            return None;
+        }
+        let mut resend = None;
+        let mut load = None;
+        egui::ScrollArea::vertical()
+            .id_salt("sent_history")
+            .max_height(ui.available_height().max(40.0))
+            .show(ui, |ui| {
+                for (i, m) in entries.iter().enumerate() {
+                    let preview = m.preview();
+                    ui.horizontal(|ui| {
+                        if ui
+                            .add_enabled(connected, egui::Button::new("Resend").small())
+                            .on_hover_text("Send again")
+                            .on_disabled_hover_text("Connect first")
+                            .accessible_name(format!("Re-send: {preview}"))
+                            .clicked()
+                        {
+                            resend = Some(i);
+                        }
+                        // A big file as base64 would make the editor crawl: re-send it instead.
+                        let loadable = match &m.body {
+                            SentBody::File { bytes, .. } => bytes.len() <= MAX_LOADABLE_FILE,
+                            SentBody::Draft { .. } => true,
+                        };
+                        if ui
+                            .add_enabled(loadable, egui::Button::new("Load").small())
+                            .on_hover_text(match m.body {
+                                SentBody::File { .. } => "Load into the editor (as Base64)",
+                                SentBody::Draft { .. } => "Load into the editor",
+                            })
+                            .on_disabled_hover_text("Too large to edit: use Resend")
+                            .accessible_name(format!("Load into editor: {preview}"))
+                            .clicked()
+                        {
+                            load = Some(i);
+                        }
+                        ui.weak(m.at.format("%H:%M:%S").to_string());
+                        ui.weak(m.format_label());
+                        ui.add(egui::Label::new(preview).truncate());
+                    });
+                }
+            });
+        if let Some(i) = load
+            && let Some(m) = entries.get(i)
+        {
+            match &m.body {
+                SentBody::Draft { format, body } => {
+                    request.draft.format = *format;
+                    request.draft.body = body.clone();
+                }
+                SentBody::File { bytes, .. } => {
+                    request.draft.format = MessageFormat::Base64;
+                    request.draft.body = encode_base64(bytes);
+                }
+            }
+        }
+        let i = resend?;
+        let body = entries.get(i)?.body.clone();
+        let outgoing = match &body {
+            SentBody::Draft { format, body } => {
+                match resolver(vars).resolve_message(*format, body) {
+                    Ok(o) => o,
+                    Err(e) => {
+                        self.file_error = Some((request.id.clone(), e.to_string()));
+                        return None;
+                    }
+                }
+            }
+            SentBody::File { bytes, .. } => Outgoing::Binary(bytes.clone()),
+        };
+        self.record_sent(&request.id, body);
+        Some(ComposerAction::SendOutgoing(outgoing))
     }
 
     fn saved_messages(&mut self, ui: &mut Ui, request: &mut SavedRequest) {
         ui.horizontal(|ui| {
-            ui.label(RichText::new("Saved messages").strong());
             ui.add(
                 egui::TextEdit::singleline(&mut self.save_name)
                     .hint_text("Name for this message")
@@ -290,9 +667,81 @@ impl Composer {
     }
 }
 
+/// Expands variables the way the app does for the draft.
+fn resolver(vars: &VarContext) -> Resolver {
+    let variables: Vec<Variable> = vars.names().filter_map(|n| vars.get(n).cloned()).collect();
+    Resolver::new(&variables)
+}
+
+/// Opens the native file dialog on a helper thread; the answer arrives on the channel.
+fn spawn_file_dialog() -> mpsc::Receiver<Option<PathBuf>> {
+    let (tx, rx) = mpsc::channel();
+    let _ = std::thread::Builder::new()
+        .name("wsprobe-file-dialog".into())
+        .spawn(move || {
+            let picked = rfd::FileDialog::new()
+                .set_title("Send file as a binary message")
+                .pick_file();
+            let _ = tx.send(picked);
+        });
+    rx
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn history_is_newest_first_collapses_duplicates_and_is_capped() {
+        let mut c = Composer::default();
+        let text = |body: &str| SentBody::Draft {
+            format: MessageFormat::Text,
+            body: body.to_owned(),
+        };
+        c.record_sent("r", text("a"));
+        c.record_sent("r", text("b"));
+        c.record_sent("r", text("a"));
+        let previews: Vec<String> = c.history("r").iter().map(SentMessage::preview).collect();
+        assert_eq!(previews, ["a", "b"]);
+        // Same body in another format is another message.
+        c.record_sent(
+            "r",
+            SentBody::Draft {
+                format: MessageFormat::Json,
+                body: "a".into(),
+            },
+        );
+        assert_eq!(c.history("r").len(), 3);
+        assert!(c.history("other").is_empty());
+        for i in 0..100 {
+            c.record_sent("r", text(&i.to_string()));
+        }
+        assert_eq!(c.history("r").len(), HISTORY_LIMIT);
+        assert_eq!(c.history("r")[0].preview(), "99");
+    }
+
+    #[test]
+    fn preview_is_one_short_line() {
+        let m = SentMessage {
+            at: Local::now(),
+            body: SentBody::Draft {
+                format: MessageFormat::Json,
+                body: format!("{{\n  \"a\": \"{}\"\n}}", "x".repeat(100)),
+            },
+        };
+        let p = m.preview();
+        assert!(!p.contains('\n'));
+        assert_eq!(p.chars().count(), 60);
+        assert!(p.starts_with("{ \"a\": \"xxx"), "{p}");
+        let f = SentMessage {
+            at: Local::now(),
+            body: SentBody::File {
+                name: "photo.png".into(),
+                bytes: Bytes::from(vec![0u8; 12_700]),
+            },
+        };
+        assert_eq!(f.preview(), "photo.png · 12.4 KB");
+    }
 
     #[test]
     fn json_warning_has_line_and_column() {
