@@ -3,6 +3,8 @@
 
 mod support;
 
+use support::gui::*;
+
 use std::time::{Duration, Instant};
 
 use egui::accesskit::Role;
@@ -12,13 +14,6 @@ use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use wsprobe::model::{MessageFormat, SavedRequest};
 use wsprobe::ui::App;
 use wsprobe::ui::app::ExportScope;
-
-fn harness(app: App) -> Harness<'static, App> {
-    Harness::builder()
-        .with_size(egui::vec2(1300.0, 820.0))
-        .with_step_dt(1.0 / 60.0)
-        .build_ui_state(|ui, app: &mut App| app.ui(ui), app)
-}
 
 /// A workspace holding the given requests, the first selected.
 fn open_with(dir: &std::path::Path, names: &[&str]) -> Harness<'static, App> {

@@ -4,72 +4,15 @@
 
 mod support;
 
-use std::time::{Duration, Instant};
-
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
+use support::gui::*;
 use support::*;
 use wsprobe::model::MessageFormat;
 use wsprobe::ui::App;
 use wsprobe::ui::composer::SentBody;
 use wsprobe::ui::widgets::ConnState;
-
-const WAIT: Duration = Duration::from_secs(10);
-
-fn open(dir: &std::path::Path) -> Harness<'static, App> {
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1300.0, 820.0))
-        .with_step_dt(1.0 / 60.0)
-        .build_ui_state(
-            |ui, app: &mut App| app.ui(ui),
-            App::new(dir).expect("workspace opens"),
-        );
-    h.run();
-    h
-}
-
-/// Runs frames until `condition` holds; fails the test after a deadline.
-fn run_until(h: &mut Harness<'_, App>, what: &str, condition: impl Fn(&Harness<'_, App>) -> bool) {
-    let deadline = Instant::now() + WAIT;
-    loop {
-        h.step();
-        if condition(h) {
-            h.run_ok();
-            return;
-        }
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        // Not synchronisation: just don't spin a core while the network works.
-        std::thread::sleep(Duration::from_millis(5));
-    }
-}
-
-fn selected_id(h: &Harness<'_, App>) -> String {
-    h.state()
-        .workspace()
-        .selected_request
-        .clone()
-        .expect("a request is selected")
-}
-
-fn state_of(h: &Harness<'_, App>) -> ConnState {
-    let id = selected_id(h);
-    h.state().session(&id).map(|s| s.state).unwrap_or_default()
-}
-
-fn has_label_containing(h: &Harness<'_, App>, text: &str) -> bool {
-    h.query_all_by_label_contains(text).next().is_some()
-}
-
-/// Event rows: their accessible names start with the direction glyph.
-fn rows(h: &Harness<'_, App>, glyph: char, text: &str) -> usize {
-    h.query_all_by(|n| {
-        n.role() == Role::Button
-            && n.label()
-                .is_some_and(|l| l.starts_with(glyph) && l.contains(text))
-    })
-    .count()
-}
 
 fn add_request(h: &mut Harness<'_, App>, url: &str) {
     h.get_by_label("Add request").click();

