@@ -8,18 +8,8 @@ use bytes::Bytes;
 use support::*;
 use wsprobe::engine::{ClosedBy, Direction, Engine, EventKind, Opcode, Outgoing};
 use wsprobe::model::{Auth, OAuth1, SignatureMethod};
-use wsprobe::template::ResolvedRequest;
 
 const WAIT: Duration = Duration::from_secs(5);
-
-fn engine() -> (Engine, Events) {
-    let (engine, rx) = Engine::new(|| {});
-    (engine, Events::new(rx))
-}
-
-fn request(url: &str) -> ResolvedRequest {
-    ResolvedRequest::to_url(url).expect("valid test URL")
-}
 
 fn payload_of(kind: &EventKind) -> (Direction, Opcode, Bytes) {
     match kind {

@@ -15,15 +15,6 @@ use wsprobe::template::ResolvedRequest;
 
 const WAIT: Duration = Duration::from_secs(5);
 
-fn engine() -> (Engine, Events) {
-    let (engine, rx) = Engine::new(|| {});
-    (engine, Events::new(rx))
-}
-
-fn request(url: &str) -> ResolvedRequest {
-    ResolvedRequest::to_url(url).expect("valid test URL")
-}
-
 fn closed_parts(kind: &EventKind) -> (u16, String, ClosedBy) {
     match kind {
         EventKind::Closed { code, reason, by } => (*code, reason.clone(), *by),

@@ -334,7 +334,10 @@ impl Composer {
                     "Connect first"
                 });
             if pick.clicked() {
-                self.picking = Some((request.id.clone(), spawn_file_dialog()));
+                self.picking = Some((
+                    request.id.clone(),
+                    super::widgets::spawn_file_dialog("Send file as a binary message", None),
+                ));
             }
             match &validation {
                 Validation::Ok => {
@@ -671,20 +674,6 @@ impl Composer {
 fn resolver(vars: &VarContext) -> Resolver {
     let variables: Vec<Variable> = vars.names().filter_map(|n| vars.get(n).cloned()).collect();
     Resolver::new(&variables)
-}
-
-/// Opens the native file dialog on a helper thread; the answer arrives on the channel.
-fn spawn_file_dialog() -> mpsc::Receiver<Option<PathBuf>> {
-    let (tx, rx) = mpsc::channel();
-    let _ = std::thread::Builder::new()
-        .name("wsprobe-file-dialog".into())
-        .spawn(move || {
-            let picked = rfd::FileDialog::new()
-                .set_title("Send file as a binary message")
-                .pick_file();
-            let _ = tx.send(picked);
-        });
-    rx
 }
 
 #[cfg(test)]

@@ -189,24 +189,15 @@ impl RequestTabs {
             browse = settings_grid(ui, &mut request.settings);
         });
         if browse && self.picking_ca.is_none() {
-            self.picking_ca = Some((request.id.clone(), spawn_ca_dialog()));
+            self.picking_ca = Some((
+                request.id.clone(),
+                super::widgets::spawn_file_dialog(
+                    "CA certificates (PEM)",
+                    Some(("PEM certificates", &["pem", "crt", "cer"])),
+                ),
+            ));
         }
     }
-}
-
-/// Opens the native file dialog on a helper thread; the answer arrives on the channel.
-fn spawn_ca_dialog() -> mpsc::Receiver<Option<PathBuf>> {
-    let (tx, rx) = mpsc::channel();
-    let _ = std::thread::Builder::new()
-        .name("wsprobe-file-dialog".into())
-        .spawn(move || {
-            let picked = rfd::FileDialog::new()
-                .set_title("CA certificates (PEM)")
-                .add_filter("PEM certificates", &["pem", "crt", "cer"])
-                .pick_file();
-            let _ = tx.send(picked);
-        });
-    rx
 }
 
 /// The settings form; returns true when "Browse…" was clicked.

@@ -601,6 +601,17 @@ fn pct(text: &str) -> String {
     out
 }
 
+/// An engine whose events are read through [`Events`] (no UI to wake).
+pub fn engine() -> (wsprobe::engine::Engine, Events) {
+    let (engine, rx) = wsprobe::engine::Engine::new(|| {});
+    (engine, Events::new(rx))
+}
+
+/// A request to `url` with default settings.
+pub fn request(url: &str) -> wsprobe::template::ResolvedRequest {
+    wsprobe::template::ResolvedRequest::to_url(url).expect("valid test URL")
+}
+
 /// Deadline-based waits on an engine's events (never sleeps).
 pub struct Events {
     pub rx: EventReceiver,

@@ -24,3 +24,23 @@ pub fn labelled_text(
     })
     .inner
 }
+
+/// Opens a native "open file" dialog on a helper thread, so the window keeps drawing; the
+/// chosen path (or `None` if cancelled) arrives on the returned channel. `filter` is a name and
+/// the file extensions it allows.
+pub fn spawn_file_dialog(
+    title: &'static str,
+    filter: Option<(&'static str, &'static [&'static str])>,
+) -> std::sync::mpsc::Receiver<Option<std::path::PathBuf>> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let _ = std::thread::Builder::new()
+        .name("wsprobe-file-dialog".into())
+        .spawn(move || {
+            let mut dialog = rfd::FileDialog::new().set_title(title);
+            if let Some((name, extensions)) = filter {
+                dialog = dialog.add_filter(name, extensions);
+            }
+            let _ = tx.send(dialog.pick_file());
+        });
+    rx
+}
