@@ -728,6 +728,11 @@ impl App {
         self.sessions.get(request_id)
     }
 
+    /// The live state of a request, created if it has none yet (benchmarks fill its log).
+    pub fn session_mut(&mut self, request_id: &str) -> &mut RequestSession {
+        self.sessions.entry(request_id.to_owned()).or_default()
+    }
+
     pub fn selected_request(&self) -> Option<&SavedRequest> {
         self.workspace
             .selected_request
