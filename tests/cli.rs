@@ -614,11 +614,7 @@ fn ctrl_c_disconnects_cleanly_with_0() {
     let mut child = cmd.spawn().unwrap();
     let lines = stdout_lines(&mut child);
     wait_line(&lines, "\"kind\":\"connected\"");
-    let status = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
+    interrupt(&child);
     let run = finish(child);
     assert_eq!(run.code, 0, "{run:?}");
     let rest = wait_line(&lines, "\"kind\":\"closed\"");
@@ -635,11 +631,7 @@ fn ctrl_c_while_connecting_also_ends_with_0() {
     let mut child = cmd.spawn().unwrap();
     let lines = stdout_lines(&mut child);
     wait_line(&lines, "• connecting to");
-    let status = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
+    interrupt(&child);
     let run = finish(child);
     assert_eq!(run.code, 0, "{run:?}");
     assert!(run.took < Duration::from_secs(5), "{run:?}");
@@ -728,4 +720,13 @@ fn a_closed_stdout_ends_the_run() {
     drop(lines);
     let run = finish(child);
     assert_eq!(run.code, 0, "{run:?}");
+}
+
+/// Ctrl+C, as a terminal sends it.
+fn interrupt(child: &std::process::Child) {
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
 }

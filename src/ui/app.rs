@@ -920,7 +920,7 @@ impl App {
             .default_size((full_width * 0.52).max(320.0))
             .size_range(280.0..=(full_width - 260.0).max(300.0))
             .show(ui, |ui| {
-                rs.view.ui(ui, &mut rs.log, state, &vars.secret_values());
+                rs.view.ui(ui, &mut rs.log, state, vars);
             });
 
         let mut composer_action = None;

@@ -17,7 +17,7 @@ use egui::{Color32, FontId, TextFormat, Ui};
 use super::app::empty_state;
 use super::event_detail::EventDetail;
 use super::rate_plot::RateCounter;
-use super::widgets::ConnState;
+use super::widgets::{ConnState, VarContext};
 use crate::engine::{Direction, Event, EventKind, Opcode, close_code_meaning};
 use crate::export::ExportFormat;
 use crate::log::{DirectionFilter, EventLog, Filter, SearchMode};
@@ -243,13 +243,13 @@ impl EventsView {
         Some((a.at_ms - b.at_ms).abs())
     }
 
-    /// `secrets` are the values of secret variables, masked in exports.
-    pub fn ui(&mut self, ui: &mut Ui, log: &mut EventLog, state: ConnState, secrets: &[String]) {
+    /// `vars` are the variables in effect; exports mask the secret ones.
+    pub fn ui(&mut self, ui: &mut Ui, log: &mut EventLog, state: ConnState, vars: &VarContext) {
         let added = self.refresh(log);
         if self.filtering_progress(log).is_some() {
             ui.ctx().request_repaint();
         }
-        self.toolbar(ui, log, secrets);
+        self.toolbar(ui, log, vars);
         ui.separator();
 
         if let Some(seq) = self.selected
@@ -423,7 +423,7 @@ impl EventsView {
         }
     }
 
-    fn toolbar(&mut self, ui: &mut Ui, log: &mut EventLog, secrets: &[String]) {
+    fn toolbar(&mut self, ui: &mut Ui, log: &mut EventLog, vars: &VarContext) {
         ui.horizontal(|ui| {
             let hint = match self.mode {
                 SearchMode::Text => "🔍 Search events",
@@ -500,7 +500,7 @@ impl EventsView {
                     self.jump_to_newest = true;
                 }
             }
-            self.export_menu(ui, log, secrets);
+            self.export_menu(ui, log, vars);
             if ui
                 .add_enabled(total > 0, egui::Button::new("Clear"))
                 .on_hover_text("Remove every event from the list")
@@ -549,7 +549,7 @@ impl EventsView {
         }
     }
 
-    fn export_menu(&mut self, ui: &mut Ui, log: &EventLog, secrets: &[String]) {
+    fn export_menu(&mut self, ui: &mut Ui, log: &EventLog, vars: &VarContext) {
         ui.add_enabled_ui(!log.is_empty(), |ui| {
             ui.menu_button("Export", |ui| {
                 let jsonl = ui
@@ -582,7 +582,8 @@ impl EventsView {
                 else {
                     return;
                 };
-                self.export_to(&path, format, log, secrets);
+                // Only now, on export, are the secret values gathered.
+                self.export_to(&path, format, log, &vars.secret_values());
             });
         });
     }
