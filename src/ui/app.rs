@@ -17,7 +17,7 @@ use crate::store::{Store, StoreError};
 use crate::template::Resolver;
 
 use super::commands::{self, CommandPalette, EVENT_SEARCH_ID, UiCommand};
-use super::composer::{Composer, ComposerAction};
+use super::composer::{Composer, ComposerAction, SentBody};
 use super::environments::EnvironmentsWindow;
 use super::events_panel::EventsView;
 use super::request_bar::{BarAction, request_bar};
@@ -1019,6 +1019,10 @@ impl App {
         };
         let message = Resolver::for_workspace(&self.workspace)
             .resolve_message(request.draft.format, &request.draft.body);
+        let sent = SentBody::Draft {
+            format: request.draft.format,
+            body: request.draft.body.clone(),
+        };
         let Some(rs) = self.sessions.get_mut(request_id) else {
             return;
         };
@@ -1030,6 +1034,9 @@ impl App {
                 {
                     rs.error = None;
                     engine.send(session, message);
+                    // The history holds what really went out, however the send was asked for
+                    // (button, Ctrl+Enter, the palette).
+                    self.composer.record_sent(request_id, sent);
                 }
             }
         }

@@ -371,22 +371,6 @@ impl Composer {
             });
         }
 
-        // Remember what the draft send will put on the wire (not when it cannot resolve: the
-        // app shows that error and nothing is sent).
-        if action == Some(ComposerAction::Send)
-            && resolver(vars)
-                .resolve_message(request.draft.format, &request.draft.body)
-                .is_ok()
-        {
-            self.record_sent(
-                &request.id,
-                SentBody::Draft {
-                    format: request.draft.format,
-                    body: request.draft.body.clone(),
-                },
-            );
-        }
-
         ui.separator();
         ui.horizontal(|ui| {
             ui.selectable_value(
