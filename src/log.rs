@@ -7,6 +7,10 @@ use crate::engine::{Direction, Event, EventKind};
 
 /// Default cap on stored events; the oldest are dropped beyond it.
 pub const DEFAULT_MAX_EVENTS: usize = 1_000_000;
+/// Default cap on the log's memory (payloads plus the fixed size of each event).
+pub const DEFAULT_MAX_BYTES: u64 = 512 * 1024 * 1024;
+/// The memory one event is counted as, beyond its payload.
+const EVENT_COST: u64 = std::mem::size_of::<Event>() as u64;
 
 /// An append-only, capped list of events.
 ///
@@ -18,6 +22,9 @@ pub struct EventLog {
     /// Sequence number of `events[0]`.
     first_seq: u64,
     max_events: usize,
+    max_bytes: u64,
+    /// What the stored events count as against `max_bytes`.
+    stored_bytes: u64,
     dropped: u64,
     received_messages: u64,
     received_bytes: u64,
@@ -33,10 +40,17 @@ impl Default for EventLog {
 
 impl EventLog {
     pub fn with_cap(max_events: usize) -> Self {
+        Self::with_limits(max_events, DEFAULT_MAX_BYTES)
+    }
+
+    /// A log keeping at most `max_events` events and about `max_bytes` bytes of memory.
+    pub fn with_limits(max_events: usize, max_bytes: u64) -> Self {
         Self {
             events: VecDeque::new(),
             first_seq: 0,
             max_events: max_events.max(1),
+            max_bytes: max_bytes.max(1),
+            stored_bytes: 0,
             dropped: 0,
             received_messages: 0,
             received_bytes: 0,
@@ -61,12 +75,42 @@ impl EventLog {
                 }
             }
         }
-        if self.events.len() == self.max_events {
-            self.events.pop_front();
+        let cost = cost(&event);
+        while !self.events.is_empty()
+            && (self.events.len() >= self.max_events || self.stored_bytes + cost > self.max_bytes)
+        {
+            self.drop_oldest();
+        }
+        if self.events.len() == self.events.capacity() {
+            // Grow geometrically, but never past the cap: a full log has no spare slots.
+            let room = self.max_events - self.events.len();
+            self.events
+                .reserve_exact(self.events.len().clamp(1024, 1 << 24).min(room).max(1));
+        }
+        self.stored_bytes += cost;
+        self.events.push_back(event);
+    }
+
+    fn drop_oldest(&mut self) {
+        if let Some(old) = self.events.pop_front() {
+            self.stored_bytes -= cost(&old);
             self.first_seq += 1;
             self.dropped += 1;
         }
-        self.events.push_back(event);
+    }
+
+    /// Changes the caps; a log over the new ones drops its oldest events now.
+    pub fn set_limits(&mut self, max_events: usize, max_bytes: u64) {
+        self.max_events = max_events.max(1);
+        self.max_bytes = max_bytes.max(1);
+        while !self.events.is_empty()
+            && (self.events.len() > self.max_events || self.stored_bytes > self.max_bytes)
+        {
+            self.drop_oldest();
+        }
+        if self.events.capacity() > self.max_events {
+            self.events.shrink_to(self.max_events);
+        }
     }
 
     pub fn extend(&mut self, events: impl IntoIterator<Item = Event>) {
@@ -79,6 +123,7 @@ impl EventLog {
     pub fn clear(&mut self) {
         self.first_seq += self.events.len() as u64;
         self.events.clear();
+        self.stored_bytes = 0;
     }
 
     pub fn len(&self) -> usize {
@@ -96,6 +141,15 @@ impl EventLog {
 
     pub fn max_events(&self) -> usize {
         self.max_events
+    }
+
+    pub fn max_bytes(&self) -> u64 {
+        self.max_bytes
+    }
+
+    /// The memory the stored events count as: payloads plus a fixed size per event.
+    pub fn stored_bytes(&self) -> u64 {
+        self.stored_bytes
     }
 
     pub fn received(&self) -> (u64, u64) {
@@ -137,6 +191,10 @@ impl EventLog {
             .map(|(seq, _)| seq)
             .collect()
     }
+}
+
+fn cost(event: &Event) -> u64 {
+    event.size() as u64 + EVENT_COST
 }
 
 /// Which events a view shows.

@@ -44,6 +44,8 @@ fn full_request() -> SavedRequest {
             open_message_format: MessageFormat::Json,
             accept_invalid_certs: true,
             ca_cert_path: Some("/etc/ssl/my-ca.pem".into()),
+            max_log_events: 5000,
+            max_log_mib: 64,
         },
         draft: MessageDraft {
             format: MessageFormat::Hex,

@@ -2,18 +2,15 @@
 //! The event order it produces is documented in the module docs of `engine`.
 
 use bytes::Bytes;
-use futures_util::{SinkExt, StreamExt};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::sync::mpsc::UnboundedReceiver;
 use tokio::time::{Instant, timeout_at};
-use tokio_tungstenite::tungstenite::error::CapacityError;
-use tokio_tungstenite::tungstenite::protocol::CloseFrame;
-use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
-use tokio_tungstenite::tungstenite::{Error as WsError, Message, Utf8Bytes};
 
 use super::event::{
-    ClosedBy, Direction, EventKind, Opcode, Outgoing, SessionId, close_code_meaning,
+    ClosedBy, Direction, Event, EventKind, Opcode, Outgoing, SessionId, close_code_meaning, now_ms,
 };
 use super::handshake::{self, Established, HandshakeError, Socket};
+use super::wire::{self, Item, Reader, WireError};
 use super::{CLOSE_TIMEOUT, EventSender, NOT_CONNECTED, SessionCommand};
 use crate::template::ResolvedRequest;
 
@@ -139,6 +136,122 @@ async fn until_disconnect(
     }
 }
 
+/// One upgraded connection: the socket, our frame reader, and a reusable write buffer.
+struct Conn {
+    socket: Socket,
+    reader: Reader,
+    out: Vec<u8>,
+}
+
+impl Conn {
+    /// Writes one masked frame and flushes it (TLS buffers otherwise).
+    async fn write_frame(&mut self, opcode: u8, payload: &[u8]) -> std::io::Result<()> {
+        self.out.clear();
+        wire::encode(opcode, payload, &mut self.out);
+        self.flush_out().await
+    }
+
+    /// Writes whatever frames `out` holds.
+    async fn flush_out(&mut self) -> std::io::Result<()> {
+        let result = async {
+            self.socket.write_all(&self.out).await?;
+            self.socket.flush().await
+        }
+        .await;
+        self.out.clear();
+        // Do not keep a big message's buffer around after it went out.
+        if self.out.capacity() > 1 << 20 {
+            self.out = Vec::new();
+        }
+        result
+    }
+
+    /// Parses what the last read delivered and reports it as one batch of events (one
+    /// timestamp per read). Pings are answered (queued in `out`) when `answer_pings`.
+    /// Returns the server's close frame if one came.
+    fn process(
+        &mut self,
+        session: SessionId,
+        events: &EventSender,
+        answer_pings: bool,
+    ) -> (Option<(u16, String)>, Result<(), WireError>) {
+        let at_ms = now_ms();
+        let mut batch = Vec::new();
+        let mut close = None;
+        let out = &mut self.out;
+        let event = |kind| Event {
+            at_ms,
+            session,
+            kind,
+        };
+        let result = self.reader.parse(|item| match item {
+            Item::Message { opcode, payload } => batch.push(event(EventKind::Message {
+                direction: Direction::Received,
+                opcode,
+                payload,
+            })),
+            Item::Ping(payload) => {
+                if answer_pings {
+                    wire::encode(wire::OPCODE_PONG, &payload, out);
+                }
+                batch.push(event(EventKind::Ping {
+                    direction: Direction::Received,
+                    payload,
+                }));
+            }
+            Item::Pong(payload) => batch.push(event(EventKind::Pong {
+                direction: Direction::Received,
+                payload,
+            })),
+            Item::Close { code, reason } => close = Some((code, reason)),
+        });
+        events.emit_batch(batch);
+        (close, result)
+    }
+}
+
+impl Conn {
+    /// Handles what the buffer holds after a read: reports it, answers pings, and answers
+    /// the server's close frame (setting `server_close`). `Some` when the connection ends.
+    async fn handle_data(
+        &mut self,
+        session: SessionId,
+        events: &EventSender,
+        server_close: &mut Option<(u16, String)>,
+    ) -> Option<End> {
+        if server_close.is_some() {
+            // After the close handshake the server has nothing more to say.
+            let _ = self.reader.parse(|_| {});
+            return None;
+        }
+        let (close, result) = self.process(session, events, true);
+        if !self.out.is_empty()
+            && let Err(err) = self.flush_out().await
+        {
+            return Some(End::network(
+                format!("answering a ping failed: {err}"),
+                true,
+            ));
+        }
+        if let Err(err) = result {
+            return Some(fail(self, session, events, &err).await);
+        }
+        if let Some((code, reason)) = close {
+            // Answer with the same code (none if it sent none), then wait for the server
+            // to end TCP.
+            let payload = if code == 1005 {
+                Vec::new()
+            } else {
+                wire::close_payload(code, "")
+            };
+            let reply = self.write_frame(wire::OPCODE_CLOSE, &payload);
+            let _ = timeout_at(Instant::now() + CLOSE_TIMEOUT, reply).await;
+            *server_close = Some((code, reason));
+        }
+        None
+    }
+}
+
 /// From a finished handshake to the end of this connection.
 async fn connected(
     session: SessionId,
@@ -148,7 +261,12 @@ async fn connected(
     events: &EventSender,
 ) -> End {
     let emit = |kind| events.emit(session, kind);
-    let Established { mut socket, info } = established;
+    let Established { socket, tail, info } = established;
+    let mut conn = Conn {
+        socket,
+        reader: Reader::new(&tail, request.settings.max_message_size_bytes),
+        out: Vec::new(),
+    };
     let offered = &request.settings.subprotocols;
     let no_subprotocol = (!offered.is_empty() && info.subprotocol.is_none()).then(|| {
         format!(
@@ -163,7 +281,7 @@ async fn connected(
         emit(EventKind::Error {
             message: message.clone(),
         });
-        close_quickly(&mut socket, CloseCode::Protocol, "no subprotocol accepted").await;
+        close_quickly(&mut conn, 1002, "no subprotocol accepted").await;
         return End {
             code: 1002,
             reason: message,
@@ -176,26 +294,29 @@ async fn connected(
     if let Some(message) = no_subprotocol {
         emit(EventKind::Error { message });
     }
-    if let Some(open) = &request.open_message
-        && let Err(err) = send(&mut socket, open.clone(), session, events).await
-    {
-        return End::network(format!("sending the open message failed: {err}"), true);
-    }
-
     // Set once the server's close frame arrived: we then only wait for the TCP end.
     let mut server_close: Option<(u16, String)> = None;
     let mut close_deadline = None;
+    // Frames that came with the 101 response are handled before the first read.
+    if !tail.is_empty() {
+        if let Some(end) = conn.handle_data(session, events, &mut server_close).await {
+            return end;
+        }
+        if server_close.is_some() {
+            close_deadline = Some(Instant::now() + CLOSE_TIMEOUT);
+        }
+    }
+    if let Some(open) = &request.open_message
+        && server_close.is_none()
+        && let Err(err) = send(&mut conn, open.clone(), session, events).await
+    {
+        return End::network(format!("sending the open message failed: {err}"), true);
+    }
     loop {
         let deadline = close_deadline.unwrap_or_else(far_future);
         tokio::select! {
-            incoming = socket.next() => match incoming {
-                Some(Ok(message)) => {
-                    if let Some(close) = receive(message, session, events) {
-                        server_close = Some(close);
-                        close_deadline = Some(Instant::now() + CLOSE_TIMEOUT);
-                    }
-                }
-                None | Some(Err(WsError::ConnectionClosed | WsError::AlreadyClosed)) => {
+            read = conn.socket.read_buf(conn.reader.read_buffer()) => match read {
+                Ok(0) => {
                     return match server_close {
                         Some((code, reason)) => End {
                             code,
@@ -207,58 +328,45 @@ async fn connected(
                         None => End::network("connection closed without a close frame", true),
                     };
                 }
-                Some(Err(WsError::Capacity(err))) => {
-                    let message = match err {
-                        CapacityError::MessageTooLong { size, max_size } => format!(
-                            "incoming message of {size} bytes exceeds the maximum message size of {max_size} bytes"
-                        ),
-                        other => format!("incoming message too big: {other}"),
-                    };
-                    emit(EventKind::Error { message: message.clone() });
-                    close_quickly(&mut socket, CloseCode::Size, "message too big").await;
-                    return End {
-                        code: 1009,
-                        reason: message,
-                        by: ClosedBy::Client,
-                        retry: false,
-                        was_connected: true,
-                    };
+                Ok(_) => {
+                    if let Some(end) = conn.handle_data(session, events, &mut server_close).await {
+                        return end;
+                    }
+                    if server_close.is_some() && close_deadline.is_none() {
+                        close_deadline = Some(Instant::now() + CLOSE_TIMEOUT);
+                    }
                 }
-                Some(Err(err)) => {
+                Err(err) => {
                     if let Some((code, reason)) = server_close {
                         // The close handshake was done; how the TCP ended does not matter.
                         return End { code, reason, by: ClosedBy::Server, retry: code != 1000, was_connected: true };
                     }
-                    if let Some((code, close_code, short)) = failure_code(&err) {
-                        // RFC 6455 §7.1.7: fail the connection with a close frame saying why.
-                        let message = format!("{short} from the server: {err}");
-                        emit(EventKind::Error { message: message.clone() });
-                        close_quickly(&mut socket, close_code, short).await;
-                        return End {
-                            code,
-                            reason: message,
-                            by: ClosedBy::Client,
-                            retry: false,
-                            was_connected: true,
-                        };
-                    }
-                    return End::network(read_error(&err), true);
+                    return End::network(format!("connection error: {err}"), true);
                 }
             },
             command = commands.recv(), if server_close.is_none() => match command {
                 Some(SessionCommand::Send(message)) => {
-                    if let Err(err) = send(&mut socket, message, session, events).await {
+                    if let Err(err) = send(&mut conn, message, session, events).await {
                         return End::network(format!("send failed: {err}"), true);
                     }
                 }
                 Some(SessionCommand::Ping(payload)) => {
-                    if let Err(err) = socket.send(Message::Ping(payload.clone())).await {
+                    if payload.len() > 125 {
+                        emit(EventKind::Error {
+                            message: format!(
+                                "ping payload of {} bytes is over the 125-byte limit for control frames",
+                                payload.len()
+                            ),
+                        });
+                        continue;
+                    }
+                    if let Err(err) = conn.write_frame(wire::OPCODE_PING, &payload).await {
                         return End::network(format!("ping failed: {err}"), true);
                     }
                     emit(EventKind::Ping { direction: Direction::Sent, payload });
                 }
                 None | Some(SessionCommand::Disconnect) => {
-                    return disconnect(&mut socket, session, events).await;
+                    return disconnect(&mut conn, session, events).await;
                 }
             },
             () = tokio::time::sleep_until(deadline), if close_deadline.is_some() => {
@@ -274,56 +382,45 @@ fn far_future() -> Instant {
     Instant::now() + std::time::Duration::from_secs(86_400 * 365)
 }
 
-/// Reports an incoming frame; returns the close code and reason for a close frame.
-fn receive(message: Message, session: SessionId, events: &EventSender) -> Option<(u16, String)> {
-    let kind = match message {
-        Message::Text(text) => EventKind::Message {
-            direction: Direction::Received,
-            opcode: Opcode::Text,
-            // Utf8Bytes wraps Bytes: this is a move, not a copy.
-            payload: Bytes::from(text),
-        },
-        Message::Binary(payload) => EventKind::Message {
-            direction: Direction::Received,
-            opcode: Opcode::Binary,
-            payload,
-        },
-        Message::Ping(payload) => EventKind::Ping {
-            direction: Direction::Received,
-            payload,
-        },
-        Message::Pong(payload) => EventKind::Pong {
-            direction: Direction::Received,
-            payload,
-        },
-        Message::Close(frame) => {
-            return Some(match frame {
-                Some(frame) => (u16::from(frame.code), frame.reason.as_str().to_owned()),
-                None => (1005, String::new()),
-            });
-        }
-        Message::Frame(_) => return None,
+/// RFC 6455 §7.1.7: fail the connection with a close frame saying why (1002, 1007, 1009).
+async fn fail(conn: &mut Conn, session: SessionId, events: &EventSender, err: &WireError) -> End {
+    let (code, short) = err.close();
+    let message = match err {
+        WireError::TooBig { .. } => err.to_string(),
+        _ => format!("{short} from the server: {err}"),
     };
-    events.emit(session, kind);
-    None
+    events.emit(
+        session,
+        EventKind::Error {
+            message: message.clone(),
+        },
+    );
+    close_quickly(conn, code, short).await;
+    End {
+        code,
+        reason: message,
+        by: ClosedBy::Client,
+        retry: false,
+        was_connected: true,
+    }
 }
 
 /// Sends a text or binary message and reports it (after it went out).
 async fn send(
-    socket: &mut Socket,
+    conn: &mut Conn,
     message: Outgoing,
     session: SessionId,
     events: &EventSender,
-) -> Result<(), WsError> {
-    let (frame, opcode, payload) = match message {
-        Outgoing::Text(text) => {
-            let text = Utf8Bytes::from(text);
-            let payload = Bytes::from(text.clone());
-            (Message::Text(text), Opcode::Text, payload)
-        }
-        Outgoing::Binary(payload) => (Message::Binary(payload.clone()), Opcode::Binary, payload),
+) -> std::io::Result<()> {
+    let (opcode, payload) = match message {
+        Outgoing::Text(text) => (Opcode::Text, Bytes::from(text)),
+        Outgoing::Binary(payload) => (Opcode::Binary, payload),
     };
-    socket.send(frame).await?;
+    let code = match opcode {
+        Opcode::Text => wire::OPCODE_TEXT,
+        Opcode::Binary => wire::OPCODE_BINARY,
+    };
+    conn.write_frame(code, &payload).await?;
     events.emit(
         session,
         EventKind::Message {
@@ -336,16 +433,20 @@ async fn send(
 }
 
 /// The user's Disconnect: close 1000, wait briefly for the server's reply, then drop.
-async fn disconnect(socket: &mut Socket, session: SessionId, events: &EventSender) -> End {
+async fn disconnect(conn: &mut Conn, session: SessionId, events: &EventSender) -> End {
     let deadline = Instant::now() + CLOSE_TIMEOUT;
-    let frame = CloseFrame {
-        code: CloseCode::Normal,
-        reason: Utf8Bytes::from_static(""),
-    };
-    if let Ok(Ok(())) = timeout_at(deadline, socket.close(Some(frame))).await {
+    let close = wire::close_payload(1000, "");
+    if let Ok(Ok(())) = timeout_at(deadline, conn.write_frame(wire::OPCODE_CLOSE, &close)).await {
         // Messages already in flight still arrive before the server's close reply.
-        while let Ok(Some(Ok(message))) = timeout_at(deadline, socket.next()).await {
-            if receive(message, session, events).is_some() {
+        while let Ok(Ok(n)) =
+            timeout_at(deadline, conn.socket.read_buf(conn.reader.read_buffer())).await
+        {
+            if n == 0 {
+                break;
+            }
+            let (close, result) = conn.process(session, events, false);
+            conn.out.clear();
+            if close.is_some() || result.is_err() {
                 break;
             }
         }
@@ -360,37 +461,11 @@ async fn disconnect(socket: &mut Socket, session: SessionId, events: &EventSende
 }
 
 /// Sends a close frame with a short timeout, ignoring failures: we are leaving anyway.
-async fn close_quickly(socket: &mut Socket, code: CloseCode, reason: &'static str) {
-    let frame = CloseFrame {
-        code,
-        reason: Utf8Bytes::from_static(reason),
-    };
-    let _ = timeout_at(Instant::now() + CLOSE_TIMEOUT, socket.close(Some(frame))).await;
-}
-
-/// For a server that broke the protocol: the close code we fail the connection with.
-/// `None` for errors that are not the server's fault (a reset, a local I/O problem).
-fn failure_code(err: &WsError) -> Option<(u16, CloseCode, &'static str)> {
-    use tokio_tungstenite::tungstenite::error::ProtocolError;
-    match err {
-        WsError::Utf8(_) => Some((1007, CloseCode::Invalid, "invalid UTF-8")),
-        WsError::Protocol(
-            ProtocolError::ResetWithoutClosingHandshake
-            | ProtocolError::SendAfterClosing
-            | ProtocolError::ReceivedAfterClosing,
-        ) => None,
-        WsError::Protocol(_) => Some((1002, CloseCode::Protocol, "protocol error")),
-        _ => None,
-    }
-}
-
-fn read_error(err: &WsError) -> String {
-    use tokio_tungstenite::tungstenite::error::ProtocolError;
-    match err {
-        WsError::Protocol(ProtocolError::ResetWithoutClosingHandshake) => {
-            "connection reset without a closing handshake".to_owned()
-        }
-        WsError::Io(io) => format!("connection error: {io}"),
-        other => other.to_string(),
-    }
+async fn close_quickly(conn: &mut Conn, code: u16, reason: &str) {
+    let payload = wire::close_payload(code, reason);
+    let _ = timeout_at(
+        Instant::now() + CLOSE_TIMEOUT,
+        conn.write_frame(wire::OPCODE_CLOSE, &payload),
+    )
+    .await;
 }

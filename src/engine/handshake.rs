@@ -2,7 +2,7 @@
 //!
 //! We connect TCP ourselves, add TLS for `wss://` (rustls with the `ring` provider), write the
 //! HTTP upgrade request, parse the response with `httparse`, verify it (RFC 6455 §4.1), and hand
-//! the stream (plus any bytes read past the response) to tokio-tungstenite. Doing the HTTP part
+//! the stream (plus any bytes read past the response) to our framing (`wire.rs`). Doing the HTTP part
 //! ourselves also lets a server that picks no subprotocol be reported instead of failing, and
 //! gives us the body of a refusal (401, 404, ...).
 //!
@@ -17,10 +17,9 @@ use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio_rustls::TlsConnector;
+use tokio_tungstenite::MaybeTlsStream;
 use tokio_tungstenite::tungstenite::handshake::client::generate_key;
 use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
-use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
-use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 use url::Url;
 
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
@@ -32,7 +31,8 @@ use super::auth;
 use super::event::{EventKind, HandshakeInfo, SessionId};
 use crate::template::ResolvedRequest;
 
-pub(crate) type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
+/// The upgraded connection: plain TCP or TLS. Framing is ours (`wire.rs`).
+pub(crate) type Socket = MaybeTlsStream<TcpStream>;
 
 /// The response head may not be bigger than this.
 const MAX_RESPONSE_HEAD: usize = 64 * 1024;
@@ -54,6 +54,8 @@ use HandshakeError::{Fatal, Transient};
 
 pub(crate) struct Established {
     pub socket: Socket,
+    /// Bytes the server sent right after its 101 response (already frames).
+    pub tail: Vec<u8>,
     pub info: HandshakeInfo,
 }
 
@@ -239,15 +241,6 @@ async fn hop(
     if status == 101 {
         let subprotocol = verify_upgrade(&response, &key, &request.settings.subprotocols)?;
         let tail = buffer.split_off(response.head_len);
-        let max = match request.settings.max_message_size_bytes {
-            0 => None,
-            n => Some(usize::try_from(n).unwrap_or(usize::MAX)),
-        };
-        let config = WebSocketConfig::default()
-            .max_message_size(max)
-            .max_frame_size(max);
-        let socket =
-            WebSocketStream::from_partially_read(stream, tail, Role::Client, Some(config)).await;
         let info = HandshakeInfo {
             url: url.to_string(),
             request_line,
@@ -258,7 +251,11 @@ async fn hop(
             elapsed_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
             tls_version,
         };
-        return Ok(Hop::Upgraded(Box::new(Established { socket, info })));
+        return Ok(Hop::Upgraded(Box::new(Established {
+            socket: stream,
+            tail,
+            info,
+        })));
     }
     if matches!(status, 301 | 302 | 303 | 307 | 308)
         && let Some(location) = response.header("location")

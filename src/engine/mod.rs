@@ -35,8 +35,8 @@
 //! - A server that breaks the protocol (a reserved opcode or reserved bits, a masked or
 //!   fragmented control frame, ...): `Error{"protocol error from the server: ..."}`, a close
 //!   frame 1002, `Closed{1002, by Client}`; invalid UTF-8 in a text message or close reason:
-//!   the same with 1007. No reconnect. A close frame with an invalid code is answered (by
-//!   tungstenite) with 1002 and reported as `Closed{1002, "Protocol violation", by Server}`.
+//!   the same with 1007. No reconnect. A close frame with an invalid code or a 1-byte payload
+//!   is a protocol error like the others (1002, by Client).
 //! - Reconnects happen after an abnormal end only (network errors, handshake failures, a server
 //!   close with a code other than 1000), never after a user disconnect or a 1000 from the server.
 //! - A mid-session end that will be retried is reported as `Error{"connection lost: 1006
@@ -52,6 +52,15 @@
 //!   session does nothing.
 //! - Dropping the [`Engine`] stops every session at once, without `Closed` events.
 //!
+//! # Batches
+//!
+//! Events travel in batches: everything one socket read delivered (often thousands of small
+//! messages) is one channel send, stamped with one timestamp; a batch only ever holds one
+//! session's events. Payloads of unfragmented
+//! messages are slices of the chunk the read filled (see `wire.rs`), not copies.
+//! [`EventReceiver::try_recv`] hands them out one at a time; [`EventReceiver::try_recv_batch`]
+//! a whole batch, for consumers that route per batch.
+//!
 //! # Waking the UI
 //!
 //! The waker passed to [`Engine::new`] is called when an event arrives and no wake is pending.
@@ -66,10 +75,12 @@ mod auth;
 mod connection;
 mod event;
 mod handshake;
+mod wire;
 
 pub use auth::{authorization_header, oauth1_authorization, oauth1_signature_base_string};
 pub use event::*;
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc as std_mpsc;
@@ -126,8 +137,10 @@ pub struct Engine {
 
 /// Where events arrive; drained by the UI each frame with `try_recv`.
 pub struct EventReceiver {
-    rx: std_mpsc::Receiver<Event>,
+    rx: std_mpsc::Receiver<Vec<Event>>,
     wake: Arc<Wake>,
+    /// The rest of the batch `try_recv` is handing out.
+    pending: RefCell<std::vec::IntoIter<Event>>,
 }
 
 struct Wake {
@@ -138,14 +151,20 @@ struct Wake {
 /// The sending half every session holds: pushes an event and wakes the consumer (throttled).
 #[derive(Clone)]
 pub(crate) struct EventSender {
-    tx: std_mpsc::Sender<Event>,
+    tx: std_mpsc::Sender<Vec<Event>>,
     wake: Arc<Wake>,
 }
 
 impl EventSender {
     pub(crate) fn emit(&self, session: SessionId, kind: EventKind) {
+        self.emit_batch(vec![Event::now(session, kind)]);
+    }
+
+    /// Sends several events at once (in order); an empty batch sends nothing.
+    pub(crate) fn emit_batch(&self, batch: Vec<Event>) {
         // A closed receiver means nobody listens any more; nothing useful to do then.
-        if self.tx.send(Event::now(session, kind)).is_ok()
+        if !batch.is_empty()
+            && self.tx.send(batch).is_ok()
             && !self.wake.pending.swap(true, Ordering::SeqCst)
         {
             (self.wake.waker)();
@@ -179,7 +198,12 @@ impl Engine {
                 wake: wake.clone(),
             },
         };
-        (engine, EventReceiver { rx, wake })
+        let receiver = EventReceiver {
+            rx,
+            wake,
+            pending: RefCell::new(Vec::new().into_iter()),
+        };
+        (engine, receiver)
     }
 
     /// A fresh session id, for callers that want to know it before sending `Command::Connect`.
@@ -313,8 +337,26 @@ impl Drop for Engine {
 impl EventReceiver {
     /// The next waiting event, without blocking. `None` when the channel is empty.
     pub fn try_recv(&self) -> Option<Event> {
-        if let Ok(event) = self.rx.try_recv() {
+        if let Some(event) = self.pending.borrow_mut().next() {
             return Some(event);
+        }
+        let mut batch = self.try_recv_batch()?.into_iter();
+        let first = batch.next();
+        *self.pending.borrow_mut() = batch;
+        first
+    }
+
+    /// The next waiting batch of events (or the rest of one `try_recv` began), without
+    /// blocking. `None` when the channel is empty; then the waker is re-armed.
+    pub fn try_recv_batch(&self) -> Option<Vec<Event>> {
+        {
+            let mut pending = self.pending.borrow_mut();
+            if pending.len() > 0 {
+                return Some(pending.by_ref().collect());
+            }
+        }
+        if let Ok(batch) = self.rx.try_recv() {
+            return Some(batch);
         }
         // Empty: re-arm the waker, then look once more, so an event sent between the
         // first look and the re-arm is not left waiting without a wake.
@@ -324,7 +366,13 @@ impl EventReceiver {
 
     /// Waits up to `timeout` for the next event (for the CLI and tests).
     pub fn recv_timeout(&self, timeout: Duration) -> Option<Event> {
-        self.rx.recv_timeout(timeout).ok()
+        let mut pending = self.pending.borrow_mut();
+        if let Some(event) = pending.next() {
+            return Some(event);
+        }
+        let batch = self.rx.recv_timeout(timeout).ok()?;
+        *pending = batch.into_iter();
+        pending.next()
     }
 
     /// Moves up to `max` waiting events into `out` without blocking; returns how many.

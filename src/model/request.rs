@@ -143,12 +143,18 @@ pub struct ConnectionSettings {
     pub accept_invalid_certs: bool,
     /// A PEM file of extra trusted root certificates for wss://.
     pub ca_cert_path: Option<String>,
+    /// The events log keeps at most this many events; the oldest are dropped beyond it.
+    pub max_log_events: u64,
+    /// ... and at most about this many MiB (payloads plus per-event bookkeeping).
+    pub max_log_mib: u64,
 }
 
 pub const DEFAULT_HANDSHAKE_TIMEOUT_MS: u64 = 10_000;
 pub const DEFAULT_RECONNECT_INTERVAL_MS: u64 = 5_000;
 pub const DEFAULT_MAX_REDIRECTS: u32 = 5;
 pub const DEFAULT_MAX_MESSAGE_SIZE: u64 = 64 * 1024 * 1024;
+pub const DEFAULT_MAX_LOG_EVENTS: u64 = 1_000_000;
+pub const DEFAULT_MAX_LOG_MIB: u64 = 512;
 
 impl Default for ConnectionSettings {
     fn default() -> Self {
@@ -165,6 +171,8 @@ impl Default for ConnectionSettings {
             open_message_format: MessageFormat::Text,
             accept_invalid_certs: false,
             ca_cert_path: None,
+            max_log_events: DEFAULT_MAX_LOG_EVENTS,
+            max_log_mib: DEFAULT_MAX_LOG_MIB,
         }
     }
 }

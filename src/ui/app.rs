@@ -1046,18 +1046,32 @@ impl App {
         if self.ctx.is_none() {
             self.ctx = Some(ctx.clone());
         }
+        self.apply_log_limits();
         let Some((_, rx)) = &self.engine else {
             return;
         };
         let started = Instant::now();
         let mut taken = 0;
-        while let Some(event) = rx.try_recv() {
-            route_event(&mut self.sessions, &self.by_session, event);
-            taken += 1;
+        // Whole batches (everything one socket read brought): one lookup per batch.
+        while let Some(batch) = rx.try_recv_batch() {
+            taken += batch.len();
+            route_events(&mut self.sessions, &self.by_session, batch);
             if taken >= EVENTS_PER_FRAME || started.elapsed() > DRAIN_TIME_BUDGET {
                 // More may be waiting: come back next frame rather than freeze this one.
                 ctx.request_repaint();
                 break;
+            }
+        }
+    }
+
+    /// Each request's log follows the caps in its Settings tab.
+    fn apply_log_limits(&mut self) {
+        for request in &self.workspace.requests {
+            if let Some(rs) = self.sessions.get_mut(&request.id) {
+                let (events, bytes) = log_limits(&request.settings);
+                if rs.log.max_events() != events || rs.log.max_bytes() != bytes {
+                    rs.log.set_limits(events, bytes);
+                }
             }
         }
     }
@@ -1111,31 +1125,46 @@ impl eframe::App for App {
     }
 }
 
-/// Applies one engine event to the request it belongs to.
-fn route_event(
+/// The events-log caps a request's settings ask for: (events, bytes).
+pub fn log_limits(settings: &crate::model::ConnectionSettings) -> (usize, u64) {
+    (
+        usize::try_from(settings.max_log_events).unwrap_or(usize::MAX),
+        settings.max_log_mib.saturating_mul(1024 * 1024),
+    )
+}
+
+/// Applies a batch of engine events to the request it belongs to (a batch is always one
+/// session's: one lookup for all of it).
+fn route_events(
     sessions: &mut HashMap<String, RequestSession>,
     by_session: &HashMap<SessionId, String>,
-    event: Event,
+    batch: Vec<Event>,
 ) {
-    let Some(request_id) = by_session.get(&event.session) else {
+    let Some(session) = batch.first().map(|e| e.session) else {
         return;
     };
-    let Some(rs) = sessions.get_mut(request_id) else {
+    let Some(rs) = by_session.get(&session).and_then(|id| sessions.get_mut(id)) else {
         return;
     };
-    if rs.session == Some(event.session) {
-        rs.state = next_state(rs.state, &event.kind);
-        match &event.kind {
-            EventKind::Reconnecting { delay_ms, .. } => {
-                rs.reconnect_at = Some(Instant::now() + Duration::from_millis(*delay_ms));
+    let current = rs.session == Some(session);
+    for event in batch {
+        debug_assert_eq!(event.session, session, "a batch holds one session's events");
+        if current {
+            rs.state = next_state(rs.state, &event.kind);
+            match &event.kind {
+                EventKind::Reconnecting { delay_ms, .. } => {
+                    rs.reconnect_at = Some(Instant::now() + Duration::from_millis(*delay_ms));
+                }
+                EventKind::Connecting { .. }
+                | EventKind::Connected(_)
+                | EventKind::Closed { .. } => {
+                    rs.reconnect_at = None;
+                }
+                _ => {}
             }
-            EventKind::Connecting { .. } | EventKind::Connected(_) | EventKind::Closed { .. } => {
-                rs.reconnect_at = None;
-            }
-            _ => {}
         }
+        rs.log.push(event);
     }
-    rs.log.push(event);
 }
 
 /// The status after `kind` happened in state `state`.

@@ -249,6 +249,25 @@ pub fn settings_grid(ui: &mut Ui, s: &mut ConnectionSettings) -> bool {
                 .on_hover_text("0 means unlimited");
             ui.end_row();
 
+            let l = ui.label("Keep newest events");
+            ui.add(
+                egui::DragValue::new(&mut s.max_log_events)
+                    .range(1_000..=100_000_000)
+                    .speed(1000),
+            )
+            .labelled_by(l.id)
+            .on_hover_text("The events log drops the oldest events beyond this many");
+            ui.end_row();
+
+            let l = ui.label("Events log memory (MiB)");
+            ui.add(egui::DragValue::new(&mut s.max_log_mib).range(16..=65_536))
+                .labelled_by(l.id)
+                .on_hover_text(
+                    "The events log drops the oldest events when their payloads (plus about \
+                     56 bytes each) would use more than this",
+                );
+            ui.end_row();
+
             let l = ui.label("Subprotocols");
             let mut joined = s.subprotocols.join(", ");
             if ui

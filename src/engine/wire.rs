@@ -1,0 +1,670 @@
+//! RFC 6455 framing, client side, written for the receive path's speed.
+//!
+//! [`Reader`] parses every complete frame a read delivered in one pass. Unfragmented messages
+//! (nearly all of them) are not copied: the bytes a read filled are frozen into one shared
+//! [`Bytes`] chunk and each payload is a slice of it, so a million small messages cost a few
+//! hundred chunk allocations, not a million. Fragmented messages are assembled (one copy) and
+//! their UTF-8 is checked fragment by fragment, so invalid text fails as soon as it arrives.
+//!
+//! [`encode`] writes one masked client frame.
+
+use bytes::{Bytes, BytesMut};
+
+use super::event::Opcode;
+
+/// How much a read may fill at most; chunks of this size hold the payloads of small messages.
+const READ_CHUNK: usize = 256 * 1024;
+/// Below this much spare room a new chunk is started before reading.
+const MIN_READ_ROOM: usize = 16 * 1024;
+
+/// One complete thing the server sent.
+#[derive(Debug, PartialEq)]
+pub(crate) enum Item {
+    Message {
+        opcode: Opcode,
+        payload: Bytes,
+    },
+    Ping(Bytes),
+    Pong(Bytes),
+    /// The server's close frame: code (1005 when it sent none) and reason, both validated.
+    Close {
+        code: u16,
+        reason: String,
+    },
+}
+
+/// Why the connection must be failed; each maps to the close code we send.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub(crate) enum WireError {
+    /// 1002.
+    #[error("{0}")]
+    Protocol(&'static str),
+    /// 1007.
+    #[error("{0}")]
+    InvalidUtf8(&'static str),
+    /// 1009.
+    #[error("incoming message of {size} bytes exceeds the maximum message size of {max} bytes")]
+    TooBig { size: u64, max: usize },
+}
+
+impl WireError {
+    /// The close code to fail the connection with, and a short reason for the close frame.
+    pub(crate) fn close(&self) -> (u16, &'static str) {
+        match self {
+            Self::Protocol(_) => (1002, "protocol error"),
+            Self::InvalidUtf8(_) => (1007, "invalid UTF-8"),
+            Self::TooBig { .. } => (1009, "message too big"),
+        }
+    }
+}
+
+const OP_CONTINUATION: u8 = 0x0;
+const OP_TEXT: u8 = 0x1;
+const OP_BINARY: u8 = 0x2;
+const OP_CLOSE: u8 = 0x8;
+const OP_PING: u8 = 0x9;
+const OP_PONG: u8 = 0xA;
+
+/// A complete frame found in the buffer: where its payload is, relative to the chunk start.
+#[derive(Debug, Clone, Copy)]
+struct FrameRef {
+    fin: bool,
+    opcode: u8,
+    start: usize,
+    end: usize,
+}
+
+/// A fragmented message being assembled.
+#[derive(Debug)]
+struct Partial {
+    opcode: Opcode,
+    data: BytesMut,
+    /// How much of `data` is known to be valid UTF-8 (text only).
+    checked: usize,
+}
+
+/// Parses server frames from what reads deliver.
+#[derive(Debug)]
+pub(crate) struct Reader {
+    buf: BytesMut,
+    max_message: usize,
+    partial: Option<Partial>,
+    frames: Vec<FrameRef>,
+    /// Set once a close frame or an error was seen: later bytes are ignored.
+    done: bool,
+}
+
+impl Reader {
+    /// `tail` is what the handshake read past the 101 response; `max_message` 0 = unlimited.
+    pub(crate) fn new(tail: &[u8], max_message: u64) -> Self {
+        let mut buf = BytesMut::with_capacity(READ_CHUNK.max(tail.len()));
+        buf.extend_from_slice(tail);
+        Self {
+            buf,
+            max_message: match max_message {
+                0 => usize::MAX,
+                n => usize::try_from(n).unwrap_or(usize::MAX),
+            },
+            partial: None,
+            frames: Vec::new(),
+            done: false,
+        }
+    }
+
+    /// The buffer the next read appends to, with room made for it.
+    pub(crate) fn read_buffer(&mut self) -> &mut BytesMut {
+        if self.buf.capacity() - self.buf.len() < MIN_READ_ROOM {
+            // The filled part is (partly) shared with payloads already handed out; a new
+            // allocation starts here and the old chunk lives as long as those payloads.
+            self.buf.reserve(READ_CHUNK);
+        }
+        &mut self.buf
+    }
+
+    /// Hands every complete frame in the buffer to `out`, in order. Items before an error
+    /// are still handed out; after an error or a close frame nothing more is parsed.
+    pub(crate) fn parse(&mut self, mut out: impl FnMut(Item)) -> Result<(), WireError> {
+        if self.done {
+            self.buf.clear();
+            return Ok(());
+        }
+        self.frames.clear();
+        let (consumed, scan_error) = self.scan();
+        let chunk = self.buf.split_to(consumed).freeze();
+        let frames = std::mem::take(&mut self.frames);
+        let mut result = Ok(());
+        for frame in &frames {
+            match self.frame(&chunk, frame) {
+                Ok(Some(item)) => {
+                    let close = matches!(item, Item::Close { .. });
+                    out(item);
+                    if close {
+                        self.done = true;
+                        break;
+                    }
+                }
+                Ok(None) => {}
+                Err(err) => {
+                    result = Err(err);
+                    break;
+                }
+            }
+        }
+        self.frames = frames;
+        if result.is_ok()
+            && !self.done
+            && let Some(err) = scan_error
+        {
+            result = Err(err);
+        }
+        if result.is_err() {
+            self.done = true;
+        }
+        if self.done {
+            self.buf.clear();
+        }
+        result
+    }
+
+    /// Finds the complete frames at the start of the buffer; checks each header.
+    /// Returns how many bytes they take and the error that stopped the scan, if any.
+    fn scan(&mut self) -> (usize, Option<WireError>) {
+        let data = &self.buf[..];
+        let mut pos = 0;
+        // Whether a fragmented message is open at this point of the scan.
+        let mut open = self.partial.is_some();
+        let mut open_len = self.partial.as_ref().map_or(0, |p| p.data.len() as u64);
+        loop {
+            let rest = &data[pos..];
+            if rest.len() < 2 {
+                return (pos, None);
+            }
+            let (b0, b1) = (rest[0], rest[1]);
+            let fin = b0 & 0x80 != 0;
+            let opcode = b0 & 0x0F;
+            if b0 & 0x70 != 0 {
+                return (pos, Some(WireError::Protocol("reserved bits set (RSV1-3)")));
+            }
+            if b1 & 0x80 != 0 {
+                return (
+                    pos,
+                    Some(WireError::Protocol("masked frame from the server")),
+                );
+            }
+            let (header, len) = match b1 & 0x7F {
+                126 => {
+                    if rest.len() < 4 {
+                        return (pos, None);
+                    }
+                    (4, u64::from(u16::from_be_bytes([rest[2], rest[3]])))
+                }
+                127 => {
+                    if rest.len() < 10 {
+                        return (pos, None);
+                    }
+                    let mut be = [0u8; 8];
+                    be.copy_from_slice(&rest[2..10]);
+                    let len = u64::from_be_bytes(be);
+                    if len >> 63 != 0 {
+                        return (pos, Some(WireError::Protocol("frame length over 2^63")));
+                    }
+                    (10, len)
+                }
+                n => (2, u64::from(n)),
+            };
+            match opcode {
+                OP_CLOSE | OP_PING | OP_PONG => {
+                    if !fin {
+                        return (pos, Some(WireError::Protocol("fragmented control frame")));
+                    }
+                    if len > 125 {
+                        return (
+                            pos,
+                            Some(WireError::Protocol("control frame payload over 125 bytes")),
+                        );
+                    }
+                }
+                OP_TEXT | OP_BINARY => {
+                    if open {
+                        return (
+                            pos,
+                            Some(WireError::Protocol(
+                                "a new message began before the fragmented one ended",
+                            )),
+                        );
+                    }
+                    if len > self.max_message as u64 {
+                        return (
+                            pos,
+                            Some(WireError::TooBig {
+                                size: len,
+                                max: self.max_message,
+                            }),
+                        );
+                    }
+                    open = !fin;
+                    open_len = len;
+                }
+                OP_CONTINUATION => {
+                    if !open {
+                        return (
+                            pos,
+                            Some(WireError::Protocol(
+                                "continuation frame without a message to continue",
+                            )),
+                        );
+                    }
+                    open_len = open_len.saturating_add(len);
+                    if open_len > self.max_message as u64 {
+                        return (
+                            pos,
+                            Some(WireError::TooBig {
+                                size: open_len,
+                                max: self.max_message,
+                            }),
+                        );
+                    }
+                    open = !fin;
+                }
+                _ => return (pos, Some(WireError::Protocol("reserved opcode"))),
+            }
+            let total = header as u64 + len;
+            if (rest.len() as u64) < total {
+                // Incomplete: make room for the whole frame so it arrives in one buffer.
+                let total = usize::try_from(total).unwrap_or(usize::MAX);
+                let have = rest.len();
+                self.buf.reserve(total - have);
+                return (pos, None);
+            }
+            let start = pos + header;
+            let end = start + len as usize;
+            self.frames.push(FrameRef {
+                fin,
+                opcode,
+                start,
+                end,
+            });
+            pos = end;
+            if opcode == OP_CLOSE {
+                return (pos, None);
+            }
+        }
+    }
+
+    /// Turns one complete frame into an item (or into part of a fragmented message).
+    fn frame(&mut self, chunk: &Bytes, frame: &FrameRef) -> Result<Option<Item>, WireError> {
+        let payload = &chunk[frame.start..frame.end];
+        match frame.opcode {
+            OP_TEXT | OP_BINARY => {
+                let opcode = if frame.opcode == OP_TEXT {
+                    Opcode::Text
+                } else {
+                    Opcode::Binary
+                };
+                if frame.fin {
+                    if opcode == Opcode::Text && std::str::from_utf8(payload).is_err() {
+                        return Err(WireError::InvalidUtf8("text message is not valid UTF-8"));
+                    }
+                    return Ok(Some(Item::Message {
+                        opcode,
+                        payload: chunk.slice(frame.start..frame.end),
+                    }));
+                }
+                let mut partial = Partial {
+                    opcode,
+                    data: BytesMut::from(payload),
+                    checked: 0,
+                };
+                partial.check(false)?;
+                self.partial = Some(partial);
+                Ok(None)
+            }
+            OP_CONTINUATION => {
+                let Some(partial) = self.partial.as_mut() else {
+                    return Err(WireError::Protocol(
+                        "continuation frame without a message to continue",
+                    ));
+                };
+                partial.data.extend_from_slice(payload);
+                partial.check(frame.fin)?;
+                if !frame.fin {
+                    return Ok(None);
+                }
+                let Some(partial) = self.partial.take() else {
+                    return Ok(None);
+                };
+                Ok(Some(Item::Message {
+                    opcode: partial.opcode,
+                    payload: partial.data.freeze(),
+                }))
+            }
+            OP_PING => Ok(Some(Item::Ping(chunk.slice(frame.start..frame.end)))),
+            OP_PONG => Ok(Some(Item::Pong(chunk.slice(frame.start..frame.end)))),
+            _ => close_item(payload).map(Some),
+        }
+    }
+}
+
+impl Partial {
+    /// Checks the UTF-8 of what arrived since the last check; `last` when the message is whole.
+    fn check(&mut self, last: bool) -> Result<(), WireError> {
+        if self.opcode != Opcode::Text {
+            return Ok(());
+        }
+        match std::str::from_utf8(&self.data[self.checked..]) {
+            Ok(_) => self.checked = self.data.len(),
+            // An invalid sequence, or a sequence cut off at the end of the whole message.
+            Err(err) if err.error_len().is_some() || last => {
+                return Err(WireError::InvalidUtf8("text message is not valid UTF-8"));
+            }
+            // A character split across fragments: check it once the next one arrives.
+            Err(err) => self.checked += err.valid_up_to(),
+        }
+        Ok(())
+    }
+}
+
+/// Reads a close frame's payload: nothing (1005), or a valid code and a UTF-8 reason.
+fn close_item(payload: &[u8]) -> Result<Item, WireError> {
+    match payload {
+        [] => Ok(Item::Close {
+            code: 1005,
+            reason: String::new(),
+        }),
+        [_] => Err(WireError::Protocol("close frame with a 1-byte payload")),
+        [hi, lo, reason @ ..] => {
+            let code = u16::from_be_bytes([*hi, *lo]);
+            if !close_code_allowed(code) {
+                return Err(WireError::Protocol(
+                    "close frame with an invalid close code",
+                ));
+            }
+            let reason = std::str::from_utf8(reason)
+                .map_err(|_| WireError::InvalidUtf8("close reason is not valid UTF-8"))?;
+            Ok(Item::Close {
+                code,
+                reason: reason.to_owned(),
+            })
+        }
+    }
+}
+
+/// Codes a peer may send in a close frame (RFC 6455 §7.4, IANA registry).
+fn close_code_allowed(code: u16) -> bool {
+    matches!(code, 1000..=1003 | 1007..=1014 | 3000..=4999)
+}
+
+/// Appends one masked client frame (FIN set) to `out`.
+pub(crate) fn encode(opcode: u8, payload: &[u8], out: &mut Vec<u8>) {
+    out.reserve(payload.len() + 14);
+    out.push(0x80 | opcode);
+    match payload.len() {
+        len @ 0..=125 => out.push(0x80 | len as u8),
+        len @ 126..=0xFFFF => {
+            out.push(0x80 | 126);
+            out.extend_from_slice(&(len as u16).to_be_bytes());
+        }
+        len => {
+            out.push(0x80 | 127);
+            out.extend_from_slice(&(len as u64).to_be_bytes());
+        }
+    }
+    let mask: [u8; 4] = rand::random();
+    out.extend_from_slice(&mask);
+    let start = out.len();
+    out.extend_from_slice(payload);
+    apply_mask(&mut out[start..], mask);
+}
+
+/// XORs `data` with the repeating 4-byte `mask` (eight bytes at a time).
+fn apply_mask(data: &mut [u8], mask: [u8; 4]) {
+    let wide = u64::from_ne_bytes([
+        mask[0], mask[1], mask[2], mask[3], mask[0], mask[1], mask[2], mask[3],
+    ]);
+    let mut chunks = data.chunks_exact_mut(8);
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        chunk.copy_from_slice(&(u64::from_ne_bytes(word) ^ wide).to_ne_bytes());
+    }
+    for (i, byte) in chunks.into_remainder().iter_mut().enumerate() {
+        *byte ^= mask[i % 4];
+    }
+}
+
+pub(crate) const OPCODE_TEXT: u8 = OP_TEXT;
+pub(crate) const OPCODE_BINARY: u8 = OP_BINARY;
+pub(crate) const OPCODE_CLOSE: u8 = OP_CLOSE;
+pub(crate) const OPCODE_PING: u8 = OP_PING;
+pub(crate) const OPCODE_PONG: u8 = OP_PONG;
+
+/// A close frame's payload: the code and a reason (cut to fit the 125-byte control limit).
+pub(crate) fn close_payload(code: u16, reason: &str) -> Vec<u8> {
+    let mut payload = code.to_be_bytes().to_vec();
+    let mut end = reason.len().min(123);
+    while !reason.is_char_boundary(end) {
+        end -= 1;
+    }
+    payload.extend_from_slice(&reason.as_bytes()[..end]);
+    payload
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn server_frame(b0: u8, payload: &[u8]) -> Vec<u8> {
+        let mut out = vec![b0];
+        match payload.len() {
+            n @ 0..=125 => out.push(n as u8),
+            n @ 126..=0xFFFF => {
+                out.push(126);
+                out.extend_from_slice(&(n as u16).to_be_bytes());
+            }
+            n => {
+                out.push(127);
+                out.extend_from_slice(&(n as u64).to_be_bytes());
+            }
+        }
+        out.extend_from_slice(payload);
+        out
+    }
+
+    fn feed(reader: &mut Reader, bytes: &[u8]) -> (Vec<Item>, Result<(), WireError>) {
+        reader.read_buffer().extend_from_slice(bytes);
+        let mut items = Vec::new();
+        let result = reader.parse(|item| items.push(item));
+        (items, result)
+    }
+
+    fn text(s: &str) -> Item {
+        Item::Message {
+            opcode: Opcode::Text,
+            payload: Bytes::copy_from_slice(s.as_bytes()),
+        }
+    }
+
+    #[test]
+    fn many_frames_in_one_read_and_frames_split_across_reads() {
+        let mut reader = Reader::new(&[], 0);
+        let mut wire = Vec::new();
+        for i in 0..1000 {
+            wire.extend(server_frame(0x81, format!("m{i}").as_bytes()));
+        }
+        wire.extend(server_frame(0x82, &vec![7u8; 70_000]));
+        let mut items = Vec::new();
+        // Deliver in awkward pieces: 1, 2, 3, ... bytes at a time.
+        let mut at = 0;
+        let mut step = 1;
+        while at < wire.len() {
+            let end = (at + step).min(wire.len());
+            let (got, result) = feed(&mut reader, &wire[at..end]);
+            result.unwrap();
+            items.extend(got);
+            at = end;
+            step = step % 300 + 1;
+        }
+        assert_eq!(items.len(), 1001);
+        assert_eq!(items[0], text("m0"));
+        assert_eq!(items[999], text("m999"));
+        assert!(
+            matches!(&items[1000], Item::Message { opcode: Opcode::Binary, payload } if payload.len() == 70_000)
+        );
+    }
+
+    #[test]
+    fn fragments_are_assembled_with_control_frames_between() {
+        let mut reader = Reader::new(&[], 0);
+        let mut wire = server_frame(0x01, "héllo ".as_bytes());
+        wire.extend(server_frame(0x89, b"p"));
+        // "wörld" with the ö split across two fragments.
+        let word = "wörld".as_bytes();
+        wire.extend(server_frame(0x00, &word[..2]));
+        wire.extend(server_frame(0x80, &word[2..]));
+        let (items, result) = feed(&mut reader, &wire);
+        result.unwrap();
+        assert_eq!(
+            items,
+            vec![Item::Ping(Bytes::from_static(b"p")), text("héllo wörld")]
+        );
+    }
+
+    #[test]
+    fn invalid_utf8_fails_at_the_fragment_that_carries_it() {
+        let mut reader = Reader::new(&[], 0);
+        let (items, result) = feed(&mut reader, &server_frame(0x01, b"ok \xff"));
+        assert!(items.is_empty());
+        assert!(matches!(result, Err(WireError::InvalidUtf8(_))));
+        // A sequence cut off at the end of the whole message is invalid too.
+        let mut reader = Reader::new(&[], 0);
+        let (_, result) = feed(
+            &mut reader,
+            &server_frame(0x81, "é".as_bytes()[..1].as_ref()),
+        );
+        assert!(matches!(result, Err(WireError::InvalidUtf8(_))));
+    }
+
+    #[test]
+    fn protocol_errors_keep_the_messages_before_them() {
+        let cases: [(&[u8], &str); 6] = [
+            (&[0xC1, 0x00], "reserved bits"),
+            (&[0x83, 0x00], "reserved opcode"),
+            (&[0x80, 0x00], "continuation"),
+            (&[0x09, 0x00], "fragmented control"),
+            (&[0x81, 0x80, 0, 0, 0, 0], "masked"),
+            (&[0x88, 0x01, 0x03], "1-byte"),
+        ];
+        for (bad, what) in cases {
+            let mut reader = Reader::new(&[], 0);
+            let mut wire = server_frame(0x81, b"before");
+            wire.extend_from_slice(bad);
+            let (items, result) = feed(&mut reader, &wire);
+            assert_eq!(items, vec![text("before")], "{what}");
+            match result {
+                Err(WireError::Protocol(message)) => assert!(message.contains(what), "{message}"),
+                other => panic!("{what}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn close_codes_and_reasons_are_checked() {
+        let close = |payload: &[u8]| {
+            let mut reader = Reader::new(&[], 0);
+            let (items, result) = feed(&mut reader, &server_frame(0x88, payload));
+            result.map(|()| items)
+        };
+        assert_eq!(
+            close(b"").unwrap(),
+            vec![Item::Close {
+                code: 1005,
+                reason: String::new()
+            }]
+        );
+        let mut ok = 1001u16.to_be_bytes().to_vec();
+        ok.extend_from_slice("bye ✓".as_bytes());
+        assert_eq!(
+            close(&ok).unwrap(),
+            vec![Item::Close {
+                code: 1001,
+                reason: "bye ✓".into()
+            }]
+        );
+        for bad in [0u16, 999, 1004, 1005, 1006, 1015, 1016, 2999, 5000] {
+            assert!(
+                matches!(close(&bad.to_be_bytes()), Err(WireError::Protocol(_))),
+                "{bad}"
+            );
+        }
+        let mut bad_reason = 1000u16.to_be_bytes().to_vec();
+        bad_reason.push(0xFF);
+        assert!(matches!(close(&bad_reason), Err(WireError::InvalidUtf8(_))));
+    }
+
+    #[test]
+    fn nothing_after_a_close_frame_is_read() {
+        let mut reader = Reader::new(&[], 0);
+        let mut wire = server_frame(0x88, &1000u16.to_be_bytes());
+        wire.extend(server_frame(0x81, b"late"));
+        let (items, result) = feed(&mut reader, &wire);
+        result.unwrap();
+        assert_eq!(items.len(), 1);
+        let (items, result) = feed(&mut reader, &server_frame(0x81, b"later"));
+        result.unwrap();
+        assert!(items.is_empty());
+    }
+
+    #[test]
+    fn size_limit_applies_to_frames_and_to_assembled_messages() {
+        let mut reader = Reader::new(&[], 10);
+        let (_, result) = feed(&mut reader, &server_frame(0x81, &[b'a'; 11]));
+        assert_eq!(result, Err(WireError::TooBig { size: 11, max: 10 }));
+        let mut reader = Reader::new(&[], 10);
+        let mut wire = server_frame(0x01, &[b'a'; 6]);
+        wire.extend(server_frame(0x80, &[b'a'; 6]));
+        let (_, result) = feed(&mut reader, &wire);
+        assert_eq!(result, Err(WireError::TooBig { size: 12, max: 10 }));
+        // Checked from the header alone: a huge frame is refused before it arrives.
+        let mut reader = Reader::new(&[], 10);
+        let (_, result) = feed(&mut reader, &[0x82, 127, 0, 0, 0, 1, 0, 0, 0, 0]);
+        assert_eq!(
+            result,
+            Err(WireError::TooBig {
+                size: 1 << 32,
+                max: 10
+            })
+        );
+    }
+
+    #[test]
+    fn encoded_frames_are_masked_and_unmask_to_the_payload() {
+        for len in [0usize, 5, 125, 126, 65_535, 65_536] {
+            let payload: Vec<u8> = (0..len).map(|i| (i * 7) as u8).collect();
+            let mut out = Vec::new();
+            encode(OP_BINARY, &payload, &mut out);
+            assert_eq!(out[0], 0x82);
+            assert_ne!(out[1] & 0x80, 0, "mask bit");
+            let (header, n) = match out[1] & 0x7F {
+                126 => (4, u16::from_be_bytes([out[2], out[3]]) as usize),
+                127 => (
+                    10,
+                    u64::from_be_bytes(out[2..10].try_into().unwrap()) as usize,
+                ),
+                n => (2, n as usize),
+            };
+            assert_eq!(n, len);
+            let mask = [
+                out[header],
+                out[header + 1],
+                out[header + 2],
+                out[header + 3],
+            ];
+            let body: Vec<u8> = out[header + 4..]
+                .iter()
+                .enumerate()
+                .map(|(i, b)| b ^ mask[i % 4])
+                .collect();
+            assert_eq!(body, payload);
+        }
+    }
+}
