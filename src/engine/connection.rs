@@ -205,6 +205,8 @@ impl Conn {
             })),
             Item::Close { code, reason } => close = Some((code, reason)),
         });
+        // Batches can wait in the channel for a while under a flood: no spare capacity.
+        batch.shrink_to_fit();
         events.emit_batch(batch);
         (close, result)
     }

@@ -15,7 +15,7 @@ use super::event::Opcode;
 /// How much a read may fill at most; chunks of this size hold the payloads of small messages.
 const READ_CHUNK: usize = 256 * 1024;
 /// Below this much spare room a new chunk is started before reading.
-const MIN_READ_ROOM: usize = 16 * 1024;
+const MIN_READ_ROOM: usize = 4 * 1024;
 
 /// One complete thing the server sent.
 #[derive(Debug, PartialEq)]
@@ -113,12 +113,23 @@ impl Reader {
 
     /// The buffer the next read appends to, with room made for it.
     pub(crate) fn read_buffer(&mut self) -> &mut BytesMut {
-        if self.buf.capacity() - self.buf.len() < MIN_READ_ROOM {
-            // The filled part is (partly) shared with payloads already handed out; a new
-            // allocation starts here and the old chunk lives as long as those payloads.
-            self.buf.reserve(READ_CHUNK);
-        }
+        self.ensure_room(MIN_READ_ROOM);
         &mut self.buf
+    }
+
+    /// Makes room for `need` more bytes. The filled part of the old chunk is shared with
+    /// payloads already handed out, so a new chunk starts (with the unparsed bytes copied
+    /// over) and the old one lives exactly as long as those payloads. Done by hand rather
+    /// than with `BytesMut::reserve`, whose new allocation for a shared buffer can be much
+    /// smaller than a chunk.
+    fn ensure_room(&mut self, need: usize) {
+        if self.buf.capacity() - self.buf.len() >= need {
+            return;
+        }
+        let mut fresh =
+            BytesMut::with_capacity(self.buf.len().saturating_add(need).max(READ_CHUNK));
+        fresh.extend_from_slice(&self.buf);
+        self.buf = fresh;
     }
 
     /// Hands every complete frame in the buffer to `out`, in order. Items before an error
@@ -129,8 +140,12 @@ impl Reader {
             return Ok(());
         }
         self.frames.clear();
-        let (consumed, scan_error) = self.scan();
+        let (consumed, scan_error, missing) = self.scan();
         let chunk = self.buf.split_to(consumed).freeze();
+        if let Some(missing) = missing {
+            // Room for the rest of an incomplete frame, so it arrives in one buffer.
+            self.ensure_room(missing);
+        }
         let frames = std::mem::take(&mut self.frames);
         let mut result = Ok(());
         for frame in &frames {
@@ -167,8 +182,9 @@ impl Reader {
     }
 
     /// Finds the complete frames at the start of the buffer; checks each header.
-    /// Returns how many bytes they take and the error that stopped the scan, if any.
-    fn scan(&mut self) -> (usize, Option<WireError>) {
+    /// Returns how many bytes they take, the error that stopped the scan, if any, and how
+    /// many bytes the incomplete frame after them still lacks, when its header is complete.
+    fn scan(&mut self) -> (usize, Option<WireError>, Option<usize>) {
         let data = &self.buf[..];
         let mut pos = 0;
         // Whether a fragmented message is open at this point of the scan.
@@ -177,36 +193,45 @@ impl Reader {
         loop {
             let rest = &data[pos..];
             if rest.len() < 2 {
-                return (pos, None);
+                return (pos, None, None);
             }
             let (b0, b1) = (rest[0], rest[1]);
             let fin = b0 & 0x80 != 0;
             let opcode = b0 & 0x0F;
             if b0 & 0x70 != 0 {
-                return (pos, Some(WireError::Protocol("reserved bits set (RSV1-3)")));
+                return (
+                    pos,
+                    Some(WireError::Protocol("reserved bits set (RSV1-3)")),
+                    None,
+                );
             }
             if b1 & 0x80 != 0 {
                 return (
                     pos,
                     Some(WireError::Protocol("masked frame from the server")),
+                    None,
                 );
             }
             let (header, len) = match b1 & 0x7F {
                 126 => {
                     if rest.len() < 4 {
-                        return (pos, None);
+                        return (pos, None, None);
                     }
                     (4, u64::from(u16::from_be_bytes([rest[2], rest[3]])))
                 }
                 127 => {
                     if rest.len() < 10 {
-                        return (pos, None);
+                        return (pos, None, None);
                     }
                     let mut be = [0u8; 8];
                     be.copy_from_slice(&rest[2..10]);
                     let len = u64::from_be_bytes(be);
                     if len >> 63 != 0 {
-                        return (pos, Some(WireError::Protocol("frame length over 2^63")));
+                        return (
+                            pos,
+                            Some(WireError::Protocol("frame length over 2^63")),
+                            None,
+                        );
                     }
                     (10, len)
                 }
@@ -215,12 +240,17 @@ impl Reader {
             match opcode {
                 OP_CLOSE | OP_PING | OP_PONG => {
                     if !fin {
-                        return (pos, Some(WireError::Protocol("fragmented control frame")));
+                        return (
+                            pos,
+                            Some(WireError::Protocol("fragmented control frame")),
+                            None,
+                        );
                     }
                     if len > 125 {
                         return (
                             pos,
                             Some(WireError::Protocol("control frame payload over 125 bytes")),
+                            None,
                         );
                     }
                 }
@@ -231,6 +261,7 @@ impl Reader {
                             Some(WireError::Protocol(
                                 "a new message began before the fragmented one ended",
                             )),
+                            None,
                         );
                     }
                     if len > self.max_message as u64 {
@@ -240,6 +271,7 @@ impl Reader {
                                 size: len,
                                 max: self.max_message,
                             }),
+                            None,
                         );
                     }
                     open = !fin;
@@ -252,6 +284,7 @@ impl Reader {
                             Some(WireError::Protocol(
                                 "continuation frame without a message to continue",
                             )),
+                            None,
                         );
                     }
                     open_len = open_len.saturating_add(len);
@@ -262,19 +295,18 @@ impl Reader {
                                 size: open_len,
                                 max: self.max_message,
                             }),
+                            None,
                         );
                     }
                     open = !fin;
                 }
-                _ => return (pos, Some(WireError::Protocol("reserved opcode"))),
+                _ => return (pos, Some(WireError::Protocol("reserved opcode")), None),
             }
             let total = header as u64 + len;
             if (rest.len() as u64) < total {
                 // Incomplete: make room for the whole frame so it arrives in one buffer.
                 let total = usize::try_from(total).unwrap_or(usize::MAX);
-                let have = rest.len();
-                self.buf.reserve(total - have);
-                return (pos, None);
+                return (pos, None, Some(total - rest.len()));
             }
             let start = pos + header;
             let end = start + len as usize;
@@ -286,7 +318,7 @@ impl Reader {
             });
             pos = end;
             if opcode == OP_CLOSE {
-                return (pos, None);
+                return (pos, None, None);
             }
         }
     }
