@@ -34,8 +34,15 @@ pub struct ServeArgs {
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Route {
     Echo,
-    Tick { interval: Duration },
-    Flood { count: u64, size: usize },
+    Tick {
+        interval: Duration,
+    },
+    /// `rate` messages per second (0: as fast as possible).
+    Flood {
+        count: u64,
+        size: usize,
+        rate: u64,
+    },
 }
 
 const MAX_FLOOD_SIZE: usize = 16 * 1024 * 1024;
@@ -69,13 +76,17 @@ fn route(path_and_query: &str) -> Result<Route, String> {
             if size > MAX_FLOOD_SIZE {
                 return Err(format!("`size` is at most {MAX_FLOOD_SIZE} bytes"));
             }
+            let rate = number("rate", 0)?;
+            // With a rate and no count, the feed goes on until the client leaves.
+            let default_count = if rate > 0 { u64::MAX } else { 1_000_000 };
             Ok(Route::Flood {
-                count: number("n", 1_000_000)?,
+                count: number("n", default_count)?,
                 size,
+                rate,
             })
         }
         other => Err(format!(
-            "no route `{other}`: try /echo, /tick?ms=1000 or /flood?n=1000000&size=100"
+            "no route `{other}`: try /echo, /tick?ms=1000, /flood?n=1000000&size=100 or /flood?rate=100000"
         )),
     }
 }
@@ -123,7 +134,7 @@ pub fn run(args: ServeArgs) -> i32 {
             }
         };
         println!(
-            "wsprobe serve: listening on ws://{addr}  (/echo, /tick?ms=1000, /flood?n=1000000&size=100); Ctrl+C stops"
+            "wsprobe serve: listening on ws://{addr}  (/echo, /tick?ms=1000, /flood?n=1000000&size=100, /flood?rate=100000); Ctrl+C stops"
         );
         tokio::select! {
             () = serve(listener) => 0,
@@ -161,7 +172,7 @@ async fn handle(stream: TcpStream) {
     match chosen {
         Some(Route::Echo) | None => echo(ws).await,
         Some(Route::Tick { interval }) => tick(ws, interval).await,
-        Some(Route::Flood { count, size }) => flood(ws, count, size).await,
+        Some(Route::Flood { count, size, rate }) => flood(ws, count, size, rate).await,
     }
 }
 
@@ -237,7 +248,8 @@ fn push_text_frame(buf: &mut Vec<u8>, payload: &[u8]) {
     buf.extend_from_slice(payload);
 }
 
-async fn flood(mut ws: Ws, count: u64, size: usize) {
+async fn flood(mut ws: Ws, count: u64, size: usize, rate: u64) {
+    use futures_util::FutureExt;
     // Printable, valid UTF-8, and recognisably ours.
     let payload: Vec<u8> = (0..size).map(|i| b'a' + (i % 26) as u8).collect();
     let mut frame = Vec::with_capacity(size + 10);
@@ -248,16 +260,42 @@ async fn flood(mut ws: Ws, count: u64, size: usize) {
     for _ in 0..per_batch.min(count) {
         batch.extend_from_slice(&frame);
     }
-    // The handshake is complete and tungstenite's write buffer empty, so frames written
-    // straight to the socket are well-formed in sequence.
+    // A paced feed writes every 10 ms what the rate allows for that slice of time.
+    let mut pace = (rate > 0).then(|| {
+        let mut timer = tokio::time::interval(Duration::from_millis(10));
+        timer.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
+        timer
+    });
+    let per_tick = (rate / 100).max(1);
     let mut left = count;
     while left > 0 {
-        let n = left.min(per_batch);
-        let bytes = &batch[..frame.len() * n as usize];
-        if ws.get_mut().write_all(bytes).await.is_err() {
-            return;
+        let mut quota = left;
+        if let Some(timer) = pace.as_mut() {
+            timer.tick().await;
+            quota = quota.min(per_tick);
         }
-        left -= n;
+        left -= quota;
+        while quota > 0 {
+            let n = quota.min(per_batch);
+            // The handshake is complete and tungstenite's write buffer empty, so frames
+            // written straight to the socket are well-formed in sequence.
+            let bytes = &batch[..frame.len() * n as usize];
+            if ws.get_mut().write_all(bytes).await.is_err() {
+                return;
+            }
+            quota -= n;
+        }
+        // The client said goodbye (or left): answer and stop instead of flooding on.
+        if let Some(incoming) = ws.next().now_or_never() {
+            match incoming {
+                Some(Ok(Message::Close(_))) => {
+                    let _ = ws.flush().await;
+                    return;
+                }
+                None | Some(Err(_)) => return,
+                Some(Ok(_)) => {}
+            }
+        }
     }
     let _ = ws
         .close(Some(CloseFrame {
@@ -288,13 +326,26 @@ mod tests {
         );
         assert_eq!(
             route("/flood?n=10&size=4"),
-            Ok(Route::Flood { count: 10, size: 4 })
+            Ok(Route::Flood {
+                count: 10,
+                size: 4,
+                rate: 0
+            })
         );
         assert_eq!(
             route("/flood"),
             Ok(Route::Flood {
                 count: 1_000_000,
-                size: 100
+                size: 100,
+                rate: 0
+            })
+        );
+        assert_eq!(
+            route("/flood?rate=100000"),
+            Ok(Route::Flood {
+                count: u64::MAX,
+                size: 100,
+                rate: 100_000
             })
         );
         assert!(
