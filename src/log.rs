@@ -549,6 +549,55 @@ mod tests {
     }
 
     #[test]
+    fn memory_cap_drops_oldest_and_limits_can_change() {
+        let big = |n: usize| {
+            Event::now(
+                1,
+                EventKind::Message {
+                    direction: Direction::Received,
+                    opcode: Opcode::Binary,
+                    payload: Bytes::from(vec![0u8; n]),
+                },
+            )
+        };
+        // Room for three 1000-byte events (each also counts its fixed size), not four.
+        let per = 1000 + EVENT_COST;
+        let mut log = EventLog::with_limits(1000, 3 * per + 10);
+        for _ in 0..5 {
+            log.push(big(1000));
+        }
+        assert_eq!((log.len(), log.dropped(), log.first_seq()), (3, 2, 2));
+        assert_eq!(log.stored_bytes(), 3 * per);
+        // One event bigger than the whole cap is still kept (alone).
+        log.push(big(10_000));
+        assert_eq!(log.len(), 1);
+        assert_eq!(log.get(5).map(Event::size), Some(10_000));
+        // Lowering the event cap drops the oldest at once; counters stay.
+        let mut log = EventLog::with_limits(100, u64::MAX);
+        for _ in 0..50 {
+            log.push(big(1));
+        }
+        log.set_limits(10, u64::MAX);
+        assert_eq!((log.len(), log.dropped(), log.next_seq()), (10, 40, 50));
+        assert_eq!(log.received(), (50, 50));
+        assert_eq!(log.stored_bytes(), 10 * (1 + EVENT_COST));
+    }
+
+    #[test]
+    fn a_full_log_has_no_spare_slots() {
+        let mut log = EventLog::with_cap(5000);
+        for _ in 0..20_000 {
+            log.push(msg(Direction::Received, "x"));
+        }
+        assert_eq!(log.len(), 5000);
+        assert!(
+            log.events.capacity() <= 5000 + 16,
+            "{}",
+            log.events.capacity()
+        );
+    }
+
+    #[test]
     fn cap_drops_oldest_and_counts() {
         let mut log = EventLog::with_cap(3);
         for t in ["a", "b", "c", "d", "e"] {

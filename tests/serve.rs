@@ -88,3 +88,32 @@ async fn unknown_path_is_refused_with_404() {
         other => panic!("expected an HTTP refusal, got {other:?}"),
     }
 }
+
+#[tokio::test]
+async fn a_paced_endless_flood_answers_the_clients_close() {
+    let base = start().await;
+    let (mut ws, _) = tokio_tungstenite::connect_async(format!("{base}/flood?rate=20000&size=10"))
+        .await
+        .unwrap();
+    for _ in 0..500 {
+        let msg = tokio::time::timeout(LIMIT, ws.next())
+            .await
+            .unwrap()
+            .unwrap()
+            .unwrap();
+        assert_eq!(msg, Message::text("abcdefghij"));
+    }
+    ws.close(None).await.unwrap();
+    // What was in flight still arrives, then the server's close reply and the end.
+    let mut closed = false;
+    while let Some(msg) = tokio::time::timeout(LIMIT, ws.next()).await.unwrap() {
+        match msg {
+            Ok(Message::Close(_)) => closed = true,
+            Ok(Message::Text(_)) => assert!(!closed, "text after the close reply"),
+            Ok(other) => panic!("unexpected {other:?}"),
+            Err(Error::ConnectionClosed) => break,
+            Err(err) => panic!("{err}"),
+        }
+    }
+    assert!(closed, "the server answered the close");
+}
