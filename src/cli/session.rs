@@ -177,6 +177,8 @@ fn one_line(text: &str) -> String {
 pub fn execute(prepared: Prepared, args: &RunArgs) -> i32 {
     signal::install();
     let (engine, events) = Engine::new(|| {});
+    // Quiet mode keeps events like the app does, within the request's caps.
+    let (max_events, max_bytes) = prepared.request.settings.log_limits();
     let session = engine.connect(prepared.request);
     let stdout = io::stdout();
     let mut run = Run {
@@ -194,6 +196,7 @@ pub fn execute(prepared: Prepared, args: &RunArgs) -> i32 {
         stop_deadline: None,
         ended_at: None,
     };
+    run.printer.log.set_limits(max_events, max_bytes);
     let deadline = args
         .duration
         .map(|secs| run.started + Duration::from_secs_f64(secs));

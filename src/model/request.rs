@@ -156,6 +156,16 @@ pub const DEFAULT_MAX_MESSAGE_SIZE: u64 = 64 * 1024 * 1024;
 pub const DEFAULT_MAX_LOG_EVENTS: u64 = 1_000_000;
 pub const DEFAULT_MAX_LOG_MIB: u64 = 512;
 
+impl ConnectionSettings {
+    /// The events-log caps: (events, bytes).
+    pub fn log_limits(&self) -> (usize, u64) {
+        (
+            usize::try_from(self.max_log_events).unwrap_or(usize::MAX),
+            self.max_log_mib.saturating_mul(1024 * 1024),
+        )
+    }
+}
+
 impl Default for ConnectionSettings {
     fn default() -> Self {
         Self {

@@ -1068,7 +1068,7 @@ impl App {
     fn apply_log_limits(&mut self) {
         for request in &self.workspace.requests {
             if let Some(rs) = self.sessions.get_mut(&request.id) {
-                let (events, bytes) = log_limits(&request.settings);
+                let (events, bytes) = request.settings.log_limits();
                 if rs.log.max_events() != events || rs.log.max_bytes() != bytes {
                     rs.log.set_limits(events, bytes);
                 }
@@ -1123,14 +1123,6 @@ impl eframe::App for App {
     fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
         self.save_now();
     }
-}
-
-/// The events-log caps a request's settings ask for: (events, bytes).
-pub fn log_limits(settings: &crate::model::ConnectionSettings) -> (usize, u64) {
-    (
-        usize::try_from(settings.max_log_events).unwrap_or(usize::MAX),
-        settings.max_log_mib.saturating_mul(1024 * 1024),
-    )
 }
 
 /// Applies a batch of engine events to the request it belongs to (a batch is always one
