@@ -26,13 +26,18 @@ pub fn first_run_workspace() -> Workspace {
     // Stop `wsprobe serve` to watch it try again.
     sensors.settings.reconnect_attempts = 5;
     sensors.settings.reconnect_interval_ms = 3_000;
+    // A sustained feed, to see the app keep drawing (and Disconnect work) under load.
+    let flood = SavedRequest::new(
+        "Flood (100,000 msg/s)",
+        "ws://<<host>>:<<port>>/flood?rate=100000",
+    );
     let local = Environment::new("Local")
         .with_var("host", "127.0.0.1")
         .with_var("port", "8765");
     Workspace {
         selected_request: Some(echo.id.clone()),
         active_environment: Some(local.id.clone()),
-        requests: vec![echo, sensors],
+        requests: vec![echo, sensors, flood],
         environments: vec![local],
         ..Workspace::default()
     }

@@ -150,7 +150,14 @@ fn first_run_creates_examples_once() {
     {
         let mut h = harness(App::open_with_examples(&ws).unwrap());
         h.run();
-        assert_eq!(names(&h), ["Echo (wsprobe serve)", "Sensor events"]);
+        assert_eq!(
+            names(&h),
+            [
+                "Echo (wsprobe serve)",
+                "Sensor events",
+                "Flood (100,000 msg/s)"
+            ]
+        );
         let w = h.state().workspace();
         assert_eq!(w.requests[0].url, "ws://127.0.0.1:8765/echo");
         assert_eq!(w.requests[1].url, "ws://<<host>>:<<port>>/tick");

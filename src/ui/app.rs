@@ -44,6 +44,10 @@ pub struct RequestSession {
     pub error: Option<String>,
     /// When the engine will try again, while it waits between reconnect attempts.
     pub reconnect_at: Option<Instant>,
+    /// When the user asked to disconnect the current session (until its `Closed`).
+    pub disconnect_asked: Option<Instant>,
+    /// How long the last Disconnect took, from the click to the session's `Closed`.
+    pub disconnect_took: Option<Duration>,
 }
 
 /// Writes the workspace on a background thread so the UI never waits for the disk.
@@ -185,6 +189,8 @@ pub struct App {
     file_job: Option<FileJob>,
     /// The window title last sent to the viewport.
     title: String,
+    /// `WSPROBE_FRAME_STATS`: also report how long each Disconnect took, on stderr.
+    report_disconnects: bool,
 }
 
 /// An import or export whose file work (reading and parsing, or serialising and writing) runs
@@ -247,6 +253,7 @@ impl App {
             notice: None,
             file_job: None,
             title: String::new(),
+            report_disconnects: crate::ui::frame_stats::FrameStats::from_env().is_some(),
         })
     }
 
@@ -1010,6 +1017,7 @@ impl App {
         {
             engine.disconnect(session);
             rs.state = ConnState::Disconnecting;
+            rs.disconnect_asked = Some(Instant::now());
         }
     }
 
@@ -1060,6 +1068,17 @@ impl App {
                 // More may be waiting: come back next frame rather than freeze this one.
                 ctx.request_repaint();
                 break;
+            }
+        }
+        if self.report_disconnects && taken > 0 {
+            for (id, rs) in &mut self.sessions {
+                if let Some(took) = rs.disconnect_took.take() {
+                    let name = self.workspace.request(id).map_or("?", |r| r.name.as_str());
+                    eprintln!(
+                        "wsprobe: Disconnect of \"{name}\" took {:.1} ms (click to Closed)",
+                        took.as_secs_f64() * 1000.0
+                    );
+                }
             }
         }
     }
@@ -1147,10 +1166,14 @@ fn route_events(
                 EventKind::Reconnecting { delay_ms, .. } => {
                     rs.reconnect_at = Some(Instant::now() + Duration::from_millis(*delay_ms));
                 }
-                EventKind::Connecting { .. }
-                | EventKind::Connected(_)
-                | EventKind::Closed { .. } => {
+                EventKind::Connecting { .. } | EventKind::Connected(_) => {
                     rs.reconnect_at = None;
+                }
+                EventKind::Closed { .. } => {
+                    rs.reconnect_at = None;
+                    if let Some(asked) = rs.disconnect_asked.take() {
+                        rs.disconnect_took = Some(asked.elapsed());
+                    }
                 }
                 _ => {}
             }
