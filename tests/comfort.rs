@@ -161,6 +161,7 @@ fn first_run_creates_examples_once() {
         let w = h.state().workspace();
         assert_eq!(w.requests[0].url, "ws://127.0.0.1:8765/echo");
         assert_eq!(w.requests[1].url, "ws://<<host>>:<<port>>/tick");
+        assert_eq!(w.requests[2].url, "ws://<<host>>:<<port>>/flood?rate=100000");
         let local = w.active_environment().expect("Local is active");
         assert_eq!(local.name, "Local");
         assert_eq!(local.get("host").unwrap().value, "127.0.0.1");
@@ -168,9 +169,10 @@ fn first_run_creates_examples_once() {
         let saved = &w.requests[0].saved_messages[0];
         assert_eq!(saved.format, MessageFormat::Json);
         assert!(serde_json::from_str::<serde_json::Value>(&saved.body).is_ok());
-        // The user deletes both.
-        press(&mut h, Modifiers::NONE, Key::Delete);
-        press(&mut h, Modifiers::NONE, Key::Delete);
+        // The user deletes all three.
+        for _ in 0..3 {
+            press(&mut h, Modifiers::NONE, Key::Delete);
+        }
         assert!(names(&h).is_empty());
         h.state_mut().save_now();
     }
