@@ -161,7 +161,10 @@ fn first_run_creates_examples_once() {
         let w = h.state().workspace();
         assert_eq!(w.requests[0].url, "ws://127.0.0.1:8765/echo");
         assert_eq!(w.requests[1].url, "ws://<<host>>:<<port>>/tick");
-        assert_eq!(w.requests[2].url, "ws://<<host>>:<<port>>/flood?rate=100000");
+        assert_eq!(
+            w.requests[2].url,
+            "ws://<<host>>:<<port>>/flood?rate=100000"
+        );
         let local = w.active_environment().expect("Local is active");
         assert_eq!(local.name, "Local");
         assert_eq!(local.get("host").unwrap().value, "127.0.0.1");

@@ -28,7 +28,7 @@ use super::widgets::{ConnState, VarContext};
 /// How long after the last edit the workspace is written.
 pub const SAVE_DEBOUNCE: Duration = Duration::from_millis(300);
 /// At most this many events are taken from the engine per frame, so a flood cannot freeze it.
-const EVENTS_PER_FRAME: usize = 20_000;
+const EVENTS_PER_FRAME: usize = 500_000;
 const DRAIN_TIME_BUDGET: Duration = Duration::from_millis(8);
 /// How often the window looks for a finished import/export while one runs.
 const FILE_JOB_POLL: Duration = Duration::from_millis(100);
