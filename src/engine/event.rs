@@ -243,9 +243,10 @@ mod tests {
 
     #[test]
     fn message_events_stay_small() {
-        // A log holds millions of these; keep the per-event overhead bounded.
+        // A log holds millions of these: 56 bytes plus a share of the read chunk is what
+        // keeps a stored event under 64 bytes beyond its payload (README, Performance).
         assert!(
-            std::mem::size_of::<Event>() <= 72,
+            std::mem::size_of::<Event>() <= 56,
             "{}",
             std::mem::size_of::<Event>()
         );
