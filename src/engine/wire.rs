@@ -14,6 +14,9 @@ use super::event::Opcode;
 
 /// How much a read may fill at most; chunks of this size hold the payloads of small messages.
 const READ_CHUNK: usize = 256 * 1024;
+/// The most room made ahead for a frame on the strength of its header alone (beyond what
+/// has already arrived of it).
+const MAX_PREALLOC: usize = 16 * 1024 * 1024;
 /// Below this much spare room a new chunk is started before reading.
 const MIN_READ_ROOM: usize = 4 * 1024;
 
@@ -143,8 +146,10 @@ impl Reader {
         let (consumed, scan_error, missing) = self.scan();
         let chunk = self.buf.split_to(consumed).freeze();
         if let Some(missing) = missing {
-            // Room for the rest of an incomplete frame, so it arrives in one buffer.
-            self.ensure_room(missing);
+            // Room for the rest of an incomplete frame, so it arrives in one buffer; a length
+            // nobody has sent yet is not trusted with more than doubling what has arrived.
+            let ahead = missing.min(self.buf.len().max(MAX_PREALLOC));
+            self.ensure_room(ahead);
         }
         let frames = std::mem::take(&mut self.frames);
         let mut result = Ok(());
@@ -665,6 +670,29 @@ mod tests {
                 size: 1 << 32,
                 max: 10
             })
+        );
+    }
+
+    #[test]
+    fn a_huge_announced_length_is_not_allocated_up_front() {
+        // Unlimited size: a header claiming 2^40 bytes must not reserve a terabyte.
+        let mut reader = Reader::new(&[], 0);
+        let (items, result) = feed(&mut reader, &[0x82, 127, 0, 0, 1, 0, 0, 0, 0, 0, 1, 2, 3]);
+        assert!(items.is_empty());
+        result.unwrap();
+        assert!(reader.buf.capacity() <= READ_CHUNK + MAX_PREALLOC + 16);
+        // A big frame that really arrives still comes out whole.
+        let mut reader = Reader::new(&[], 0);
+        let payload = vec![9u8; 3 * MAX_PREALLOC];
+        let wire = server_frame(0x82, &payload);
+        let mut items = Vec::new();
+        for piece in wire.chunks(1 << 20) {
+            let (got, result) = feed(&mut reader, piece);
+            result.unwrap();
+            items.extend(got);
+        }
+        assert!(
+            matches!(&items[..], [Item::Message { payload: p, .. }] if p.len() == payload.len())
         );
     }
 
