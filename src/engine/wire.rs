@@ -77,6 +77,14 @@ struct FrameRef {
     end: usize,
 }
 
+/// The frame after the complete ones, when its header is complete but not its payload.
+#[derive(Debug, Clone, Copy)]
+struct Incomplete {
+    missing: usize,
+    header: usize,
+    opcode: u8,
+}
+
 /// A fragmented message being assembled.
 #[derive(Debug)]
 struct Partial {
@@ -93,6 +101,8 @@ pub(crate) struct Reader {
     max_message: usize,
     partial: Option<Partial>,
     frames: Vec<FrameRef>,
+    /// How much of the incomplete text frame at the buffer's start was checked as UTF-8.
+    streamed: usize,
     /// Set once a close frame or an error was seen: later bytes are ignored.
     done: bool,
 }
@@ -110,6 +120,7 @@ impl Reader {
             },
             partial: None,
             frames: Vec::new(),
+            streamed: 0,
             done: false,
         }
     }
@@ -143,12 +154,16 @@ impl Reader {
             return Ok(());
         }
         self.frames.clear();
-        let (consumed, scan_error, missing) = self.scan();
+        let (consumed, scan_error, incomplete) = self.scan();
         let chunk = self.buf.split_to(consumed).freeze();
-        if let Some(missing) = missing {
+        if consumed > 0 {
+            // The frame whose text was being checked as it arrived is complete.
+            self.streamed = 0;
+        }
+        if let Some(incomplete) = &incomplete {
             // Room for the rest of an incomplete frame, so it arrives in one buffer; a length
             // nobody has sent yet is not trusted with more than doubling what has arrived.
-            let ahead = missing.min(self.buf.len().max(MAX_PREALLOC));
+            let ahead = incomplete.missing.min(self.buf.len().max(MAX_PREALLOC));
             self.ensure_room(ahead);
         }
         let frames = std::mem::take(&mut self.frames);
@@ -177,6 +192,21 @@ impl Reader {
         {
             result = Err(err);
         }
+        if result.is_ok()
+            && !self.done
+            && let Some(incomplete) = incomplete
+            && incomplete.opcode == OP_TEXT
+        {
+            // Fail fast: the text of a message's first frame is checked as it arrives.
+            let arrived = &self.buf[incomplete.header..];
+            match std::str::from_utf8(&arrived[self.streamed..]) {
+                Ok(_) => self.streamed = arrived.len(),
+                Err(err) if err.error_len().is_some() => {
+                    result = Err(WireError::InvalidUtf8("text message is not valid UTF-8"));
+                }
+                Err(err) => self.streamed += err.valid_up_to(),
+            }
+        }
         if result.is_err() {
             self.done = true;
         }
@@ -189,7 +219,7 @@ impl Reader {
     /// Finds the complete frames at the start of the buffer; checks each header.
     /// Returns how many bytes they take, the error that stopped the scan, if any, and how
     /// many bytes the incomplete frame after them still lacks, when its header is complete.
-    fn scan(&mut self) -> (usize, Option<WireError>, Option<usize>) {
+    fn scan(&mut self) -> (usize, Option<WireError>, Option<Incomplete>) {
         let data = &self.buf[..];
         let mut pos = 0;
         // Whether a fragmented message is open at this point of the scan.
@@ -311,7 +341,15 @@ impl Reader {
             if (rest.len() as u64) < total {
                 // Incomplete: make room for the whole frame so it arrives in one buffer.
                 let total = usize::try_from(total).unwrap_or(usize::MAX);
-                return (pos, None, Some(total - rest.len()));
+                return (
+                    pos,
+                    None,
+                    Some(Incomplete {
+                        missing: total - rest.len(),
+                        header,
+                        opcode,
+                    }),
+                );
             }
             let start = pos + header;
             let end = start + len as usize;
@@ -579,6 +617,39 @@ mod tests {
             &server_frame(0x81, "é".as_bytes()[..1].as_ref()),
         );
         assert!(matches!(result, Err(WireError::InvalidUtf8(_))));
+    }
+
+    #[test]
+    fn invalid_utf8_fails_before_the_frame_is_complete() {
+        let mut reader = Reader::new(&[], 0);
+        let mut wire = server_frame(0x81, "κόσμε \u{1F600} ok".as_bytes());
+        let valid = wire.len();
+        wire.extend(server_frame(
+            0x81,
+            b"abc\xF0\x9F\x98\x28 and much more text after it",
+        ));
+        // The valid message, then the bad one's first bytes: valid so far, then a split
+        // 4-byte sequence, then the byte that makes it invalid.
+        let (items, result) = feed(&mut reader, &wire[..valid + 2 + 4]);
+        result.unwrap();
+        assert_eq!(items.len(), 1);
+        let (_, result) = feed(&mut reader, &wire[valid + 6..valid + 8]);
+        result.unwrap();
+        let (_, result) = feed(&mut reader, &wire[valid + 8..valid + 9]);
+        assert!(
+            matches!(result, Err(WireError::InvalidUtf8(_))),
+            "{result:?}"
+        );
+        // A character split across reads inside one frame is fine.
+        let mut reader = Reader::new(&[], 0);
+        let wire = server_frame(0x81, "ab€cd".as_bytes());
+        let mut items = Vec::new();
+        for byte in &wire {
+            let (got, result) = feed(&mut reader, std::slice::from_ref(byte));
+            result.unwrap();
+            items.extend(got);
+        }
+        assert_eq!(items, vec![text("ab€cd")]);
     }
 
     #[test]
