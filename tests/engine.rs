@@ -801,3 +801,50 @@ fn disconnect_hard_stops_when_the_server_never_answers_the_close() {
         "{elapsed:?}"
     );
 }
+
+#[test]
+fn a_consumer_that_falls_behind_pauses_reading_and_loses_nothing() {
+    use std::time::Instant;
+    use wsprobe::engine::MAX_BACKLOG;
+    let (listener, addr) = runtime()
+        .block_on(wsprobe::serve::bind("127.0.0.1", 0))
+        .unwrap();
+    runtime().spawn(wsprobe::serve::serve(listener));
+    let (engine, rx) = Engine::new(|| {});
+    let count = 1_000_000;
+    let session = engine.connect(request(&format!("ws://{addr}/flood?n={count}&size=10")));
+    // Nobody drains: the backlog grows to the limit...
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while rx.backlog() < MAX_BACKLOG {
+        assert!(
+            Instant::now() < deadline,
+            "backlog stuck at {}",
+            rx.backlog()
+        );
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    // ...and stays there (within one read's batch) while it waits.
+    let mut peak = 0;
+    let window = Instant::now() + Duration::from_millis(300);
+    while Instant::now() < window {
+        peak = peak.max(rx.backlog());
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    assert!(peak <= MAX_BACKLOG + 32 * 1024, "backlog grew to {peak}");
+    // Draining lets the session go on, and every message arrives.
+    let mut received = 0;
+    loop {
+        let event = rx.recv_timeout(Duration::from_secs(20)).expect("events");
+        assert_eq!(event.session, session);
+        match event.kind {
+            EventKind::Message { .. } => received += 1,
+            EventKind::Closed { code, by, .. } => {
+                assert_eq!((code, by), (1000, ClosedBy::Server));
+                break;
+            }
+            _ => {}
+        }
+    }
+    assert_eq!(received, count);
+    assert_eq!(rx.backlog(), 0);
+}

@@ -14,6 +14,9 @@ use super::wire::{self, Item, Reader, WireError};
 use super::{CLOSE_TIMEOUT, EventSender, NOT_CONNECTED, SessionCommand};
 use crate::template::ResolvedRequest;
 
+/// How often a session paused by backpressure looks whether the consumer caught up.
+const BACKLOG_POLL: std::time::Duration = std::time::Duration::from_millis(2);
+
 /// How one connection (one attempt) ended.
 struct End {
     code: u16,
@@ -316,8 +319,11 @@ async fn connected(
     }
     loop {
         let deadline = close_deadline.unwrap_or_else(far_future);
+        // Backpressure: while the consumer is far behind, leave the socket unread.
+        let paused = events.backlogged();
         tokio::select! {
-            read = conn.socket.read_buf(conn.reader.read_buffer()) => match read {
+            () = tokio::time::sleep(BACKLOG_POLL), if paused => {}
+            read = conn.socket.read_buf(conn.reader.read_buffer()), if !paused => match read {
                 Ok(0) => {
                     return match server_close {
                         Some((code, reason)) => End {

@@ -61,6 +61,9 @@
 //! [`EventReceiver::try_recv`] hands them out one at a time; [`EventReceiver::try_recv_batch`]
 //! a whole batch, for consumers that route per batch.
 //!
+//! When more than [`MAX_BACKLOG`] events wait for the consumer, sessions pause reading their
+//! sockets (commands are still handled) until it catches up: backpressure, not loss.
+//!
 //! # Waking the UI
 //!
 //! The waker passed to [`Engine::new`] is called when an event arrives and no wake is pending.
@@ -82,7 +85,7 @@ pub use event::*;
 
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::mpsc as std_mpsc;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -146,7 +149,14 @@ pub struct EventReceiver {
 struct Wake {
     pending: AtomicBool,
     waker: Box<dyn Fn() + Send + Sync>,
+    /// Events sent but not yet taken by the receiver (see [`MAX_BACKLOG`]).
+    backlog: AtomicUsize,
 }
+
+/// Above this many events waiting for the consumer, sessions stop reading their sockets until
+/// it catches up: TCP flow control then slows the server, nothing is dropped, and memory
+/// stays bounded when the consumer (a busy window) is slower than the network.
+pub const MAX_BACKLOG: usize = 256 * 1024;
 
 /// The sending half every session holds: pushes an event and wakes the consumer (throttled).
 #[derive(Clone)]
@@ -162,13 +172,24 @@ impl EventSender {
 
     /// Sends several events at once (in order); an empty batch sends nothing.
     pub(crate) fn emit_batch(&self, batch: Vec<Event>) {
+        let len = batch.len();
+        if len == 0 {
+            return;
+        }
+        self.wake.backlog.fetch_add(len, Ordering::SeqCst);
         // A closed receiver means nobody listens any more; nothing useful to do then.
-        if !batch.is_empty()
-            && self.tx.send(batch).is_ok()
-            && !self.wake.pending.swap(true, Ordering::SeqCst)
-        {
+        if self.tx.send(batch).is_err() {
+            self.wake.backlog.fetch_sub(len, Ordering::SeqCst);
+            return;
+        }
+        if !self.wake.pending.swap(true, Ordering::SeqCst) {
             (self.wake.waker)();
         }
+    }
+
+    /// Whether the consumer is so far behind that sessions should pause reading.
+    pub(crate) fn backlogged(&self) -> bool {
+        self.wake.backlog.load(Ordering::SeqCst) > MAX_BACKLOG
     }
 }
 
@@ -187,6 +208,7 @@ impl Engine {
         let (tx, rx) = std_mpsc::channel();
         let wake = Arc::new(Wake {
             pending: AtomicBool::new(false),
+            backlog: AtomicUsize::new(0),
             waker: Box::new(waker),
         });
         let engine = Engine {
@@ -356,12 +378,23 @@ impl EventReceiver {
             }
         }
         if let Ok(batch) = self.rx.try_recv() {
-            return Some(batch);
+            return Some(self.taken(batch));
         }
         // Empty: re-arm the waker, then look once more, so an event sent between the
         // first look and the re-arm is not left waiting without a wake.
         self.wake.pending.store(false, Ordering::SeqCst);
-        self.rx.try_recv().ok()
+        self.rx.try_recv().ok().map(|batch| self.taken(batch))
+    }
+
+    /// Books a batch as taken off the channel.
+    fn taken(&self, batch: Vec<Event>) -> Vec<Event> {
+        self.wake.backlog.fetch_sub(batch.len(), Ordering::SeqCst);
+        batch
+    }
+
+    /// How many events wait in the channel (sent, not yet taken).
+    pub fn backlog(&self) -> usize {
+        self.wake.backlog.load(Ordering::SeqCst)
     }
 
     /// Waits up to `timeout` for the next event (for the CLI and tests).
@@ -370,7 +403,7 @@ impl EventReceiver {
         if let Some(event) = pending.next() {
             return Some(event);
         }
-        let batch = self.rx.recv_timeout(timeout).ok()?;
+        let batch = self.taken(self.rx.recv_timeout(timeout).ok()?);
         *pending = batch.into_iter();
         pending.next()
     }
