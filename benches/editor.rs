@@ -1,5 +1,6 @@
-//! The Message tab's editor with a ~1 MB pretty JSON body: one frame that types one character
-//! into it (in the middle of the text), and one idle frame. A frame here is the real app's
+//! The Message tab's editor with a ~1 MB pretty JSON body (shown plain) and a 240 KB one (just
+//! under the highlighting limit): one frame that types one character into it (in the middle of
+//! the text), and one idle frame. A frame here is the real app's
 //! `App::ui` under egui's `Context::run_ui` plus tessellating its shapes (what the CPU does
 //! before the GPU gets the frame). Run with `cargo bench --bench editor`.
 
@@ -51,18 +52,19 @@ fn frame(ctx: &egui::Context, app: &mut App, events: Vec<egui::Event>) -> usize 
     meshes.len()
 }
 
-fn editor(c: &mut Criterion) {
+/// The app with a request whose draft is `body` (JSON), the editor focused with the cursor in
+/// the middle of the text, after one typed character has been checked to reach the draft.
+fn app_typing_into(body: String) -> (App, egui::Context, tempfile::TempDir) {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut app = App::new(dir.path()).expect("workspace opens");
     let mut request = SavedRequest::new("Big", "ws://127.0.0.1:1/");
-    let body = big_pretty_json(790 * 1024);
     eprintln!("body: {} bytes, {} lines", body.len(), body.lines().count());
     let middle = body.chars().count() / 2;
     request.draft.format = MessageFormat::Json;
     request.draft.body = body;
     let id = request.id.clone();
     app.workspace_mut().requests.push(request);
-    app.workspace_mut().selected_request = Some(id.clone());
+    app.workspace_mut().selected_request = Some(id);
 
     let ctx = egui::Context::default();
     for _ in 0..3 {
@@ -87,14 +89,27 @@ fn editor(c: &mut Criterion) {
         Some(1),
         "typing reaches the editor"
     );
+    (app, ctx, dir)
+}
 
+fn editor(c: &mut Criterion) {
     let mut group = c.benchmark_group("editor");
     group.sample_size(20);
     group.measurement_time(Duration::from_secs(8));
+    let (mut app, ctx, _dir) = app_typing_into(big_pretty_json(790 * 1024));
     group.bench_function("1 MB JSON, type one character", |b| {
         b.iter(|| black_box(frame(&ctx, &mut app, vec![egui::Event::Text("x".into())])))
     });
     group.bench_function("1 MB JSON, idle frame", |b| {
+        b.iter(|| black_box(frame(&ctx, &mut app, Vec::new())))
+    });
+    drop(app);
+    // Just under the highlighting limit: syntax colours on.
+    let (mut app, ctx, _dir2) = app_typing_into(big_pretty_json(180 * 1024));
+    group.bench_function("240 KB JSON (highlighted), type one character", |b| {
+        b.iter(|| black_box(frame(&ctx, &mut app, vec![egui::Event::Text("x".into())])))
+    });
+    group.bench_function("240 KB JSON (highlighted), idle frame", |b| {
         b.iter(|| black_box(frame(&ctx, &mut app, Vec::new())))
     });
     group.finish();
