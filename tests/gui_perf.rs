@@ -80,3 +80,51 @@ fn one_megabyte_json_can_be_typed_into_and_beautified() {
     assert_eq!(typed.matches('x').count(), pretty.matches('x').count() + 1);
     assert!(has_label_containing(&h, "Large message"));
 }
+
+/// A changed search over many events is applied a few milliseconds per frame: while it runs,
+/// "filtering… N%" is shown, and the newest matches show before it ends.
+#[test]
+fn a_search_over_many_events_shows_its_progress() {
+    use bytes::Bytes;
+    use wsprobe::engine::{Direction, Event, EventKind, Opcode};
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (mut app, id) = app_with_body(dir.path(), String::new());
+    let events = 300_000;
+    app.session_mut(&id).log.extend((0..events).map(|i| Event {
+        at_ms: 1_764_000_000_000 + i as i64,
+        session: 1,
+        kind: EventKind::Message {
+            direction: Direction::Received,
+            opcode: Opcode::Text,
+            payload: Bytes::from(format!("{{\"id\":\"{}\",\"n\":{i}}}", i % 40)),
+        },
+    }));
+    let mut h = harness(app);
+    run_until(&mut h, "the list is filtered", |h| {
+        let rs = h.state().session(&selected_id(h)).expect("session");
+        rs.view.filtering_progress(&rs.log).is_none()
+    });
+    assert!(has_label_containing(
+        &h,
+        &format!("{events} events ({events} shown)")
+    ));
+
+    h.get_by_label("Search events")
+        .set_text_value_accesskit("\"id\":\"7\"");
+    h.step();
+    h.step();
+    assert!(
+        has_label_containing(&h, "filtering…"),
+        "the progress note is shown while filtering"
+    );
+    let rs = h.state().session(&id).expect("session");
+    assert!(rs.view.shown_len() > 0, "the newest matches show first");
+    run_until(&mut h, "filtering finishes", |h| {
+        !has_label_containing(h, "filtering…")
+    });
+    assert!(has_label_containing(
+        &h,
+        &format!("{events} events ({} shown)", events / 40)
+    ));
+}
