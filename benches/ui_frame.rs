@@ -164,6 +164,9 @@ fn search_change(c: &mut Criterion) {
             },
         );
         frames_to_finish.sort_unstable();
+        if frames_to_finish.is_empty() {
+            continue; // Filtered out on the command line.
+        }
         eprintln!(
             "{mode:?} search change: worst frame {:.2} ms over {} re-filters; frames to finish: median {}, max {}",
             worst_overall.as_secs_f64() * 1000.0,
