@@ -653,6 +653,28 @@ mod tests {
             let before: Vec<_> = chunks.values().map(Arc::as_ptr).collect();
             let _ = chunked_layout(ui, Arc::new(job), &mut chunks);
             assert!(chunks.values().all(|g| before.contains(&Arc::as_ptr(g))));
+
+            // Highlighted (many sections): the same rows with the same colours.
+            let mut job = highlight(
+                &lines(3_000),
+                MessageFormat::Json,
+                true,
+                FontId::monospace(12.0),
+                Color32::WHITE,
+                &VarContext::default(),
+            );
+            assert!(job.text.len() > CHUNKED_LAYOUT_MIN && job.sections.len() > 1000);
+            job.wrap.max_width = 300.0;
+            let whole = ui.fonts_mut(|f| f.layout_job(job.clone()));
+            let chunked = chunked_layout(ui, Arc::new(job), &mut HashMap::new());
+            assert_eq!(chunked.rows.len(), whole.rows.len());
+            for (a, b) in chunked.rows.iter().zip(&whole.rows) {
+                let colours = |r: &egui::epaint::text::PlacedRow| -> Vec<Color32> {
+                    r.visuals.mesh.vertices.iter().map(|v| v.color).collect()
+                };
+                assert_eq!(colours(a), colours(b));
+                assert_eq!(a.pos, b.pos);
+            }
         });
         output.textures_delta.clear();
     }
