@@ -1,5 +1,6 @@
 //! Benchmarks of the pieces every message passes through: the event log (append, filter)
-//! and the derived views (hexdump). Run with `cargo bench --bench core`.
+//! and the derived views (hexdump, pretty-printing 1 MB of JSON, XML and HTML for Beautify and
+//! the detail view). Run with `cargo bench --bench core`.
 
 use std::hint::black_box;
 
@@ -7,6 +8,7 @@ use bytes::Bytes;
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use wsprobe::engine::{Direction, Event, EventKind, Opcode};
 use wsprobe::log::{DirectionFilter, EventLog, Filter};
+use wsprobe::ui::pretty;
 
 const EVENTS: usize = 1_000_000;
 
@@ -90,5 +92,57 @@ fn view_benches(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, log_benches, view_benches);
+/// About 1 MB of compact (one-line) JSON, XML and HTML, as a server might send them.
+fn compact_documents() -> [(&'static str, String); 3] {
+    let mut json = String::from("{\"items\":[");
+    let mut xml = String::from("<?xml version=\"1.0\"?><items>");
+    let mut html = String::from("<!DOCTYPE html><html><head><title>t</title></head><body><ul>");
+    let mut i = 0;
+    while json.len() < 1024 * 1024 {
+        if i > 0 {
+            json.push(',');
+        }
+        json.push_str(&format!(
+            "{{\"id\":{i},\"name\":\"sensor-{i}\",\"state\":{{\"on\":true,\"t\":21.5}},\"tags\":[\"a\",\"b\"]}}"
+        ));
+        i += 1;
+    }
+    json.push_str("]}");
+    while xml.len() < 1024 * 1024 {
+        xml.push_str(&format!(
+            "<item id=\"{i}\"><name>sensor-{i}</name><state on=\"true\"><t>21.5</t></state><br/></item>"
+        ));
+        i += 1;
+    }
+    xml.push_str("</items>");
+    while html.len() < 1024 * 1024 {
+        html.push_str(&format!(
+            "<li class=\"s\"><b>sensor-{i}</b> is <i>on</i><br><img src=\"x.png\"></li>"
+        ));
+        i += 1;
+    }
+    html.push_str("</ul></body></html>");
+    [("JSON", json), ("XML", xml), ("HTML", html)]
+}
+
+fn pretty_benches(c: &mut Criterion) {
+    let mut group = c.benchmark_group("pretty");
+    group.sample_size(10);
+    for (name, text) in compact_documents() {
+        group.throughput(Throughput::Bytes(text.len() as u64));
+        group.bench_function(format!("pretty-print 1 MB {name}"), |b| {
+            b.iter(|| {
+                black_box(match name {
+                    "JSON" => pretty::pretty_json(&text),
+                    "XML" => pretty::pretty_markup(&text, false),
+                    _ => pretty::pretty_markup(&text, true),
+                })
+                .len()
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, log_benches, view_benches, pretty_benches);
 criterion_main!(benches);

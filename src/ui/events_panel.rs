@@ -26,6 +26,10 @@ use crate::log::{DirectionFilter, EventLog, Filter, SearchMode};
 const PREVIEW_CHARS: usize = 240;
 /// Time a frame may spend re-filtering old events after a filter change.
 const REFILTER_BUDGET: Duration = Duration::from_millis(6);
+/// While re-filtering, the clock is read after this many events...
+const CHECK_EVERY: u32 = 512;
+/// ...or this many payload bytes, whichever comes first.
+const CHECK_BYTES: usize = 64 * 1024;
 /// More new events than this at once (a view shown again after a flood) are filtered like a
 /// filter change: newest first, with a budget, instead of all in one frame.
 const FORWARD_LIMIT: u64 = 100_000;
@@ -142,24 +146,36 @@ impl EventsView {
         }
         self.scanned_to = next;
 
-        // Re-filter older events, newest first, within the budget.
+        // Re-filter older events, newest first, within the budget. The clock is read every
+        // CHECK_EVERY events or CHECK_BYTES of payload, whichever comes first, and before a big
+        // event, so one slow event (a 1 MB JSON message) starts a frame of its own instead of
+        // landing on top of a spent budget.
         self.backfill_to = self.backfill_to.max(log.first_seq());
         let started = Instant::now();
         let mut looked = 0u32;
+        let mut bytes = 0usize;
         while self.backfill_to > log.first_seq() {
             let seq = self.backfill_to - 1;
             if let Some(event) = log.get(seq) {
+                let size = event.size();
+                if size >= CHECK_BYTES && looked > 0 && started.elapsed() > budget / 2 {
+                    break;
+                }
                 if seq >= self.rate_from {
                     self.rates.add(event);
                 }
                 if self.applied.matches(event) {
                     self.shown.push_front(seq);
                 }
+                bytes += size;
             }
             self.backfill_to = seq;
             looked += 1;
-            if looked.is_multiple_of(512) && started.elapsed() > budget {
-                break;
+            if looked.is_multiple_of(CHECK_EVERY) || bytes >= CHECK_BYTES {
+                bytes = 0;
+                if started.elapsed() > budget {
+                    break;
+                }
             }
         }
 

@@ -25,6 +25,8 @@ pub use app::App;
 
 /// Opens the main window on the workspace in `workspace_dir` (or the default folder).
 pub fn run_app(workspace_dir: Option<PathBuf>) -> anyhow::Result<()> {
+    // First thing: the clock for "first frame after … ms" (WSPROBE_FRAME_STATS=1).
+    let start = frame_stats::StartClock::new();
     let dir = crate::store::workspace_dir(workspace_dir)?;
     let app = App::open_with_examples(dir)?;
     let options = eframe::NativeOptions {
@@ -41,9 +43,11 @@ pub fn run_app(workspace_dir: Option<PathBuf>) -> anyhow::Result<()> {
         options,
         Box::new(move |cc| {
             app::setup_style(&cc.egui_ctx);
+            let stats = frame_stats::FrameStats::from_env();
             Ok(Box::new(Window {
                 app,
-                stats: frame_stats::FrameStats::from_env(),
+                start: stats.is_some().then_some(start),
+                stats,
             }))
         }),
     )
@@ -64,12 +68,18 @@ pub fn icon() -> egui::IconData {
 struct Window {
     app: App,
     stats: Option<frame_stats::FrameStats>,
+    /// Reports the time to the first frame once (only with frame stats on).
+    start: Option<frame_stats::StartClock>,
 }
 
 impl eframe::App for Window {
     fn ui(&mut self, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
         let started = std::time::Instant::now();
         eframe::App::ui(&mut self.app, ui, frame);
+        if let Some(line) = self.start.as_mut().and_then(|s| s.first_frame_line()) {
+            eprintln!("{line}");
+            self.start = None;
+        }
         if let Some(stats) = &mut self.stats {
             let now = std::time::Instant::now();
             if let Some(line) = stats.record(now - started, now) {
