@@ -281,6 +281,20 @@ pub struct JsonCondition {
 }
 
 impl JsonCondition {
+    /// Whether the JSON document `payload` satisfies this condition (`None`: it is not JSON).
+    /// Only the value at the path is built; everything else is skipped while parsing, so a
+    /// big document costs a scan, not a tree of allocations.
+    pub fn holds_in(&self, payload: &[u8]) -> Option<bool> {
+        use serde::de::DeserializeSeed as _;
+        let mut de = serde_json::Deserializer::from_slice(payload);
+        let found = json_path::PathSeed(&self.path).deserialize(&mut de).ok()?;
+        de.end().ok()?;
+        Some(match found {
+            Some(value) => self.equals(&value) != self.negate,
+            None => self.negate,
+        })
+    }
+
     /// Whether `root` satisfies this condition. A missing path is "not equal".
     pub fn holds(&self, root: &serde_json::Value) -> bool {
         let mut at = root;
@@ -407,15 +421,117 @@ impl Filter {
                 Query::Text(needle) => with_text(event, |t| contains_ignore_case(t, needle)),
                 Query::Regex(re) => with_text(event, |t| re.is_match(t)),
                 Query::Json(conditions) => match event.payload() {
-                    Some(payload) if event.direction().is_some() => {
-                        match serde_json::from_slice::<serde_json::Value>(payload) {
-                            Ok(root) => conditions.iter().all(|c| c.holds(&root)),
-                            Err(_) => false,
-                        }
-                    }
+                    Some(payload) if event.direction().is_some() => conditions
+                        .iter()
+                        .all(|c| c.holds_in(payload).unwrap_or(false)),
                     _ => false,
                 },
             }
+    }
+}
+
+/// Finding one value in a JSON document without building the rest of it.
+mod json_path {
+    use std::fmt;
+
+    use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+    use serde_json::Value;
+
+    /// Deserializes to the value at the path (`None` when the path is not there).
+    pub struct PathSeed<'p>(pub &'p [String]);
+
+    impl<'de> DeserializeSeed<'de> for PathSeed<'_> {
+        type Value = Option<Value>;
+
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            if self.0.is_empty() {
+                return serde::Deserialize::deserialize(d).map(Some);
+            }
+            d.deserialize_any(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for PathSeed<'_> {
+        type Value = Option<Value>;
+
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("JSON")
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let (key, rest) = (&self.0[0], &self.0[1..]);
+            let mut found = None;
+            while let Some(is_key) = map.next_key_seed(KeyIs(key))? {
+                if is_key {
+                    // A repeated key: the last one wins, as in a parsed document.
+                    found = map.next_value_seed(PathSeed(rest))?;
+                } else {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+            Ok(found)
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            let want = self.0[0].parse::<usize>().ok();
+            let mut found = None;
+            let mut index = 0usize;
+            loop {
+                if Some(index) == want {
+                    match seq.next_element_seed(PathSeed(&self.0[1..]))? {
+                        Some(value) => found = value,
+                        None => break,
+                    }
+                } else if seq.next_element::<IgnoredAny>()?.is_none() {
+                    break;
+                }
+                index += 1;
+            }
+            Ok(found)
+        }
+
+        // A scalar where the path goes on: the path is not there.
+        fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_unit<E>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+    }
+
+    /// A map key compared with the wanted one, without allocating it.
+    struct KeyIs<'k>(&'k str);
+
+    impl<'de> DeserializeSeed<'de> for KeyIs<'_> {
+        type Value = bool;
+
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
+            d.deserialize_str(self)
+        }
+    }
+
+    impl Visitor<'_> for KeyIs<'_> {
+        type Value = bool;
+
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a key")
+        }
+
+        fn visit_str<E>(self, key: &str) -> Result<bool, E> {
+            Ok(key == self.0)
+        }
     }
 }
 
@@ -581,6 +697,49 @@ mod tests {
         assert_eq!((log.len(), log.dropped(), log.next_seq()), (10, 40, 50));
         assert_eq!(log.received(), (50, 50));
         assert_eq!(log.stored_bytes(), 10 * (1 + EVENT_COST));
+    }
+
+    #[test]
+    fn json_conditions_read_in_place_agree_with_a_parsed_document() {
+        let docs = [
+            r#"{"t":"event","r":"sensors","state":{"on":true,"bri":127,"xy":[0.5,0.25]},"id":"5"}"#,
+            r#"{"r":"lights","r":"groups","state":null}"#,
+            r#"[{"a":1},{"a":2}]"#,
+            r#"{"k\"ey":"v","n":1e3,"big":18446744073709551615}"#,
+            r#""just a string""#,
+            r#"{"a":1} trailing"#,
+            r#"{"a":[1,2"#,
+        ];
+        let filters = [
+            "r=sensors",
+            "r=groups",
+            "r!=lights",
+            "state.on=true",
+            "state.bri=127",
+            "state.xy.1=0.25",
+            "state.xy.2=0.25",
+            "state=null",
+            "0.a=1",
+            "1.a=2",
+            "k\"ey=v",
+            "n=1000",
+            "big=18446744073709551615",
+            "t.x=1",
+            "missing!=1",
+            "a=1",
+        ];
+        for filter in filters {
+            let Ok(conditions) = parse_json_conditions(filter) else {
+                continue;
+            };
+            for doc in docs {
+                let parsed = serde_json::from_str::<serde_json::Value>(doc).ok();
+                for c in &conditions {
+                    let expected = parsed.as_ref().map(|root| c.holds(root));
+                    assert_eq!(c.holds_in(doc.as_bytes()), expected, "{filter} on {doc}");
+                }
+            }
+        }
     }
 
     #[test]
