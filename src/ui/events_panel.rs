@@ -486,7 +486,12 @@ impl EventsView {
             }
             if log.dropped() > 0 {
                 ui.weak(format!("· {} oldest dropped", log.dropped()))
-                    .on_hover_text(format!("The log keeps the newest {}", log.max_events()));
+                    .on_hover_text(format!(
+                        "The log keeps the newest {} events and at most about {} MiB \
+                         (Settings: Keep newest events, Events log memory)",
+                        log.max_events(),
+                        log.max_bytes() / (1024 * 1024)
+                    ));
             }
             let (received, sent) = row_colors(ui.visuals().dark_mode);
             self.rates.ui(ui, received, sent);
