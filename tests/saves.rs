@@ -306,6 +306,81 @@ fn a_folder_that_cannot_be_written_keeps_edits_and_saves_them_later() {
     assert!(text.contains("Alpha, edited while blocked"), "{text}");
 }
 
+/// Asks the window to close (the title bar's close button), runs one frame, and returns the
+/// viewport commands that frame sent.
+fn request_close(h: &mut Harness<'_, App>) -> Vec<egui::ViewportCommand> {
+    h.input_mut()
+        .viewports
+        .entry(egui::ViewportId::ROOT)
+        .or_default()
+        .events
+        .push(egui::ViewportEvent::Close);
+    h.step();
+    viewport_commands(h)
+}
+
+fn viewport_commands(h: &Harness<'_, App>) -> Vec<egui::ViewportCommand> {
+    h.output()
+        .viewport_output
+        .get(&egui::ViewportId::ROOT)
+        .map(|v| v.commands.clone())
+        .unwrap_or_default()
+}
+
+#[test]
+fn closing_while_saves_fail_asks_instead_of_losing_the_edits() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().join("ws");
+    let (a, _) = two_requests(&root);
+    let mut h = harness(App::new(&root).expect("open"));
+    h.run();
+    // Nothing unsaved: closing just closes.
+    let commands = request_close(&mut h);
+    assert!(!commands.contains(&egui::ViewportCommand::CancelClose));
+    assert!(!h.state().close_blocked());
+
+    let requests = root.join("requests");
+    let away = root.join("requests.away");
+    fs::rename(&requests, &away).expect("move away");
+    fs::write(&requests, b"not a folder").expect("block");
+    let index = h
+        .state()
+        .workspace()
+        .requests
+        .iter()
+        .position(|r| r.id == a)
+        .expect("alpha");
+    h.state_mut().workspace_mut().requests[index].name = "Alpha, unsaved".into();
+    run_until(&mut h, "the save error banner", |h| {
+        has_label(h, "Could not save")
+    });
+
+    // Closing now is cancelled and the dialog says why.
+    let commands = request_close(&mut h);
+    assert!(
+        commands.contains(&egui::ViewportCommand::CancelClose),
+        "{commands:?}"
+    );
+    h.run();
+    assert!(has_label(&h, "Your changes are not saved"));
+    assert!(has_label(&h, "Closing now loses the changes"));
+    h.get_by_label("Keep open").click();
+    h.run();
+    assert!(!has_label(&h, "Your changes are not saved"));
+
+    // Again; this time the folder is back and "Try again" saves, then closes.
+    request_close(&mut h);
+    h.run();
+    assert!(has_label(&h, "Your changes are not saved"));
+    fs::remove_file(&requests).expect("unblock");
+    fs::rename(&away, &requests).expect("move back");
+    h.get_by_label("Try again").click();
+    h.step();
+    assert!(viewport_commands(&h).contains(&egui::ViewportCommand::Close));
+    let text = fs::read_to_string(request_file(&root, &a)).expect("alpha");
+    assert!(text.contains("Alpha, unsaved"), "{text}");
+}
+
 // ---------------------------------------------------------------------------------------------
 // Secrets
 

@@ -191,6 +191,11 @@ pub struct App {
     title: String,
     /// `WSPROBE_FRAME_STATS`: also report how long each Disconnect took, on stderr.
     report_disconnects: bool,
+    /// The window was asked to close while the workspace could not be saved: the close was
+    /// cancelled and a dialog asks what to do.
+    close_blocked: bool,
+    /// The user chose to close without saving (or the save finally worked).
+    close_anyway: bool,
 }
 
 /// An import or export whose file work (reading and parsing, or serialising and writing) runs
@@ -254,6 +259,8 @@ impl App {
             file_job: None,
             title: String::new(),
             report_disconnects: crate::ui::frame_stats::FrameStats::from_env().is_some(),
+            close_blocked: false,
+            close_anyway: false,
         })
     }
 
@@ -820,6 +827,66 @@ impl App {
         }
         self.update_title(&ctx);
         self.autosave(&ctx);
+        if let Some(command) = self.guard_close(&ctx) {
+            self.run_command(&ctx, command);
+        }
+    }
+
+    /// Closing the window while the workspace cannot be saved (read-only folder, full disk)
+    /// would lose the edits: the close is cancelled and a dialog offers to try again, to export
+    /// a copy elsewhere, or to close anyway. Returns a command the dialog asked for.
+    fn guard_close(&mut self, ctx: &egui::Context) -> Option<UiCommand> {
+        if ctx.input(|i| i.viewport().close_requested()) && !self.close_anyway {
+            self.save_now();
+            if self.save_error.is_some() {
+                ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+                self.close_blocked = true;
+            }
+        }
+        if !self.close_blocked {
+            return None;
+        }
+        let mut command = None;
+        let mut close = false;
+        let error = self.save_error.clone().unwrap_or_default();
+        egui::Modal::new(egui::Id::unique("unsaved_close")).show(ctx, |ui| {
+            ui.set_max_width(460.0);
+            ui.heading("Your changes are not saved");
+            ui.label(format!("Saving the workspace failed: {error}"));
+            ui.label("Closing now loses the changes since the last save.");
+            ui.add_space(6.0);
+            ui.horizontal(|ui| {
+                if ui.button("Try again").clicked() {
+                    self.save_now();
+                    close = self.save_error.is_none();
+                }
+                if ui
+                    .button("Export a copy…")
+                    .on_hover_text("Write the whole workspace to a file you choose")
+                    .clicked()
+                {
+                    command = Some(UiCommand::ExportWorkspace);
+                    self.close_blocked = false;
+                }
+                if ui.button("Keep open").clicked() {
+                    self.close_blocked = false;
+                }
+                if ui.button("Close without saving").clicked() {
+                    close = true;
+                }
+            });
+        });
+        if close {
+            self.close_blocked = false;
+            self.close_anyway = true;
+            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+        }
+        command
+    }
+
+    /// Whether the close dialog for unsaved changes is showing.
+    pub fn close_blocked(&self) -> bool {
+        self.close_blocked
     }
 
     fn update_title(&mut self, ctx: &egui::Context) {
