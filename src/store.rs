@@ -83,6 +83,8 @@ struct Manifest {
     environments: Vec<String>,
     active_environment: Option<String>,
     selected_request: Option<String>,
+    #[serde(flatten)]
+    unknown: crate::model::Unknown,
 }
 
 impl Default for Manifest {
@@ -93,6 +95,7 @@ impl Default for Manifest {
             environments: Vec::new(),
             active_environment: None,
             selected_request: None,
+            unknown: crate::model::Unknown::new(),
         }
     }
 }
@@ -247,6 +250,7 @@ impl Store {
             requests,
             environments,
             globals,
+            unknown: manifest.unknown,
         };
         Ok((workspace, problems))
     }
@@ -369,6 +373,7 @@ impl Store {
                 .collect(),
             active_environment: workspace.active_environment.clone(),
             selected_request: workspace.selected_request.clone(),
+            unknown: workspace.unknown.clone(),
         };
         let manifest_path = self.root.join(WORKSPACE_FILE);
 

@@ -46,6 +46,7 @@ fn full_request() -> SavedRequest {
             ca_cert_path: Some("/etc/ssl/my-ca.pem".into()),
             max_log_events: 5000,
             max_log_mib: 64,
+            unknown: Default::default(),
         },
         draft: MessageDraft {
             format: MessageFormat::Hex,
@@ -56,6 +57,7 @@ fn full_request() -> SavedRequest {
             format: MessageFormat::Json,
             body: "{\"sub\": \"{{ not a var }}\"}".into(),
         }],
+        unknown: Default::default(),
     }
 }
 
@@ -86,6 +88,7 @@ fn full_workspace() -> Workspace {
         globals,
         active_environment: Some("dev".into()),
         selected_request: Some("req2".into()),
+        unknown: Default::default(),
     }
 }
 
@@ -336,4 +339,43 @@ fn default_dir_honours_explicit_choice() {
         "{}",
         default.display()
     );
+}
+
+#[test]
+fn fields_from_a_newer_version_survive_an_edit_and_save() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let (mut store, _, _) = Store::open(root).unwrap();
+    store.save(&full_workspace()).unwrap();
+    // A newer wsprobe (or a hand edit) adds fields this version does not know.
+    let add = |path: std::path::PathBuf, edit: &dyn Fn(&mut serde_json::Value)| {
+        let mut v: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        edit(&mut v);
+        std::fs::write(&path, serde_json::to_string_pretty(&v).unwrap()).unwrap();
+    };
+    add(root.join("requests/req1.json"), &|v| {
+        v["color"] = "teal".into();
+        v["settings"]["compression"] = serde_json::json!({"deflate": true});
+    });
+    add(root.join("environments/dev.json"), &|v| v["icon"] = "🧪".into());
+    add(root.join("workspace.json"), &|v| v["folders"] = serde_json::json!([["a", "req1"]]));
+
+    // This version opens it, the user edits the request, and it is saved again.
+    let (mut store, mut ws, problems) = Store::open(root).unwrap();
+    assert!(problems.is_empty(), "{problems:?}");
+    let req = ws.requests.iter_mut().find(|r| r.id == "req1").unwrap();
+    req.name = "renamed".into();
+    store.save(&ws).unwrap();
+
+    let read = |path: &str| -> serde_json::Value {
+        serde_json::from_str(&std::fs::read_to_string(root.join(path)).unwrap()).unwrap()
+    };
+    let req = read("requests/req1.json");
+    assert_eq!(req["name"], "renamed");
+    assert_eq!(req["color"], "teal");
+    assert_eq!(req["settings"]["compression"]["deflate"], true);
+    assert_eq!(req["settings"]["max_log_events"], 5000);
+    assert_eq!(read("environments/dev.json")["icon"], "🧪");
+    assert_eq!(read("workspace.json")["folders"][0][1], "req1");
 }

@@ -10,6 +10,9 @@ pub struct Environment {
     pub id: String,
     pub name: String,
     pub variables: Vec<Variable>,
+    /// Fields a newer version added, kept as they were.
+    #[serde(flatten)]
+    pub unknown: super::Unknown,
 }
 
 impl Default for Environment {
@@ -18,6 +21,7 @@ impl Default for Environment {
             id: super::new_id(),
             name: "New environment".to_owned(),
             variables: Vec::new(),
+            unknown: super::Unknown::new(),
         }
     }
 }
@@ -35,6 +39,7 @@ impl Environment {
             id: GLOBALS_ID.to_owned(),
             name: "Globals".to_owned(),
             variables: Vec::new(),
+            unknown: super::Unknown::new(),
         }
     }
 

@@ -13,6 +13,9 @@ pub struct SavedRequest {
     pub settings: ConnectionSettings,
     pub draft: MessageDraft,
     pub saved_messages: Vec<SavedMessage>,
+    /// Fields a newer version added, kept as they were.
+    #[serde(flatten)]
+    pub unknown: super::Unknown,
 }
 
 impl Default for SavedRequest {
@@ -27,6 +30,7 @@ impl Default for SavedRequest {
             settings: ConnectionSettings::default(),
             draft: MessageDraft::default(),
             saved_messages: Vec::new(),
+            unknown: super::Unknown::new(),
         }
     }
 }
@@ -147,6 +151,9 @@ pub struct ConnectionSettings {
     pub max_log_events: u64,
     /// ... and at most about this many MiB (payloads plus per-event bookkeeping).
     pub max_log_mib: u64,
+    /// Settings a newer version added, kept as they were.
+    #[serde(flatten)]
+    pub unknown: super::Unknown,
 }
 
 pub const DEFAULT_HANDSHAKE_TIMEOUT_MS: u64 = 10_000;
@@ -183,6 +190,7 @@ impl Default for ConnectionSettings {
             ca_cert_path: None,
             max_log_events: DEFAULT_MAX_LOG_EVENTS,
             max_log_mib: DEFAULT_MAX_LOG_MIB,
+            unknown: super::Unknown::new(),
         }
     }
 }

@@ -12,6 +12,8 @@ pub struct Workspace {
     pub active_environment: Option<String>,
     /// The id of the request selected in the sidebar, restored on the next start.
     pub selected_request: Option<String>,
+    /// Fields of workspace.json that a newer version added, kept as they were.
+    pub unknown: super::Unknown,
 }
 
 impl Default for Workspace {
@@ -22,6 +24,7 @@ impl Default for Workspace {
             globals: Environment::globals(),
             active_environment: None,
             selected_request: None,
+            unknown: super::Unknown::new(),
         }
     }
 }
