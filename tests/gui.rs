@@ -468,6 +468,54 @@ fn typing_open_delimiter_offers_variables() {
 }
 
 #[test]
+fn variable_completion_follows_the_arrow_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path());
+    for (name, value) in [("alpha", "1"), ("beta", "2"), ("gamma", "3")] {
+        h.state_mut()
+            .workspace_mut()
+            .globals
+            .variables
+            .push(wsprobe::model::Variable::new(name, value));
+    }
+    add_request(&mut h);
+    h.get_by_label("URL").focus();
+    h.run();
+    h.get_by_label("URL").type_text("ws://<<");
+    h.run();
+    assert!(has_label_containing(&h, "Enter or Tab takes one"));
+    // Down twice: gamma; Up once: beta; Enter takes it (and does not connect).
+    for key in [
+        egui::Key::ArrowDown,
+        egui::Key::ArrowDown,
+        egui::Key::ArrowUp,
+    ] {
+        h.key_press(key);
+        h.run();
+    }
+    h.key_press(egui::Key::Enter);
+    h.run();
+    let id = selected_id(&h);
+    assert_eq!(
+        h.state().workspace().request(&id).unwrap().url,
+        "ws://<<beta>>"
+    );
+    assert_eq!(state_of(&h), ConnState::Disconnected);
+    // Up from the top wraps to the last name.
+    h.get_by_label("URL").type_text("/<<");
+    h.run();
+    assert!(has_label_containing(&h, "Enter or Tab takes one"));
+    h.key_press(egui::Key::ArrowUp);
+    h.run();
+    h.key_press(egui::Key::Tab);
+    h.run();
+    assert_eq!(
+        h.state().workspace().request(&id).unwrap().url,
+        "ws://<<beta>>/<<gamma>>"
+    );
+}
+
+#[test]
 fn enter_in_url_connects_and_two_requests_keep_their_own_events() {
     let server = echo_server();
     let dir = tempfile::tempdir().unwrap();

@@ -358,8 +358,12 @@ fn fields_from_a_newer_version_survive_an_edit_and_save() {
         v["color"] = "teal".into();
         v["settings"]["compression"] = serde_json::json!({"deflate": true});
     });
-    add(root.join("environments/dev.json"), &|v| v["icon"] = "🧪".into());
-    add(root.join("workspace.json"), &|v| v["folders"] = serde_json::json!([["a", "req1"]]));
+    add(root.join("environments/dev.json"), &|v| {
+        v["icon"] = "🧪".into()
+    });
+    add(root.join("workspace.json"), &|v| {
+        v["folders"] = serde_json::json!([["a", "req1"]])
+    });
 
     // This version opens it, the user edits the request, and it is saved again.
     let (mut store, mut ws, problems) = Store::open(root).unwrap();

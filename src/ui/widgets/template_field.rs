@@ -241,6 +241,25 @@ pub fn template_field(
     } else {
         edit = edit.layouter(&mut layouter);
     }
+    // The completion list (shown last frame, while the field had focus) takes ↑, ↓ and Enter
+    // before the field sees them.
+    let nav_id = ui.next_auto_id().with("completion_nav");
+    let mut nav = ui.data(|d| d.get_temp::<CompletionNav>(nav_id));
+    let mut take_highlighted = false;
+    if let Some(nav) = nav.as_mut() {
+        let count = nav.count.max(1);
+        ui.input_mut(|i| {
+            if i.consume_key(egui::Modifiers::NONE, egui::Key::ArrowDown) {
+                nav.highlighted = (nav.highlighted + 1) % count;
+            }
+            if i.consume_key(egui::Modifiers::NONE, egui::Key::ArrowUp) {
+                nav.highlighted = (nav.highlighted + count - 1) % count;
+            }
+            take_highlighted = i.consume_key(egui::Modifiers::NONE, egui::Key::Enter);
+        });
+    }
+    // While the list is open, Tab completes instead of moving the focus on.
+    let edit = edit.lock_focus(nav.is_some());
     let output = edit.show(ui);
     let response = output.response.response.clone().accessible_name(name);
     let mut submitted = response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
@@ -274,6 +293,7 @@ pub fn template_field(
         }
         remembered.filter(|_| clicking)
     };
+    let mut listed = false;
     if let Some(cursor) = cursor
         && let Some((range, partial)) = completion_prefix(text, cursor)
     {
@@ -286,19 +306,32 @@ pub fn template_field(
             .collect();
         if !candidates.is_empty() {
             let mut chosen: Option<String> = None;
-            let first = candidates[0].clone();
-            if ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Tab)) {
-                chosen = Some(first);
+            // The same list as last frame keeps its highlighted row; a new list starts at the top.
+            let highlighted = nav
+                .filter(|n| n.count == candidates.len())
+                .map_or(0, |n| n.highlighted.min(candidates.len() - 1));
+            if take_highlighted
+                || ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Tab))
+            {
+                chosen = Some(candidates[highlighted].clone());
             }
             egui::Popup::from_response(&response).open(true).show(|ui| {
                 ui.set_min_width(160.0);
-                ui.weak("Variables (Tab takes the first)");
-                for name in &candidates {
-                    if ui.selectable_label(false, name).clicked() {
+                ui.weak("Variables (↑ ↓, Enter or Tab takes one)");
+                for (i, name) in candidates.iter().enumerate() {
+                    if ui.selectable_label(i == highlighted, name).clicked() {
                         chosen = Some(name.clone());
                     }
                 }
             });
+            if chosen.is_none() && response.has_focus() {
+                let next = CompletionNav {
+                    count: candidates.len(),
+                    highlighted,
+                };
+                ui.data_mut(|d| d.insert_temp(nav_id, next));
+                listed = true;
+            }
             if let Some(name) = chosen {
                 // Replace the partial name (and a `>>` right after it, if any) with `name>>`.
                 let tail = &text[range.end..];
@@ -316,10 +349,21 @@ pub fn template_field(
             }
         }
     }
+    if !listed {
+        ui.data_mut(|d| d.remove::<CompletionNav>(nav_id));
+    }
     FieldOutput {
         response,
         submitted,
     }
+}
+
+/// The `<<` completion list as the keyboard sees it: how many names it shows and which is
+/// highlighted (↑ and ↓ move, Enter or Tab takes it).
+#[derive(Debug, Clone, Copy, Default)]
+struct CompletionNav {
+    count: usize,
+    highlighted: usize,
 }
 
 #[cfg(test)]
