@@ -206,6 +206,17 @@ pub fn highlight_job(
     job
 }
 
+/// The `<<...>>` at a cursor position (a char index), delimiters included at both ends.
+pub fn span_at<'a>(text: &str, spans: &'a [VarSpan], char_index: usize) -> Option<&'a VarSpan> {
+    let byte = text
+        .char_indices()
+        .nth(char_index)
+        .map_or(text.len(), |(b, _)| b);
+    spans
+        .iter()
+        .find(|s| s.range.start <= byte && byte <= s.range.end)
+}
+
 /// What a [`template_field`] reports.
 pub struct FieldOutput {
     pub response: egui::Response,
@@ -264,10 +275,17 @@ pub fn template_field(
     let response = output.response.response.clone().accessible_name(name);
     let mut submitted = response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
 
-    // Hover: every variable in the field with its value.
+    // Hover: the variable under the pointer with its value; elsewhere, every one in the field.
     let spans = var_spans(text);
     let response = if !spans.is_empty() && !password {
-        let lines: Vec<String> = spans.iter().map(|s| vars.describe(s)).collect();
+        let under = response.hover_pos().and_then(|pos| {
+            let cursor = output.galley.cursor_from_pos(pos - output.galley_pos);
+            span_at(text, &spans, cursor.index.0)
+        });
+        let lines: Vec<String> = match under {
+            Some(span) => vec![vars.describe(span)],
+            None => spans.iter().map(|s| vars.describe(s)).collect(),
+        };
         response.on_hover_text(lines.join("\n"))
     } else {
         response
@@ -378,6 +396,20 @@ mod tests {
         assert_eq!(names, ["host", "port", "token", "uuid", "$timestamp"]);
         assert!(spans[3].is_call);
         assert_eq!(spans[0].range, 5..13);
+    }
+
+    #[test]
+    fn the_span_under_a_cursor_position() {
+        let text = "wß://<<host>>:<<port>>/";
+        let spans = var_spans(text);
+        let at = |i| span_at(text, &spans, i).map(|s| s.name.as_str());
+        assert_eq!(at(0), None);
+        assert_eq!(at(5), Some("host")); // before the first `<`
+        assert_eq!(at(9), Some("host"));
+        assert_eq!(at(13), Some("host")); // right after `>>`
+        assert_eq!(at(15), Some("port"));
+        assert_eq!(at(23), None);
+        assert_eq!(at(99), None);
     }
 
     #[test]
