@@ -320,15 +320,24 @@ fn walk_v5(items: &[Value], prefix: &str, out: &mut Imported) {
             walk_v5(children, &format!("{prefix}{name} / "), out);
         } else if item.get("method").is_some() {
             out.skip("HTTP request");
-        } else if item.get("protoMethodName").is_some() || item.get("protoFileId").is_some() {
+        } else if item.get("reflectionApi").is_some()
+            || item.get("protoMethodName").is_some()
+            || item.get("protoFileId").is_some()
+        {
             out.skip("gRPC request");
+        } else if item.get("eventListeners").is_some()
+            || item.get("settings").and_then(|s| s.get("path")).is_some()
+        {
+            // Socket.IO speaks its own protocol over the socket: not a plain WebSocket request.
+            out.skip("Socket.IO request");
         } else if item.get("url").is_some() {
             let follow = item
                 .get("settings")
                 .map(|s| text(s, "followRedirects"))
                 .unwrap_or_default();
             let mut request = request_from(item, format!("{prefix}{name}"), &follow, out);
-            // A message body, if the export carries one.
+            // Insomnia's v5 exporter writes no message payloads for WebSocket requests; a `body`
+            // (hand-written, or from another tool) is still taken.
             match item.get("body") {
                 Some(Value::String(body)) => request.draft.body = convert_template(body),
                 Some(body @ Value::Object(_)) => {
