@@ -213,9 +213,7 @@ impl Conn {
         events.emit_batch(batch);
         (close, result)
     }
-}
 
-impl Conn {
     /// Handles what the buffer holds after a read: reports it, answers pings, and answers
     /// the server's close frame (setting `server_close`). `Some` when the connection ends.
     async fn handle_data(
