@@ -4,7 +4,8 @@
 
 mod support;
 
-use egui_kittest::kittest::Queryable as _;
+use egui::accesskit::Role;
+use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use support::gui::*;
 use support::*;
 
@@ -58,6 +59,36 @@ fn a_burst_over_the_cap_keeps_the_newest_and_shows_the_dropped_count() {
         .and_then(|e| e.payload().cloned());
     assert_eq!(newest.as_deref(), Some(&b"2999"[..]));
     assert!(has_label_containing(&h, "2002 oldest dropped"));
+
+    // The caps stay editable while connected (the connection settings are locked), and a
+    // lower cap applies at once.
+    assert_eq!(state_of(&h), wsprobe::ui::widgets::ConnState::Connected);
+    h.get_by_label("Settings").click();
+    h.run();
+    assert!(has_label_containing(
+        &h,
+        "disconnect to change these settings"
+    ));
+    let editable = |h: &egui_kittest::Harness<'_, wsprobe::ui::App>, label: &str| {
+        h.query_all_by_label(label).any(|n| {
+            let node = n.accesskit_node();
+            node.role() == Role::SpinButton && !node.is_disabled()
+        })
+    };
+    assert!(editable(&h, "Keep newest events"));
+    assert!(editable(&h, "Events log memory (MiB)"));
+    assert!(!editable(&h, "Reconnect attempts"));
+    h.state_mut()
+        .workspace_mut()
+        .requests
+        .iter_mut()
+        .find(|r| r.id == id)
+        .unwrap()
+        .settings
+        .max_log_events = 100;
+    h.run();
+    assert_eq!(log_of(&h).len(), 100);
+    assert_eq!(log_of(&h).dropped(), 2902);
     // The saved workspace keeps the setting.
     h.state_mut().save_now();
     let saved = std::fs::read_dir(dir.path().join("requests"))

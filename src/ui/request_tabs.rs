@@ -188,6 +188,12 @@ impl RequestTabs {
         ui.add_enabled_ui(!locked, |ui| {
             browse = settings_grid(ui, &mut request.settings);
         });
+        // The log's caps are not about the connection: they apply at once, even while
+        // connected (a lower cap drops the oldest events now).
+        ui.add_space(8.0);
+        ui.separator();
+        ui.strong("Events log");
+        log_caps_grid(ui, &mut request.settings);
         if browse && self.picking_ca.is_none() {
             self.picking_ca = Some((
                 request.id.clone(),
@@ -200,12 +206,44 @@ impl RequestTabs {
     }
 }
 
+/// Both settings grids share their label column width, so their fields line up.
+const SETTINGS_LABEL_WIDTH: f32 = 150.0;
+
+/// How many events, and how much memory, the request's events log keeps.
+pub fn log_caps_grid(ui: &mut Ui, s: &mut ConnectionSettings) {
+    egui::Grid::new("log_caps_grid")
+        .num_columns(2)
+        .spacing([12.0, 8.0])
+        .min_col_width(SETTINGS_LABEL_WIDTH)
+        .show(ui, |ui| {
+            let l = ui.label("Keep newest events");
+            ui.add(
+                egui::DragValue::new(&mut s.max_log_events)
+                    .range(1_000..=100_000_000)
+                    .speed(1000),
+            )
+            .labelled_by(l.id)
+            .on_hover_text("The events log drops the oldest events beyond this many");
+            ui.end_row();
+
+            let l = ui.label("Events log memory (MiB)");
+            ui.add(egui::DragValue::new(&mut s.max_log_mib).range(16..=65_536))
+                .labelled_by(l.id)
+                .on_hover_text(
+                    "The events log drops the oldest events when their payloads (plus about \
+                     56 bytes each) would use more than this",
+                );
+            ui.end_row();
+        });
+}
+
 /// The settings form; returns true when "Browse…" was clicked.
 pub fn settings_grid(ui: &mut Ui, s: &mut ConnectionSettings) -> bool {
     let mut browse = false;
     egui::Grid::new("settings_grid")
         .num_columns(2)
         .spacing([12.0, 8.0])
+        .min_col_width(SETTINGS_LABEL_WIDTH)
         .show(ui, |ui| {
             let l = ui.label("Reconnect attempts");
             ui.add(egui::DragValue::new(&mut s.reconnect_attempts).range(0..=1000))
@@ -247,25 +285,6 @@ pub fn settings_grid(ui: &mut Ui, s: &mut ConnectionSettings) -> bool {
             ui.add(egui::DragValue::new(&mut s.max_message_size_bytes).speed(1024))
                 .labelled_by(l.id)
                 .on_hover_text("0 means unlimited");
-            ui.end_row();
-
-            let l = ui.label("Keep newest events");
-            ui.add(
-                egui::DragValue::new(&mut s.max_log_events)
-                    .range(1_000..=100_000_000)
-                    .speed(1000),
-            )
-            .labelled_by(l.id)
-            .on_hover_text("The events log drops the oldest events beyond this many");
-            ui.end_row();
-
-            let l = ui.label("Events log memory (MiB)");
-            ui.add(egui::DragValue::new(&mut s.max_log_mib).range(16..=65_536))
-                .labelled_by(l.id)
-                .on_hover_text(
-                    "The events log drops the oldest events when their payloads (plus about \
-                     56 bytes each) would use more than this",
-                );
             ui.end_row();
 
             let l = ui.label("Subprotocols");
