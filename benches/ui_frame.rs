@@ -44,13 +44,19 @@ fn input() -> egui::RawInput {
     }
 }
 
-fn ui_frame(c: &mut Criterion) {
+/// The real app on a temp workspace with one selected request (its id), for its log.
+fn app_with_one_request() -> (tempfile::TempDir, App, String) {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut app = App::new(dir.path()).expect("workspace opens");
     let request = SavedRequest::new("Flood", "ws://127.0.0.1:1/flood");
     let id = request.id.clone();
     app.workspace_mut().requests.push(request);
     app.workspace_mut().selected_request = Some(id.clone());
+    (dir, app, id)
+}
+
+fn ui_frame(c: &mut Criterion) {
+    let (_dir, mut app, id) = app_with_one_request();
     app.session_mut(&id).log.extend((0..EVENTS).map(event));
     let ctx = egui::Context::default();
     // Warm up: fonts, layout caches, and the events view's first (incremental) filtering.
@@ -102,12 +108,7 @@ fn big_json_event(at: usize) -> Event {
 /// What criterion reports is the *worst* frame of each re-filter; the frames it took and the
 /// worst frame seen overall are printed too.
 fn search_change(c: &mut Criterion) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let mut app = App::new(dir.path()).expect("workspace opens");
-    let request = SavedRequest::new("Flood", "ws://127.0.0.1:1/flood");
-    let id = request.id.clone();
-    app.workspace_mut().requests.push(request);
-    app.workspace_mut().selected_request = Some(id.clone());
+    let (_dir, mut app, id) = app_with_one_request();
     let big = big_json_event(0);
     eprintln!("slow event: {} bytes of JSON", big.size());
     app.session_mut(&id).log.extend((0..EVENTS).map(|i| {

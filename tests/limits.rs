@@ -35,14 +35,13 @@ fn a_burst_over_the_cap_keeps_the_newest_and_shows_the_dropped_count() {
     assert_eq!(settings(&h).max_log_mib, 512);
 
     // What the form edits: keep 1000 events.
-    h.state_mut()
-        .workspace_mut()
-        .requests
-        .iter_mut()
-        .find(|r| r.id == id)
-        .unwrap()
-        .settings
-        .max_log_events = 1000;
+    let set_cap = |h: &mut egui_kittest::Harness<'_, wsprobe::ui::App>, cap: u64| {
+        let request = h.state_mut().workspace_mut().requests.iter_mut();
+        request
+            .filter(|r| r.id == id)
+            .for_each(|r| r.settings.max_log_events = cap);
+    };
+    set_cap(&mut h, 1000);
     h.get_by_label("Message").click();
     h.run();
     set_url(&mut h, &server.url());
@@ -78,14 +77,7 @@ fn a_burst_over_the_cap_keeps_the_newest_and_shows_the_dropped_count() {
     assert!(editable(&h, "Keep newest events"));
     assert!(editable(&h, "Events log memory (MiB)"));
     assert!(!editable(&h, "Reconnect attempts"));
-    h.state_mut()
-        .workspace_mut()
-        .requests
-        .iter_mut()
-        .find(|r| r.id == id)
-        .unwrap()
-        .settings
-        .max_log_events = 100;
+    set_cap(&mut h, 100);
     h.run();
     assert_eq!(log_of(&h).len(), 100);
     assert_eq!(log_of(&h).dropped(), 2902);

@@ -264,6 +264,33 @@ fn broken_files_are_named_in_a_banner_left_alone_and_the_rest_saves() {
     );
 }
 
+/// Makes the requests folder unwritable, renames request `id` in the app, and waits for the
+/// save error banner; returns the request's index. Permission bits do not stop root (the tests
+/// run as root here), so the folder is moved away and a plain file put in its place: every
+/// write into it now fails, for anyone.
+fn block_and_rename(h: &mut Harness<'_, App>, root: &Path, id: &str, name: &str) -> usize {
+    fs::rename(root.join("requests"), root.join("requests.away")).expect("move away");
+    fs::write(root.join("requests"), b"not a folder").expect("block");
+    let index = h
+        .state()
+        .workspace()
+        .requests
+        .iter()
+        .position(|r| r.id == id)
+        .expect("the request");
+    h.state_mut().workspace_mut().requests[index].name = name.into();
+    run_until(h, "the save error banner", |h| {
+        has_label(h, "Could not save")
+    });
+    index
+}
+
+/// Undoes [`block_and_rename`]'s block.
+fn unblock(root: &Path) {
+    fs::remove_file(root.join("requests")).expect("unblock");
+    fs::rename(root.join("requests.away"), root.join("requests")).expect("move back");
+}
+
 #[test]
 fn a_folder_that_cannot_be_written_keeps_edits_and_saves_them_later() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -272,24 +299,7 @@ fn a_folder_that_cannot_be_written_keeps_edits_and_saves_them_later() {
     let mut h = harness(App::new(&root).expect("open"));
     h.run();
 
-    // Permission bits do not stop root (the tests run as root here), so take the folder away
-    // and put a plain file in its place: every write into it now fails, for anyone.
-    let requests = root.join("requests");
-    let away = root.join("requests.away");
-    fs::rename(&requests, &away).expect("move away");
-    fs::write(&requests, b"not a folder").expect("block");
-
-    let index = h
-        .state()
-        .workspace()
-        .requests
-        .iter()
-        .position(|r| r.id == a)
-        .expect("alpha");
-    h.state_mut().workspace_mut().requests[index].name = "Alpha, edited while blocked".into();
-    run_until(&mut h, "the save error banner", |h| {
-        has_label(h, "Could not save")
-    });
+    let index = block_and_rename(&mut h, &root, &a, "Alpha, edited while blocked");
     assert!(has_label(&h, "Your edits are kept"));
     assert_eq!(
         h.state().workspace().requests[index].name,
@@ -297,8 +307,7 @@ fn a_folder_that_cannot_be_written_keeps_edits_and_saves_them_later() {
     );
 
     // The folder comes back: the saver retries on its own and the banner goes.
-    fs::remove_file(&requests).expect("unblock");
-    fs::rename(&away, &requests).expect("move back");
+    unblock(&root);
     run_until(&mut h, "the banner to go", |h| {
         !has_label(h, "Could not save")
     });
@@ -339,21 +348,7 @@ fn closing_while_saves_fail_asks_instead_of_losing_the_edits() {
     assert!(!commands.contains(&egui::ViewportCommand::CancelClose));
     assert!(!h.state().close_blocked());
 
-    let requests = root.join("requests");
-    let away = root.join("requests.away");
-    fs::rename(&requests, &away).expect("move away");
-    fs::write(&requests, b"not a folder").expect("block");
-    let index = h
-        .state()
-        .workspace()
-        .requests
-        .iter()
-        .position(|r| r.id == a)
-        .expect("alpha");
-    h.state_mut().workspace_mut().requests[index].name = "Alpha, unsaved".into();
-    run_until(&mut h, "the save error banner", |h| {
-        has_label(h, "Could not save")
-    });
+    block_and_rename(&mut h, &root, &a, "Alpha, unsaved");
 
     // Closing now is cancelled and the dialog says why.
     let commands = request_close(&mut h);
@@ -372,8 +367,7 @@ fn closing_while_saves_fail_asks_instead_of_losing_the_edits() {
     request_close(&mut h);
     h.run();
     assert!(has_label(&h, "Your changes are not saved"));
-    fs::remove_file(&requests).expect("unblock");
-    fs::rename(&away, &requests).expect("move back");
+    unblock(&root);
     h.get_by_label("Try again").click();
     h.step();
     assert!(viewport_commands(&h).contains(&egui::ViewportCommand::Close));
