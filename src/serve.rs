@@ -233,18 +233,7 @@ async fn tick(mut ws: Ws, interval: Duration) {
 
 /// Appends one unmasked server text frame (FIN set) carrying `payload`.
 fn push_text_frame(buf: &mut Vec<u8>, payload: &[u8]) {
-    buf.push(0x81);
-    match payload.len() {
-        len @ 0..=125 => buf.push(len as u8),
-        len @ 126..=0xffff => {
-            buf.push(126);
-            buf.extend_from_slice(&(len as u16).to_be_bytes());
-        }
-        len => {
-            buf.push(127);
-            buf.extend_from_slice(&(len as u64).to_be_bytes());
-        }
-    }
+    crate::engine::wire::push_header(buf, 0x81, false, payload.len());
     buf.extend_from_slice(payload);
 }
 

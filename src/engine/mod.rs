@@ -78,7 +78,7 @@ mod auth;
 mod connection;
 mod event;
 mod handshake;
-mod wire;
+pub(crate) mod wire;
 
 pub use auth::{authorization_header, oauth1_authorization, oauth1_signature_base_string};
 pub use event::*;
@@ -406,21 +406,5 @@ impl EventReceiver {
         let batch = self.taken(self.rx.recv_timeout(timeout).ok()?);
         *pending = batch.into_iter();
         pending.next()
-    }
-
-    /// Moves up to `max` waiting events into `out` without blocking; returns how many.
-    /// When it returns fewer than `max`, the channel was drained and the waker re-armed.
-    pub fn drain_into(&self, out: &mut Vec<Event>, max: usize) -> usize {
-        let mut n = 0;
-        while n < max {
-            match self.try_recv() {
-                Some(event) => {
-                    out.push(event);
-                    n += 1;
-                }
-                None => break,
-            }
-        }
-        n
     }
 }

@@ -220,147 +220,39 @@ impl Reader {
     /// Returns how many bytes they take, the error that stopped the scan, if any, and how
     /// many bytes the incomplete frame after them still lacks, when its header is complete.
     fn scan(&mut self) -> (usize, Option<WireError>, Option<Incomplete>) {
-        let data = &self.buf[..];
         let mut pos = 0;
-        // Whether a fragmented message is open at this point of the scan.
-        let mut open = self.partial.is_some();
-        let mut open_len = self.partial.as_ref().map_or(0, |p| p.data.len() as u64);
+        // Whether a fragmented message is open at this point of the scan, and its size so far.
+        let mut open = self.partial.as_ref().map(|p| p.data.len() as u64);
         loop {
-            let rest = &data[pos..];
-            if rest.len() < 2 {
-                return (pos, None, None);
-            }
-            let (b0, b1) = (rest[0], rest[1]);
-            let fin = b0 & 0x80 != 0;
-            let opcode = b0 & 0x0F;
-            if b0 & 0x70 != 0 {
-                return (
-                    pos,
-                    Some(WireError::Protocol("reserved bits set (RSV1-3)")),
-                    None,
-                );
-            }
-            if b1 & 0x80 != 0 {
-                return (
-                    pos,
-                    Some(WireError::Protocol("masked frame from the server")),
-                    None,
-                );
-            }
-            let (header, len) = match b1 & 0x7F {
-                126 => {
-                    if rest.len() < 4 {
-                        return (pos, None, None);
-                    }
-                    (4, u64::from(u16::from_be_bytes([rest[2], rest[3]])))
-                }
-                127 => {
-                    if rest.len() < 10 {
-                        return (pos, None, None);
-                    }
-                    let mut be = [0u8; 8];
-                    be.copy_from_slice(&rest[2..10]);
-                    let len = u64::from_be_bytes(be);
-                    if len >> 63 != 0 {
-                        return (
-                            pos,
-                            Some(WireError::Protocol("frame length over 2^63")),
-                            None,
-                        );
-                    }
-                    (10, len)
-                }
-                n => (2, u64::from(n)),
+            let rest = &self.buf[pos..];
+            let header = match parse_header(rest) {
+                Ok(Some(header)) => header,
+                Ok(None) => return (pos, None, None),
+                Err(err) => return (pos, Some(err), None),
             };
-            match opcode {
-                OP_CLOSE | OP_PING | OP_PONG => {
-                    if !fin {
-                        return (
-                            pos,
-                            Some(WireError::Protocol("fragmented control frame")),
-                            None,
-                        );
-                    }
-                    if len > 125 {
-                        return (
-                            pos,
-                            Some(WireError::Protocol("control frame payload over 125 bytes")),
-                            None,
-                        );
-                    }
-                }
-                OP_TEXT | OP_BINARY => {
-                    if open {
-                        return (
-                            pos,
-                            Some(WireError::Protocol(
-                                "a new message began before the fragmented one ended",
-                            )),
-                            None,
-                        );
-                    }
-                    if len > self.max_message as u64 {
-                        return (
-                            pos,
-                            Some(WireError::TooBig {
-                                size: len,
-                                max: self.max_message,
-                            }),
-                            None,
-                        );
-                    }
-                    open = !fin;
-                    open_len = len;
-                }
-                OP_CONTINUATION => {
-                    if !open {
-                        return (
-                            pos,
-                            Some(WireError::Protocol(
-                                "continuation frame without a message to continue",
-                            )),
-                            None,
-                        );
-                    }
-                    open_len = open_len.saturating_add(len);
-                    if open_len > self.max_message as u64 {
-                        return (
-                            pos,
-                            Some(WireError::TooBig {
-                                size: open_len,
-                                max: self.max_message,
-                            }),
-                            None,
-                        );
-                    }
-                    open = !fin;
-                }
-                _ => return (pos, Some(WireError::Protocol("reserved opcode")), None),
+            if let Err(err) = check_sequence(&header, &mut open, self.max_message) {
+                return (pos, Some(err), None);
             }
-            let total = header as u64 + len;
+            let total = header.len as u64 + header.payload;
             if (rest.len() as u64) < total {
-                // Incomplete: make room for the whole frame so it arrives in one buffer.
-                let total = usize::try_from(total).unwrap_or(usize::MAX);
-                return (
-                    pos,
-                    None,
-                    Some(Incomplete {
-                        missing: total - rest.len(),
-                        header,
-                        opcode,
-                    }),
-                );
+                let missing = usize::try_from(total).unwrap_or(usize::MAX) - rest.len();
+                let incomplete = Incomplete {
+                    missing,
+                    header: header.len,
+                    opcode: header.opcode,
+                };
+                return (pos, None, Some(incomplete));
             }
-            let start = pos + header;
-            let end = start + len as usize;
+            let start = pos + header.len;
+            let end = start + header.payload as usize;
             self.frames.push(FrameRef {
-                fin,
-                opcode,
+                fin: header.fin,
+                opcode: header.opcode,
                 start,
                 end,
             });
             pos = end;
-            if opcode == OP_CLOSE {
+            if header.opcode == OP_CLOSE {
                 return (pos, None, None);
             }
         }
@@ -439,6 +331,94 @@ impl Partial {
     }
 }
 
+/// A frame header as read off the wire.
+#[derive(Debug, Clone, Copy)]
+struct Header {
+    fin: bool,
+    opcode: u8,
+    /// Header bytes (2, 4 or 10: server frames carry no mask).
+    len: usize,
+    payload: u64,
+}
+
+/// Reads the header at the start of `rest`: `None` until all of it has arrived.
+fn parse_header(rest: &[u8]) -> Result<Option<Header>, WireError> {
+    let [b0, b1, ..] = *rest else {
+        return Ok(None);
+    };
+    if b0 & 0x70 != 0 {
+        return Err(WireError::Protocol("reserved bits set (RSV1-3)"));
+    }
+    if b1 & 0x80 != 0 {
+        return Err(WireError::Protocol("masked frame from the server"));
+    }
+    let (len, payload) = match b1 & 0x7F {
+        126 => match rest.get(2..4) {
+            Some(be) => (4, u64::from(u16::from_be_bytes([be[0], be[1]]))),
+            None => return Ok(None),
+        },
+        127 => match rest.get(2..10) {
+            Some(be) => {
+                let mut bytes = [0u8; 8];
+                bytes.copy_from_slice(be);
+                (10, u64::from_be_bytes(bytes))
+            }
+            None => return Ok(None),
+        },
+        n => (2, u64::from(n)),
+    };
+    if payload >> 63 != 0 {
+        return Err(WireError::Protocol("frame length over 2^63"));
+    }
+    Ok(Some(Header {
+        fin: b0 & 0x80 != 0,
+        opcode: b0 & 0x0F,
+        len,
+        payload,
+    }))
+}
+
+/// Checks a frame against what came before it: control-frame rules, fragment order, and the
+/// size limit. `open` is the size of the fragmented message in progress, if one is.
+fn check_sequence(header: &Header, open: &mut Option<u64>, max: usize) -> Result<(), WireError> {
+    let too_big = |size: u64| {
+        if size > max as u64 {
+            Err(WireError::TooBig { size, max })
+        } else {
+            Ok(())
+        }
+    };
+    match header.opcode {
+        OP_CLOSE | OP_PING | OP_PONG if !header.fin => {
+            Err(WireError::Protocol("fragmented control frame"))
+        }
+        OP_CLOSE | OP_PING | OP_PONG if header.payload > 125 => {
+            Err(WireError::Protocol("control frame payload over 125 bytes"))
+        }
+        OP_CLOSE | OP_PING | OP_PONG => Ok(()),
+        OP_TEXT | OP_BINARY if open.is_some() => Err(WireError::Protocol(
+            "a new message began before the fragmented one ended",
+        )),
+        OP_TEXT | OP_BINARY => {
+            too_big(header.payload)?;
+            *open = (!header.fin).then_some(header.payload);
+            Ok(())
+        }
+        OP_CONTINUATION => {
+            let Some(so_far) = *open else {
+                return Err(WireError::Protocol(
+                    "continuation frame without a message to continue",
+                ));
+            };
+            let size = so_far.saturating_add(header.payload);
+            too_big(size)?;
+            *open = (!header.fin).then_some(size);
+            Ok(())
+        }
+        _ => Err(WireError::Protocol("reserved opcode")),
+    }
+}
+
 /// Reads a close frame's payload: nothing (1005), or a valid code and a UTF-8 reason.
 fn close_item(payload: &[u8]) -> Result<Item, WireError> {
     match payload {
@@ -472,23 +452,31 @@ fn close_code_allowed(code: u16) -> bool {
 /// Appends one masked client frame (FIN set) to `out`.
 pub(crate) fn encode(opcode: u8, payload: &[u8], out: &mut Vec<u8>) {
     out.reserve(payload.len() + 14);
-    out.push(0x80 | opcode);
-    match payload.len() {
-        len @ 0..=125 => out.push(0x80 | len as u8),
-        len @ 126..=0xFFFF => {
-            out.push(0x80 | 126);
-            out.extend_from_slice(&(len as u16).to_be_bytes());
-        }
-        len => {
-            out.push(0x80 | 127);
-            out.extend_from_slice(&(len as u64).to_be_bytes());
-        }
-    }
+    push_header(out, 0x80 | opcode, true, payload.len());
     let mask: [u8; 4] = rand::random();
     out.extend_from_slice(&mask);
     let start = out.len();
     out.extend_from_slice(payload);
     apply_mask(&mut out[start..], mask);
+}
+
+/// Appends a frame header: the first byte as given, then the length (with the mask bit for a
+/// client frame; the 4-byte mask key itself is the caller's). Server frames (`masked` false)
+/// are what `wsprobe serve` and the tests write.
+pub(crate) fn push_header(out: &mut Vec<u8>, first: u8, masked: bool, len: usize) {
+    let mask_bit = if masked { 0x80 } else { 0 };
+    out.push(first);
+    match len {
+        0..=125 => out.push(mask_bit | len as u8),
+        126..=0xFFFF => {
+            out.push(mask_bit | 126);
+            out.extend_from_slice(&(len as u16).to_be_bytes());
+        }
+        _ => {
+            out.push(mask_bit | 127);
+            out.extend_from_slice(&(len as u64).to_be_bytes());
+        }
+    }
 }
 
 /// XORs `data` with the repeating 4-byte `mask` (eight bytes at a time).
@@ -529,18 +517,8 @@ mod tests {
     use super::*;
 
     fn server_frame(b0: u8, payload: &[u8]) -> Vec<u8> {
-        let mut out = vec![b0];
-        match payload.len() {
-            n @ 0..=125 => out.push(n as u8),
-            n @ 126..=0xFFFF => {
-                out.push(126);
-                out.extend_from_slice(&(n as u16).to_be_bytes());
-            }
-            n => {
-                out.push(127);
-                out.extend_from_slice(&(n as u64).to_be_bytes());
-            }
-        }
+        let mut out = Vec::new();
+        push_header(&mut out, b0, false, payload.len());
         out.extend_from_slice(payload);
         out
     }
