@@ -33,6 +33,8 @@ const CHECK_BYTES: usize = 64 * 1024;
 /// More new events than this at once (a view shown again after a flood) are filtered like a
 /// filter change: newest first, with a budget, instead of all in one frame.
 const FORWARD_LIMIT: u64 = 100_000;
+/// Time a frame may spend filtering newly arrived events.
+const FORWARD_BUDGET: Duration = Duration::from_millis(4);
 
 /// The events panel of one request: filter inputs, the cached filtered list, selection,
 /// ticks, follow state and the detail view.
@@ -134,17 +136,32 @@ impl EventsView {
             let rate_from = self.scanned_to.max(log.first_seq());
             self.restart(log, rate_from);
         }
+        // New events, oldest first, within their own budget: under a flood with a search on,
+        // what is left waits for the next frame (which the panel asks for).
         let mut added = 0;
-        for seq in self.scanned_to.max(log.first_seq())..next {
+        let started = Instant::now();
+        let mut seq = self.scanned_to.max(log.first_seq());
+        let mut bytes = 0usize;
+        while seq < next {
             if let Some(event) = log.get(seq) {
                 self.rates.add(event);
                 if self.applied.matches(event) {
                     self.shown.push_back(seq);
                     added += 1;
                 }
+                bytes += event.size();
+            }
+            seq += 1;
+            if (seq.is_multiple_of(u64::from(CHECK_EVERY)) || bytes >= CHECK_BYTES)
+                && started.elapsed() > FORWARD_BUDGET
+            {
+                break;
+            }
+            if bytes >= CHECK_BYTES {
+                bytes = 0;
             }
         }
-        self.scanned_to = next;
+        self.scanned_to = seq;
 
         // Re-filter older events, newest first, within the budget. The clock is read every
         // CHECK_EVERY events or CHECK_BYTES of payload, whichever comes first, and before a big
@@ -262,7 +279,7 @@ impl EventsView {
     /// `vars` are the variables in effect; exports mask the secret ones.
     pub fn ui(&mut self, ui: &mut Ui, log: &mut EventLog, state: ConnState, vars: &VarContext) {
         let added = self.refresh(log);
-        if self.filtering_progress(log).is_some() {
+        if self.filtering_progress(log).is_some() || self.scanned_to < log.next_seq() {
             ui.ctx().request_repaint();
         }
         self.toolbar(ui, log, vars);
