@@ -513,6 +513,20 @@ fn variable_completion_follows_the_arrow_keys() {
         h.state().workspace().request(&id).unwrap().url,
         "ws://<<beta>>/<<gamma>>"
     );
+    // Escape closes the list (the field keeps its focus and text); typing opens it again.
+    h.get_by_label("URL").type_text("<<");
+    h.run();
+    assert!(has_label_containing(&h, "Esc closes"));
+    h.key_press(egui::Key::Escape);
+    h.run();
+    assert!(!has_label_containing(&h, "Esc closes"));
+    assert_eq!(
+        h.state().workspace().request(&id).unwrap().url,
+        "ws://<<beta>>/<<gamma>><<"
+    );
+    h.get_by_label("URL").type_text("a");
+    h.run();
+    assert!(has_label_containing(&h, "Esc closes"));
 }
 
 #[test]

@@ -362,6 +362,14 @@ fn closing_while_saves_fail_asks_instead_of_losing_the_edits() {
     h.get_by_label("Keep open").click();
     h.run();
     assert!(!has_label(&h, "Your changes are not saved"));
+    // Escape does the same as Keep open.
+    request_close(&mut h);
+    h.run();
+    assert!(has_label(&h, "Your changes are not saved"));
+    h.key_press(egui::Key::Escape);
+    h.run();
+    assert!(!has_label(&h, "Your changes are not saved"));
+    assert!(!h.state().close_blocked());
 
     // Again; this time the folder is back and "Try again" saves, then closes.
     request_close(&mut h);

@@ -258,7 +258,7 @@ impl App {
             notice: None,
             file_job: None,
             title: String::new(),
-            report_disconnects: crate::ui::frame_stats::FrameStats::from_env().is_some(),
+            report_disconnects: crate::ui::frame_stats::FrameStats::enabled(),
             close_blocked: false,
             close_anyway: false,
         })
@@ -849,7 +849,7 @@ impl App {
         let mut command = None;
         let mut close = false;
         let error = self.save_error.clone().unwrap_or_default();
-        egui::Modal::new(egui::Id::unique("unsaved_close")).show(ctx, |ui| {
+        let modal = egui::Modal::new(egui::Id::unique("unsaved_close")).show(ctx, |ui| {
             ui.set_max_width(460.0);
             ui.heading("Your changes are not saved");
             ui.label(format!("Saving the workspace failed: {error}"));
@@ -876,6 +876,10 @@ impl App {
                 }
             });
         });
+        // Escape or a click beside the dialog: keep the window open, as the button does.
+        if modal.should_close() && !close && command.is_none() {
+            self.close_blocked = false;
+        }
         if close {
             self.close_blocked = false;
             self.close_anyway = true;

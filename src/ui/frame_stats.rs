@@ -13,10 +13,12 @@ pub struct FrameStats {
 impl FrameStats {
     /// `Some` when the environment variable asks for stats.
     pub fn from_env() -> Option<Self> {
-        match std::env::var("WSPROBE_FRAME_STATS") {
-            Ok(v) if !v.is_empty() && v != "0" => Some(Self::new(Instant::now())),
-            _ => None,
-        }
+        Self::enabled().then(|| Self::new(Instant::now()))
+    }
+
+    /// Whether `WSPROBE_FRAME_STATS` asks for stats (set, not empty, not `0`).
+    pub fn enabled() -> bool {
+        std::env::var("WSPROBE_FRAME_STATS").is_ok_and(|v| !v.is_empty() && v != "0")
     }
 
     pub fn new(now: Instant) -> Self {

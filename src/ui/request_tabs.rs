@@ -206,152 +206,149 @@ impl RequestTabs {
     }
 }
 
-/// Both settings grids share their label column width, so their fields line up.
-const SETTINGS_LABEL_WIDTH: f32 = 150.0;
+/// A two-column label/field grid. Both settings grids use it, so their fields line up.
+fn form_grid(id: &str) -> egui::Grid {
+    egui::Grid::new(id)
+        .num_columns(2)
+        .spacing([12.0, 8.0])
+        .min_col_width(150.0)
+}
 
 /// How many events, and how much memory, the request's events log keeps.
 pub fn log_caps_grid(ui: &mut Ui, s: &mut ConnectionSettings) {
-    egui::Grid::new("log_caps_grid")
-        .num_columns(2)
-        .spacing([12.0, 8.0])
-        .min_col_width(SETTINGS_LABEL_WIDTH)
-        .show(ui, |ui| {
-            let l = ui.label("Keep newest events");
-            ui.add(
-                egui::DragValue::new(&mut s.max_log_events)
-                    .range(1_000..=100_000_000)
-                    .speed(1000),
-            )
-            .labelled_by(l.id)
-            .on_hover_text("The events log drops the oldest events beyond this many");
-            ui.end_row();
+    form_grid("log_caps_grid").show(ui, |ui| {
+        let l = ui.label("Keep newest events");
+        ui.add(
+            egui::DragValue::new(&mut s.max_log_events)
+                .range(1_000..=100_000_000)
+                .speed(1000),
+        )
+        .labelled_by(l.id)
+        .on_hover_text("The events log drops the oldest events beyond this many");
+        ui.end_row();
 
-            let l = ui.label("Events log memory (MiB)");
-            ui.add(egui::DragValue::new(&mut s.max_log_mib).range(16..=65_536))
-                .labelled_by(l.id)
-                .on_hover_text(
-                    "The events log drops the oldest events when their payloads (plus about \
+        let l = ui.label("Events log memory (MiB)");
+        ui.add(egui::DragValue::new(&mut s.max_log_mib).range(16..=65_536))
+            .labelled_by(l.id)
+            .on_hover_text(
+                "The events log drops the oldest events when their payloads (plus about \
                      56 bytes each) would use more than this",
-                );
-            ui.end_row();
-        });
+            );
+        ui.end_row();
+    });
 }
 
 /// The settings form; returns true when "Browse…" was clicked.
 pub fn settings_grid(ui: &mut Ui, s: &mut ConnectionSettings) -> bool {
     let mut browse = false;
-    egui::Grid::new("settings_grid")
-        .num_columns(2)
-        .spacing([12.0, 8.0])
-        .min_col_width(SETTINGS_LABEL_WIDTH)
-        .show(ui, |ui| {
-            let l = ui.label("Reconnect attempts");
-            ui.add(egui::DragValue::new(&mut s.reconnect_attempts).range(0..=1000))
-                .labelled_by(l.id)
-                .on_hover_text("0 turns reconnecting off");
-            ui.end_row();
+    form_grid("settings_grid").show(ui, |ui| {
+        let l = ui.label("Reconnect attempts");
+        ui.add(egui::DragValue::new(&mut s.reconnect_attempts).range(0..=1000))
+            .labelled_by(l.id)
+            .on_hover_text("0 turns reconnecting off");
+        ui.end_row();
 
-            let l = ui.label("Reconnect interval (ms)");
+        let l = ui.label("Reconnect interval (ms)");
+        ui.add(
+            egui::DragValue::new(&mut s.reconnect_interval_ms)
+                .range(0..=3_600_000)
+                .speed(100),
+        )
+        .labelled_by(l.id);
+        ui.end_row();
+
+        let l = ui.label("Follow redirects");
+        ui.checkbox(&mut s.follow_redirects, "").labelled_by(l.id);
+        ui.end_row();
+
+        let l = ui.label("Max redirects");
+        ui.add_enabled(
+            s.follow_redirects,
+            egui::DragValue::new(&mut s.max_redirects).range(0..=50),
+        )
+        .labelled_by(l.id);
+        ui.end_row();
+
+        let l = ui.label("Handshake timeout (ms)");
+        ui.add(
+            egui::DragValue::new(&mut s.handshake_timeout_ms)
+                .range(100..=600_000)
+                .speed(100),
+        )
+        .labelled_by(l.id);
+        ui.end_row();
+
+        let l = ui.label("Max message size (bytes)");
+        ui.add(egui::DragValue::new(&mut s.max_message_size_bytes).speed(1024))
+            .labelled_by(l.id)
+            .on_hover_text("0 means unlimited");
+        ui.end_row();
+
+        let l = ui.label("Subprotocols");
+        let mut joined = s.subprotocols.join(", ");
+        if ui
+            .add(egui::TextEdit::singleline(&mut joined).hint_text("chat, v2.json"))
+            .labelled_by(l.id)
+            .changed()
+        {
+            s.subprotocols = if joined.trim().is_empty() {
+                Vec::new()
+            } else {
+                joined
+                    .split(',')
+                    .map(|p| p.trim_start().to_owned())
+                    .collect()
+            };
+        }
+        ui.end_row();
+
+        let l = ui.label("Open message");
+        ui.vertical(|ui| {
             ui.add(
-                egui::DragValue::new(&mut s.reconnect_interval_ms)
-                    .range(0..=3_600_000)
-                    .speed(100),
+                egui::TextEdit::multiline(&mut s.open_message)
+                    .desired_rows(2)
+                    .font(egui::TextStyle::Monospace)
+                    .hint_text("sent after every connect"),
             )
             .labelled_by(l.id);
-            ui.end_row();
+            ui.horizontal(|ui| {
+                let fl = ui.label("Open message format");
+                egui::ComboBox::from_id_salt("open_message_format")
+                    .selected_text(s.open_message_format.label())
+                    .show_ui(ui, |ui| {
+                        for f in MessageFormat::ALL {
+                            ui.selectable_value(&mut s.open_message_format, f, f.label());
+                        }
+                    })
+                    .response
+                    .labelled_by(fl.id);
+            });
+        });
+        ui.end_row();
 
-            let l = ui.label("Follow redirects");
-            ui.checkbox(&mut s.follow_redirects, "").labelled_by(l.id);
-            ui.end_row();
-
-            let l = ui.label("Max redirects");
-            ui.add_enabled(
-                s.follow_redirects,
-                egui::DragValue::new(&mut s.max_redirects).range(0..=50),
-            )
+        let l = ui.label("Accept invalid certificates");
+        ui.checkbox(&mut s.accept_invalid_certs, "")
             .labelled_by(l.id);
-            ui.end_row();
+        ui.end_row();
 
-            let l = ui.label("Handshake timeout (ms)");
-            ui.add(
-                egui::DragValue::new(&mut s.handshake_timeout_ms)
-                    .range(100..=600_000)
-                    .speed(100),
-            )
-            .labelled_by(l.id);
-            ui.end_row();
-
-            let l = ui.label("Max message size (bytes)");
-            ui.add(egui::DragValue::new(&mut s.max_message_size_bytes).speed(1024))
-                .labelled_by(l.id)
-                .on_hover_text("0 means unlimited");
-            ui.end_row();
-
-            let l = ui.label("Subprotocols");
-            let mut joined = s.subprotocols.join(", ");
+        let l = ui.label("CA file");
+        ui.horizontal(|ui| {
+            let mut path = s.ca_cert_path.clone().unwrap_or_default();
             if ui
-                .add(egui::TextEdit::singleline(&mut joined).hint_text("chat, v2.json"))
+                .add(
+                    egui::TextEdit::singleline(&mut path)
+                        .hint_text("PEM file with extra trusted roots")
+                        .desired_width(220.0),
+                )
                 .labelled_by(l.id)
                 .changed()
             {
-                s.subprotocols = if joined.trim().is_empty() {
-                    Vec::new()
-                } else {
-                    joined
-                        .split(',')
-                        .map(|p| p.trim_start().to_owned())
-                        .collect()
-                };
+                s.ca_cert_path = (!path.trim().is_empty()).then_some(path);
             }
-            ui.end_row();
-
-            let l = ui.label("Open message");
-            ui.vertical(|ui| {
-                ui.add(
-                    egui::TextEdit::multiline(&mut s.open_message)
-                        .desired_rows(2)
-                        .font(egui::TextStyle::Monospace)
-                        .hint_text("sent after every connect"),
-                )
-                .labelled_by(l.id);
-                ui.horizontal(|ui| {
-                    let fl = ui.label("Open message format");
-                    egui::ComboBox::from_id_salt("open_message_format")
-                        .selected_text(s.open_message_format.label())
-                        .show_ui(ui, |ui| {
-                            for f in MessageFormat::ALL {
-                                ui.selectable_value(&mut s.open_message_format, f, f.label());
-                            }
-                        })
-                        .response
-                        .labelled_by(fl.id);
-                });
-            });
-            ui.end_row();
-
-            let l = ui.label("Accept invalid certificates");
-            ui.checkbox(&mut s.accept_invalid_certs, "")
-                .labelled_by(l.id);
-            ui.end_row();
-
-            let l = ui.label("CA file");
-            ui.horizontal(|ui| {
-                let mut path = s.ca_cert_path.clone().unwrap_or_default();
-                if ui
-                    .add(
-                        egui::TextEdit::singleline(&mut path)
-                            .hint_text("PEM file with extra trusted roots")
-                            .desired_width(220.0),
-                    )
-                    .labelled_by(l.id)
-                    .changed()
-                {
-                    s.ca_cert_path = (!path.trim().is_empty()).then_some(path);
-                }
-                browse = ui.button("Browse…").clicked();
-            });
-            ui.end_row();
+            browse = ui.button("Browse…").clicked();
         });
+        ui.end_row();
+    });
     browse
 }
 

@@ -252,11 +252,20 @@ pub fn template_field(
     } else {
         edit = edit.layouter(&mut layouter);
     }
-    // The completion list (shown last frame, while the field had focus) takes ↑, ↓ and Enter
-    // before the field sees them.
+    // The completion list (shown last frame, while the field had focus) takes ↑, ↓, Enter and
+    // Escape before the field sees them. Escape closes it until the cursor moves.
     let nav_id = ui.next_auto_id().with("completion_nav");
+    let dismissed_id = nav_id.with("dismissed");
     let mut nav = ui.data(|d| d.get_temp::<CompletionNav>(nav_id));
     let mut take_highlighted = false;
+    let mut escaped = false;
+    if let Some(open) = nav
+        && ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Escape))
+    {
+        ui.data_mut(|d| d.insert_temp(dismissed_id, open.cursor));
+        nav = None;
+        escaped = true;
+    }
     if let Some(nav) = nav.as_mut() {
         let count = nav.count.max(1);
         ui.input_mut(|i| {
@@ -273,6 +282,10 @@ pub fn template_field(
     let edit = edit.lock_focus(nav.is_some());
     let output = edit.show(ui);
     let response = output.response.response.clone().accessible_name(name);
+    if escaped {
+        // egui drops the focus on Escape before any widget runs; closing the list should not.
+        response.request_focus();
+    }
     let mut submitted = response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
 
     // Hover: the variable under the pointer with its value; elsewhere, every one in the field.
@@ -312,7 +325,12 @@ pub fn template_field(
         remembered.filter(|_| clicking)
     };
     let mut listed = false;
+    let dismissed = ui.data(|d| d.get_temp::<usize>(dismissed_id));
+    if cursor.is_some() && dismissed.is_some() && dismissed != cursor {
+        ui.data_mut(|d| d.remove::<usize>(dismissed_id));
+    }
     if let Some(cursor) = cursor
+        && dismissed != Some(cursor)
         && let Some((range, partial)) = completion_prefix(text, cursor)
     {
         let lower = partial.to_lowercase();
@@ -335,7 +353,7 @@ pub fn template_field(
             }
             egui::Popup::from_response(&response).open(true).show(|ui| {
                 ui.set_min_width(160.0);
-                ui.weak("Variables (↑ ↓, Enter or Tab takes one)");
+                ui.weak("Variables (↑ ↓, Enter or Tab takes one, Esc closes)");
                 for (i, name) in candidates.iter().enumerate() {
                     if ui.selectable_label(i == highlighted, name).clicked() {
                         chosen = Some(name.clone());
@@ -346,6 +364,7 @@ pub fn template_field(
                 let next = CompletionNav {
                     count: candidates.len(),
                     highlighted,
+                    cursor,
                 };
                 ui.data_mut(|d| d.insert_temp(nav_id, next));
                 listed = true;
@@ -382,6 +401,8 @@ pub fn template_field(
 struct CompletionNav {
     count: usize,
     highlighted: usize,
+    /// Where the cursor was when the list was shown (Escape closes it for that place).
+    cursor: usize,
 }
 
 #[cfg(test)]
