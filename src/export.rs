@@ -1,5 +1,5 @@
 //! Exporting a session's events: JSON Lines (the schema of `wsprobe run --output jsonl`, see
-//! [`crate::cli::event_to_json`]) and HAR 1.2 with the WebSocket messages in
+//! [`crate::schema`]) and HAR 1.2 with the WebSocket messages in
 //! `_webSocketMessages`, the convention Chrome DevTools writes, so other tools can open it.
 //!
 //! Files are written atomically ([`crate::store::atomic_write`]): a reader sees the old file or
@@ -7,16 +7,18 @@
 //! Proxy-Authorization, cookies) and secret variable values unless asked to reveal them, as
 //! `wsprobe run` does; the lower-level functions write events exactly as given.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
-use std::io;
+use std::io::{self, Write};
 use std::path::Path;
 
+use serde::Serialize;
 use serde_json::{Value, json};
 
-use crate::cli::{Redaction, event_to_json, rfc3339_millis};
 use crate::engine::{Direction, Event, EventKind, Opcode, SessionId};
-use crate::format::encode_base64;
-use crate::store::atomic_write;
+use crate::format::{encode_base64, rfc3339_millis};
+use crate::schema::{EventJson, Redaction};
+use crate::store::atomic_write_with;
 
 /// The two export formats the events panel offers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,45 +45,63 @@ impl ExportFormat {
         secrets: impl IntoIterator<Item = String>,
         reveal: bool,
     ) -> io::Result<String> {
-        let masked: Vec<Event>;
-        let events: Vec<&Event> = if reveal {
-            events.into_iter().collect()
-        } else {
-            let redaction = Redaction::new(secrets);
-            masked = events.into_iter().map(|e| redaction.event(e)).collect();
-            masked.iter().collect()
-        };
+        let redaction = (!reveal).then(|| Redaction::new(secrets));
         match self {
-            Self::JsonLines => write_jsonl(path, events).map(|n| format!("{n} events")),
-            Self::Har => write_har(path, events).map(|n| format!("{n} connections")),
+            Self::JsonLines => atomic_write_with(path, |out| {
+                let mut count = 0;
+                for event in events {
+                    match &redaction {
+                        Some(redaction) => write_jsonl_line(out, &redaction.event(event))?,
+                        None => write_jsonl_line(out, event)?,
+                    }
+                    count += 1;
+                }
+                Ok(count)
+            })
+            .map(|n| format!("{n} events")),
+            Self::Har => {
+                let masked: Vec<Event>;
+                let events: Vec<&Event> = match &redaction {
+                    Some(redaction) => {
+                        masked = events.into_iter().map(|e| redaction.event(e)).collect();
+                        masked.iter().collect()
+                    }
+                    None => events.into_iter().collect(),
+                };
+                write_har(path, events).map(|n| format!("{n} connections"))
+            }
         }
     }
 }
 
-/// One JSON object per line, each ending in `\n`.
-pub fn to_jsonl<'a>(events: impl IntoIterator<Item = &'a Event>) -> String {
-    let mut out = String::new();
-    for event in events {
-        out.push_str(&event_to_json(event).to_string());
-        out.push('\n');
-    }
-    out
+fn write_jsonl_line(out: &mut dyn Write, event: &Event) -> io::Result<()> {
+    serde_json::to_writer(&mut *out, &EventJson::new(event))?;
+    out.write_all(b"\n")
 }
 
-/// Writes `events` as JSON Lines to `path` atomically; returns how many were written.
+/// Writes `events` as JSON Lines (one object per line, each ending in `\n`) to `path`
+/// atomically, streaming; returns how many were written.
 pub fn write_jsonl<'a>(
     path: &Path,
     events: impl IntoIterator<Item = &'a Event>,
 ) -> io::Result<usize> {
-    let mut count = 0;
-    let text = to_jsonl(events.into_iter().inspect(|_| count += 1));
-    atomic_write(path, text.as_bytes())?;
-    Ok(count)
+    atomic_write_with(path, |out| {
+        let mut count = 0;
+        for event in events {
+            write_jsonl_line(out, event)?;
+            count += 1;
+        }
+        Ok(count)
+    })
 }
 
-/// A HAR 1.2 document: one entry per connection (session) that completed its handshake, with
-/// the upgrade request and response and every text/binary message in `_webSocketMessages`.
-pub fn to_har<'a>(events: impl IntoIterator<Item = &'a Event>) -> Value {
+/// Writes `events` as HAR 1.2 to `path` atomically, streaming: one entry per connection
+/// (session) that completed its handshake, with the upgrade request and response and every
+/// text/binary message in `_webSocketMessages`. Returns how many entries it has.
+pub fn write_har<'a>(
+    path: &Path,
+    events: impl IntoIterator<Item = &'a Event>,
+) -> io::Result<usize> {
     let mut sessions: BTreeMap<SessionId, SessionEntry<'a>> = BTreeMap::new();
     let mut order = Vec::new();
     for event in events {
@@ -98,32 +118,92 @@ pub fn to_har<'a>(events: impl IntoIterator<Item = &'a Event>) -> Value {
             _ => {}
         }
     }
-    let entries: Vec<Value> = order
+    let entries: Vec<HarEntry<'_>> = order
         .iter()
         .filter_map(|id| sessions.get(id))
         .filter_map(har_entry)
         .collect();
-    json!({
-        "log": {
-            "version": "1.2",
-            "creator": { "name": "wsprobe", "version": env!("CARGO_PKG_VERSION") },
-            "pages": [],
-            "entries": entries,
-        }
-    })
+    let count = entries.len();
+    let document = json_log(entries);
+    atomic_write_with(path, |out| {
+        serde_json::to_writer_pretty(&mut *out, &document)?;
+        out.write_all(b"\n")
+    })?;
+    Ok(count)
 }
 
-/// Writes `events` as HAR 1.2 to `path` atomically; returns how many entries it has.
-pub fn write_har<'a>(
-    path: &Path,
-    events: impl IntoIterator<Item = &'a Event>,
-) -> io::Result<usize> {
-    let har = to_har(events);
-    let count = har["log"]["entries"].as_array().map_or(0, Vec::len);
-    let mut text = serde_json::to_string_pretty(&har).map_err(io::Error::other)?;
-    text.push('\n');
-    atomic_write(path, text.as_bytes())?;
-    Ok(count)
+/// `{"log": {...}}` around the entries, as HAR 1.2 has it.
+fn json_log(entries: Vec<HarEntry<'_>>) -> impl Serialize + '_ {
+    #[derive(Serialize)]
+    struct Document<'a> {
+        log: Log<'a>,
+    }
+    #[derive(Serialize)]
+    struct Log<'a> {
+        version: &'static str,
+        creator: Value,
+        pages: [(); 0],
+        entries: Vec<HarEntry<'a>>,
+    }
+    Document {
+        log: Log {
+            version: "1.2",
+            creator: json!({ "name": "wsprobe", "version": env!("CARGO_PKG_VERSION") }),
+            pages: [],
+            entries,
+        },
+    }
+}
+
+/// One HAR entry: the upgrade as a JSON object, and the messages serialized as they are
+/// written (a million of them are never built as one tree).
+#[derive(Serialize)]
+struct HarEntry<'a> {
+    #[serde(flatten)]
+    head: serde_json::Map<String, Value>,
+    #[serde(rename = "_webSocketMessages")]
+    messages: HarMessages<'a>,
+}
+
+struct HarMessages<'a>(&'a [&'a Event]);
+
+impl Serialize for HarMessages<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().filter_map(|event| har_message(event)))
+    }
+}
+
+#[derive(Serialize)]
+struct HarMessage<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    time: f64,
+    opcode: u8,
+    data: Cow<'a, str>,
+}
+
+fn har_message(event: &Event) -> Option<HarMessage<'_>> {
+    let EventKind::Message {
+        direction,
+        opcode,
+        payload,
+    } = &event.kind
+    else {
+        return None;
+    };
+    let (code, data) = match opcode {
+        Opcode::Text => (1, String::from_utf8_lossy(payload)),
+        Opcode::Binary => (2, Cow::Owned(encode_base64(payload))),
+    };
+    Some(HarMessage {
+        kind: match direction {
+            Direction::Sent => "send",
+            Direction::Received => "receive",
+        },
+        time: event.at_ms as f64 / 1000.0,
+        opcode: code,
+        data,
+    })
 }
 
 #[derive(Default)]
@@ -133,7 +213,7 @@ struct SessionEntry<'a> {
     messages: Vec<&'a Event>,
 }
 
-fn har_entry(session: &SessionEntry<'_>) -> Option<Value> {
+fn har_entry<'a>(session: &'a SessionEntry<'a>) -> Option<HarEntry<'a>> {
     let connected = session.connected?;
     let EventKind::Connected(info) = &connected.kind else {
         return None;
@@ -151,37 +231,13 @@ fn har_entry(session: &SessionEntry<'_>) -> Option<Value> {
                 .collect()
         })
         .unwrap_or_default();
-    let messages: Vec<Value> = session
-        .messages
-        .iter()
-        .filter_map(|event| {
-            let EventKind::Message {
-                direction,
-                opcode,
-                payload,
-            } = &event.kind
-            else {
-                return None;
-            };
-            let (code, data) = match opcode {
-                Opcode::Text => (1, String::from_utf8_lossy(payload).into_owned()),
-                Opcode::Binary => (2, encode_base64(payload)),
-            };
-            Some(json!({
-                "type": match direction { Direction::Sent => "send", Direction::Received => "receive" },
-                "time": event.at_ms as f64 / 1000.0,
-                "opcode": code,
-                "data": data,
-            }))
-        })
-        .collect();
     let http_version = info
         .request_line
         .rsplit(' ')
         .next()
         .filter(|v| v.starts_with("HTTP/"))
         .unwrap_or("HTTP/1.1");
-    Some(json!({
+    let Value::Object(head) = json!({
         "startedDateTime": rfc3339_millis(session.started_ms.unwrap_or(started_ms).min(started_ms)),
         "time": info.elapsed_ms,
         "request": {
@@ -211,6 +267,11 @@ fn har_entry(session: &SessionEntry<'_>) -> Option<Value> {
             "send": 0, "wait": info.elapsed_ms, "receive": 0,
         },
         "_resourceType": "websocket",
-        "_webSocketMessages": messages,
-    }))
+    }) else {
+        return None;
+    };
+    Some(HarEntry {
+        head,
+        messages: HarMessages(&session.messages),
+    })
 }

@@ -17,6 +17,7 @@ pub mod format;
 pub mod import;
 pub mod log;
 pub mod model;
+pub mod schema;
 pub mod serve;
 pub mod store;
 pub mod template;

@@ -18,7 +18,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::fs;
-use std::io::{self, Write as _};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
@@ -552,21 +552,47 @@ pub fn atomic_write(path: &Path, bytes: &[u8]) -> io::Result<()> {
     commit_temp(&temp, path)
 }
 
+/// [`atomic_write`] for content that is produced as it is written (an export of a million
+/// events): `write` streams into a buffered temp file beside `path`, which replaces `path`
+/// only when `write` succeeded and the data is synced. Returns what `write` returned.
+pub fn atomic_write_with<T>(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<T>,
+) -> io::Result<T> {
+    let (temp, value) = write_temp_with(path, write)?;
+    commit_temp(&temp, path)?;
+    Ok(value)
+}
+
 /// First half of [`atomic_write`]: the new content, synced, in a hidden temp file beside `path`.
 pub fn write_temp(path: &Path, bytes: &[u8]) -> io::Result<PathBuf> {
+    write_temp_with(path, |out| out.write_all(bytes)).map(|(temp, ())| temp)
+}
+
+fn write_temp_with<T>(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<T>,
+) -> io::Result<(PathBuf, T)> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
     let temp = dir.join(format!(".{name}.{}.tmp", crate::model::new_id()));
-    let mut file = fs::OpenOptions::new()
+    let file = fs::OpenOptions::new()
         .write(true)
         .create_new(true)
         .open(&temp)?;
-    let result = file.write_all(bytes).and_then(|()| file.sync_all());
-    if let Err(err) = result {
-        let _ = fs::remove_file(&temp);
-        return Err(err);
+    let mut out = io::BufWriter::with_capacity(256 * 1024, file);
+    let result = write(&mut out).and_then(|value| {
+        let file = out.into_inner().map_err(io::IntoInnerError::into_error)?;
+        file.sync_all()?;
+        Ok(value)
+    });
+    match result {
+        Ok(value) => Ok((temp, value)),
+        Err(err) => {
+            let _ = fs::remove_file(&temp);
+            Err(err)
+        }
     }
-    Ok(temp)
 }
 
 /// Second half of [`atomic_write`]: rename over `path`, then sync the folder so the rename lasts.

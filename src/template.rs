@@ -14,9 +14,10 @@ use minijinja::syntax::SyntaxConfig;
 use minijinja::{Environment, UndefinedBehavior, Value};
 use url::Url;
 
-use crate::engine::Outgoing;
 use crate::format::{self, EncodeError};
-use crate::model::{Auth, ConnectionSettings, MessageFormat, SavedRequest, Variable, Workspace};
+use crate::model::{
+    Auth, ConnectionSettings, MessageFormat, Outgoing, SavedRequest, Variable, Workspace,
+};
 
 /// A request with every variable expanded and the URL checked: what the engine connects with.
 #[derive(Debug, Clone, PartialEq)]

@@ -1,10 +1,12 @@
-//! Many connect/disconnect cycles leave no tasks, sockets or memory behind. In its own test
-//! binary so no other test's sockets disturb the counts.
+//! Many connect/disconnect cycles leave no tasks, sockets or memory behind. The one test in its
+//! own binary (the rest are one binary, `tests/it`): it counts this process's sockets and
+//! memory, so no other test may run beside it.
 //!
 //! 10,000 cycles take about 17 s in a debug build on 2 cores; `WSPROBE_SOAK_CYCLES=N` changes
 //! the count, e.g. for a longer run:
 //! `WSPROBE_SOAK_CYCLES=100000 cargo test --release --test soak -- --nocapture`.
 
+#[path = "it/support/mod.rs"]
 mod support;
 
 use std::time::{Duration, Instant};

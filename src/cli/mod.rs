@@ -20,10 +20,10 @@
 //!   at once with 130). Without any of these it keeps running (like websocat), also with only
 //!   `--send`. A failed connection or an abnormal end once reconnects are exhausted exits 1;
 //!   bad input exits 2 before connecting. Either way, with one line on stderr.
-//! - Output goes to stdout, warnings and errors to stderr. See [`event_to_json`] for the jsonl
+//! - Output goes to stdout, warnings and errors to stderr. See [`crate::schema`] for the jsonl
 //!   schema and [`output::text_line`] for text mode (no headers shown; a password in a URL is
 //!   masked). In both, the values of Authorization, Proxy-Authorization, Cookie and Set-Cookie
-//!   headers and of secret variables are shown as `***` ([`Redaction`]) unless
+//!   headers and of secret variables are shown as `***` ([`crate::schema::Redaction`]) unless
 //!   `--reveal-secrets` is given.
 
 mod output;
@@ -31,10 +31,7 @@ mod request;
 mod session;
 mod signal;
 
-pub use output::{
-    CREDENTIAL_HEADERS, MASK, Printer, Redaction, event_to_json, human_size, rfc3339_millis,
-    summary_line, text_line,
-};
+pub use output::{Printer, summary_line, text_line};
 pub use request::{Prepared, apply_options, parse_header, parse_param, prepare, target_is_url};
 pub use session::{Step, Tracker};
 

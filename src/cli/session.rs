@@ -7,9 +7,10 @@ use std::time::{Duration, Instant};
 use crate::engine::{ClosedBy, Direction, Engine, Event, EventKind, EventReceiver, Outgoing};
 use crate::engine::{SessionId, close_code_meaning};
 
-use super::output::{Printer, Redaction};
+use super::output::Printer;
 use super::request::Prepared;
 use super::{RunArgs, signal};
+use crate::schema::Redaction;
 
 /// Events handled per batch before the loop looks at the clock and signals again.
 const BATCH: usize = 4096;

@@ -4,6 +4,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
 
+pub use crate::model::{Opcode, Outgoing};
+
 /// Identifies one connection (one Connect, including its reconnect attempts).
 pub type SessionId = u64;
 
@@ -157,21 +159,6 @@ pub enum Direction {
     Sent,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Opcode {
-    Text,
-    Binary,
-}
-
-impl Opcode {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Text => "text",
-            Self::Binary => "binary",
-        }
-    }
-}
-
 /// Who ended the connection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ClosedBy {
@@ -190,26 +177,6 @@ impl ClosedBy {
             Self::Server => "server",
             Self::Network => "network",
         }
-    }
-}
-
-/// A message to send. Text goes as a text frame, Binary as a binary frame.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Outgoing {
-    Text(String),
-    Binary(Bytes),
-}
-
-impl Outgoing {
-    pub fn len(&self) -> usize {
-        match self {
-            Self::Text(s) => s.len(),
-            Self::Binary(b) => b.len(),
-        }
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 }
 

@@ -1,16 +1,21 @@
-//! Turning message text into bytes and bytes into readable views.
+//! Turning message text into bytes and bytes into readable views: hex and base64, content
+//! sniffing, and the short renderings (sizes, times, one-line previews) in `text.rs`.
 
 mod hex;
 mod sniff;
+mod text;
 
 pub use hex::{HexError, hexdump, parse_hex};
 pub use sniff::{Sniffed, looks_binary, mime_guess, sniff};
+pub use text::{
+    LineBreaks, hex_preview, human_size, local_time, push_hex_preview, push_text_preview,
+    rfc3339_millis, text_preview,
+};
 
 use base64::Engine as _;
 use bytes::Bytes;
 
-use crate::engine::Outgoing;
-use crate::model::MessageFormat;
+use crate::model::{MessageFormat, Outgoing};
 
 /// Why a message body cannot be sent as written.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

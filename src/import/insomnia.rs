@@ -11,10 +11,10 @@ use std::collections::HashMap;
 use serde_json::Value;
 
 use super::Imported;
+use crate::model::url_params;
 use crate::model::{
     Auth, Environment, KeyValue, MessageDraft, MessageFormat, SavedMessage, SavedRequest, Variable,
 };
-use crate::ui::url_params;
 
 fn text(v: &Value, key: &str) -> String {
     match v.get(key) {

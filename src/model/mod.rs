@@ -1,10 +1,13 @@
 //! Plain data shared by the GUI, the engine and the CLI: serde only, no I/O, no egui, no tokio.
 
 mod environment;
+mod message;
 mod request;
+pub mod url_params;
 mod workspace;
 
 pub use environment::{Environment, GLOBALS_ID, Variable};
+pub use message::{Opcode, Outgoing};
 pub use request::{
     Auth, ConnectionSettings, KeyValue, MessageDraft, MessageFormat, OAuth1, SavedMessage,
     SavedRequest, SignatureMethod,

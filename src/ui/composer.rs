@@ -9,11 +9,11 @@ use bytes::Bytes;
 use chrono::{DateTime, Local};
 use egui::{Key, KeyboardShortcut, Modifiers, RichText, Ui};
 
-use super::events_panel::human_size;
 use super::pretty;
 use super::widgets::code_editor::large_text_note;
 use super::widgets::{CodeEditor, ConnState, VarContext};
 use crate::engine::Outgoing;
+use crate::format::human_size;
 use crate::format::{decode_base64, encode_base64, parse_hex};
 use crate::model::{MessageFormat, SavedMessage, SavedRequest, Variable};
 use crate::template::Resolver;

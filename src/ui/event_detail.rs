@@ -14,12 +14,13 @@ use chrono::TimeZone as _;
 use egui::text::{CCursor, LayoutJob};
 use egui::{Color32, FontId, RichText, Ui};
 
-use super::events_panel::{glyph, human_size, preview};
+use super::events_panel::{glyph, preview};
 use super::pretty::{pretty_json, pretty_markup};
 use super::timeline::{Timeline, closed_ui};
 use super::widgets::VarContext;
 use super::widgets::code_editor::highlight;
 use crate::engine::{Direction, Event, EventKind, Opcode};
+use crate::format::human_size;
 use crate::format::{Sniffed, encode_base64, hexdump, mime_guess, sniff};
 use crate::log::EventLog;
 use crate::model::MessageFormat;
@@ -417,8 +418,7 @@ impl EventDetail {
                     .on_hover_text("Copy this event as one JSON object (the jsonl schema)")
                     .clicked()
                 {
-                    ui.ctx()
-                        .copy_text(crate::cli::event_to_json(event).to_string());
+                    ui.ctx().copy_text(crate::schema::event_json_line(event));
                 }
             });
         });

@@ -10,7 +10,6 @@
 use std::collections::{BTreeMap, VecDeque};
 use std::time::{Duration, Instant};
 
-use chrono::TimeZone as _;
 use egui::text::LayoutJob;
 use egui::{Color32, FontId, TextFormat, Ui};
 
@@ -20,6 +19,7 @@ use super::rate_plot::RateCounter;
 use super::widgets::{ConnState, VarContext};
 use crate::engine::{Direction, Event, EventKind, Opcode, close_code_meaning};
 use crate::export::ExportFormat;
+use crate::format::{LineBreaks, hex_preview, human_size, local_time, text_preview};
 use crate::log::{DirectionFilter, EventLog, Filter, SearchMode};
 
 /// Longest preview drawn in a row (characters).
@@ -709,27 +709,6 @@ pub fn glyph(event: &Event) -> &'static str {
     }
 }
 
-/// Local wall-clock time with milliseconds.
-pub fn local_time(at_ms: i64) -> String {
-    match chrono::Local.timestamp_millis_opt(at_ms) {
-        chrono::LocalResult::Single(t) | chrono::LocalResult::Ambiguous(t, _) => {
-            t.format("%H:%M:%S%.3f").to_string()
-        }
-        chrono::LocalResult::None => "--:--:--.---".to_owned(),
-    }
-}
-
-/// Bytes as a short human size.
-pub fn human_size(bytes: usize) -> String {
-    if bytes < 1024 {
-        format!("{bytes} B")
-    } else if bytes < 1024 * 1024 {
-        format!("{:.1} KB", bytes as f64 / 1024.0)
-    } else {
-        format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
-    }
-}
-
 /// One line describing the event, the way Insomnia words connection events.
 pub fn preview(event: &Event) -> String {
     match &event.kind {
@@ -753,8 +732,8 @@ pub fn preview(event: &Event) -> String {
         EventKind::Message {
             opcode, payload, ..
         } => payload_preview(*opcode, payload),
-        EventKind::Ping { payload, .. } => format!("Ping {}", short_bytes(payload)),
-        EventKind::Pong { payload, .. } => format!("Pong {}", short_bytes(payload)),
+        EventKind::Ping { payload, .. } => format!("Ping {}", hex_preview(payload, 24)),
+        EventKind::Pong { payload, .. } => format!("Pong {}", hex_preview(payload, 24)),
         EventKind::Closed { code, reason, by } => {
             let mut s = format!("Disconnected: {code} {}", close_code_meaning(*code));
             if !reason.is_empty() {
@@ -782,41 +761,9 @@ pub fn preview(event: &Event) -> String {
 
 fn payload_preview(opcode: Opcode, payload: &[u8]) -> String {
     match opcode {
-        Opcode::Text => {
-            let head = &payload[..payload.len().min(PREVIEW_CHARS * 4)];
-            let text = String::from_utf8_lossy(head);
-            // One line: runs of whitespace (newlines, indentation) become one space.
-            let mut out = String::with_capacity(PREVIEW_CHARS);
-            let mut last_space = false;
-            for c in text.trim().chars().take(PREVIEW_CHARS) {
-                let space = c.is_whitespace() || c.is_control();
-                if !(space && last_space) {
-                    out.push(if space { ' ' } else { c });
-                }
-                last_space = space;
-            }
-            if text.chars().count() > PREVIEW_CHARS || head.len() < payload.len() {
-                out.push('…');
-            }
-            out
-        }
-        Opcode::Binary => format!("Binary {}", short_bytes(payload)),
+        Opcode::Text => text_preview(payload, PREVIEW_CHARS, LineBreaks::Collapse),
+        Opcode::Binary => format!("Binary {}", hex_preview(payload, 24)),
     }
-}
-
-fn short_bytes(payload: &[u8]) -> String {
-    if payload.is_empty() {
-        return String::new();
-    }
-    let mut s: Vec<String> = payload
-        .iter()
-        .take(24)
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    if payload.len() > 24 {
-        s.push("…".into());
-    }
-    s.join(" ")
 }
 
 /// (received, sent) colours of the list and the rate plot.
@@ -1055,6 +1002,5 @@ mod tests {
     #[test]
     fn previews_are_one_line() {
         assert_eq!(preview(&msg(Direction::Received, "a\nb")), "a b");
-        assert_eq!(human_size(2048), "2.0 KB");
     }
 }

@@ -16,7 +16,6 @@ pub mod request_bar;
 pub mod request_tabs;
 pub mod sidebar;
 pub mod timeline;
-pub mod url_params;
 pub mod widgets;
 
 use std::path::PathBuf;

@@ -4,9 +4,9 @@ use std::time::Instant;
 
 use egui::{RichText, Ui};
 
-use super::url_params;
 use super::widgets::{ConnState, VarContext, status_badge_text, template_field};
 use crate::model::SavedRequest;
+use crate::model::url_params;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BarAction {

@@ -5,8 +5,8 @@ use std::sync::mpsc;
 
 use egui::{RichText, Ui};
 
-use super::url_params;
 use super::widgets::{ConnState, VarContext, kv_table, template_field};
+use crate::model::url_params;
 use crate::model::{
     Auth, ConnectionSettings, MessageFormat, OAuth1, SavedRequest, SignatureMethod,
 };

@@ -4,8 +4,8 @@
 
 use egui::{RichText, Ui};
 
-use super::events_panel::local_time;
 use crate::engine::{ClosedBy, Event, EventKind, HandshakeInfo, close_code_meaning};
+use crate::format::local_time;
 use crate::log::EventLog;
 
 /// Header values that carry credentials; masked until the user reveals them.

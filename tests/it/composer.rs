@@ -2,7 +2,7 @@
 //! server on 127.0.0.1: Send file… (the dialog's code path, fed a path), and the history of sent
 //! messages (re-send with one click, load into the editor).
 
-mod support;
+use crate::support;
 
 use egui::accesskit::Role;
 use egui_kittest::Harness;

@@ -256,7 +256,7 @@ proptest! {
         secrets in prop::collection::vec("[a-z0-9]{4,10}", 1..4),
         parts in prop::collection::vec("\\PC{0,10}", 1..5),
     ) {
-        use wsprobe::cli::Redaction;
+        use wsprobe::schema::Redaction;
         // Every secret appears in the text, between arbitrary other text.
         let mut text = String::new();
         for (i, part) in parts.iter().enumerate() {

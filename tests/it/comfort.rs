@@ -1,7 +1,7 @@
 //! Comfort on the real app with egui_kittest: keyboard shortcuts (and not while typing), the
 //! command palette, first-run examples, the window title, GUI import/export.
 
-mod support;
+use crate::support;
 
 use support::gui::*;
 

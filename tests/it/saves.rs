@@ -7,7 +7,7 @@
 //! - secret variables live in `.secrets.json` (listed in `.gitignore`), and `wsprobe run`
 //!   masks them and credential headers unless `--reveal-secrets`.
 
-mod support;
+use crate::support;
 
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -2,7 +2,7 @@
 //! JSON filters, follow-newest, the connection timeline, large payloads, and the JSON Lines
 //! and HAR exports. GUI tests drive the real app with egui_kittest against in-process servers.
 
-mod support;
+use crate::support;
 
 use std::time::{Duration, Instant};
 
@@ -484,7 +484,7 @@ fn jsonl_export_matches_the_cli_schema() {
         .collect();
     assert_eq!(lines.len(), events.len());
     for (line, event) in lines.iter().zip(&events) {
-        assert_eq!(*line, wsprobe::cli::event_to_json(event));
+        assert_eq!(*line, wsprobe::schema::EventJson::new(event).to_value());
     }
     assert_eq!(lines[2]["kind"], "outgoing");
     assert_eq!(lines[3]["base64"], "3q2+7w==");

@@ -1,7 +1,7 @@
 //! The GUI driven like a user would, with egui_kittest: find widgets by label, click, type,
 //! run frames. Connections go to real in-process servers on 127.0.0.1 (see `tests/support`).
 
-mod support;
+use crate::support;
 
 use std::time::{Duration, Instant};
 

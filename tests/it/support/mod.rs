@@ -1,5 +1,5 @@
 //! Real servers for integration tests, on 127.0.0.1 with an OS-chosen port, plus helpers to
-//! wait on engine events. Shared by `tests/engine*.rs` and the CLI tests.
+//! wait on engine events. Shared by every module of `tests/it` and by `tests/soak.rs`.
 //!
 //! ```ignore
 //! mod support;

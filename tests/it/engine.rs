@@ -1,6 +1,6 @@
 //! The engine against real in-process servers (see `tests/support`).
 
-mod support;
+use crate::support;
 
 use std::time::Duration;
 

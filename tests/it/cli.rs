@@ -1,6 +1,6 @@
 //! `wsprobe run` end to end: the real binary against real in-process servers (tests/support).
 
-mod support;
+use crate::support;
 
 use std::io::Read as _;
 use std::path::Path;

@@ -2,7 +2,7 @@
 //! note is shown, typing changes the text (nothing truncated), Beautify re-indents all of it.
 //! (How fast this is is measured by `cargo bench --bench editor`, not here.)
 
-mod support;
+use crate::support;
 
 use egui::accesskit::Role;
 use egui_kittest::kittest::Queryable as _;

@@ -1,7 +1,7 @@
 //! Hostile and broken servers: each test ends with the right events (and, for a few, the CLI's
 //! exit code and message), and then proves the same engine still works against a good server.
 
-mod support;
+use crate::support;
 
 use std::process::{Command, Stdio};
 use std::sync::mpsc;

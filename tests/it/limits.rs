@@ -2,7 +2,7 @@
 //! user meets them: a burst bigger than the cap keeps the newest events and says how many
 //! were dropped. Real server on 127.0.0.1, the real app through egui_kittest.
 
-mod support;
+use crate::support;
 
 use egui::accesskit::Role;
 use egui_kittest::kittest::{NodeT as _, Queryable as _};

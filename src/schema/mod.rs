@@ -1,0 +1,336 @@
+//! The event JSON schema: one event as one JSON object, the same in `wsprobe run --output
+//! jsonl`, the events export (JSON Lines, and the HAR's messages) and the window's "Copy as
+//! JSON". [`EventJson`] borrows the event and serializes straight into the writer: no
+//! `serde_json::Value` is built per event. [`Redaction`] masks credentials before that.
+//!
+//! Every object has `time` (RFC 3339 UTC with milliseconds) and `kind`, plus the kind's fields:
+//! - `connecting`: `attempt`, `url`
+//! - `redirected`: `status`, `location`
+//! - `connected`: `url`, `status`, `subprotocol` (string or null), `elapsed_ms`,
+//!   `request_line`, `request_headers` and `response_headers` (arrays of `[name, value]`, in
+//!   order, as sent/received), `tls_version` (string or null). `wsprobe run` masks credentials
+//!   (see [`Redaction`]) before this unless `--reveal-secrets` is given.
+//! - `incoming`/`outgoing`: `opcode` (`text`|`binary`), `size`, and `text` for text or
+//!   `base64` for binary
+//! - `ping`/`pong`: `direction` (`received`|`sent`), `size`, and `text` when the payload is
+//!   UTF-8, else `base64`
+//! - `closed`: `code`, `reason`, `by` (`client`|`server`|`network`)
+//! - `error`: `message`
+//! - `reconnecting`: `attempt`, `of`, `delay_ms`
+//!
+//! The field names are a contract: scripts and other tools read them.
+
+mod redact;
+
+pub use redact::{CREDENTIAL_HEADERS, MASK, MIN_MASKED_SECRET, Redaction};
+
+use std::borrow::Cow;
+
+use serde::Serialize;
+
+use crate::engine::{Direction, Event, EventKind, HandshakeInfo, Opcode};
+use crate::format::{encode_base64, rfc3339_millis};
+
+/// One event in the JSON schema, borrowing from the event it describes.
+#[derive(Debug, Serialize)]
+pub struct EventJson<'a> {
+    time: String,
+    #[serde(flatten)]
+    kind: KindJson<'a>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+enum KindJson<'a> {
+    Connecting {
+        attempt: u32,
+        url: &'a str,
+    },
+    Redirected {
+        status: u16,
+        location: &'a str,
+    },
+    Connected {
+        url: &'a str,
+        status: u16,
+        subprotocol: Option<&'a str>,
+        elapsed_ms: u64,
+        request_line: &'a str,
+        request_headers: &'a [(String, String)],
+        response_headers: &'a [(String, String)],
+        tls_version: Option<&'a str>,
+    },
+    Incoming(MessageJson<'a>),
+    Outgoing(MessageJson<'a>),
+    Ping(ControlJson<'a>),
+    Pong(ControlJson<'a>),
+    Closed {
+        code: u16,
+        reason: &'a str,
+        by: &'static str,
+    },
+    Error {
+        message: &'a str,
+    },
+    Reconnecting {
+        attempt: u32,
+        of: u32,
+        delay_ms: u64,
+    },
+}
+
+#[derive(Debug, Serialize)]
+struct MessageJson<'a> {
+    opcode: &'static str,
+    size: usize,
+    #[serde(flatten)]
+    body: Body<'a>,
+}
+
+#[derive(Debug, Serialize)]
+struct ControlJson<'a> {
+    direction: &'static str,
+    size: usize,
+    #[serde(flatten)]
+    body: Body<'a>,
+}
+
+/// A payload as `text` (a string) or `base64`.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "lowercase")]
+enum Body<'a> {
+    Text(Cow<'a, str>),
+    Base64(String),
+}
+
+impl<'a> EventJson<'a> {
+    pub fn new(event: &'a Event) -> Self {
+        let kind = match &event.kind {
+            EventKind::Connecting { attempt, url } => KindJson::Connecting {
+                attempt: *attempt,
+                url,
+            },
+            EventKind::Redirected { status, location } => KindJson::Redirected {
+                status: *status,
+                location,
+            },
+            EventKind::Connected(info) => connected(info),
+            EventKind::Message {
+                direction,
+                opcode,
+                payload,
+            } => {
+                let message = MessageJson {
+                    opcode: opcode.as_str(),
+                    size: payload.len(),
+                    body: match opcode {
+                        Opcode::Text => Body::Text(String::from_utf8_lossy(payload)),
+                        Opcode::Binary => Body::Base64(encode_base64(payload)),
+                    },
+                };
+                match direction {
+                    Direction::Received => KindJson::Incoming(message),
+                    Direction::Sent => KindJson::Outgoing(message),
+                }
+            }
+            EventKind::Ping { direction, payload } => KindJson::Ping(control(*direction, payload)),
+            EventKind::Pong { direction, payload } => KindJson::Pong(control(*direction, payload)),
+            EventKind::Closed { code, reason, by } => KindJson::Closed {
+                code: *code,
+                reason,
+                by: by.as_str(),
+            },
+            EventKind::Error { message } => KindJson::Error { message },
+            EventKind::Reconnecting {
+                attempt,
+                of,
+                delay_ms,
+            } => KindJson::Reconnecting {
+                attempt: *attempt,
+                of: *of,
+                delay_ms: *delay_ms,
+            },
+        };
+        Self {
+            time: rfc3339_millis(event.at_ms),
+            kind,
+        }
+    }
+
+    /// The object as a `serde_json::Value` (for tests and callers that edit it).
+    pub fn to_value(&self) -> serde_json::Value {
+        // Serializing plain strings and numbers cannot fail.
+        serde_json::to_value(self).unwrap_or_default()
+    }
+}
+
+/// One line of JSON for `event`, without the newline ("Copy as JSON").
+pub fn event_json_line(event: &Event) -> String {
+    serde_json::to_string(&EventJson::new(event)).unwrap_or_default()
+}
+
+fn connected(info: &HandshakeInfo) -> KindJson<'_> {
+    KindJson::Connected {
+        url: &info.url,
+        status: info.status,
+        subprotocol: info.subprotocol.as_deref(),
+        elapsed_ms: info.elapsed_ms,
+        request_line: &info.request_line,
+        request_headers: &info.request_headers,
+        response_headers: &info.response_headers,
+        tls_version: info.tls_version.as_deref(),
+    }
+}
+
+fn control(direction: Direction, payload: &[u8]) -> ControlJson<'_> {
+    ControlJson {
+        direction: match direction {
+            Direction::Received => "received",
+            Direction::Sent => "sent",
+        },
+        size: payload.len(),
+        body: match std::str::from_utf8(payload) {
+            Ok(text) => Body::Text(Cow::Borrowed(text)),
+            Err(_) => Body::Base64(encode_base64(payload)),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::ClosedBy;
+    use bytes::Bytes;
+    use serde_json::json;
+
+    /// 2026-11-25T15:01:02.123Z
+    const AT: i64 = 1_795_618_862_123;
+
+    fn ev(kind: EventKind) -> Event {
+        Event {
+            at_ms: AT,
+            session: 1,
+            kind,
+        }
+    }
+
+    fn msg(direction: Direction, opcode: Opcode, payload: &'static [u8]) -> Event {
+        ev(EventKind::Message {
+            direction,
+            opcode,
+            payload: Bytes::from_static(payload),
+        })
+    }
+
+    fn event_to_json(event: &Event) -> serde_json::Value {
+        EventJson::new(event).to_value()
+    }
+
+    #[test]
+    fn json_time_is_rfc3339_utc_millis() {
+        assert_eq!(
+            crate::format::rfc3339_millis(AT),
+            "2026-11-25T15:01:02.123Z"
+        );
+        assert_eq!(crate::format::rfc3339_millis(0), "1970-01-01T00:00:00.000Z");
+    }
+
+    #[test]
+    fn json_messages_carry_text_or_base64() {
+        let v = event_to_json(&msg(Direction::Received, Opcode::Text, b"{\"t\":1}"));
+        assert_eq!(
+            v,
+            json!({"time": "2026-11-25T15:01:02.123Z", "kind": "incoming", "opcode": "text",
+                   "size": 7, "text": "{\"t\":1}"})
+        );
+        let v = event_to_json(&msg(
+            Direction::Sent,
+            Opcode::Binary,
+            &[0xde, 0xad, 0xbe, 0xef],
+        ));
+        assert_eq!(
+            v,
+            json!({"time": "2026-11-25T15:01:02.123Z", "kind": "outgoing", "opcode": "binary",
+                   "size": 4, "base64": "3q2+7w=="})
+        );
+    }
+
+    #[test]
+    fn json_connection_events() {
+        let connected = ev(EventKind::Connected(Box::new(HandshakeInfo {
+            url: "ws://127.0.0.1:5000/".into(),
+            request_line: "GET / HTTP/1.1".into(),
+            request_headers: vec![("Authorization".into(), "Bearer t".into())],
+            status: 101,
+            response_headers: vec![("Upgrade".into(), "websocket".into())],
+            subprotocol: Some("chat".into()),
+            elapsed_ms: 3,
+            tls_version: None,
+        })));
+        let v = event_to_json(&connected);
+        assert_eq!(v["kind"], "connected");
+        assert_eq!(v["url"], "ws://127.0.0.1:5000/");
+        assert_eq!(v["status"], 101);
+        assert_eq!(v["subprotocol"], "chat");
+        assert_eq!(v["elapsed_ms"], 3);
+        assert_eq!(v["request_headers"], json!([["Authorization", "Bearer t"]]));
+        assert_eq!(v["response_headers"], json!([["Upgrade", "websocket"]]));
+
+        let cases = [
+            (
+                EventKind::Connecting {
+                    attempt: 2,
+                    url: "ws://h/".into(),
+                },
+                json!({"kind": "connecting", "attempt": 2, "url": "ws://h/"}),
+            ),
+            (
+                EventKind::Redirected {
+                    status: 302,
+                    location: "ws://b/".into(),
+                },
+                json!({"kind": "redirected", "status": 302, "location": "ws://b/"}),
+            ),
+            (
+                EventKind::Closed {
+                    code: 4001,
+                    reason: "bye".into(),
+                    by: ClosedBy::Server,
+                },
+                json!({"kind": "closed", "code": 4001, "reason": "bye", "by": "server"}),
+            ),
+            (
+                EventKind::Error {
+                    message: "refused".into(),
+                },
+                json!({"kind": "error", "message": "refused"}),
+            ),
+            (
+                EventKind::Reconnecting {
+                    attempt: 1,
+                    of: 3,
+                    delay_ms: 500,
+                },
+                json!({"kind": "reconnecting", "attempt": 1, "of": 3, "delay_ms": 500}),
+            ),
+            (
+                EventKind::Ping {
+                    direction: Direction::Received,
+                    payload: Bytes::from_static(b"hi"),
+                },
+                json!({"kind": "ping", "direction": "received", "size": 2, "text": "hi"}),
+            ),
+            (
+                EventKind::Pong {
+                    direction: Direction::Sent,
+                    payload: Bytes::from_static(&[0xff]),
+                },
+                json!({"kind": "pong", "direction": "sent", "size": 1, "base64": "/w=="}),
+            ),
+        ];
+        for (kind, mut want) in cases {
+            want["time"] = json!("2026-11-25T15:01:02.123Z");
+            assert_eq!(event_to_json(&ev(kind)), want);
+        }
+    }
+}

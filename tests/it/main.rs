@@ -1,0 +1,23 @@
+//! The integration tests, one binary (as ripgrep does): a module per area, plus `support`
+//! (real servers on 127.0.0.1, event waits, the GUI harness). One binary links egui, eframe,
+//! syntect and rustls once instead of once per file.
+//!
+//! Run one area with `cargo test --test it engine::` (module paths filter as usual).
+
+mod support;
+
+mod cli;
+mod comfort;
+mod composer;
+mod engine;
+mod gui;
+mod gui_perf;
+mod hostile;
+mod import;
+mod inspect;
+mod limits;
+mod properties;
+mod saves;
+mod serve;
+
+mod store;
