@@ -88,7 +88,7 @@ pub struct PendingFile {
 }
 
 impl PendingFile {
-    /// "photo.png · 12.4 KB"
+    /// "photo.png · 12.4 KiB"
     pub fn summary(&self) -> String {
         format!("{} · {}", self.name, human_size(self.bytes.len()))
     }
@@ -432,7 +432,7 @@ impl Composer {
         }
     }
 
-    /// "📎 photo.png · 12.4 KB  [Send] [Cancel]" once a file is chosen.
+    /// "📎 photo.png · 12.4 KiB  [Send] [Cancel]" once a file is chosen.
     fn pending_file_row(
         &mut self,
         ui: &mut Ui,
@@ -723,7 +723,7 @@ mod tests {
                 bytes: Bytes::from(vec![0u8; 12_700]),
             },
         };
-        assert_eq!(f.preview(), "photo.png · 12.4 KB");
+        assert_eq!(f.preview(), "photo.png · 12.4 KiB");
     }
 
     #[test]

@@ -750,7 +750,7 @@ impl EventDetail {
     }
 }
 
-/// `Received · text (opcode 1) · 1234 bytes (1.2 KB) · application/json`
+/// `Received · text (opcode 1) · 1234 bytes (1.2 KiB) · application/json`
 pub fn info_line(event: &Event, payload: &[u8]) -> String {
     let direction = match event.direction() {
         Some(Direction::Received) => "Received",
@@ -869,7 +869,7 @@ mod tests {
         assert_eq!(text.len(), PART);
         assert!(
             note.unwrap()
-                .starts_with("Showing the first 256.0 KB of 2.0 MB")
+                .starts_with("Showing the first 256.0 KiB of 2.0 MiB")
         );
         let (text, note) = derive_text(&big, ViewAs::Text, true);
         assert_eq!(text.len(), big.len());

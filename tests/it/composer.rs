@@ -97,7 +97,7 @@ fn send_file_shows_size_then_sends_exact_bytes() {
     choose_file(&mut h, &file);
 
     // Shown before anything is sent.
-    assert!(has_label_containing(&h, "photo.png · 2.5 KB"));
+    assert!(has_label_containing(&h, "photo.png · 2.5 KiB"));
     assert!(server.received().is_empty());
 
     h.get_by_role_and_label(Role::Button, "Send the chosen file")
@@ -119,7 +119,7 @@ fn send_file_shows_size_then_sends_exact_bytes() {
 
     // Loading it into the editor gives the same bytes as Base64.
     open_history(&mut h);
-    h.get_by_label("Load into editor: photo.png · 2.5 KB")
+    h.get_by_label("Load into editor: photo.png · 2.5 KiB")
         .click();
     h.run();
     let draft = h.state().selected_request().unwrap().draft.clone();
@@ -165,7 +165,7 @@ fn cancel_unreadable_and_too_large_files_send_nothing() {
     choose_file(&mut h, &big);
     assert!(has_label_containing(
         &h,
-        "big.bin is 2.0 KB (2048 bytes), over this request's max message size of 1000 B (1000 bytes)"
+        "big.bin is 2.0 KiB (2048 bytes), over this request's max message size of 1000 B (1000 bytes)"
     ));
     assert!(h.state().composer().pending_file().is_none());
 

@@ -367,7 +367,7 @@ fn large_payload_is_cut_and_computed_once() {
     run_until(&mut h, "the first part", |h| h.state().0.text().is_some());
     assert_eq!(h.state().0.renders(), 1);
     assert!(
-        h.query_all_by_label_contains("Showing the first 256.0 KB of 3.0 MB")
+        h.query_all_by_label_contains("Showing the first 256.0 KiB of 3.0 MiB")
             .next()
             .is_some()
     );
@@ -376,7 +376,7 @@ fn large_payload_is_cut_and_computed_once() {
     }
     assert_eq!(h.state().0.renders(), 1);
 
-    h.get_by_label("Show all (3.0 MB)").click();
+    h.get_by_label("Show all (3.0 MiB)").click();
     h.step();
     run_until(&mut h, "everything", |h| {
         h.state().0.text().is_some_and(|t| t.len() > size)
