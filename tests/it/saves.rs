@@ -111,7 +111,7 @@ fn sigkill_while_saving_never_loses_a_file() {
     for kill in 0..kills {
         let mut child = Command::new(std::env::current_exe().expect("test binary"))
             .args([
-                "save_loop_child",
+                "saves::save_loop_child",
                 "--exact",
                 "--ignored",
                 "--test-threads=1",
