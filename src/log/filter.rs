@@ -1,0 +1,439 @@
+//! Which events a view shows: a [`DirectionFilter`] and a search read as text (case-insensitive
+//! substring), a regex, or JSON conditions ([`JsonCondition`], in `json_filter.rs`), combined
+//! in one [`Filter`]. A bad search is a [`FilterError`] saying why, shown beside the field.
+
+use super::json_filter::{JsonCondition, parse_json_conditions};
+use crate::engine::{Direction, Event, EventKind};
+
+/// Which events a view shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DirectionFilter {
+    #[default]
+    All,
+    Received,
+    Sent,
+    /// Connecting, connected, closed, errors, redirects, reconnects.
+    Connection,
+}
+
+impl DirectionFilter {
+    pub const ALL: [DirectionFilter; 4] = [Self::All, Self::Received, Self::Sent, Self::Connection];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::All => "All",
+            Self::Received => "Received",
+            Self::Sent => "Sent",
+            Self::Connection => "Connection",
+        }
+    }
+}
+
+/// How the search text is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+pub enum SearchMode {
+    /// Case-insensitive substring (the default).
+    #[default]
+    Text,
+    /// A regular expression (case-insensitive), matched against the payload bytes.
+    Regex,
+    /// Structured conditions on JSON payloads: `path=value` / `path!=value`, several separated
+    /// by spaces (all must hold), e.g. `r=sensors state.on=true e!=deleted`.
+    Json,
+}
+
+impl SearchMode {
+    pub const ALL: [SearchMode; 3] = [Self::Text, Self::Regex, Self::Json];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Text => "Aa",
+            Self::Regex => ".*",
+            Self::Json => "{ }",
+        }
+    }
+
+    pub fn description(self) -> &'static str {
+        match self {
+            Self::Text => "Text search (case-insensitive substring)",
+            Self::Regex => "Regex search (case-insensitive)",
+            Self::Json => "JSON filter: path=value or path!=value, e.g. r=sensors state.on=true",
+        }
+    }
+}
+
+/// Why a search cannot be used; shown inline next to the search field.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FilterError {
+    #[error("invalid regex: {0}")]
+    Regex(String),
+    #[error("`{0}`: expected path=value or path!=value, e.g. r=sensors")]
+    NoOperator(String),
+    #[error("`{0}`: the path before the operator is empty")]
+    EmptyPath(String),
+    #[error("`{0}`: empty segment in the path (two dots in a row?)")]
+    EmptySegment(String),
+    #[error("unclosed quote in the filter")]
+    UnclosedQuote,
+}
+
+#[derive(Debug, Clone, Default)]
+enum Query {
+    #[default]
+    None,
+    /// Lower-cased needle.
+    Text(String),
+    Regex(regex::bytes::Regex),
+    Json(Vec<JsonCondition>),
+}
+
+/// A direction filter and a search (substring, regex or JSON conditions), combined.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub direction: DirectionFilter,
+    mode: SearchMode,
+    /// The search as typed (the key for equality).
+    source: String,
+    query: Query,
+}
+
+impl PartialEq for Filter {
+    fn eq(&self, other: &Self) -> bool {
+        self.direction == other.direction && self.mode == other.mode && self.source == other.source
+    }
+}
+
+impl Eq for Filter {}
+
+impl Filter {
+    /// A case-insensitive substring search (never fails).
+    pub fn new(direction: DirectionFilter, search: &str) -> Self {
+        Self {
+            direction,
+            mode: SearchMode::Text,
+            source: search.to_owned(),
+            query: if search.is_empty() {
+                Query::None
+            } else {
+                Query::Text(search.to_lowercase())
+            },
+        }
+    }
+
+    /// A search read as `mode`; a bad regex or JSON filter is an error saying why.
+    pub fn parse(
+        direction: DirectionFilter,
+        mode: SearchMode,
+        search: &str,
+    ) -> Result<Self, FilterError> {
+        let query = if search.trim().is_empty() {
+            Query::None
+        } else {
+            match mode {
+                SearchMode::Text => Query::Text(search.to_lowercase()),
+                SearchMode::Regex => regex::bytes::RegexBuilder::new(search)
+                    .case_insensitive(true)
+                    .build()
+                    .map(Query::Regex)
+                    .map_err(|e| FilterError::Regex(regex_error_line(&e)))?,
+                SearchMode::Json => Query::Json(parse_json_conditions(search)?),
+            }
+        };
+        Ok(Self {
+            direction,
+            mode,
+            source: search.to_owned(),
+            query,
+        })
+    }
+
+    pub fn mode(&self) -> SearchMode {
+        self.mode
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.direction == DirectionFilter::All && matches!(self.query, Query::None)
+    }
+
+    pub fn matches(&self, event: &Event) -> bool {
+        let direction_ok = match self.direction {
+            DirectionFilter::All => true,
+            DirectionFilter::Received => event.direction() == Some(Direction::Received),
+            DirectionFilter::Sent => event.direction() == Some(Direction::Sent),
+            DirectionFilter::Connection => event.direction().is_none(),
+        };
+        direction_ok
+            && match &self.query {
+                Query::None => true,
+                Query::Text(needle) => with_text(event, |t| contains_ignore_case(t, needle)),
+                Query::Regex(re) => with_text(event, |t| re.is_match(t)),
+                Query::Json(conditions) => match event.payload() {
+                    Some(payload) if event.direction().is_some() => conditions
+                        .iter()
+                        .all(|c| c.holds_in(payload).unwrap_or(false)),
+                    _ => false,
+                },
+            }
+    }
+}
+
+/// The regex crate's message is several lines with a caret diagram; keep its last line.
+fn regex_error_line(err: &regex::Error) -> String {
+    let text = err.to_string();
+    text.lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .map(|l| l.trim().trim_start_matches("error: ").to_owned())
+        .unwrap_or(text)
+}
+
+/// Calls `f` with the searchable text of an event: the payload, or the words of its line.
+fn with_text<R>(event: &Event, f: impl FnOnce(&[u8]) -> R) -> R {
+    match &event.kind {
+        EventKind::Message { payload, .. }
+        | EventKind::Ping { payload, .. }
+        | EventKind::Pong { payload, .. } => f(payload),
+        EventKind::Connecting { url, .. } => f(url.as_bytes()),
+        EventKind::Redirected { location, .. } => f(location.as_bytes()),
+        EventKind::Connected(info) => f(info.url.as_bytes()),
+        EventKind::Closed { reason, .. } => f(reason.as_bytes()),
+        EventKind::Error { message } => f(message.as_bytes()),
+        EventKind::Reconnecting { .. } => f(b"reconnecting"),
+    }
+}
+
+/// ASCII case-insensitive substring test on raw bytes; `needle` must be lower-case.
+/// Non-ASCII text still matches exactly (the common case for search in payloads).
+pub fn contains_ignore_case(haystack: &[u8], needle: &str) -> bool {
+    let needle = needle.as_bytes();
+    if needle.is_empty() {
+        return true;
+    }
+    if needle.len() > haystack.len() {
+        return false;
+    }
+    let first = needle[0];
+    let first_upper = first.to_ascii_uppercase();
+    haystack
+        .windows(needle.len())
+        .any(|w| (w[0] == first || w[0] == first_upper) && w.eq_ignore_ascii_case(needle))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::Opcode;
+    use crate::log::EventLog;
+    use bytes::Bytes;
+
+    fn msg(direction: Direction, text: &'static str) -> Event {
+        Event::now(
+            1,
+            EventKind::Message {
+                direction,
+                opcode: Opcode::Text,
+                payload: Bytes::from_static(text.as_bytes()),
+            },
+        )
+    }
+
+    #[test]
+    fn json_conditions_read_in_place_agree_with_a_parsed_document() {
+        let docs = [
+            r#"{"t":"event","r":"sensors","state":{"on":true,"bri":127,"xy":[0.5,0.25]},"id":"5"}"#,
+            r#"{"r":"lights","r":"groups","state":null}"#,
+            r#"[{"a":1},{"a":2}]"#,
+            r#"{"k\"ey":"v","n":1e3,"big":18446744073709551615}"#,
+            r#""just a string""#,
+            r#"{"a":1} trailing"#,
+            r#"{"a":[1,2"#,
+        ];
+        let filters = [
+            "r=sensors",
+            "r=groups",
+            "r!=lights",
+            "state.on=true",
+            "state.bri=127",
+            "state.xy.1=0.25",
+            "state.xy.2=0.25",
+            "state=null",
+            "0.a=1",
+            "1.a=2",
+            "k\"ey=v",
+            "n=1000",
+            "big=18446744073709551615",
+            "t.x=1",
+            "missing!=1",
+            "a=1",
+        ];
+        for filter in filters {
+            let Ok(conditions) = parse_json_conditions(filter) else {
+                continue;
+            };
+            for doc in docs {
+                let parsed = serde_json::from_str::<serde_json::Value>(doc).ok();
+                for c in &conditions {
+                    let expected = parsed.as_ref().map(|root| c.holds(root));
+                    assert_eq!(c.holds_in(doc.as_bytes()), expected, "{filter} on {doc}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn filter_by_direction_and_text() {
+        let mut log = EventLog::default();
+        log.push(Event::now(
+            1,
+            EventKind::Connecting {
+                attempt: 1,
+                url: "ws://x".into(),
+            },
+        ));
+        log.push(msg(Direction::Sent, "Hello"));
+        log.push(msg(Direction::Received, "HELLO back"));
+        log.push(msg(Direction::Received, "other"));
+        assert_eq!(
+            log.filtered(&Filter::new(DirectionFilter::All, "hello")),
+            vec![1, 2]
+        );
+        assert_eq!(
+            log.filtered(&Filter::new(DirectionFilter::Received, "hello")),
+            vec![2]
+        );
+        assert_eq!(
+            log.filtered(&Filter::new(DirectionFilter::Connection, "")),
+            vec![0]
+        );
+        assert_eq!(
+            log.filtered(&Filter::new(DirectionFilter::Sent, "")),
+            vec![1]
+        );
+    }
+
+    fn json_log() -> EventLog {
+        let mut log = EventLog::default();
+        for (d, t) in [
+            (
+                Direction::Received,
+                r#"{"t":"event","e":"changed","r":"sensors","id":"5","state":{"on":true,"temperature":2003}}"#,
+            ),
+            (
+                Direction::Received,
+                r#"{"t":"event","e":"deleted","r":"sensors","id":"6"}"#,
+            ),
+            (
+                Direction::Received,
+                r#"{"t":"event","e":"changed","r":"lights","state":{"on":false,"bri":1.5},"tags":["a","b"]}"#,
+            ),
+            (Direction::Sent, r#"{"r":"sensors","note":"a b"}"#),
+            (Direction::Received, "not json r=sensors"),
+            (Direction::Received, r#"{"r":null,"n":10}"#),
+        ] {
+            log.push(msg(d, t));
+        }
+        log.push(Event::now(
+            1,
+            EventKind::Error {
+                message: "r=sensors".into(),
+            },
+        ));
+        log
+    }
+
+    fn json(direction: DirectionFilter, text: &str) -> Vec<u64> {
+        let log = json_log();
+        let filter = Filter::parse(direction, SearchMode::Json, text).unwrap();
+        let naive: Vec<u64> = log
+            .iter()
+            .filter(|(_, e)| filter.matches(e))
+            .map(|(s, _)| s)
+            .collect();
+        let got = log.filtered(&filter);
+        assert_eq!(got, naive);
+        got
+    }
+
+    #[test]
+    fn json_filter_paths_values_and_negation() {
+        assert_eq!(json(DirectionFilter::All, "r=sensors"), vec![0, 1, 3]);
+        assert_eq!(json(DirectionFilter::Received, "r=sensors"), vec![0, 1]);
+        assert_eq!(json(DirectionFilter::Sent, "r=sensors"), vec![3]);
+        assert_eq!(json(DirectionFilter::All, "state.on=true"), vec![0]);
+        assert_eq!(json(DirectionFilter::All, "state.on=false"), vec![2]);
+        assert_eq!(
+            json(DirectionFilter::All, "state.temperature=2003"),
+            vec![0]
+        );
+        assert_eq!(json(DirectionFilter::All, "state.bri=1.50"), vec![2]);
+        assert_eq!(json(DirectionFilter::All, "id=\"5\""), vec![0]);
+        assert_eq!(json(DirectionFilter::All, "id=5"), vec![0]);
+        assert_eq!(json(DirectionFilter::All, "tags.1=b"), vec![2]);
+        assert_eq!(json(DirectionFilter::All, r#"tags=["a","b"]"#), vec![2]);
+        assert_eq!(json(DirectionFilter::All, "r=null"), vec![5]);
+        assert_eq!(json(DirectionFilter::All, "note=\"a b\""), vec![3]);
+        // `!=`: a missing path counts as different; non-JSON payloads never match.
+        assert_eq!(json(DirectionFilter::All, "e!=deleted"), vec![0, 2, 3, 5]);
+        assert_eq!(
+            json(DirectionFilter::All, "r=sensors e!=deleted"),
+            vec![0, 3]
+        );
+        assert_eq!(
+            json(DirectionFilter::All, "state.on=yes"),
+            Vec::<u64>::new()
+        );
+        assert_eq!(json(DirectionFilter::All, ""), (0..7).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn bad_filters_say_why() {
+        let err = |mode, text| Filter::parse(DirectionFilter::All, mode, text).unwrap_err();
+        assert!(matches!(
+            err(SearchMode::Json, "sensors"),
+            FilterError::NoOperator(_)
+        ));
+        assert!(matches!(
+            err(SearchMode::Json, "=x"),
+            FilterError::EmptyPath(_)
+        ));
+        assert!(matches!(
+            err(SearchMode::Json, "a..b=1"),
+            FilterError::EmptySegment(_)
+        ));
+        assert!(matches!(
+            err(SearchMode::Json, "a=\"x"),
+            FilterError::UnclosedQuote
+        ));
+        let e = err(SearchMode::Regex, "(unclosed");
+        assert!(e.to_string().starts_with("invalid regex: "), "{e}");
+        assert!(!e.to_string().contains('\n'), "{e}");
+    }
+
+    #[test]
+    fn regex_search_is_case_insensitive_and_combines_with_direction() {
+        let log = json_log();
+        let f = Filter::parse(
+            DirectionFilter::All,
+            SearchMode::Regex,
+            r#""E":"(changed|deleted)""#,
+        )
+        .unwrap();
+        assert_eq!(log.filtered(&f), vec![0, 1, 2]);
+        let f = Filter::parse(DirectionFilter::Sent, SearchMode::Regex, "^\\{\"r\"").unwrap();
+        assert_eq!(log.filtered(&f), vec![3]);
+        // Connection events are searched by their text too.
+        let f = Filter::parse(DirectionFilter::Connection, SearchMode::Regex, "r=sens").unwrap();
+        assert_eq!(log.filtered(&f), vec![6]);
+        // Text mode equals the old substring filter.
+        let f = Filter::parse(DirectionFilter::All, SearchMode::Text, "SENSORS").unwrap();
+        assert_eq!(
+            f,
+            Filter::parse(DirectionFilter::All, SearchMode::Text, "SENSORS").unwrap()
+        );
+        assert_eq!(
+            log.filtered(&f),
+            log.filtered(&Filter::new(DirectionFilter::All, "SENSORS"))
+        );
+        assert_eq!(log.filtered(&f), vec![0, 1, 3, 4, 6]);
+    }
+}

@@ -1,0 +1,292 @@
+//! [`EventLog`]: the events of one session (or one request across its sessions), capped by
+//! count and by memory, each with a sequence number that never changes. Appending is the hot
+//! path of a flood; reading is by sequence number or in order.
+
+use std::collections::VecDeque;
+
+use super::Filter;
+use crate::engine::{Direction, Event, EventKind};
+
+/// Default cap on stored events; the oldest are dropped beyond it.
+pub const DEFAULT_MAX_EVENTS: usize = 1_000_000;
+/// Default cap on the log's memory (payloads plus the fixed size of each event).
+pub const DEFAULT_MAX_BYTES: u64 = 512 * 1024 * 1024;
+/// The memory one event is counted as, beyond its payload.
+const EVENT_COST: u64 = std::mem::size_of::<Event>() as u64;
+
+/// An append-only, capped list of events.
+///
+/// Every event gets a sequence number that never changes, even when older events are dropped,
+/// so a selection or a filtered view can refer to events by number.
+#[derive(Debug, Clone)]
+pub struct EventLog {
+    events: VecDeque<Event>,
+    /// Sequence number of `events[0]`.
+    first_seq: u64,
+    max_events: usize,
+    max_bytes: u64,
+    /// What the stored events count as against `max_bytes`.
+    stored_bytes: u64,
+    dropped: u64,
+    received_messages: u64,
+    received_bytes: u64,
+    sent_messages: u64,
+    sent_bytes: u64,
+}
+
+impl Default for EventLog {
+    fn default() -> Self {
+        Self::with_cap(DEFAULT_MAX_EVENTS)
+    }
+}
+
+impl EventLog {
+    pub fn with_cap(max_events: usize) -> Self {
+        Self::with_limits(max_events, DEFAULT_MAX_BYTES)
+    }
+
+    /// A log keeping at most `max_events` events and about `max_bytes` bytes of memory.
+    pub fn with_limits(max_events: usize, max_bytes: u64) -> Self {
+        Self {
+            events: VecDeque::new(),
+            first_seq: 0,
+            max_events: max_events.max(1),
+            max_bytes: max_bytes.max(1),
+            stored_bytes: 0,
+            dropped: 0,
+            received_messages: 0,
+            received_bytes: 0,
+            sent_messages: 0,
+            sent_bytes: 0,
+        }
+    }
+
+    pub fn push(&mut self, event: Event) {
+        if let EventKind::Message {
+            direction, payload, ..
+        } = &event.kind
+        {
+            match direction {
+                Direction::Received => {
+                    self.received_messages += 1;
+                    self.received_bytes += payload.len() as u64;
+                }
+                Direction::Sent => {
+                    self.sent_messages += 1;
+                    self.sent_bytes += payload.len() as u64;
+                }
+            }
+        }
+        let cost = cost(&event);
+        while !self.events.is_empty()
+            && (self.events.len() >= self.max_events || self.stored_bytes + cost > self.max_bytes)
+        {
+            self.drop_oldest();
+        }
+        if self.events.len() == self.events.capacity() {
+            // Grow geometrically, but never past the cap: a full log has no spare slots.
+            let room = self.max_events - self.events.len();
+            self.events
+                .reserve_exact(self.events.len().clamp(1024, 1 << 24).min(room).max(1));
+        }
+        self.stored_bytes += cost;
+        self.events.push_back(event);
+    }
+
+    fn drop_oldest(&mut self) {
+        if let Some(old) = self.events.pop_front() {
+            self.stored_bytes -= cost(&old);
+            self.first_seq += 1;
+            self.dropped += 1;
+        }
+    }
+
+    /// Changes the caps; a log over the new ones drops its oldest events now.
+    pub fn set_limits(&mut self, max_events: usize, max_bytes: u64) {
+        self.max_events = max_events.max(1);
+        self.max_bytes = max_bytes.max(1);
+        while !self.events.is_empty()
+            && (self.events.len() > self.max_events || self.stored_bytes > self.max_bytes)
+        {
+            self.drop_oldest();
+        }
+        if self.events.capacity() > self.max_events {
+            self.events.shrink_to(self.max_events);
+        }
+    }
+
+    pub fn extend(&mut self, events: impl IntoIterator<Item = Event>) {
+        for e in events {
+            self.push(e);
+        }
+    }
+
+    /// Removes every stored event (counters of what was received stay).
+    pub fn clear(&mut self) {
+        self.first_seq += self.events.len() as u64;
+        self.events.clear();
+        self.stored_bytes = 0;
+    }
+
+    pub fn len(&self) -> usize {
+        self.events.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.events.is_empty()
+    }
+
+    /// How many events were dropped because the cap was reached.
+    pub fn dropped(&self) -> u64 {
+        self.dropped
+    }
+
+    pub fn max_events(&self) -> usize {
+        self.max_events
+    }
+
+    pub fn max_bytes(&self) -> u64 {
+        self.max_bytes
+    }
+
+    /// The memory the stored events count as: payloads plus a fixed size per event.
+    pub fn stored_bytes(&self) -> u64 {
+        self.stored_bytes
+    }
+
+    pub fn received(&self) -> (u64, u64) {
+        (self.received_messages, self.received_bytes)
+    }
+
+    pub fn sent(&self) -> (u64, u64) {
+        (self.sent_messages, self.sent_bytes)
+    }
+
+    /// Sequence number the next pushed event will get.
+    pub fn next_seq(&self) -> u64 {
+        self.first_seq + self.events.len() as u64
+    }
+
+    pub fn first_seq(&self) -> u64 {
+        self.first_seq
+    }
+
+    /// The event with sequence number `seq`, if still stored.
+    pub fn get(&self, seq: u64) -> Option<&Event> {
+        let index = seq.checked_sub(self.first_seq)?;
+        self.events.get(usize::try_from(index).ok()?)
+    }
+
+    /// Oldest first, with sequence numbers.
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = (u64, &Event)> + ExactSizeIterator {
+        let first = self.first_seq;
+        self.events
+            .iter()
+            .enumerate()
+            .map(move |(i, e)| (first + i as u64, e))
+    }
+
+    /// Sequence numbers of the events `filter` keeps, oldest first.
+    pub fn filtered(&self, filter: &Filter) -> Vec<u64> {
+        self.iter()
+            .filter(|(_, e)| filter.matches(e))
+            .map(|(seq, _)| seq)
+            .collect()
+    }
+}
+
+fn cost(event: &Event) -> u64 {
+    event.size() as u64 + EVENT_COST
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::EventKind;
+    use crate::engine::Opcode;
+    use bytes::Bytes;
+
+    fn msg(direction: Direction, text: &'static str) -> Event {
+        Event::now(
+            1,
+            EventKind::Message {
+                direction,
+                opcode: Opcode::Text,
+                payload: Bytes::from_static(text.as_bytes()),
+            },
+        )
+    }
+
+    #[test]
+    fn memory_cap_drops_oldest_and_limits_can_change() {
+        let big = |n: usize| {
+            Event::now(
+                1,
+                EventKind::Message {
+                    direction: Direction::Received,
+                    opcode: Opcode::Binary,
+                    payload: Bytes::from(vec![0u8; n]),
+                },
+            )
+        };
+        // Room for three 1000-byte events (each also counts its fixed size), not four.
+        let per = 1000 + EVENT_COST;
+        let mut log = EventLog::with_limits(1000, 3 * per + 10);
+        for _ in 0..5 {
+            log.push(big(1000));
+        }
+        assert_eq!((log.len(), log.dropped(), log.first_seq()), (3, 2, 2));
+        assert_eq!(log.stored_bytes(), 3 * per);
+        // One event bigger than the whole cap is still kept (alone).
+        log.push(big(10_000));
+        assert_eq!(log.len(), 1);
+        assert_eq!(log.get(5).map(Event::size), Some(10_000));
+        // Lowering the event cap drops the oldest at once; counters stay.
+        let mut log = EventLog::with_limits(100, u64::MAX);
+        for _ in 0..50 {
+            log.push(big(1));
+        }
+        log.set_limits(10, u64::MAX);
+        assert_eq!((log.len(), log.dropped(), log.next_seq()), (10, 40, 50));
+        assert_eq!(log.received(), (50, 50));
+        assert_eq!(log.stored_bytes(), 10 * (1 + EVENT_COST));
+    }
+
+    #[test]
+    fn a_full_log_has_no_spare_slots() {
+        let mut log = EventLog::with_cap(5000);
+        for _ in 0..20_000 {
+            log.push(msg(Direction::Received, "x"));
+        }
+        assert_eq!(log.len(), 5000);
+        assert!(
+            log.events.capacity() <= 5000 + 16,
+            "{}",
+            log.events.capacity()
+        );
+    }
+
+    #[test]
+    fn cap_drops_oldest_and_counts() {
+        let mut log = EventLog::with_cap(3);
+        for t in ["a", "b", "c", "d", "e"] {
+            log.push(msg(Direction::Received, t));
+        }
+        assert_eq!(log.len(), 3);
+        assert_eq!(log.dropped(), 2);
+        assert_eq!(log.first_seq(), 2);
+        assert!(log.get(1).is_none());
+        assert_eq!(log.get(4).unwrap().payload().unwrap().as_ref(), b"e");
+        assert_eq!(log.received(), (5, 5));
+    }
+
+    #[test]
+    fn clear_keeps_sequence_numbers_growing() {
+        let mut log = EventLog::default();
+        log.push(msg(Direction::Sent, "a"));
+        log.clear();
+        assert!(log.is_empty());
+        log.push(msg(Direction::Sent, "b"));
+        assert_eq!(log.iter().next().unwrap().0, 1);
+    }
+}
