@@ -60,11 +60,12 @@ fn main() -> ExitCode {
 }
 
 fn import(file: &std::path::Path, workspace: Option<PathBuf>) -> ExitCode {
+    use wsprobe::format::error_chain;
     use wsprobe::import::ImportError;
     let dir = match wsprobe::store::workspace_dir(workspace) {
         Ok(dir) => dir,
         Err(err) => {
-            eprintln!("wsprobe: {err}");
+            eprintln!("wsprobe: {}", error_chain(&err));
             return ExitCode::from(2);
         }
     };
@@ -78,7 +79,11 @@ fn import(file: &std::path::Path, workspace: Option<PathBuf>) -> ExitCode {
             ExitCode::from(1)
         }
         Err(err) => {
-            eprintln!("wsprobe: cannot import {}: {err}", file.display());
+            eprintln!(
+                "wsprobe: cannot import {}: {}",
+                file.display(),
+                error_chain(&err)
+            );
             ExitCode::from(2)
         }
     }

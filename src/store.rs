@@ -41,15 +41,15 @@ type Secrets = std::collections::BTreeMap<String, std::collections::BTreeMap<Str
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("cannot create the workspace folder {path}: {source}")]
+    #[error("cannot create the workspace folder {path}")]
     Create { path: PathBuf, source: io::Error },
-    #[error("the workspace folder {path} is not writable: {source}")]
+    #[error("the workspace folder {path} is not writable")]
     NotWritable { path: PathBuf, source: io::Error },
     #[error("{path} is not a folder")]
     NotAFolder { path: PathBuf },
-    #[error("cannot write {path}: {source}")]
+    #[error("cannot write {path}")]
     Write { path: PathBuf, source: io::Error },
-    #[error("cannot remove {path}: {source}")]
+    #[error("cannot remove {path}")]
     Remove { path: PathBuf, source: io::Error },
     #[error(
         "{path} was written by a newer wsprobe (format {found}, this one reads {FORMAT_VERSION}); not touching it"

@@ -63,13 +63,13 @@ pub enum TemplateError {
     UnknownBuiltin { name: String, field: String },
     #[error("{field}: {message}")]
     Render { field: String, message: String },
-    #[error("invalid URL: {0}")]
+    #[error("invalid URL")]
     Url(#[from] UrlError),
     #[error("invalid header name `{name}`: {message}")]
     HeaderName { name: String, message: String },
     #[error("invalid value for header `{name}`: {message}")]
     HeaderValue { name: String, message: String },
-    #[error("{field}: {source}")]
+    #[error("{field}")]
     Encode {
         field: String,
         #[source]
@@ -587,7 +587,7 @@ mod tests {
         req.settings.open_message_format = MessageFormat::Hex;
         let err = r.resolve_request(&req).unwrap_err();
         assert!(
-            err.to_string().starts_with("open message: invalid hex"),
+            crate::format::error_chain(&err).starts_with("open message: invalid hex"),
             "{err}"
         );
     }

@@ -218,21 +218,9 @@ pub fn run(args: RunArgs, workspace: Option<PathBuf>) -> i32 {
     session::execute(prepared, &args)
 }
 
-/// An error and its causes on one line, without repeating a cause its parent already shows
-/// (our thiserror messages often include their source).
+/// An error and its causes on one line, `context: error: cause`.
 pub fn error_line(err: &anyhow::Error) -> String {
-    let mut line = String::new();
-    for cause in err.chain() {
-        let text = cause.to_string();
-        if line.contains(&text) {
-            continue;
-        }
-        if !line.is_empty() {
-            line.push_str(": ");
-        }
-        line.push_str(&text);
-    }
-    line.replace(['\n', '\r'], " ")
+    crate::format::error_chain(err.as_ref())
 }
 
 #[cfg(test)]

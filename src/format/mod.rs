@@ -8,8 +8,8 @@ mod text;
 pub use hex::{HexError, hexdump, parse_hex};
 pub use sniff::{Sniffed, looks_binary, mime_guess, sniff};
 pub use text::{
-    LineBreaks, hex_preview, human_size, local_time, push_hex_preview, push_text_preview,
-    rfc3339_millis, text_preview,
+    LineBreaks, error_chain, hex_preview, human_size, local_time, push_hex_preview,
+    push_text_preview, rfc3339_millis, text_preview,
 };
 
 use base64::Engine as _;
@@ -20,7 +20,7 @@ use crate::model::{MessageFormat, Outgoing};
 /// Why a message body cannot be sent as written.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum EncodeError {
-    #[error("invalid hex: {0}")]
+    #[error("invalid hex")]
     Hex(#[from] HexError),
     #[error("invalid base64 at character {position}: {message}")]
     Base64 { position: usize, message: String },

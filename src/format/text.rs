@@ -36,6 +36,19 @@ pub fn rfc3339_millis(at_ms: i64) -> String {
         .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
+/// An error and its causes on one line, `outer: cause: root cause` (each error's message
+/// names only itself; its `source()` is the cause), line breaks as spaces.
+pub fn error_chain(err: &dyn std::error::Error) -> String {
+    let mut line = err.to_string();
+    let mut cause = err.source();
+    while let Some(err) = cause {
+        line.push_str(": ");
+        line.push_str(&err.to_string());
+        cause = err.source();
+    }
+    line.replace(['\n', '\r'], " ")
+}
+
 /// How a one-line text preview shows line breaks and other control characters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LineBreaks {

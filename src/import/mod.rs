@@ -19,7 +19,7 @@ pub use insomnia::convert_template;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
-    #[error("{source}")]
+    #[error("cannot read the file")]
     Read {
         path: PathBuf,
         source: std::io::Error,
@@ -144,12 +144,12 @@ impl Imported {
 /// missing) and saves it.
 pub fn import_into_folder(file: &Path, dir: &Path) -> Result<ImportSummary, ImportError> {
     let imported = read_file(file)?;
-    let (mut store, mut workspace, _problems) =
-        crate::store::Store::open(dir).map_err(|e| ImportError::Workspace(e.to_string()))?;
+    let (mut store, mut workspace, _problems) = crate::store::Store::open(dir)
+        .map_err(|e| ImportError::Workspace(crate::format::error_chain(&e)))?;
     let summary = imported.add_to(&mut workspace);
     store
         .save(&workspace)
-        .map_err(|e| ImportError::Workspace(e.to_string()))?;
+        .map_err(|e| ImportError::Workspace(crate::format::error_chain(&e)))?;
     Ok(summary)
 }
 
