@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use wsprobe::format::error_chain;
 use wsprobe::import::{self, export_requests, export_workspace};
 use wsprobe::model::{Auth, KeyValue, MessageFormat, SavedRequest, Workspace};
 use wsprobe::store::Store;
@@ -145,7 +146,7 @@ fn invalid_files_give_clear_errors() {
     let err = import::read_file(&fixture("broken.yaml")).unwrap_err();
     assert!(err.to_string().contains("YAML"), "{err}");
     let err = import::read_file(&fixture("missing.json")).unwrap_err();
-    assert!(err.to_string().contains("No such file"), "{err}");
+    assert!(error_chain(&err).contains("No such file"), "{err}");
     let err = import::parse(r#"{"name": "a Postman collection?"}"#).unwrap_err();
     assert_eq!(
         err.to_string(),
