@@ -75,13 +75,18 @@
 //! the waker.
 
 mod auth;
+mod close_code;
 mod connection;
 mod event;
 mod handshake;
+mod opcode;
+mod protocol_error;
 pub(crate) mod wire;
 
 pub use auth::{authorization_header, oauth1_authorization, oauth1_signature_base_string};
+pub use close_code::{CloseCode, close_code_meaning};
 pub use event::*;
+pub(crate) use opcode::OpCode;
 
 use std::cell::RefCell;
 use std::collections::HashMap;
