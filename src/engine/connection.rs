@@ -6,9 +6,10 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::sync::mpsc::UnboundedReceiver;
 use tokio::time::{Instant, timeout_at};
 
+use super::chain::chain;
 use super::close_code::CloseCode;
 use super::event::{ClosedBy, Direction, Event, EventKind, Opcode, Outgoing, SessionId, now_ms};
-use super::handshake::{self, Established, HandshakeError, Socket};
+use super::handshake::{self, Established, Socket};
 use super::opcode::OpCode;
 use super::protocol_error::ProtocolError;
 use super::wire::{self, Item, Reader};
@@ -65,12 +66,12 @@ pub(crate) async fn run(
         };
         let end = match outcome {
             Err(err) => {
-                let message = err.to_string();
+                let message = chain(&err);
                 emit(EventKind::Error {
                     message: message.clone(),
                 });
                 End {
-                    retry: matches!(err, HandshakeError::Transient(_)),
+                    retry: err.is_transient(),
                     ..End::network(message, false)
                 }
             }

@@ -75,6 +75,7 @@
 //! the waker.
 
 mod auth;
+mod chain;
 mod close_code;
 mod connection;
 mod event;
