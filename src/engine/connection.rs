@@ -40,6 +40,17 @@ impl End {
             was_connected,
         }
     }
+
+    /// After the server's close frame (`code` as it sent it): only a 1000 is not retried.
+    fn server(code: CloseCode, reason: String) -> Self {
+        Self {
+            code,
+            reason,
+            by: ClosedBy::Server,
+            retry: code != CloseCode::NORMAL,
+            was_connected: true,
+        }
+    }
 }
 
 /// Runs a session to its end; the last event it emits is always `Closed`.
@@ -327,13 +338,7 @@ async fn connected(
             read = conn.socket.read_buf(conn.reader.read_buffer()), if !paused => match read {
                 Ok(0) => {
                     return match server_close {
-                        Some((code, reason)) => End {
-                            code,
-                            reason,
-                            by: ClosedBy::Server,
-                            retry: code != CloseCode::NORMAL,
-                            was_connected: true,
-                        },
+                        Some((code, reason)) => End::server(code, reason),
                         None => End::network("connection closed without a close frame", true),
                     };
                 }
@@ -348,7 +353,7 @@ async fn connected(
                 Err(err) => {
                     if let Some((code, reason)) = server_close {
                         // The close handshake was done; how the TCP ended does not matter.
-                        return End { code, reason, by: ClosedBy::Server, retry: code != CloseCode::NORMAL, was_connected: true };
+                        return End::server(code, reason);
                     }
                     return End::network(format!("connection error: {err}"), true);
                 }
@@ -381,7 +386,7 @@ async fn connected(
             () = tokio::time::sleep_until(deadline), if close_deadline.is_some() => {
                 // The server sent its close frame but never closed TCP; we are done anyway.
                 let (code, reason) = server_close.take().unwrap_or((CloseCode::NO_STATUS, String::new()));
-                return End { code, reason, by: ClosedBy::Server, retry: code != CloseCode::NORMAL, was_connected: true };
+                return End::server(code, reason);
             }
         }
     }

@@ -6,6 +6,12 @@
 //! and any reconnects, and reports everything as [`Event`]s on the one shared channel.
 //! Commands never block: they go straight to the session's own channel.
 //!
+//! The framing (`wire.rs`) works with typed frame opcodes (`opcode.rs`, not the public
+//! message [`Opcode`]), reports each violation as a `ProtocolError` (`protocol_error.rs`)
+//! that knows its close code, and [`CloseCode`] (`close_code.rs`) is the one table of close
+//! codes: which a peer may send, and what each means. Error events spell out an error's
+//! causes once (`chain.rs`).
+//!
 //! # Event-ordering contract (per session)
 //!
 //! ```text
