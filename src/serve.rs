@@ -233,7 +233,7 @@ async fn tick(mut ws: Ws, interval: Duration) {
 
 /// Appends one unmasked server text frame (FIN set) carrying `payload`.
 fn push_text_frame(buf: &mut Vec<u8>, payload: &[u8]) {
-    crate::engine::wire::push_header(buf, 0x81, false, payload.len());
+    crate::engine::wire::push_header(buf, crate::engine::OpCode::Text, false, payload.len());
     buf.extend_from_slice(payload);
 }
 

@@ -6,11 +6,13 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::sync::mpsc::UnboundedReceiver;
 use tokio::time::{Instant, timeout_at};
 
-use super::event::{
-    ClosedBy, Direction, Event, EventKind, Opcode, Outgoing, SessionId, close_code_meaning, now_ms,
-};
-use super::handshake::{self, Established, HandshakeError, Socket};
-use super::wire::{self, Item, Reader, WireError};
+use super::chain::chain;
+use super::close_code::CloseCode;
+use super::event::{ClosedBy, Direction, Event, EventKind, Opcode, Outgoing, SessionId, now_ms};
+use super::handshake::{self, Established, Socket};
+use super::opcode::OpCode;
+use super::protocol_error::ProtocolError;
+use super::wire::{self, Item, Reader};
 use super::{CLOSE_TIMEOUT, EventSender, NOT_CONNECTED, SessionCommand};
 use crate::template::ResolvedRequest;
 
@@ -19,7 +21,7 @@ const BACKLOG_POLL: std::time::Duration = std::time::Duration::from_millis(2);
 
 /// How one connection (one attempt) ended.
 struct End {
-    code: u16,
+    code: CloseCode,
     reason: String,
     by: ClosedBy,
     /// Whether this end calls for a reconnect (if any are configured).
@@ -31,11 +33,22 @@ struct End {
 impl End {
     fn network(reason: impl Into<String>, was_connected: bool) -> Self {
         Self {
-            code: 1006,
+            code: CloseCode::ABNORMAL,
             reason: reason.into(),
             by: ClosedBy::Network,
             retry: true,
             was_connected,
+        }
+    }
+
+    /// After the server's close frame (`code` as it sent it): only a 1000 is not retried.
+    fn server(code: CloseCode, reason: String) -> Self {
+        Self {
+            code,
+            reason,
+            by: ClosedBy::Server,
+            retry: code != CloseCode::NORMAL,
+            was_connected: true,
         }
     }
 }
@@ -64,12 +77,12 @@ pub(crate) async fn run(
         };
         let end = match outcome {
             Err(err) => {
-                let message = err.to_string();
+                let message = chain(&err);
                 emit(EventKind::Error {
                     message: message.clone(),
                 });
                 End {
-                    retry: matches!(err, HandshakeError::Transient(_)),
+                    retry: err.is_transient(),
                     ..End::network(message, false)
                 }
             }
@@ -77,7 +90,7 @@ pub(crate) async fn run(
         };
         if !end.retry || attempt > reconnects {
             emit(EventKind::Closed {
-                code: end.code,
+                code: end.code.0,
                 reason: end.reason,
                 by: end.by,
             });
@@ -85,11 +98,7 @@ pub(crate) async fn run(
         }
         if end.was_connected {
             // Closed is reserved for the session's end; a retried loss is reported as an error.
-            let mut message = format!(
-                "connection lost: {} {}",
-                end.code,
-                close_code_meaning(end.code)
-            );
+            let mut message = format!("connection lost: {} {}", end.code.0, end.code.meaning());
             if !end.reason.is_empty() {
                 message.push_str(&format!(" ({})", end.reason));
             }
@@ -114,7 +123,7 @@ pub(crate) async fn run(
 
 fn cancelled(reason: &str) -> EventKind {
     EventKind::Closed {
-        code: 1000,
+        code: CloseCode::NORMAL.0,
         reason: reason.to_owned(),
         by: ClosedBy::Client,
     }
@@ -148,7 +157,7 @@ struct Conn {
 
 impl Conn {
     /// Writes one masked frame and flushes it (TLS buffers otherwise).
-    async fn write_frame(&mut self, opcode: u8, payload: &[u8]) -> std::io::Result<()> {
+    async fn write_frame(&mut self, opcode: OpCode, payload: &[u8]) -> std::io::Result<()> {
         self.out.clear();
         wire::encode(opcode, payload, &mut self.out);
         self.flush_out().await
@@ -177,7 +186,7 @@ impl Conn {
         session: SessionId,
         events: &EventSender,
         answer_pings: bool,
-    ) -> (Option<(u16, String)>, Result<(), WireError>) {
+    ) -> (Option<(CloseCode, String)>, Result<(), ProtocolError>) {
         let at_ms = now_ms();
         let mut batch = Vec::new();
         let mut close = None;
@@ -195,7 +204,7 @@ impl Conn {
             })),
             Item::Ping(payload) => {
                 if answer_pings {
-                    wire::encode(wire::OPCODE_PONG, &payload, out);
+                    wire::encode(OpCode::Pong, &payload, out);
                 }
                 batch.push(event(EventKind::Ping {
                     direction: Direction::Received,
@@ -220,7 +229,7 @@ impl Conn {
         &mut self,
         session: SessionId,
         events: &EventSender,
-        server_close: &mut Option<(u16, String)>,
+        server_close: &mut Option<(CloseCode, String)>,
     ) -> Option<End> {
         if server_close.is_some() {
             // After the close handshake the server has nothing more to say.
@@ -237,17 +246,17 @@ impl Conn {
             ));
         }
         if let Err(err) = result {
-            return Some(fail(self, session, events, &err).await);
+            return Some(fail(self, session, events, err).await);
         }
         if let Some((code, reason)) = close {
             // Answer with the same code (none if it sent none), then wait for the server
             // to end TCP.
-            let payload = if code == 1005 {
+            let payload = if code == CloseCode::NO_STATUS {
                 Vec::new()
             } else {
                 wire::close_payload(code, "")
             };
-            let reply = self.write_frame(wire::OPCODE_CLOSE, &payload);
+            let reply = self.write_frame(OpCode::Close, &payload);
             let _ = timeout_at(Instant::now() + CLOSE_TIMEOUT, reply).await;
             *server_close = Some((code, reason));
         }
@@ -284,9 +293,14 @@ async fn connected(
         emit(EventKind::Error {
             message: message.clone(),
         });
-        close_quickly(&mut conn, 1002, "no subprotocol accepted").await;
+        close_quickly(
+            &mut conn,
+            CloseCode::PROTOCOL_ERROR,
+            "no subprotocol accepted",
+        )
+        .await;
         return End {
-            code: 1002,
+            code: CloseCode::PROTOCOL_ERROR,
             reason: message,
             by: ClosedBy::Client,
             retry: false,
@@ -298,7 +312,7 @@ async fn connected(
         emit(EventKind::Error { message });
     }
     // Set once the server's close frame arrived: we then only wait for the TCP end.
-    let mut server_close: Option<(u16, String)> = None;
+    let mut server_close: Option<(CloseCode, String)> = None;
     let mut close_deadline = None;
     // Frames that came with the 101 response are handled before the first read.
     if !tail.is_empty() {
@@ -324,13 +338,7 @@ async fn connected(
             read = conn.socket.read_buf(conn.reader.read_buffer()), if !paused => match read {
                 Ok(0) => {
                     return match server_close {
-                        Some((code, reason)) => End {
-                            code,
-                            reason,
-                            by: ClosedBy::Server,
-                            retry: code != 1000,
-                            was_connected: true,
-                        },
+                        Some((code, reason)) => End::server(code, reason),
                         None => End::network("connection closed without a close frame", true),
                     };
                 }
@@ -345,7 +353,7 @@ async fn connected(
                 Err(err) => {
                     if let Some((code, reason)) = server_close {
                         // The close handshake was done; how the TCP ended does not matter.
-                        return End { code, reason, by: ClosedBy::Server, retry: code != 1000, was_connected: true };
+                        return End::server(code, reason);
                     }
                     return End::network(format!("connection error: {err}"), true);
                 }
@@ -366,7 +374,7 @@ async fn connected(
                         });
                         continue;
                     }
-                    if let Err(err) = conn.write_frame(wire::OPCODE_PING, &payload).await {
+                    if let Err(err) = conn.write_frame(OpCode::Ping, &payload).await {
                         return End::network(format!("ping failed: {err}"), true);
                     }
                     emit(EventKind::Ping { direction: Direction::Sent, payload });
@@ -377,8 +385,8 @@ async fn connected(
             },
             () = tokio::time::sleep_until(deadline), if close_deadline.is_some() => {
                 // The server sent its close frame but never closed TCP; we are done anyway.
-                let (code, reason) = server_close.take().unwrap_or((1005, String::new()));
-                return End { code, reason, by: ClosedBy::Server, retry: code != 1000, was_connected: true };
+                let (code, reason) = server_close.take().unwrap_or((CloseCode::NO_STATUS, String::new()));
+                return End::server(code, reason);
             }
         }
     }
@@ -389,19 +397,21 @@ fn far_future() -> Instant {
 }
 
 /// RFC 6455 §7.1.7: fail the connection with a close frame saying why (1002, 1007, 1009).
-async fn fail(conn: &mut Conn, session: SessionId, events: &EventSender, err: &WireError) -> End {
-    let (code, short) = err.close();
-    let message = match err {
-        WireError::TooBig { .. } => err.to_string(),
-        _ => format!("{short} from the server: {err}"),
-    };
+async fn fail(
+    conn: &mut Conn,
+    session: SessionId,
+    events: &EventSender,
+    err: ProtocolError,
+) -> End {
+    let code = err.close_code();
+    let message = err.event_message();
     events.emit(
         session,
         EventKind::Error {
             message: message.clone(),
         },
     );
-    close_quickly(conn, code, short).await;
+    close_quickly(conn, code, err.close_reason()).await;
     End {
         code,
         reason: message,
@@ -422,11 +432,7 @@ async fn send(
         Outgoing::Text(text) => (Opcode::Text, Bytes::from(text)),
         Outgoing::Binary(payload) => (Opcode::Binary, payload),
     };
-    let code = match opcode {
-        Opcode::Text => wire::OPCODE_TEXT,
-        Opcode::Binary => wire::OPCODE_BINARY,
-    };
-    conn.write_frame(code, &payload).await?;
+    conn.write_frame(OpCode::from(opcode), &payload).await?;
     events.emit(
         session,
         EventKind::Message {
@@ -441,8 +447,8 @@ async fn send(
 /// The user's Disconnect: close 1000, wait briefly for the server's reply, then drop.
 async fn disconnect(conn: &mut Conn, session: SessionId, events: &EventSender) -> End {
     let deadline = Instant::now() + CLOSE_TIMEOUT;
-    let close = wire::close_payload(1000, "");
-    if let Ok(Ok(())) = timeout_at(deadline, conn.write_frame(wire::OPCODE_CLOSE, &close)).await {
+    let close = wire::close_payload(CloseCode::NORMAL, "");
+    if let Ok(Ok(())) = timeout_at(deadline, conn.write_frame(OpCode::Close, &close)).await {
         // Messages already in flight still arrive before the server's close reply.
         while let Ok(Ok(n)) =
             timeout_at(deadline, conn.socket.read_buf(conn.reader.read_buffer())).await
@@ -458,7 +464,7 @@ async fn disconnect(conn: &mut Conn, session: SessionId, events: &EventSender) -
         }
     }
     End {
-        code: 1000,
+        code: CloseCode::NORMAL,
         reason: String::new(),
         by: ClosedBy::Client,
         retry: false,
@@ -467,11 +473,11 @@ async fn disconnect(conn: &mut Conn, session: SessionId, events: &EventSender) -
 }
 
 /// Sends a close frame with a short timeout, ignoring failures: we are leaving anyway.
-async fn close_quickly(conn: &mut Conn, code: u16, reason: &str) {
+async fn close_quickly(conn: &mut Conn, code: CloseCode, reason: &str) {
     let payload = wire::close_payload(code, reason);
     let _ = timeout_at(
         Instant::now() + CLOSE_TIMEOUT,
-        conn.write_frame(wire::OPCODE_CLOSE, &payload),
+        conn.write_frame(OpCode::Close, &payload),
     )
     .await;
 }

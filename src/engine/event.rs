@@ -180,30 +180,6 @@ impl ClosedBy {
     }
 }
 
-/// The standard meaning of a close code, for display ("1000 Normal closure").
-pub fn close_code_meaning(code: u16) -> &'static str {
-    match code {
-        1000 => "Normal closure",
-        1001 => "Going away",
-        1002 => "Protocol error",
-        1003 => "Unsupported data",
-        1005 => "No status received",
-        1006 => "Abnormal closure",
-        1007 => "Invalid payload data",
-        1008 => "Policy violation",
-        1009 => "Message too big",
-        1010 => "Mandatory extension",
-        1011 => "Internal server error",
-        1012 => "Service restart",
-        1013 => "Try again later",
-        1014 => "Bad gateway",
-        1015 => "TLS handshake failure",
-        3000..=3999 => "Registered",
-        4000..=4999 => "Application-defined",
-        _ => "Unknown",
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -228,7 +204,5 @@ mod tests {
         };
         assert_eq!(msg(Direction::Received).name(), "incoming");
         assert_eq!(msg(Direction::Sent).name(), "outgoing");
-        assert_eq!(close_code_meaning(1009), "Message too big");
-        assert_eq!(close_code_meaning(4001), "Application-defined");
     }
 }

@@ -39,18 +39,49 @@ const MAX_RESPONSE_HEAD: usize = 64 * 1024;
 /// How much of a refusal's body is quoted in the error.
 const BODY_SNIPPET: usize = 200;
 
-/// Why the handshake failed. The message is what the user sees.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub(crate) enum HandshakeError {
-    /// Trying again later may help (network trouble, a refusal, a timeout).
-    #[error("{0}")]
-    Transient(String),
-    /// Trying again cannot help (a bad CA file, an invalid header): no reconnects.
-    #[error("{0}")]
-    Fatal(String),
+/// Why the handshake failed: what went wrong (the `Display` text), whether retrying may help,
+/// and the underlying error as the `source`, not repeated in the text. The user sees the
+/// whole chain (`super::chain::chain`), e.g. "could not connect to a:1: Connection refused".
+#[derive(Debug, thiserror::Error)]
+#[error("{what}")]
+pub(crate) struct HandshakeError {
+    what: String,
+    /// Trying again later may help (network trouble, a refusal, a timeout); not after a bad
+    /// CA file or an invalid header, which no reconnect can fix.
+    transient: bool,
+    #[source]
+    cause: Option<Box<dyn std::error::Error + Send + Sync>>,
 }
 
-use HandshakeError::{Fatal, Transient};
+impl HandshakeError {
+    /// Whether a reconnect may help.
+    pub(crate) fn is_transient(&self) -> bool {
+        self.transient
+    }
+
+    /// With the error that caused it.
+    fn because(mut self, cause: impl std::error::Error + Send + Sync + 'static) -> Self {
+        self.cause = Some(Box::new(cause));
+        self
+    }
+}
+
+/// A failure a later attempt may not meet again (the usual kind).
+fn transient(what: impl Into<String>) -> HandshakeError {
+    HandshakeError {
+        what: what.into(),
+        transient: true,
+        cause: None,
+    }
+}
+
+/// A failure every attempt would repeat: no reconnects.
+fn fatal(what: impl Into<String>) -> HandshakeError {
+    HandshakeError {
+        transient: false,
+        ..transient(what)
+    }
+}
 
 pub(crate) struct Established {
     pub socket: Socket,
@@ -72,7 +103,7 @@ pub(crate) async fn establish(
     }
     match tokio::time::timeout(Duration::from_millis(timeout_ms), work).await {
         Ok(result) => result,
-        Err(_) => Err(Transient(format!(
+        Err(_) => Err(transient(format!(
             "handshake timed out after {timeout_ms} ms"
         ))),
     }
@@ -109,12 +140,12 @@ async fn follow_redirects(
             Hop::Upgraded(established) => return Ok(*established),
             Hop::Redirect { status, location } => {
                 if !settings.follow_redirects {
-                    return Err(Transient(format!(
+                    return Err(transient(format!(
                         "server redirected ({status}) to {location}; following redirects is off"
                     )));
                 }
                 if followed >= settings.max_redirects {
-                    return Err(Transient(format!(
+                    return Err(transient(format!(
                         "too many redirects ({}): the last was {status} to {location}",
                         settings.max_redirects
                     )));
@@ -137,12 +168,12 @@ async fn follow_redirects(
 fn resolve_location(current: &Url, location: &str) -> Result<Url, HandshakeError> {
     let mut next = current
         .join(location)
-        .map_err(|err| Transient(format!("invalid redirect Location `{location}`: {err}")))?;
+        .map_err(|err| transient(format!("invalid redirect Location `{location}`")).because(err))?;
     let scheme = match next.scheme() {
         "http" | "ws" => "ws",
         "https" | "wss" => "wss",
         other => {
-            return Err(Transient(format!(
+            return Err(transient(format!(
                 "redirect to unsupported scheme `{other}://` ({location})"
             )));
         }
@@ -150,8 +181,9 @@ fn resolve_location(current: &Url, location: &str) -> Result<Url, HandshakeError
     if next.scheme() != scheme {
         // The url crate refuses some scheme changes in place; rebuild the string instead.
         let rest = &next.as_str()[next.scheme().len()..];
-        next = Url::parse(&format!("{scheme}{rest}"))
-            .map_err(|err| Transient(format!("invalid redirect Location `{location}`: {err}")))?;
+        next = Url::parse(&format!("{scheme}{rest}")).map_err(|err| {
+            transient(format!("invalid redirect Location `{location}`")).because(err)
+        })?;
     }
     next.set_fragment(None);
     Ok(next)
@@ -180,14 +212,14 @@ async fn hop(
     let started = Instant::now();
     let host = url
         .host_str()
-        .ok_or_else(|| Fatal(format!("`{url}` has no host")))?;
+        .ok_or_else(|| fatal(format!("`{url}` has no host")))?;
     let port = url
         .port_or_known_default()
-        .ok_or_else(|| Fatal(format!("`{url}` has no port")))?;
+        .ok_or_else(|| fatal(format!("`{url}` has no port")))?;
     // `host_str` keeps IPv6 brackets, which is what "host:port" lookup expects.
     let tcp = TcpStream::connect(format!("{host}:{port}"))
         .await
-        .map_err(|err| Transient(format!("could not connect to {host}:{port}: {err}")))?;
+        .map_err(|err| transient(format!("could not connect to {host}:{port}")).because(err))?;
     // Latency matters more than throughput for an interactive tester.
     let _ = tcp.set_nodelay(true);
 
@@ -197,11 +229,12 @@ async fn hop(
             let name = match url.host() {
                 Some(url::Host::Ipv4(ip)) => ServerName::from(std::net::IpAddr::V4(ip)),
                 Some(url::Host::Ipv6(ip)) => ServerName::from(std::net::IpAddr::V6(ip)),
-                _ => ServerName::try_from(host.to_owned())
-                    .map_err(|err| Fatal(format!("invalid TLS server name `{host}`: {err}")))?,
+                _ => ServerName::try_from(host.to_owned()).map_err(|err| {
+                    fatal(format!("invalid TLS server name `{host}`")).because(err)
+                })?,
             };
             let tls = connector.connect(name, tcp).await.map_err(|err| {
-                Transient(format!("TLS handshake with {host}:{port} failed: {err}"))
+                transient(format!("TLS handshake with {host}:{port} failed")).because(err)
             })?;
             let version = tls.get_ref().1.protocol_version().map(|v| match v {
                 rustls::ProtocolVersion::TLSv1_3 => "TLSv1.3".to_owned(),
@@ -222,7 +255,7 @@ async fn hop(
     let mut head = format!("{request_line}\r\n");
     for (name, value) in &headers {
         if value.contains(['\r', '\n']) || name.contains(['\r', '\n', ':']) {
-            return Err(Fatal(format!("header `{name}` contains a line break")));
+            return Err(fatal(format!("header `{name}` contains a line break")));
         }
         head.push_str(&format!("{name}: {value}\r\n"));
     }
@@ -230,11 +263,11 @@ async fn hop(
     stream
         .write_all(head.as_bytes())
         .await
-        .map_err(|err| Transient(format!("sending the upgrade request failed: {err}")))?;
+        .map_err(|err| transient("sending the upgrade request failed").because(err))?;
     stream
         .flush()
         .await
-        .map_err(|err| Transient(format!("sending the upgrade request failed: {err}")))?;
+        .map_err(|err| transient("sending the upgrade request failed").because(err))?;
 
     let (response, mut buffer) = read_response_head(&mut stream).await?;
     let status = response.status;
@@ -275,7 +308,7 @@ async fn hop(
         message.push_str(": ");
         message.push_str(&body);
     }
-    Err(Transient(message))
+    Err(transient(message))
 }
 
 /// Host, the WebSocket headers, subprotocols, the user's headers, then auth.
@@ -359,12 +392,12 @@ async fn read_response_head(
         let n = stream
             .read(&mut chunk)
             .await
-            .map_err(|err| Transient(format!("reading the upgrade response failed: {err}")))?;
+            .map_err(|err| transient("reading the upgrade response failed").because(err))?;
         if n == 0 {
-            return Err(Transient(if buffer.is_empty() {
-                "the server closed the connection without answering the upgrade request".into()
+            return Err(transient(if buffer.is_empty() {
+                "the server closed the connection without answering the upgrade request"
             } else {
-                "the server closed the connection in the middle of its upgrade response".into()
+                "the server closed the connection in the middle of its upgrade response"
             }));
         }
         buffer.extend_from_slice(&chunk[..n]);
@@ -391,12 +424,12 @@ async fn read_response_head(
             }
             Ok(httparse::Status::Partial) if buffer.len() < MAX_RESPONSE_HEAD => {}
             Ok(httparse::Status::Partial) => {
-                return Err(Transient(format!(
+                return Err(transient(format!(
                     "the server's upgrade response head is larger than {MAX_RESPONSE_HEAD} bytes"
                 )));
             }
             Err(err) => {
-                return Err(Transient(format!(
+                return Err(transient(format!(
                     "the server's answer is not a valid HTTP response ({err}): {}",
                     snippet(&buffer)
                 )));
@@ -455,36 +488,36 @@ fn verify_upgrade(
         })
     };
     if !has_token("upgrade", "websocket") {
-        return Err(Transient(
-            "the server's 101 response lacks `Upgrade: websocket`".into(),
+        return Err(transient(
+            "the server's 101 response lacks `Upgrade: websocket`",
         ));
     }
     if !has_token("connection", "upgrade") {
-        return Err(Transient(
-            "the server's 101 response lacks `Connection: Upgrade`".into(),
+        return Err(transient(
+            "the server's 101 response lacks `Connection: Upgrade`",
         ));
     }
     let expected = derive_accept_key(key.as_bytes());
     match response.header("sec-websocket-accept") {
         Some(accept) if accept.trim() == expected => {}
         Some(accept) => {
-            return Err(Transient(format!(
+            return Err(transient(format!(
                 "wrong Sec-WebSocket-Accept from the server: `{accept}` (expected `{expected}`)"
             )));
         }
         None => {
-            return Err(Transient(
-                "the server's 101 response lacks Sec-WebSocket-Accept".into(),
+            return Err(transient(
+                "the server's 101 response lacks Sec-WebSocket-Accept",
             ));
         }
     }
     match response.header("sec-websocket-protocol").map(str::trim) {
         None | Some("") => Ok(None),
         Some(chosen) if offered.iter().any(|p| p == chosen) => Ok(Some(chosen.to_owned())),
-        Some(chosen) if offered.is_empty() => Err(Transient(format!(
+        Some(chosen) if offered.is_empty() => Err(transient(format!(
             "the server chose subprotocol `{chosen}` but none was offered"
         ))),
-        Some(chosen) => Err(Transient(format!(
+        Some(chosen) => Err(transient(format!(
             "the server chose subprotocol `{chosen}`, which was not offered (offered: {})",
             offered.join(", ")
         ))),
@@ -499,7 +532,7 @@ fn tls_connector(
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let builder = ClientConfig::builder_with_provider(provider.clone())
         .with_safe_default_protocol_versions()
-        .map_err(|err| Fatal(format!("TLS setup failed: {err}")))?;
+        .map_err(|err| fatal("TLS setup failed").because(err))?;
     let config = if accept_invalid_certs {
         builder
             .dangerous()
@@ -519,18 +552,18 @@ fn tls_connector(
 
 fn add_pem_roots(roots: &mut RootCertStore, path: &str) -> Result<(), HandshakeError> {
     let file = std::fs::File::open(path)
-        .map_err(|err| Fatal(format!("cannot read CA certificate file {path}: {err}")))?;
+        .map_err(|err| fatal(format!("cannot read CA certificate file {path}")).because(err))?;
     let mut added = 0;
     for cert in rustls_pemfile::certs(&mut BufReader::new(file)) {
         let cert =
-            cert.map_err(|err| Fatal(format!("invalid CA certificate file {path}: {err}")))?;
+            cert.map_err(|err| fatal(format!("invalid CA certificate file {path}")).because(err))?;
         roots
             .add(cert)
-            .map_err(|err| Fatal(format!("invalid CA certificate in {path}: {err}")))?;
+            .map_err(|err| fatal(format!("invalid CA certificate in {path}")).because(err))?;
         added += 1;
     }
     if added == 0 {
-        return Err(Fatal(format!(
+        return Err(fatal(format!(
             "invalid CA certificate file {path}: no PEM certificate found"
         )));
     }

@@ -6,6 +6,12 @@
 //! and any reconnects, and reports everything as [`Event`]s on the one shared channel.
 //! Commands never block: they go straight to the session's own channel.
 //!
+//! The framing (`wire.rs`) works with typed frame opcodes (`opcode.rs`, not the public
+//! message [`Opcode`]), reports each violation as a `ProtocolError` (`protocol_error.rs`)
+//! that knows its close code, and [`CloseCode`] (`close_code.rs`) is the one table of close
+//! codes: which a peer may send, and what each means. Error events spell out an error's
+//! causes once (`chain.rs`).
+//!
 //! # Event-ordering contract (per session)
 //!
 //! ```text
@@ -75,13 +81,19 @@
 //! the waker.
 
 mod auth;
+mod chain;
+mod close_code;
 mod connection;
 mod event;
 mod handshake;
+mod opcode;
+mod protocol_error;
 pub(crate) mod wire;
 
 pub use auth::{authorization_header, oauth1_authorization, oauth1_signature_base_string};
+pub use close_code::{CloseCode, close_code_meaning};
 pub use event::*;
+pub(crate) use opcode::OpCode;
 
 use std::cell::RefCell;
 use std::collections::HashMap;

@@ -7,10 +7,16 @@
 //! their UTF-8 is checked fragment by fragment, so invalid text fails as soon as it arrives.
 //!
 //! [`encode`] writes one masked client frame.
+//!
+//! Frames are typed with [`OpCode`]; every violation is a [`ProtocolError`] that knows the
+//! close code to fail the connection with.
 
 use bytes::{Bytes, BytesMut};
 
+use super::close_code::CloseCode;
 use super::event::Opcode;
+use super::opcode::OpCode;
+use super::protocol_error::ProtocolError;
 
 /// How much a read may fill at most; chunks of this size hold the payloads of small messages.
 const READ_CHUNK: usize = 256 * 1024;
@@ -31,48 +37,16 @@ pub(crate) enum Item {
     Pong(Bytes),
     /// The server's close frame: code (1005 when it sent none) and reason, both validated.
     Close {
-        code: u16,
+        code: CloseCode,
         reason: String,
     },
 }
-
-/// Why the connection must be failed; each maps to the close code we send.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub(crate) enum WireError {
-    /// 1002.
-    #[error("{0}")]
-    Protocol(&'static str),
-    /// 1007.
-    #[error("{0}")]
-    InvalidUtf8(&'static str),
-    /// 1009.
-    #[error("incoming message of {size} bytes exceeds the maximum message size of {max} bytes")]
-    TooBig { size: u64, max: usize },
-}
-
-impl WireError {
-    /// The close code to fail the connection with, and a short reason for the close frame.
-    pub(crate) fn close(&self) -> (u16, &'static str) {
-        match self {
-            Self::Protocol(_) => (1002, "protocol error"),
-            Self::InvalidUtf8(_) => (1007, "invalid UTF-8"),
-            Self::TooBig { .. } => (1009, "message too big"),
-        }
-    }
-}
-
-const OP_CONTINUATION: u8 = 0x0;
-const OP_TEXT: u8 = 0x1;
-const OP_BINARY: u8 = 0x2;
-const OP_CLOSE: u8 = 0x8;
-const OP_PING: u8 = 0x9;
-const OP_PONG: u8 = 0xA;
 
 /// A complete frame found in the buffer: where its payload is, relative to the chunk start.
 #[derive(Debug, Clone, Copy)]
 struct FrameRef {
     fin: bool,
-    opcode: u8,
+    opcode: OpCode,
     start: usize,
     end: usize,
 }
@@ -82,7 +56,7 @@ struct FrameRef {
 struct Incomplete {
     missing: usize,
     header: usize,
-    opcode: u8,
+    opcode: OpCode,
 }
 
 /// A fragmented message being assembled.
@@ -148,7 +122,7 @@ impl Reader {
 
     /// Hands every complete frame in the buffer to `out`, in order. Items before an error
     /// are still handed out; after an error or a close frame nothing more is parsed.
-    pub(crate) fn parse(&mut self, mut out: impl FnMut(Item)) -> Result<(), WireError> {
+    pub(crate) fn parse(&mut self, mut out: impl FnMut(Item)) -> Result<(), ProtocolError> {
         if self.done {
             self.buf.clear();
             return Ok(());
@@ -195,14 +169,14 @@ impl Reader {
         if result.is_ok()
             && !self.done
             && let Some(incomplete) = incomplete
-            && incomplete.opcode == OP_TEXT
+            && incomplete.opcode == OpCode::Text
         {
             // Fail fast: the text of a message's first frame is checked as it arrives.
             let arrived = &self.buf[incomplete.header..];
             match std::str::from_utf8(&arrived[self.streamed..]) {
                 Ok(_) => self.streamed = arrived.len(),
                 Err(err) if err.error_len().is_some() => {
-                    result = Err(WireError::InvalidUtf8("text message is not valid UTF-8"));
+                    result = Err(ProtocolError::InvalidUtf8Text);
                 }
                 Err(err) => self.streamed += err.valid_up_to(),
             }
@@ -219,7 +193,7 @@ impl Reader {
     /// Finds the complete frames at the start of the buffer; checks each header.
     /// Returns how many bytes they take, the error that stopped the scan, if any, and how
     /// many bytes the incomplete frame after them still lacks, when its header is complete.
-    fn scan(&mut self) -> (usize, Option<WireError>, Option<Incomplete>) {
+    fn scan(&mut self) -> (usize, Option<ProtocolError>, Option<Incomplete>) {
         let mut pos = 0;
         // Whether a fragmented message is open at this point of the scan, and its size so far.
         let mut open = self.partial.as_ref().map(|p| p.data.len() as u64);
@@ -252,25 +226,25 @@ impl Reader {
                 end,
             });
             pos = end;
-            if header.opcode == OP_CLOSE {
+            if header.opcode == OpCode::Close {
                 return (pos, None, None);
             }
         }
     }
 
     /// Turns one complete frame into an item (or into part of a fragmented message).
-    fn frame(&mut self, chunk: &Bytes, frame: &FrameRef) -> Result<Option<Item>, WireError> {
+    fn frame(&mut self, chunk: &Bytes, frame: &FrameRef) -> Result<Option<Item>, ProtocolError> {
         let payload = &chunk[frame.start..frame.end];
         match frame.opcode {
-            OP_TEXT | OP_BINARY => {
-                let opcode = if frame.opcode == OP_TEXT {
+            OpCode::Text | OpCode::Binary => {
+                let opcode = if frame.opcode == OpCode::Text {
                     Opcode::Text
                 } else {
                     Opcode::Binary
                 };
                 if frame.fin {
                     if opcode == Opcode::Text && std::str::from_utf8(payload).is_err() {
-                        return Err(WireError::InvalidUtf8("text message is not valid UTF-8"));
+                        return Err(ProtocolError::InvalidUtf8Text);
                     }
                     return Ok(Some(Item::Message {
                         opcode,
@@ -286,11 +260,9 @@ impl Reader {
                 self.partial = Some(partial);
                 Ok(None)
             }
-            OP_CONTINUATION => {
+            OpCode::Continuation => {
                 let Some(partial) = self.partial.as_mut() else {
-                    return Err(WireError::Protocol(
-                        "continuation frame without a message to continue",
-                    ));
+                    return Err(ProtocolError::UnexpectedContinuation);
                 };
                 partial.data.extend_from_slice(payload);
                 partial.check(frame.fin)?;
@@ -305,16 +277,16 @@ impl Reader {
                     payload: partial.data.freeze(),
                 }))
             }
-            OP_PING => Ok(Some(Item::Ping(chunk.slice(frame.start..frame.end)))),
-            OP_PONG => Ok(Some(Item::Pong(chunk.slice(frame.start..frame.end)))),
-            _ => close_item(payload).map(Some),
+            OpCode::Ping => Ok(Some(Item::Ping(chunk.slice(frame.start..frame.end)))),
+            OpCode::Pong => Ok(Some(Item::Pong(chunk.slice(frame.start..frame.end)))),
+            OpCode::Close => close_item(payload).map(Some),
         }
     }
 }
 
 impl Partial {
     /// Checks the UTF-8 of what arrived since the last check; `last` when the message is whole.
-    fn check(&mut self, last: bool) -> Result<(), WireError> {
+    fn check(&mut self, last: bool) -> Result<(), ProtocolError> {
         if self.opcode != Opcode::Text {
             return Ok(());
         }
@@ -322,7 +294,7 @@ impl Partial {
             Ok(_) => self.checked = self.data.len(),
             // An invalid sequence, or a sequence cut off at the end of the whole message.
             Err(err) if err.error_len().is_some() || last => {
-                return Err(WireError::InvalidUtf8("text message is not valid UTF-8"));
+                return Err(ProtocolError::InvalidUtf8Text);
             }
             // A character split across fragments: check it once the next one arrives.
             Err(err) => self.checked += err.valid_up_to(),
@@ -335,22 +307,22 @@ impl Partial {
 #[derive(Debug, Clone, Copy)]
 struct Header {
     fin: bool,
-    opcode: u8,
+    opcode: OpCode,
     /// Header bytes (2, 4 or 10: server frames carry no mask).
     len: usize,
     payload: u64,
 }
 
 /// Reads the header at the start of `rest`: `None` until all of it has arrived.
-fn parse_header(rest: &[u8]) -> Result<Option<Header>, WireError> {
+fn parse_header(rest: &[u8]) -> Result<Option<Header>, ProtocolError> {
     let [b0, b1, ..] = *rest else {
         return Ok(None);
     };
     if b0 & 0x70 != 0 {
-        return Err(WireError::Protocol("reserved bits set (RSV1-3)"));
+        return Err(ProtocolError::ReservedBits);
     }
     if b1 & 0x80 != 0 {
-        return Err(WireError::Protocol("masked frame from the server"));
+        return Err(ProtocolError::MaskedFrame);
     }
     let (len, payload) = match b1 & 0x7F {
         126 => match rest.get(2..4) {
@@ -368,11 +340,14 @@ fn parse_header(rest: &[u8]) -> Result<Option<Header>, WireError> {
         n => (2, u64::from(n)),
     };
     if payload >> 63 != 0 {
-        return Err(WireError::Protocol("frame length over 2^63"));
+        return Err(ProtocolError::FrameLengthOverflow);
     }
+    // Checked once the header is complete (a reserved opcode waits for its length like any
+    // frame) and before the sequence checks, which need a real opcode.
+    let opcode = OpCode::try_from(b0 & 0x0F)?;
     Ok(Some(Header {
         fin: b0 & 0x80 != 0,
-        opcode: b0 & 0x0F,
+        opcode,
         len,
         payload,
     }))
@@ -380,62 +355,59 @@ fn parse_header(rest: &[u8]) -> Result<Option<Header>, WireError> {
 
 /// Checks a frame against what came before it: control-frame rules, fragment order, and the
 /// size limit. `open` is the size of the fragmented message in progress, if one is.
-fn check_sequence(header: &Header, open: &mut Option<u64>, max: usize) -> Result<(), WireError> {
+fn check_sequence(
+    header: &Header,
+    open: &mut Option<u64>,
+    max: usize,
+) -> Result<(), ProtocolError> {
     let too_big = |size: u64| {
         if size > max as u64 {
-            Err(WireError::TooBig { size, max })
+            Err(ProtocolError::TooBig { size, max })
         } else {
             Ok(())
         }
     };
     match header.opcode {
-        OP_CLOSE | OP_PING | OP_PONG if !header.fin => {
-            Err(WireError::Protocol("fragmented control frame"))
+        control if control.is_control() && !header.fin => Err(ProtocolError::FragmentedControl),
+        control if control.is_control() && header.payload > 125 => {
+            Err(ProtocolError::ControlTooLong)
         }
-        OP_CLOSE | OP_PING | OP_PONG if header.payload > 125 => {
-            Err(WireError::Protocol("control frame payload over 125 bytes"))
+        OpCode::Close | OpCode::Ping | OpCode::Pong => Ok(()),
+        OpCode::Text | OpCode::Binary if open.is_some() => {
+            Err(ProtocolError::MessageInsideFragmented)
         }
-        OP_CLOSE | OP_PING | OP_PONG => Ok(()),
-        OP_TEXT | OP_BINARY if open.is_some() => Err(WireError::Protocol(
-            "a new message began before the fragmented one ended",
-        )),
-        OP_TEXT | OP_BINARY => {
+        OpCode::Text | OpCode::Binary => {
             too_big(header.payload)?;
             *open = (!header.fin).then_some(header.payload);
             Ok(())
         }
-        OP_CONTINUATION => {
+        OpCode::Continuation => {
             let Some(so_far) = *open else {
-                return Err(WireError::Protocol(
-                    "continuation frame without a message to continue",
-                ));
+                return Err(ProtocolError::UnexpectedContinuation);
             };
             let size = so_far.saturating_add(header.payload);
             too_big(size)?;
             *open = (!header.fin).then_some(size);
             Ok(())
         }
-        _ => Err(WireError::Protocol("reserved opcode")),
     }
 }
 
 /// Reads a close frame's payload: nothing (1005), or a valid code and a UTF-8 reason.
-fn close_item(payload: &[u8]) -> Result<Item, WireError> {
+fn close_item(payload: &[u8]) -> Result<Item, ProtocolError> {
     match payload {
         [] => Ok(Item::Close {
-            code: 1005,
+            code: CloseCode::NO_STATUS,
             reason: String::new(),
         }),
-        [_] => Err(WireError::Protocol("close frame with a 1-byte payload")),
+        [_] => Err(ProtocolError::OneByteClose),
         [hi, lo, reason @ ..] => {
-            let code = u16::from_be_bytes([*hi, *lo]);
-            if !close_code_allowed(code) {
-                return Err(WireError::Protocol(
-                    "close frame with an invalid close code",
-                ));
+            let code = CloseCode(u16::from_be_bytes([*hi, *lo]));
+            if !code.is_allowed() {
+                return Err(ProtocolError::InvalidCloseCode(code.0));
             }
-            let reason = std::str::from_utf8(reason)
-                .map_err(|_| WireError::InvalidUtf8("close reason is not valid UTF-8"))?;
+            let reason =
+                std::str::from_utf8(reason).map_err(|_| ProtocolError::InvalidUtf8CloseReason)?;
             Ok(Item::Close {
                 code,
                 reason: reason.to_owned(),
@@ -444,15 +416,10 @@ fn close_item(payload: &[u8]) -> Result<Item, WireError> {
     }
 }
 
-/// Codes a peer may send in a close frame (RFC 6455 §7.4, IANA registry).
-fn close_code_allowed(code: u16) -> bool {
-    matches!(code, 1000..=1003 | 1007..=1014 | 3000..=4999)
-}
-
 /// Appends one masked client frame (FIN set) to `out`.
-pub(crate) fn encode(opcode: u8, payload: &[u8], out: &mut Vec<u8>) {
+pub(crate) fn encode(opcode: OpCode, payload: &[u8], out: &mut Vec<u8>) {
     out.reserve(payload.len() + 14);
-    push_header(out, 0x80 | opcode, true, payload.len());
+    push_header(out, opcode, true, payload.len());
     let mask: [u8; 4] = rand::random();
     out.extend_from_slice(&mask);
     let start = out.len();
@@ -460,10 +427,16 @@ pub(crate) fn encode(opcode: u8, payload: &[u8], out: &mut Vec<u8>) {
     apply_mask(&mut out[start..], mask);
 }
 
-/// Appends a frame header: the first byte as given, then the length (with the mask bit for a
-/// client frame; the 4-byte mask key itself is the caller's). Server frames (`masked` false)
-/// are what `wsprobe serve` and the tests write.
-pub(crate) fn push_header(out: &mut Vec<u8>, first: u8, masked: bool, len: usize) {
+/// Appends the header of a final (FIN) frame of `len` bytes: the opcode, then the length (with
+/// the mask bit for a client frame; the 4-byte mask key itself is the caller's). Server frames
+/// (`masked` false) are what `wsprobe serve` writes.
+pub(crate) fn push_header(out: &mut Vec<u8>, opcode: OpCode, masked: bool, len: usize) {
+    push_raw_header(out, 0x80 | opcode as u8, masked, len);
+}
+
+/// [`push_header`] with the first byte as given: the tests write with it any frame a hostile
+/// server could (no FIN, reserved bits or opcodes).
+fn push_raw_header(out: &mut Vec<u8>, first: u8, masked: bool, len: usize) {
     let mask_bit = if masked { 0x80 } else { 0 };
     out.push(first);
     match len {
@@ -495,15 +468,9 @@ fn apply_mask(data: &mut [u8], mask: [u8; 4]) {
     }
 }
 
-pub(crate) const OPCODE_TEXT: u8 = OP_TEXT;
-pub(crate) const OPCODE_BINARY: u8 = OP_BINARY;
-pub(crate) const OPCODE_CLOSE: u8 = OP_CLOSE;
-pub(crate) const OPCODE_PING: u8 = OP_PING;
-pub(crate) const OPCODE_PONG: u8 = OP_PONG;
-
 /// A close frame's payload: the code and a reason (cut to fit the 125-byte control limit).
-pub(crate) fn close_payload(code: u16, reason: &str) -> Vec<u8> {
-    let mut payload = code.to_be_bytes().to_vec();
+pub(crate) fn close_payload(code: CloseCode, reason: &str) -> Vec<u8> {
+    let mut payload = code.0.to_be_bytes().to_vec();
     let mut end = reason.len().min(123);
     while !reason.is_char_boundary(end) {
         end -= 1;
@@ -518,12 +485,12 @@ mod tests {
 
     fn server_frame(b0: u8, payload: &[u8]) -> Vec<u8> {
         let mut out = Vec::new();
-        push_header(&mut out, b0, false, payload.len());
+        push_raw_header(&mut out, b0, false, payload.len());
         out.extend_from_slice(payload);
         out
     }
 
-    fn feed(reader: &mut Reader, bytes: &[u8]) -> (Vec<Item>, Result<(), WireError>) {
+    fn feed(reader: &mut Reader, bytes: &[u8]) -> (Vec<Item>, Result<(), ProtocolError>) {
         reader.read_buffer().extend_from_slice(bytes);
         let mut items = Vec::new();
         let result = reader.parse(|item| items.push(item));
@@ -587,14 +554,14 @@ mod tests {
         let mut reader = Reader::new(&[], 0);
         let (items, result) = feed(&mut reader, &server_frame(0x01, b"ok \xff"));
         assert!(items.is_empty());
-        assert!(matches!(result, Err(WireError::InvalidUtf8(_))));
+        assert!(matches!(result, Err(ProtocolError::InvalidUtf8Text)));
         // A sequence cut off at the end of the whole message is invalid too.
         let mut reader = Reader::new(&[], 0);
         let (_, result) = feed(
             &mut reader,
             &server_frame(0x81, "é".as_bytes()[..1].as_ref()),
         );
-        assert!(matches!(result, Err(WireError::InvalidUtf8(_))));
+        assert!(matches!(result, Err(ProtocolError::InvalidUtf8Text)));
     }
 
     #[test]
@@ -615,7 +582,7 @@ mod tests {
         result.unwrap();
         let (_, result) = feed(&mut reader, &wire[valid + 8..valid + 9]);
         assert!(
-            matches!(result, Err(WireError::InvalidUtf8(_))),
+            matches!(result, Err(ProtocolError::InvalidUtf8Text)),
             "{result:?}"
         );
         // A character split across reads inside one frame is fine.
@@ -647,7 +614,10 @@ mod tests {
             let (items, result) = feed(&mut reader, &wire);
             assert_eq!(items, vec![text("before")], "{what}");
             match result {
-                Err(WireError::Protocol(message)) => assert!(message.contains(what), "{message}"),
+                Err(err) if err.close_code() == CloseCode::PROTOCOL_ERROR => {
+                    let message = err.to_string();
+                    assert!(message.contains(what), "{message}");
+                }
                 other => panic!("{what}: {other:?}"),
             }
         }
@@ -663,7 +633,7 @@ mod tests {
         assert_eq!(
             close(b"").unwrap(),
             vec![Item::Close {
-                code: 1005,
+                code: CloseCode::NO_STATUS,
                 reason: String::new()
             }]
         );
@@ -672,19 +642,23 @@ mod tests {
         assert_eq!(
             close(&ok).unwrap(),
             vec![Item::Close {
-                code: 1001,
+                code: CloseCode::GOING_AWAY,
                 reason: "bye ✓".into()
             }]
         );
         for bad in [0u16, 999, 1004, 1005, 1006, 1015, 1016, 2999, 5000] {
-            assert!(
-                matches!(close(&bad.to_be_bytes()), Err(WireError::Protocol(_))),
+            assert_eq!(
+                close(&bad.to_be_bytes()),
+                Err(ProtocolError::InvalidCloseCode(bad)),
                 "{bad}"
             );
         }
         let mut bad_reason = 1000u16.to_be_bytes().to_vec();
         bad_reason.push(0xFF);
-        assert!(matches!(close(&bad_reason), Err(WireError::InvalidUtf8(_))));
+        assert_eq!(
+            close(&bad_reason),
+            Err(ProtocolError::InvalidUtf8CloseReason)
+        );
     }
 
     #[test]
@@ -704,18 +678,18 @@ mod tests {
     fn size_limit_applies_to_frames_and_to_assembled_messages() {
         let mut reader = Reader::new(&[], 10);
         let (_, result) = feed(&mut reader, &server_frame(0x81, &[b'a'; 11]));
-        assert_eq!(result, Err(WireError::TooBig { size: 11, max: 10 }));
+        assert_eq!(result, Err(ProtocolError::TooBig { size: 11, max: 10 }));
         let mut reader = Reader::new(&[], 10);
         let mut wire = server_frame(0x01, &[b'a'; 6]);
         wire.extend(server_frame(0x80, &[b'a'; 6]));
         let (_, result) = feed(&mut reader, &wire);
-        assert_eq!(result, Err(WireError::TooBig { size: 12, max: 10 }));
+        assert_eq!(result, Err(ProtocolError::TooBig { size: 12, max: 10 }));
         // Checked from the header alone: a huge frame is refused before it arrives.
         let mut reader = Reader::new(&[], 10);
         let (_, result) = feed(&mut reader, &[0x82, 127, 0, 0, 0, 1, 0, 0, 0, 0]);
         assert_eq!(
             result,
-            Err(WireError::TooBig {
+            Err(ProtocolError::TooBig {
                 size: 1 << 32,
                 max: 10
             })
@@ -750,7 +724,7 @@ mod tests {
         for len in [0usize, 5, 125, 126, 65_535, 65_536] {
             let payload: Vec<u8> = (0..len).map(|i| (i * 7) as u8).collect();
             let mut out = Vec::new();
-            encode(OP_BINARY, &payload, &mut out);
+            encode(OpCode::Binary, &payload, &mut out);
             assert_eq!(out[0], 0x82);
             assert_ne!(out[1] & 0x80, 0, "mask bit");
             let (header, n) = match out[1] & 0x7F {
