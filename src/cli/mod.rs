@@ -220,7 +220,7 @@ pub fn run(args: RunArgs, workspace: Option<PathBuf>) -> i32 {
 
 /// An error and its causes on one line, `context: error: cause`.
 pub fn error_line(err: &anyhow::Error) -> String {
-    crate::format::error_chain(err.as_ref())
+    crate::format::error_chain(err.as_ref()).replace(['\n', '\r'], " ")
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use std::io::{self, Write};
 use std::time::Duration;
 
-use crate::engine::{Direction, Event, EventKind, Opcode, close_code_meaning};
+use crate::engine::{CloseCode, Direction, Event, EventKind, Opcode};
 use crate::format::{LineBreaks, human_size, local_time, push_hex_preview, push_text_preview};
 use crate::log::EventLog;
 use crate::schema::{EventJson, Redaction};
@@ -76,7 +76,7 @@ pub fn text_line(event: &Event) -> String {
             );
         }
         EventKind::Closed { code, reason, by } => {
-            let _ = write!(line, "• closed {code} {}", close_code_meaning(*code));
+            let _ = write!(line, "• closed {code} {}", CloseCode(*code).meaning());
             if !reason.is_empty() {
                 line.push_str(": ");
                 push_text_preview(

@@ -4,8 +4,8 @@
 use std::io::{self, Write};
 use std::time::{Duration, Instant};
 
+use crate::engine::{CloseCode, SessionId};
 use crate::engine::{ClosedBy, Direction, Engine, Event, EventKind, EventReceiver, Outgoing};
-use crate::engine::{SessionId, close_code_meaning};
 
 use super::output::Printer;
 use super::request::Prepared;
@@ -160,7 +160,7 @@ impl Tracker {
                 };
                 format!(
                     "connection closed {code} {}{reason} (by {}){after}",
-                    close_code_meaning(*code),
+                    CloseCode(*code).meaning(),
                     by.as_str()
                 )
             }

@@ -6,7 +6,6 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::sync::mpsc::UnboundedReceiver;
 use tokio::time::{Instant, timeout_at};
 
-use super::chain::chain;
 use super::close_code::CloseCode;
 use super::event::{ClosedBy, Direction, Event, EventKind, Opcode, Outgoing, SessionId, now_ms};
 use super::handshake::{self, Established, Socket};
@@ -14,6 +13,7 @@ use super::opcode::OpCode;
 use super::protocol_error::ProtocolError;
 use super::wire::{self, Item, Reader};
 use super::{CLOSE_TIMEOUT, EventSender, NOT_CONNECTED, SessionCommand};
+use crate::format::error_chain;
 use crate::template::ResolvedRequest;
 
 /// How often a session paused by backpressure looks whether the consumer caught up.
@@ -77,7 +77,7 @@ pub(crate) async fn run(
         };
         let end = match outcome {
             Err(err) => {
-                let message = chain(&err);
+                let message = error_chain(&err);
                 emit(EventKind::Error {
                     message: message.clone(),
                 });

@@ -41,7 +41,7 @@ const BODY_SNIPPET: usize = 200;
 
 /// Why the handshake failed: what went wrong (the `Display` text), whether retrying may help,
 /// and the underlying error as the `source`, not repeated in the text. The user sees the
-/// whole chain (`super::chain::chain`), e.g. "could not connect to a:1: Connection refused".
+/// whole chain (`crate::format::error_chain`), e.g. "could not connect to a:1: Connection refused".
 #[derive(Debug, thiserror::Error)]
 #[error("{what}")]
 pub(crate) struct HandshakeError {

@@ -10,7 +10,7 @@
 //! message [`Opcode`]), reports each violation as a `ProtocolError` (`protocol_error.rs`)
 //! that knows its close code, and [`CloseCode`] (`close_code.rs`) is the one table of close
 //! codes: which a peer may send, and what each means. Error events spell out an error's
-//! causes once (`chain.rs`).
+//! causes once (`crate::format::error_chain`).
 //!
 //! # Event-ordering contract (per session)
 //!
@@ -81,7 +81,6 @@
 //! the waker.
 
 mod auth;
-mod chain;
 mod close_code;
 mod connection;
 mod event;

@@ -36,17 +36,22 @@ pub fn rfc3339_millis(at_ms: i64) -> String {
         .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
-/// An error and its causes on one line, `outer: cause: root cause` (each error's message
-/// names only itself; its `source()` is the cause), line breaks as spaces.
+/// An error and its causes, `outer: cause: root cause`.
+/// Our error types name only themselves in `Display` and keep the cause as `source()`; a
+/// cause whose text is already in the line (a foreign error that prints its own source, such
+/// as an `io::Error` wrapping another error) is not repeated.
 pub fn error_chain(err: &dyn std::error::Error) -> String {
     let mut line = err.to_string();
     let mut cause = err.source();
     while let Some(err) = cause {
-        line.push_str(": ");
-        line.push_str(&err.to_string());
+        let text = err.to_string();
+        if !line.contains(&text) {
+            line.push_str(": ");
+            line.push_str(&text);
+        }
         cause = err.source();
     }
-    line.replace(['\n', '\r'], " ")
+    line
 }
 
 /// How a one-line text preview shows line breaks and other control characters.
@@ -152,6 +157,24 @@ mod tests {
         assert_eq!(text_preview(&big, 5, LineBreaks::Collapse), "xxxxx…");
         assert_eq!(hex_preview(&[0, 0x9f, 0xff], 2), "00 9f …");
         assert_eq!(hex_preview(&[], 2), "");
+    }
+
+    #[test]
+    fn error_chains_say_each_cause_once() {
+        #[derive(Debug, thiserror::Error)]
+        #[error("could not connect to a:1")]
+        struct Outer(#[source] std::io::Error);
+        /// A foreign error that repeats its source in its own text.
+        #[derive(Debug, thiserror::Error)]
+        #[error("wrapped: {0}")]
+        struct Repeats(#[source] std::io::Error);
+        let refused = || std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "refused");
+        assert_eq!(
+            error_chain(&Outer(refused())),
+            "could not connect to a:1: refused"
+        );
+        assert_eq!(error_chain(&Repeats(refused())), "wrapped: refused");
+        assert_eq!(error_chain(&refused()), "refused");
     }
 
     #[test]
