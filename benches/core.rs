@@ -24,7 +24,7 @@ fn events(n: usize) -> Vec<Event> {
             body.resize(100, b' ');
             Event {
                 at_ms: 1_764_000_000_000 + i as i64,
-                session: 1,
+                session: wsprobe::engine::SessionId(1),
                 kind: EventKind::Message {
                     direction: if i % 10 == 0 { Direction::Sent } else { Direction::Received },
                     opcode: Opcode::Text,

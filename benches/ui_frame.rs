@@ -25,7 +25,7 @@ fn event(i: usize) -> Event {
     body.resize(100, b' ');
     Event {
         at_ms: 1_764_000_000_000 + i as i64,
-        session: 1,
+        session: wsprobe::engine::SessionId(1),
         kind: EventKind::Message {
             direction: Direction::Received,
             opcode: Opcode::Text,
@@ -94,7 +94,7 @@ fn big_json_event(at: usize) -> Event {
         .unwrap_or_default();
     Event {
         at_ms: 1_764_000_000_000 + at as i64,
-        session: 1,
+        session: wsprobe::engine::SessionId(1),
         kind: EventKind::Message {
             direction: Direction::Received,
             opcode: Opcode::Text,

@@ -338,7 +338,7 @@ mod tests {
     use bytes::Bytes;
 
     fn ev(kind: EventKind) -> Event {
-        Event::now(1, kind)
+        Event::now(crate::engine::SessionId(1), kind)
     }
     fn connected() -> Event {
         ev(EventKind::Connected(Box::default()))

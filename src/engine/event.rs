@@ -6,8 +6,16 @@ use bytes::Bytes;
 
 pub use crate::model::{Opcode, Outgoing};
 
-/// Identifies one connection (one Connect, including its reconnect attempts).
-pub type SessionId = u64;
+/// Identifies one connection (one Connect, including its reconnect attempts). A type of its
+/// own, so a session id is never passed where an event's sequence number is meant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SessionId(pub u64);
+
+impl std::fmt::Display for SessionId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
 
 /// One thing that happened, stamped with wall-clock time.
 ///

@@ -241,7 +241,7 @@ impl Engine {
 
     /// A fresh session id, for callers that want to know it before sending `Command::Connect`.
     pub fn new_session_id(&self) -> SessionId {
-        self.next_session.fetch_add(1, Ordering::Relaxed)
+        SessionId(self.next_session.fetch_add(1, Ordering::Relaxed))
     }
 
     pub fn execute(&self, command: Command) {
@@ -292,7 +292,7 @@ impl Engine {
     fn start_session(&self, session: SessionId, request: ResolvedRequest) {
         // Keep generated ids clear of ids the caller chose.
         self.next_session
-            .fetch_max(session.saturating_add(1), Ordering::Relaxed);
+            .fetch_max(session.0.saturating_add(1), Ordering::Relaxed);
         let Some(runtime) = &self.runtime else { return };
         let (tx, rx) = mpsc::unbounded_channel();
         {

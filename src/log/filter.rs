@@ -228,7 +228,7 @@ mod tests {
 
     fn msg(direction: Direction, text: &'static str) -> Event {
         Event::now(
-            1,
+            crate::engine::SessionId(1),
             EventKind::Message {
                 direction,
                 opcode: Opcode::Text,
@@ -284,7 +284,7 @@ mod tests {
     fn filter_by_direction_and_text() {
         let mut log = EventLog::default();
         log.push(Event::now(
-            1,
+            crate::engine::SessionId(1),
             EventKind::Connecting {
                 attempt: 1,
                 url: "ws://x".into(),
@@ -333,7 +333,7 @@ mod tests {
             log.push(msg(d, t));
         }
         log.push(Event::now(
-            1,
+            crate::engine::SessionId(1),
             EventKind::Error {
                 message: "r=sensors".into(),
             },

@@ -208,7 +208,7 @@ mod tests {
 
     fn msg(direction: Direction, text: &'static str) -> Event {
         Event::now(
-            1,
+            crate::engine::SessionId(1),
             EventKind::Message {
                 direction,
                 opcode: Opcode::Text,
@@ -221,7 +221,7 @@ mod tests {
     fn memory_cap_drops_oldest_and_limits_can_change() {
         let big = |n: usize| {
             Event::now(
-                1,
+                crate::engine::SessionId(1),
                 EventKind::Message {
                     direction: Direction::Received,
                     opcode: Opcode::Binary,

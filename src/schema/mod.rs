@@ -209,7 +209,7 @@ mod tests {
     fn ev(kind: EventKind) -> Event {
         Event {
             at_ms: AT,
-            session: 1,
+            session: crate::engine::SessionId(1),
             kind,
         }
     }

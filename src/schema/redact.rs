@@ -145,7 +145,7 @@ mod tests {
     fn ev(kind: EventKind) -> Event {
         Event {
             at_ms: 0,
-            session: 1,
+            session: crate::engine::SessionId(1),
             kind,
         }
     }

@@ -113,7 +113,10 @@ fn closed_parts(kind: &EventKind) -> (u16, String, ClosedBy) {
     }
 }
 
-fn connected_info(events: &Events, session: u64) -> wsprobe::engine::HandshakeInfo {
+fn connected_info(
+    events: &Events,
+    session: wsprobe::engine::SessionId,
+) -> wsprobe::engine::HandshakeInfo {
     events
         .kinds(session)
         .into_iter()

@@ -93,7 +93,7 @@ fn a_search_over_many_events_shows_its_progress() {
     let events = 300_000;
     app.session_mut(&id).log.extend((0..events).map(|i| Event {
         at_ms: 1_764_000_000_000 + i as i64,
-        session: 1,
+        session: wsprobe::engine::SessionId(1),
         kind: EventKind::Message {
             direction: Direction::Received,
             opcode: Opcode::Text,

@@ -347,7 +347,7 @@ fn large_payload_is_cut_and_computed_once() {
     let size = body.len();
     let mut log = EventLog::default();
     log.push(Event::now(
-        1,
+        wsprobe::engine::SessionId(1),
         EventKind::Message {
             direction: Direction::Received,
             opcode: Opcode::Text,
@@ -400,7 +400,7 @@ fn session_events() -> Vec<Event> {
     vec![
         ev(
             0,
-            7,
+            wsprobe::engine::SessionId(7),
             EventKind::Connecting {
                 attempt: 1,
                 url: "ws://127.0.0.1:9/feed?x=1".into(),
@@ -408,7 +408,7 @@ fn session_events() -> Vec<Event> {
         ),
         ev(
             12,
-            7,
+            wsprobe::engine::SessionId(7),
             EventKind::Connected(Box::new(HandshakeInfo {
                 url: "ws://127.0.0.1:9/feed?x=1".into(),
                 request_line: "GET /feed?x=1 HTTP/1.1".into(),
@@ -425,7 +425,7 @@ fn session_events() -> Vec<Event> {
         ),
         ev(
             20,
-            7,
+            wsprobe::engine::SessionId(7),
             EventKind::Message {
                 direction: Direction::Sent,
                 opcode: Opcode::Text,
@@ -434,7 +434,7 @@ fn session_events() -> Vec<Event> {
         ),
         ev(
             31,
-            7,
+            wsprobe::engine::SessionId(7),
             EventKind::Message {
                 direction: Direction::Received,
                 opcode: Opcode::Binary,
@@ -443,7 +443,7 @@ fn session_events() -> Vec<Event> {
         ),
         ev(
             40,
-            7,
+            wsprobe::engine::SessionId(7),
             EventKind::Ping {
                 direction: Direction::Received,
                 payload: Bytes::new(),
@@ -451,7 +451,7 @@ fn session_events() -> Vec<Event> {
         ),
         ev(
             50,
-            7,
+            wsprobe::engine::SessionId(7),
             EventKind::Closed {
                 code: 1000,
                 reason: "bye".into(),
@@ -461,7 +461,7 @@ fn session_events() -> Vec<Event> {
         // A second session that never connected: no HAR entry, still in the jsonl.
         ev(
             60,
-            8,
+            wsprobe::engine::SessionId(8),
             EventKind::Error {
                 message: "connection refused".into(),
             },

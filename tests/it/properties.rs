@@ -183,7 +183,7 @@ fn event() -> impl Strategy<Value = Event> {
     ];
     (kind, 1u64..3).prop_map(|(kind, session)| Event {
         at_ms: 0,
-        session,
+        session: wsprobe::engine::SessionId(session),
         kind,
     })
 }
@@ -276,7 +276,7 @@ fn json_event(r: &str, n: i64, on: bool) -> Event {
     let text = serde_json::json!({"t": "event", "r": r, "n": n, "state": {"on": on}}).to_string();
     Event {
         at_ms: 0,
-        session: 1,
+        session: wsprobe::engine::SessionId(1),
         kind: EventKind::Message {
             direction: Direction::Received,
             opcode: Opcode::Text,
@@ -306,7 +306,7 @@ proptest! {
         // A non-JSON message never matches a JSON filter.
         log.push(Event {
             at_ms: 0,
-            session: 1,
+            session: wsprobe::engine::SessionId(1),
             kind: EventKind::Message {
                 direction: Direction::Received,
                 opcode: Opcode::Text,
