@@ -3,7 +3,7 @@
 //!
 //! A [`Job`] is some work with a label ("Exporting to events.jsonl…"); its owner polls it
 //! once per frame ([`Job::poll`], from `App::logic`), draws [`Job::ui`] (spinner, label,
-//! progress) while it runs, and turns the result into a [`Notice`](super::widgets::Notice).
+//! progress) while it runs, and turns the result into a [`Notice`].
 //! A [`Task`] is the common shape "ask for a path in a dialog, then do the work on it".
 //! Dialogs open through [`FileDialog`]; where no dialog can open (no portal, under Xvfb) the
 //! answer is "cancelled" and nothing happens.
@@ -13,6 +13,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc;
 use std::time::Duration;
+
+use super::widgets::Notice;
 
 /// How often a running job is looked at when nothing else wakes the window.
 pub const POLL: Duration = Duration::from_millis(100);
@@ -277,4 +279,20 @@ impl<T: Send + 'static> Task<T> {
             job.ui(ui);
         }
     }
+}
+
+/// Moves a task whose result is a notice on: once it ends, the task is gone and the notice
+/// (the result, or why it was lost) is returned; a cancelled dialog gives none.
+pub fn poll_notice_task(
+    task: &mut Option<Task<Notice>>,
+    ctx: Option<&egui::Context>,
+) -> Option<Notice> {
+    let notice = match task.as_mut()?.poll(ctx) {
+        TaskPoll::Running => return None,
+        TaskPoll::Done(notice) => Some(notice),
+        TaskPoll::Cancelled => None,
+        TaskPoll::Lost(text) => Some(Notice::error(text)),
+    };
+    *task = None;
+    notice
 }

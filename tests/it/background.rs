@@ -6,10 +6,9 @@ use std::time::{Duration, Instant};
 
 use crate::support;
 
-use bytes::Bytes;
 use egui_kittest::kittest::Queryable as _;
 use support::gui::*;
-use wsprobe::engine::{Direction, Event, EventKind, MAX_BACKLOG, Opcode};
+use wsprobe::engine::MAX_BACKLOG;
 use wsprobe::export::ExportFormat;
 use wsprobe::model::SavedRequest;
 use wsprobe::ui::App;
@@ -81,15 +80,9 @@ fn exporting_a_million_events_does_not_block_frames() {
     let dir = tempfile::tempdir().expect("temp dir");
     let (mut app, id) = app_with_request(dir.path(), "ws://127.0.0.1:1/");
     let events = 1_000_000;
-    app.session_mut(&id).log.extend((0..events).map(|i| Event {
-        at_ms: 1_764_000_000_000 + i as i64,
-        session: 1,
-        kind: EventKind::Message {
-            direction: Direction::Received,
-            opcode: Opcode::Text,
-            payload: Bytes::from(format!("{{\"n\":{i}}}")),
-        },
-    }));
+    app.session_mut(&id)
+        .log
+        .extend(received_events(events, |i| format!("{{\"n\":{i}}}")));
     let mut h = harness(app);
     h.run();
     assert!(has_label_containing(&h, &format!("{events} events")));

@@ -22,7 +22,7 @@ pub use views::{
     ViewAs, copy_text, derive_text, display_lines, full_time, info_line, save_payload,
 };
 
-use super::jobs::{FileDialog, Job, Task, TaskPoll};
+use super::jobs::{FileDialog, Job, Task, poll_notice_task};
 use super::text::{file_name, glyph, preview};
 use super::timeline::{Timeline, closed_ui};
 use super::widgets::Notice;
@@ -234,16 +234,9 @@ impl EventDetail {
 
     /// Moves a running Save… on; called once per frame by the app's logic step.
     pub fn poll_jobs(&mut self, ctx: Option<&egui::Context>) {
-        let Some(saving) = &mut self.saving else {
-            return;
-        };
-        match saving.poll(ctx) {
-            TaskPoll::Running => return,
-            TaskPoll::Done(notice) => self.notice = Some(notice),
-            TaskPoll::Cancelled => {}
-            TaskPoll::Lost(text) => self.notice = Some(Notice::error(text)),
+        if let Some(notice) = poll_notice_task(&mut self.saving, ctx) {
+            self.notice = Some(notice);
         }
-        self.saving = None;
     }
 
     /// Makes `self.derived` hold `key`'s view: at once for small payloads, on a background

@@ -154,21 +154,10 @@ impl EventsView {
 
 #[cfg(test)]
 mod tests {
+    use super::super::test_message as msg;
     use super::*;
-    use crate::engine::{Direction, Event, EventKind, Opcode};
+    use crate::engine::Direction;
     use crate::log::{DirectionFilter, SearchMode};
-    use bytes::Bytes;
-
-    fn msg(direction: Direction, text: &str) -> Event {
-        Event::now(
-            1,
-            EventKind::Message {
-                direction,
-                opcode: Opcode::Text,
-                payload: Bytes::from(text.to_owned()),
-            },
-        )
-    }
 
     #[test]
     fn view_updates_incrementally_and_refilters_on_change() {

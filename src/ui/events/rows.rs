@@ -288,20 +288,8 @@ fn row_job(event: &Event, font: FontId, text_color: Color32, dark: bool) -> Layo
 
 #[cfg(test)]
 mod tests {
+    use super::super::test_message as msg;
     use super::*;
-    use crate::engine::Opcode;
-    use bytes::Bytes;
-
-    fn msg(direction: Direction, text: &str) -> Event {
-        Event::now(
-            1,
-            EventKind::Message {
-                direction,
-                opcode: Opcode::Text,
-                payload: Bytes::from(text.to_owned()),
-            },
-        )
-    }
 
     #[test]
     fn expansion_lines_sit_below_their_row() {

@@ -10,7 +10,7 @@ use super::EventsView;
 use super::rows::row_colors;
 use crate::export::ExportFormat;
 use crate::log::{DirectionFilter, EventLog, SearchMode};
-use crate::ui::jobs::{FileDialog, Job, Task, TaskPoll};
+use crate::ui::jobs::{FileDialog, Job, Task, poll_notice_task};
 use crate::ui::widgets::{Notice, VarContext};
 
 impl EventsView {
@@ -237,16 +237,9 @@ impl EventsView {
     /// frame by the app's logic step, also while the window is hidden.
     pub fn poll_jobs(&mut self, ctx: Option<&egui::Context>) {
         self.detail.poll_jobs(ctx);
-        let Some(export) = &mut self.export else {
-            return;
-        };
-        match export.poll(ctx) {
-            TaskPoll::Running => return,
-            TaskPoll::Done(notice) => self.notice = Some(notice),
-            TaskPoll::Cancelled => {}
-            TaskPoll::Lost(text) => self.notice = Some(Notice::error(text)),
+        if let Some(notice) = poll_notice_task(&mut self.export, ctx) {
+            self.notice = Some(notice);
         }
-        self.export = None;
     }
 
     /// Writes the events now, on this thread (tests call it with a temp path; the window
