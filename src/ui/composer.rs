@@ -14,8 +14,8 @@ use super::text::file_name;
 use super::widgets::code_editor::large_text_note;
 use super::widgets::{CodeEditor, ConnState, VarContext};
 use crate::engine::Outgoing;
-use crate::format::human_size;
 use crate::format::{decode_base64, encode_base64, parse_hex};
+use crate::format::{error_chain, human_size};
 use crate::model::{MessageFormat, SavedMessage, SavedRequest, Variable};
 use crate::template::Resolver;
 
@@ -161,11 +161,11 @@ pub fn validate(format: MessageFormat, body: &str) -> Validation {
         }
         MessageFormat::Hex if !templated => match parse_hex(body) {
             Ok(_) => Validation::Ok,
-            Err(e) => Validation::Error(format!("Cannot send: {e}")),
+            Err(e) => Validation::Error(format!("Cannot send: {}", error_chain(&e))),
         },
         MessageFormat::Base64 if !templated => match decode_base64(body) {
             Ok(_) => Validation::Ok,
-            Err(e) => Validation::Error(format!("Cannot send: {e}")),
+            Err(e) => Validation::Error(format!("Cannot send: {}", error_chain(&e))),
         },
         _ => Validation::Ok,
     }
@@ -562,7 +562,7 @@ impl Composer {
                 match resolver(vars).resolve_message(*format, body) {
                     Ok(o) => o,
                     Err(e) => {
-                        self.file_error = Some((request.id.clone(), e.to_string()));
+                        self.file_error = Some((request.id.clone(), error_chain(&e)));
                         return None;
                     }
                 }

@@ -1,6 +1,6 @@
 //! Words for things the panels show: an event's glyph and one-line preview, a connection
-//! state with its reconnect countdown, file names for busy lines and dialogs, and an error
-//! with its chain of causes. Pure functions, no egui.
+//! state with its reconnect countdown, file names for busy lines and dialogs. Pure
+//! functions, no egui.
 
 use std::path::Path;
 use std::time::Instant;
@@ -120,18 +120,6 @@ pub fn file_stem(name: &str) -> String {
     } else {
         stem
     }
-}
-
-/// An error and its causes, joined by ": " ("Cannot import a.json: line 1: ...").
-pub fn error_chain(err: &dyn std::error::Error) -> String {
-    let mut text = err.to_string();
-    let mut source = err.source();
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
 }
 
 #[cfg(test)]

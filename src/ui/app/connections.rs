@@ -5,6 +5,7 @@
 use std::time::Instant;
 
 use crate::engine::{Engine, Outgoing};
+use crate::format::error_chain;
 use crate::template::Resolver;
 use crate::ui::composer::SentBody;
 use crate::ui::sidebar::SidebarAction;
@@ -39,7 +40,7 @@ impl App {
             return;
         }
         match resolved {
-            Err(err) => rs.error = Some(err.to_string()),
+            Err(err) => rs.error = Some(error_chain(&err)),
             Ok(resolved) => {
                 rs.error = None;
                 let ctx = self.ctx.clone();
@@ -79,7 +80,7 @@ impl App {
             return;
         };
         match message {
-            Err(err) => rs.error = Some(err.to_string()),
+            Err(err) => rs.error = Some(error_chain(&err)),
             Ok(message) => {
                 if let (Some(session), Some((engine, _))) = (rs.session, &self.engine)
                     && rs.state == ConnState::Connected

@@ -6,6 +6,7 @@ use std::sync::mpsc;
 use std::thread;
 use std::time::Duration;
 
+use crate::format::error_chain;
 use crate::model::Workspace;
 use crate::store::Store;
 
@@ -77,7 +78,7 @@ impl Saver {
                             SaveJob::Flush(done) => flushes.push(done),
                         }
                     }
-                    let result = store.save(&ws).map_err(|e| e.to_string());
+                    let result = store.save(&ws).map_err(|e| error_chain(&e));
                     if result.is_err() {
                         failed = Some(ws);
                     }

@@ -6,9 +6,10 @@
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 
+use crate::format::error_chain;
 use crate::import::{self, Bundle, ImportError, ImportSummary, Imported};
 use crate::ui::jobs::{FileDialog, Job, Task, TaskPoll};
-use crate::ui::text::{error_chain, file_name, file_stem};
+use crate::ui::text::{file_name, file_stem};
 use crate::ui::widgets::Notice;
 
 use super::App;

@@ -43,7 +43,7 @@ impl EventsView {
                         self.restart(log, self.scanned_to.max(log.first_seq()));
                     }
                 }
-                Err(err) => self.filter_error = Some(err.to_string()),
+                Err(err) => self.filter_error = Some(crate::format::error_chain(&err)),
             }
             self.parsed = Some(key);
         }
