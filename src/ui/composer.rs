@@ -2,19 +2,20 @@
 //! (and Ctrl+Enter), Send file…, saved messages, and the history of sent messages.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
-use std::sync::mpsc;
+use std::path::Path;
 
 use bytes::Bytes;
 use chrono::{DateTime, Local};
 use egui::{Key, KeyboardShortcut, Modifiers, RichText, Ui};
 
+use super::jobs::{FileDialog, Job, Task, TaskPoll};
 use super::pretty;
+use super::text::file_name;
 use super::widgets::code_editor::large_text_note;
 use super::widgets::{CodeEditor, ConnState, VarContext};
 use crate::engine::Outgoing;
-use crate::format::human_size;
 use crate::format::{decode_base64, encode_base64, parse_hex};
+use crate::format::{error_chain, human_size};
 use crate::model::{MessageFormat, SavedMessage, SavedRequest, Variable};
 use crate::template::Resolver;
 
@@ -95,6 +96,41 @@ impl PendingFile {
 }
 
 /// What live validation says about the draft.
+/// Reads the file at `path` to send as one binary message of request `request_id`, refusing
+/// it (with the words to show) when it cannot be read or is over `max` bytes (0: no limit).
+/// The size is checked before a huge file is read into memory.
+pub fn read_for_send(request_id: &str, max: u64, path: &Path) -> Result<PendingFile, String> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string());
+    if let Ok(meta) = std::fs::metadata(path)
+        && max > 0
+        && meta.len() > max
+    {
+        return Err(too_large(&name, meta.len(), max));
+    }
+    match std::fs::read(path) {
+        Err(e) => Err(format!("Cannot read {name}: {e}")),
+        Ok(bytes) if max > 0 && bytes.len() as u64 > max => {
+            Err(too_large(&name, bytes.len() as u64, max))
+        }
+        Ok(bytes) => Ok(PendingFile {
+            request_id: request_id.to_owned(),
+            name,
+            bytes: Bytes::from(bytes),
+        }),
+    }
+}
+
+fn too_large(name: &str, len: u64, max: u64) -> String {
+    format!(
+        "{name} is {} ({len} bytes), over this request's max message size of {} ({max} bytes)",
+        human_size(usize::try_from(len).unwrap_or(usize::MAX)),
+        human_size(usize::try_from(max).unwrap_or(usize::MAX)),
+    )
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Validation {
     Ok,
@@ -125,11 +161,11 @@ pub fn validate(format: MessageFormat, body: &str) -> Validation {
         }
         MessageFormat::Hex if !templated => match parse_hex(body) {
             Ok(_) => Validation::Ok,
-            Err(e) => Validation::Error(format!("Cannot send: {e}")),
+            Err(e) => Validation::Error(format!("Cannot send: {}", error_chain(&e))),
         },
         MessageFormat::Base64 if !templated => match decode_base64(body) {
             Ok(_) => Validation::Ok,
-            Err(e) => Validation::Error(format!("Cannot send: {e}")),
+            Err(e) => Validation::Error(format!("Cannot send: {}", error_chain(&e))),
         },
         _ => Validation::Ok,
     }
@@ -155,7 +191,7 @@ pub struct Composer {
     /// Sent messages per request id, most recent first.
     history: HashMap<String, Vec<SentMessage>>,
     /// The file dialog runs on its own thread; its answer arrives here.
-    picking: Option<(String, mpsc::Receiver<Option<PathBuf>>)>,
+    picking: Option<(String, Task<Result<PendingFile, String>>)>,
     pending_file: Option<PendingFile>,
     /// (request id, why the file or history entry could not be sent)
     file_error: Option<(String, String)>,
@@ -164,52 +200,38 @@ pub struct Composer {
 }
 
 impl Composer {
-    /// Reads `path` and holds it for Send/Cancel, as if it had been chosen in the dialog.
-    /// An unreadable file, or one larger than the request's max message size, is refused with
-    /// an error line instead.
+    /// Reads `path` and holds it for Send/Cancel, as if it had been chosen in the dialog, on
+    /// this thread (tests; the dialog's choice is read by a background job). An unreadable
+    /// file, or one larger than the request's max message size, is refused with an error line
+    /// instead.
     pub fn choose_file(&mut self, request: &SavedRequest, path: &Path) {
         self.pending_file = None;
         self.file_error = None;
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| path.display().to_string());
         let max = request.settings.max_message_size_bytes;
-        // Check the size before reading a huge file into memory.
-        if let Ok(meta) = std::fs::metadata(path)
-            && max > 0
-            && meta.len() > max
-        {
-            self.refuse_size(request, &name, meta.len());
-            return;
-        }
-        match std::fs::read(path) {
-            Err(e) => {
-                self.file_error = Some((request.id.clone(), format!("Cannot read {name}: {e}")));
-            }
-            Ok(bytes) if max > 0 && bytes.len() as u64 > max => {
-                self.refuse_size(request, &name, bytes.len() as u64);
-            }
-            Ok(bytes) => {
-                self.pending_file = Some(PendingFile {
-                    request_id: request.id.clone(),
-                    name,
-                    bytes: Bytes::from(bytes),
-                });
-            }
+        self.took_file(&request.id, read_for_send(&request.id, max, path));
+    }
+
+    fn took_file(&mut self, request_id: &str, read: Result<PendingFile, String>) {
+        match read {
+            Ok(file) => self.pending_file = Some(file),
+            Err(error) => self.file_error = Some((request_id.to_owned(), error)),
         }
     }
 
-    fn refuse_size(&mut self, request: &SavedRequest, name: &str, len: u64) {
-        let max = request.settings.max_message_size_bytes;
-        self.file_error = Some((
-            request.id.clone(),
-            format!(
-                "{name} is {} ({len} bytes), over this request's max message size of {} ({max} bytes)",
-                human_size(usize::try_from(len).unwrap_or(usize::MAX)),
-                human_size(usize::try_from(max).unwrap_or(usize::MAX)),
-            ),
-        ));
+    /// Moves "Send file…" on (the dialog, then the read); called once per frame by the app's
+    /// logic step.
+    pub fn poll_jobs(&mut self, ctx: &egui::Context) {
+        let Some((id, task)) = &mut self.picking else {
+            return;
+        };
+        let id = id.clone();
+        match task.poll(Some(ctx)) {
+            TaskPoll::Running => return,
+            TaskPoll::Done(read) => self.took_file(&id, read),
+            TaskPoll::Cancelled => {}
+            TaskPoll::Lost(text) => self.file_error = Some((id, text)),
+        }
+        self.picking = None;
     }
 
     /// The file waiting for Send/Cancel, if any.
@@ -244,7 +266,6 @@ impl Composer {
         vars: &VarContext,
     ) -> Option<ComposerAction> {
         let mut action = None;
-        self.collect_picked(ui.ctx(), request);
         let draft = &mut request.draft;
 
         ui.horizontal(|ui| {
@@ -344,10 +365,20 @@ impl Composer {
                     "Connect first"
                 });
             if pick.clicked() {
-                self.picking = Some((
+                self.pending_file = None;
+                self.file_error = None;
+                let dialog =
+                    FileDialog::new("Send file as a binary message").pick_file(Some(ui.ctx()));
+                let (id, max, ctx) = (
                     request.id.clone(),
-                    super::widgets::spawn_file_dialog("Send file as a binary message", None),
-                ));
+                    request.settings.max_message_size_bytes,
+                    ui.ctx().clone(),
+                );
+                let task = Task::after_dialog(dialog, move |path| {
+                    let label = format!("Reading {}…", file_name(&path));
+                    Job::spawn(label, Some(&ctx), move |_| read_for_send(&id, max, &path))
+                });
+                self.picking = Some((request.id.clone(), task));
             }
             match &validation {
                 Validation::Ok => {
@@ -408,28 +439,6 @@ impl Composer {
             self.saved_messages(ui, request);
         }
         action
-    }
-
-    /// Takes the dialog's answer, if it has arrived.
-    fn collect_picked(&mut self, ctx: &egui::Context, request: &SavedRequest) {
-        let Some((id, rx)) = &self.picking else {
-            return;
-        };
-        // Nothing else wakes the UI when the dialog answers.
-        ctx.request_repaint_after(std::time::Duration::from_millis(100));
-        match rx.try_recv() {
-            Ok(picked) => {
-                let for_this = *id == request.id;
-                self.picking = None;
-                if let Some(path) = picked
-                    && for_this
-                {
-                    self.choose_file(request, &path);
-                }
-            }
-            Err(mpsc::TryRecvError::Disconnected) => self.picking = None,
-            Err(mpsc::TryRecvError::Empty) => {}
-        }
     }
 
     /// "📎 photo.png · 12.4 KiB  [Send] [Cancel]" once a file is chosen.
@@ -553,7 +562,7 @@ impl Composer {
                 match resolver(vars).resolve_message(*format, body) {
                     Ok(o) => o,
                     Err(e) => {
-                        self.file_error = Some((request.id.clone(), e.to_string()));
+                        self.file_error = Some((request.id.clone(), error_chain(&e)));
                         return None;
                     }
                 }

@@ -1,20 +1,34 @@
 //! The eframe/egui GUI. Never awaits, never blocks: sends engine Commands, drains Events.
 //!
-//! [`App`] owns the workspace, the engine handle and one [`app::RequestSession`] per request;
-//! each panel is a struct (or function) in its own file with a `ui` method.
+//! [`App`] owns the workspace, the engine handle and one [`session::RequestSession`] per
+//! request. Its logic step ([`App::logic`], also run while the window is hidden) drains the
+//! engine within one [`budget::FrameBudget`] and moves [`jobs`] on; drawing composes the
+//! panels, one folder or file each:
+//!
+//! - `sidebar`, `request_bar`, `request_tabs`, `composer`, `environments`: the request side;
+//! - `events/` (toolbar, filtering, rows), `event_detail/` (views, find, body), `timeline`,
+//!   `rate_plot`: the events side;
+//! - `widgets/`: shared widgets (templated field, tables, editor, badge, notice);
+//! - `text`: words for events and states; `style`, `commands` (shortcuts, palette),
+//!   `frame_stats`, `pretty`.
 
 pub mod app;
+pub mod budget;
 pub mod commands;
 pub mod composer;
 pub mod environments;
 pub mod event_detail;
-pub mod events_panel;
+pub mod events;
 pub mod frame_stats;
+pub mod jobs;
 pub mod pretty;
 pub mod rate_plot;
 pub mod request_bar;
 pub mod request_tabs;
+pub mod session;
 pub mod sidebar;
+pub mod style;
+pub mod text;
 pub mod timeline;
 pub mod widgets;
 
@@ -41,12 +55,13 @@ pub fn run_app(workspace_dir: Option<PathBuf>) -> anyhow::Result<()> {
         "wsprobe",
         options,
         Box::new(move |cc| {
-            app::setup_style(&cc.egui_ctx);
+            style::setup_style(&cc.egui_ctx);
             let stats = frame_stats::FrameStats::from_env();
             Ok(Box::new(Window {
                 app,
                 start: stats.is_some().then_some(start),
                 stats,
+                frame_started: None,
             }))
         }),
     )
@@ -69,11 +84,21 @@ struct Window {
     stats: Option<frame_stats::FrameStats>,
     /// Reports the time to the first frame once (only with frame stats on).
     start: Option<frame_stats::StartClock>,
+    /// When this frame's logic step started (a frame is logic plus drawing).
+    frame_started: Option<std::time::Instant>,
 }
 
 impl eframe::App for Window {
+    fn logic(&mut self, ctx: &egui::Context, frame: &mut eframe::Frame) {
+        self.frame_started = Some(std::time::Instant::now());
+        eframe::App::logic(&mut self.app, ctx, frame);
+    }
+
     fn ui(&mut self, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
-        let started = std::time::Instant::now();
+        let started = self
+            .frame_started
+            .take()
+            .unwrap_or_else(std::time::Instant::now);
         eframe::App::ui(&mut self.app, ui, frame);
         if let Some(line) = self.start.as_mut().and_then(|s| s.first_frame_line()) {
             eprintln!("{line}");

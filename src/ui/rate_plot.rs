@@ -116,7 +116,7 @@ mod tests {
     fn at(at_ms: i64, direction: Direction) -> Event {
         Event {
             at_ms,
-            session: 1,
+            session: crate::engine::SessionId(1),
             kind: EventKind::Message {
                 direction,
                 opcode: Opcode::Text,

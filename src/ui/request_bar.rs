@@ -28,7 +28,7 @@ pub fn request_bar(
     ui.horizontal(|ui| {
         ui.label(RichText::new(&request.name).heading().strong());
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            status_badge_text(ui, state, &super::app::state_text(state, reconnect_at));
+            status_badge_text(ui, state, &super::text::state_text(state, reconnect_at));
             if matches!(
                 state,
                 ConnState::Connecting | ConnState::Reconnecting { .. } | ConnState::Disconnecting

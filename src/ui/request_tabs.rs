@@ -1,10 +1,10 @@
 //! The request tabs other than Message: Params, Headers, Auth, Settings.
 
 use std::path::PathBuf;
-use std::sync::mpsc;
 
 use egui::{RichText, Ui};
 
+use super::jobs::{FileDialog, Job, Poll};
 use super::widgets::{ConnState, VarContext, kv_table, template_field};
 use crate::model::url_params;
 use crate::model::{
@@ -46,7 +46,7 @@ pub struct RequestTabs {
     pub tab: Tab,
     reveal_secrets: bool,
     /// A CA file dialog running on its own thread: (request id, where the answer arrives).
-    picking_ca: Option<(String, mpsc::Receiver<Option<PathBuf>>)>,
+    picking_ca: Option<(String, Job<Option<PathBuf>>)>,
 }
 
 impl RequestTabs {
@@ -166,15 +166,19 @@ impl RequestTabs {
 
     fn settings_tab(&mut self, ui: &mut Ui, request: &mut SavedRequest, state: ConnState) {
         // A file picked in the dialog (it runs on its own thread so the UI never waits).
-        if let Some((id, rx)) = &self.picking_ca
-            && let Ok(picked) = rx.try_recv()
-        {
-            if *id == request.id
-                && let Some(path) = picked
-            {
-                request.settings.ca_cert_path = Some(path.display().to_string());
+        if let Some((id, job)) = &self.picking_ca {
+            match job.poll(Some(ui.ctx())) {
+                Poll::Running => {}
+                Poll::Lost => self.picking_ca = None,
+                Poll::Done(picked) => {
+                    if *id == request.id
+                        && let Some(path) = picked
+                    {
+                        request.settings.ca_cert_path = Some(path.display().to_string());
+                    }
+                    self.picking_ca = None;
+                }
             }
-            self.picking_ca = None;
         }
         let locked = state.is_active();
         if locked {
@@ -197,10 +201,9 @@ impl RequestTabs {
         if browse && self.picking_ca.is_none() {
             self.picking_ca = Some((
                 request.id.clone(),
-                super::widgets::spawn_file_dialog(
-                    "CA certificates (PEM)",
-                    Some(("PEM certificates", &["pem", "crt", "cer"])),
-                ),
+                FileDialog::new("CA certificates (PEM)")
+                    .filter("PEM certificates", &["pem", "crt", "cer"])
+                    .pick_file(Some(ui.ctx())),
             ));
         }
     }

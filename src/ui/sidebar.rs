@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use egui::text::{CCursor, CCursorRange};
 use egui::{Color32, Key, RichText, Sense, Ui};
 
-use super::app::RequestSession;
+use super::session::RequestSession;
 use super::widgets::ConnState;
 use crate::model::{SavedRequest, Workspace};
 

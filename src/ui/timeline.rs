@@ -264,7 +264,7 @@ mod tests {
         };
         push(
             &mut log,
-            1,
+            crate::engine::SessionId(1),
             5,
             EventKind::Connecting {
                 attempt: 1,
@@ -273,7 +273,7 @@ mod tests {
         );
         push(
             &mut log,
-            2,
+            crate::engine::SessionId(2),
             6,
             EventKind::Error {
                 message: "other".into(),
@@ -281,14 +281,19 @@ mod tests {
         );
         push(
             &mut log,
-            1,
+            crate::engine::SessionId(1),
             9,
             EventKind::Redirected {
                 status: 302,
                 location: "ws://b/".into(),
             },
         );
-        push(&mut log, 1, 12, EventKind::Connected(Box::default()));
+        push(
+            &mut log,
+            crate::engine::SessionId(1),
+            12,
+            EventKind::Connected(Box::default()),
+        );
         assert_eq!(
             hops_before(&log, 3),
             vec![

@@ -85,21 +85,14 @@ fn one_megabyte_json_can_be_typed_into_and_beautified() {
 /// "filtering… N%" is shown, and the newest matches show before it ends.
 #[test]
 fn a_search_over_many_events_shows_its_progress() {
-    use bytes::Bytes;
-    use wsprobe::engine::{Direction, Event, EventKind, Opcode};
-
     let dir = tempfile::tempdir().expect("temp dir");
     let (mut app, id) = app_with_body(dir.path(), String::new());
     let events = 300_000;
-    app.session_mut(&id).log.extend((0..events).map(|i| Event {
-        at_ms: 1_764_000_000_000 + i as i64,
-        session: wsprobe::engine::SessionId(1),
-        kind: EventKind::Message {
-            direction: Direction::Received,
-            opcode: Opcode::Text,
-            payload: Bytes::from(format!("{{\"id\":\"{}\",\"n\":{i}}}", i % 40)),
-        },
-    }));
+    app.session_mut(&id)
+        .log
+        .extend(received_events(events, |i| {
+            format!("{{\"id\":\"{}\",\"n\":{i}}}", i % 40)
+        }));
     let mut h = harness(app);
     run_until(&mut h, "the list is filtered", |h| {
         let rs = h.state().session(&selected_id(h)).expect("session");

@@ -359,7 +359,7 @@ fn large_payload_is_cut_and_computed_once() {
         .build_ui_state(
             |ui, state: &mut (EventDetail, EventLog)| {
                 let (detail, log) = state;
-                wsprobe::ui::app::setup_style(ui.ctx());
+                wsprobe::ui::style::setup_style(ui.ctx());
                 detail.ui(ui, log, 0);
             },
             (EventDetail::default(), log),
@@ -625,7 +625,7 @@ fn the_events_panel_exports_masked_by_default() {
     let dir = tempfile::tempdir().unwrap();
     let mut log = EventLog::default();
     log.extend(session_events());
-    let mut view = wsprobe::ui::events_panel::EventsView::default();
+    let mut view = wsprobe::ui::events::EventsView::default();
     let path = dir.path().join("out.jsonl");
     view.export_to(&path, wsprobe::export::ExportFormat::JsonLines, &log, &[]);
     let text = std::fs::read_to_string(&path).unwrap();

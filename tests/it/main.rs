@@ -6,6 +6,7 @@
 
 mod support;
 
+mod background;
 mod cli;
 mod comfort;
 mod composer;

@@ -1,12 +1,15 @@
-//! Reusable widgets: templated field, key-value table, code editor, status badge.
+//! Reusable widgets: templated field, key-value table, code editor, status badge, notice,
+//! a labelled text field and the empty-area hint.
 
 pub mod code_editor;
 pub mod kv_table;
+pub mod notice;
 pub mod status_badge;
 pub mod template_field;
 
 pub use code_editor::CodeEditor;
 pub use kv_table::kv_table;
+pub use notice::{Notice, NoticeLevel};
 pub use status_badge::{ConnState, status_badge, status_badge_text};
 pub use template_field::{VarContext, template_field};
 
@@ -25,22 +28,9 @@ pub fn labelled_text(
     .inner
 }
 
-/// Opens a native "open file" dialog on a helper thread, so the window keeps drawing; the
-/// chosen path (or `None` if cancelled) arrives on the returned channel. `filter` is a name and
-/// the file extensions it allows.
-pub fn spawn_file_dialog(
-    title: &'static str,
-    filter: Option<(&'static str, &'static [&'static str])>,
-) -> std::sync::mpsc::Receiver<Option<std::path::PathBuf>> {
-    let (tx, rx) = std::sync::mpsc::channel();
-    let _ = std::thread::Builder::new()
-        .name("wsprobe-file-dialog".into())
-        .spawn(move || {
-            let mut dialog = rfd::FileDialog::new().set_title(title);
-            if let Some((name, extensions)) = filter {
-                dialog = dialog.add_filter(name, extensions);
-            }
-            let _ = tx.send(dialog.pick_file());
-        });
-    rx
+/// A centred, calm hint for an empty area.
+pub fn empty_state(ui: &mut egui::Ui, text: &str) {
+    ui.centered_and_justified(|ui| {
+        ui.label(egui::RichText::new(text).size(15.0).weak());
+    });
 }

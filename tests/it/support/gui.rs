@@ -11,6 +11,24 @@ use wsprobe::log::EventLog;
 use wsprobe::ui::App;
 use wsprobe::ui::widgets::ConnState;
 
+/// `n` received text events, one millisecond apart, the payload of event `i` being
+/// `payload(i)` (to fill a request's log without a server).
+pub fn received_events(
+    n: usize,
+    payload: impl Fn(usize) -> String,
+) -> impl Iterator<Item = wsprobe::engine::Event> {
+    use wsprobe::engine::{Direction, Event, EventKind, Opcode};
+    (0..n).map(move |i| Event {
+        at_ms: 1_764_000_000_000 + i as i64,
+        session: wsprobe::engine::SessionId(1),
+        kind: EventKind::Message {
+            direction: Direction::Received,
+            opcode: Opcode::Text,
+            payload: bytes::Bytes::from(payload(i)),
+        },
+    })
+}
+
 /// How long a GUI test waits for anything before failing.
 pub const WAIT: Duration = Duration::from_secs(10);
 

@@ -1,0 +1,76 @@
+//! Command dispatch: runs one [`UiCommand`] as its shortcut, the menu or the palette would,
+//! on the UI thread (file dialogs and file work go to background jobs).
+
+use crate::ui::commands::{EVENT_SEARCH_ID, UiCommand};
+
+use super::App;
+use super::transfer::ExportScope;
+
+impl App {
+    /// Runs one command, as its shortcut, the menu or the palette would.
+    pub fn run_command(&mut self, ctx: &egui::Context, command: UiCommand) {
+        let selected = self.workspace.selected_request.clone();
+        match command {
+            UiCommand::NewRequest => self.sidebar.new_request(&mut self.workspace),
+            UiCommand::RenameRequest => {
+                if let Some(id) = selected {
+                    self.sidebar.start_rename(&self.workspace, &id);
+                }
+            }
+            UiCommand::DuplicateRequest => {
+                if let Some(id) = selected {
+                    self.sidebar.duplicate(&mut self.workspace, &id);
+                }
+            }
+            UiCommand::DeleteRequest => {
+                if let Some(id) = selected {
+                    for action in self.sidebar.delete(&mut self.workspace, &id) {
+                        self.handle_sidebar(action);
+                    }
+                }
+            }
+            UiCommand::Send => {
+                if let Some(id) = selected {
+                    self.send(&id);
+                }
+            }
+            UiCommand::ToggleConnect => {
+                if let Some(id) = selected {
+                    let active = self.sessions.get(&id).is_some_and(|s| s.state.is_active());
+                    if active {
+                        self.disconnect(&id);
+                    } else {
+                        self.connect(&id);
+                    }
+                }
+            }
+            UiCommand::FocusEventSearch => {
+                ctx.memory_mut(|m| m.request_focus(egui::Id::unique(EVENT_SEARCH_ID)));
+            }
+            UiCommand::ClearEvents => {
+                if let Some(rs) = selected.and_then(|id| self.sessions.get_mut(&id)) {
+                    rs.log.clear();
+                    rs.view.selected = None;
+                }
+            }
+            UiCommand::CommandPalette => {
+                if self.palette.open {
+                    self.palette.open = false;
+                } else {
+                    self.palette.show();
+                }
+            }
+            UiCommand::ManageEnvironments => self.environments.open = true,
+            UiCommand::Import => self.import_with_dialog(),
+            UiCommand::ExportRequest => self.export_with_dialog(ExportScope::Selection),
+            UiCommand::ExportWorkspace => self.export_with_dialog(ExportScope::Workspace),
+            UiCommand::KeyboardShortcuts => self.shortcuts_open = true,
+            UiCommand::ZoomIn => egui::gui_zoom::zoom_in(ctx),
+            UiCommand::ZoomOut => egui::gui_zoom::zoom_out(ctx),
+            UiCommand::ZoomReset => ctx.set_zoom_factor(1.0),
+            UiCommand::ThemeSystem => ctx.set_theme(egui::ThemePreference::System),
+            UiCommand::ThemeLight => ctx.set_theme(egui::ThemePreference::Light),
+            UiCommand::ThemeDark => ctx.set_theme(egui::ThemePreference::Dark),
+        }
+    }
+}

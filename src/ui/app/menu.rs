@@ -1,0 +1,105 @@
+//! The menu bar (File, Request, View, Help) and the keyboard shortcuts: both only say which
+//! [`UiCommand`]s were chosen this frame; `dispatch` runs them.
+
+use crate::ui::commands::UiCommand;
+
+use super::App;
+
+impl App {
+    /// The commands whose shortcuts were pressed this frame (taken from the input so no
+    /// widget sees them). Keys a text field uses are left to it while it has the keyboard.
+    pub(super) fn shortcuts(&mut self, ctx: &egui::Context) -> Vec<UiCommand> {
+        let typing = ctx.text_edit_focused();
+        let mut pressed = Vec::new();
+        for command in UiCommand::ALL {
+            if !command.handled_by_app()
+                || (typing && !command.fires_while_typing())
+                || (self.palette.open && command != UiCommand::CommandPalette)
+            {
+                continue;
+            }
+            if let Some(shortcut) = command.shortcut()
+                && ctx.input_mut(|i| i.consume_shortcut(&shortcut))
+            {
+                pressed.push(command);
+            }
+        }
+        pressed
+    }
+
+    pub(super) fn menu_bar(&mut self, ui: &mut egui::Ui) -> Vec<UiCommand> {
+        let mut chosen = Vec::new();
+        let busy = self.transfers.task.is_some();
+        egui::MenuBar::new().ui(ui, |ui| {
+            let mut item = |ui: &mut egui::Ui, command: UiCommand| {
+                let shortcut = command.shortcut_text(ui.ctx());
+                let button = if shortcut.is_empty() {
+                    egui::Button::new(command.label())
+                } else {
+                    egui::Button::new(command.label()).shortcut_text(shortcut)
+                };
+                let file_command = matches!(
+                    command,
+                    UiCommand::Import | UiCommand::ExportRequest | UiCommand::ExportWorkspace
+                );
+                let response = ui.add_enabled(!(busy && file_command), button);
+                let response = response
+                    .on_disabled_hover_text("Wait for the running import or export to finish");
+                if response.clicked() {
+                    chosen.push(command);
+                }
+            };
+            ui.menu_button("File", |ui| {
+                item(ui, UiCommand::NewRequest);
+                ui.separator();
+                item(ui, UiCommand::Import);
+                item(ui, UiCommand::ExportRequest);
+                item(ui, UiCommand::ExportWorkspace);
+                ui.separator();
+                if ui.button("Quit").clicked() {
+                    ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
+                }
+            });
+            ui.menu_button("Request", |ui| {
+                for command in [
+                    UiCommand::RenameRequest,
+                    UiCommand::DuplicateRequest,
+                    UiCommand::DeleteRequest,
+                ] {
+                    item(ui, command);
+                }
+                ui.separator();
+                for command in [
+                    UiCommand::ToggleConnect,
+                    UiCommand::Send,
+                    UiCommand::FocusEventSearch,
+                    UiCommand::ClearEvents,
+                ] {
+                    item(ui, command);
+                }
+                ui.separator();
+                item(ui, UiCommand::ManageEnvironments);
+            });
+            ui.menu_button("View", |ui| {
+                item(ui, UiCommand::CommandPalette);
+                ui.separator();
+                for command in [UiCommand::ZoomIn, UiCommand::ZoomOut, UiCommand::ZoomReset] {
+                    item(ui, command);
+                }
+                ui.separator();
+                for command in [
+                    UiCommand::ThemeSystem,
+                    UiCommand::ThemeLight,
+                    UiCommand::ThemeDark,
+                ] {
+                    item(ui, command);
+                }
+            });
+            ui.menu_button("Help", |ui| {
+                item(ui, UiCommand::KeyboardShortcuts);
+                item(ui, UiCommand::CommandPalette);
+            });
+        });
+        chosen
+    }
+}

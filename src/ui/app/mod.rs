@@ -1,0 +1,351 @@
+//! The application: owns the workspace, the engine and one [`RequestSession`] per request,
+//! composes the panels of a frame and routes their actions. The rooms around it:
+//!
+//! - [`logic`]: the per-frame work that is not drawing (runs also while hidden);
+//! - [`routing`]: engine events into the requests' logs, within the frame budget;
+//! - [`connections`]: Connect, Disconnect, Send;
+//! - [`dispatch`]: running a [`UiCommand`]; [`menu`]: the menu bar and shortcuts;
+//! - [`transfer`]: File → Import/Export as background jobs; [`saver`]: debounced saving;
+//! - [`close_guard`]: no close while the workspace cannot be saved; [`banners`]: notices.
+
+mod banners;
+mod close_guard;
+mod connections;
+mod dispatch;
+mod logic;
+mod menu;
+mod routing;
+mod saver;
+mod transfer;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use crate::engine::{Engine, EventReceiver, SessionId};
+use crate::model::{SavedRequest, Workspace};
+use crate::store::{Store, StoreError};
+
+use super::commands::{self, CommandPalette};
+use super::composer::{Composer, ComposerAction};
+use super::environments::EnvironmentsWindow;
+use super::request_bar::{BarAction, request_bar};
+use super::request_tabs::{RequestTabs, Tab};
+use super::session::RequestSession;
+use super::sidebar::Sidebar;
+use super::text::state_text;
+use super::widgets::{Notice, VarContext, empty_state};
+
+pub use saver::{SAVE_DEBOUNCE, SAVE_RETRY};
+pub use transfer::{ExportScope, TransferError};
+
+/// The wsprobe window.
+pub struct App {
+    workspace: Workspace,
+    saver: saver::Saver,
+    /// Started on the first Connect (no runtime, threads or memory until then).
+    engine: Option<(Engine, EventReceiver)>,
+    sessions: HashMap<String, RequestSession>,
+    by_session: HashMap<SessionId, String>,
+    sidebar: Sidebar,
+    tabs: RequestTabs,
+    composer: Composer,
+    environments: EnvironmentsWindow,
+    /// The workspace as of the last frame, to notice edits.
+    last_seen: Workspace,
+    /// The workspace as last handed to the saver.
+    last_saved: Workspace,
+    last_change: Option<Instant>,
+    load_problems: Vec<String>,
+    save_error: Option<String>,
+    style_set: bool,
+    /// For the engine's waker: repaint when events arrive.
+    ctx: Option<egui::Context>,
+    palette: CommandPalette,
+    shortcuts_open: bool,
+    /// The outcome of the last import or export.
+    notice: Option<Notice>,
+    /// The import or export running in the background; its spinner replaces the notice.
+    transfers: transfer::Transfers,
+    /// The window title last sent to the viewport.
+    title: String,
+    /// `WSPROBE_FRAME_STATS`: also report how long each Disconnect took, on stderr.
+    report_disconnects: bool,
+    /// The window was asked to close while the workspace could not be saved: the close was
+    /// cancelled and a dialog asks what to do.
+    close_blocked: bool,
+    /// The user chose to close without saving (or the save finally worked).
+    close_anyway: bool,
+    /// The input frame whose close request was looked at last (see `close_guard`).
+    close_checked_pass: Option<u64>,
+}
+
+impl App {
+    /// Opens (or creates) the workspace folder `dir`. Usable without eframe (tests).
+    pub fn new(dir: impl Into<PathBuf>) -> Result<Self, StoreError> {
+        let (store, mut workspace, problems) = Store::open(dir)?;
+        if workspace.selected_request.is_none() {
+            workspace.selected_request = workspace.requests.first().map(|r| r.id.clone());
+        }
+        Ok(Self {
+            last_seen: workspace.clone(),
+            last_saved: workspace.clone(),
+            workspace,
+            saver: saver::Saver::new(store),
+            engine: None,
+            sessions: HashMap::new(),
+            by_session: HashMap::new(),
+            sidebar: Sidebar::default(),
+            tabs: RequestTabs::default(),
+            composer: Composer::default(),
+            environments: EnvironmentsWindow::default(),
+            last_change: None,
+            load_problems: problems.iter().map(ToString::to_string).collect(),
+            save_error: None,
+            style_set: false,
+            ctx: None,
+            palette: CommandPalette::default(),
+            shortcuts_open: false,
+            notice: None,
+            transfers: transfer::Transfers::default(),
+            title: String::new(),
+            report_disconnects: crate::ui::frame_stats::FrameStats::enabled(),
+            close_blocked: false,
+            close_anyway: false,
+            close_checked_pass: None,
+        })
+    }
+
+    /// Like [`App::new`], but a brand-new (missing or empty) folder starts with the example
+    /// requests and the "Local" environment (see [`crate::examples`]). What the window uses.
+    pub fn open_with_examples(dir: impl Into<PathBuf>) -> Result<Self, StoreError> {
+        let dir = dir.into();
+        crate::examples::seed_if_new(&dir)?;
+        Self::new(dir)
+    }
+
+    /// "Market feed — Connected — wsprobe", or "wsprobe" with nothing selected.
+    pub fn window_title(&self) -> String {
+        match self.selected_request() {
+            Some(r) => {
+                let rs = self.sessions.get(&r.id);
+                let state = rs.map(|s| s.state).unwrap_or_default();
+                let reconnect_in = rs.and_then(|s| s.reconnect_at);
+                format!("{} — {} — wsprobe", r.name, state_text(state, reconnect_in))
+            }
+            None => "wsprobe".to_owned(),
+        }
+    }
+
+    /// Whether the command palette is open.
+    pub fn palette_open(&self) -> bool {
+        self.palette.open
+    }
+
+    pub fn workspace(&self) -> &Workspace {
+        &self.workspace
+    }
+
+    pub fn workspace_mut(&mut self) -> &mut Workspace {
+        &mut self.workspace
+    }
+
+    /// The live session of a request, if it ever connected.
+    pub fn session(&self, request_id: &str) -> Option<&RequestSession> {
+        self.sessions.get(request_id)
+    }
+
+    /// The live state of a request, created if it has none yet (benchmarks fill its log).
+    pub fn session_mut(&mut self, request_id: &str) -> &mut RequestSession {
+        self.sessions.entry(request_id.to_owned()).or_default()
+    }
+
+    pub fn selected_request(&self) -> Option<&SavedRequest> {
+        self.workspace
+            .selected_request
+            .as_deref()
+            .and_then(|id| self.workspace.request(id))
+    }
+
+    /// The open tab of the request view.
+    pub fn tab(&self) -> Tab {
+        self.tabs.tab
+    }
+
+    /// Runs one whole frame: the logic step, then drawing. kittest drives this directly;
+    /// eframe calls the two halves itself (see the [`eframe::App`] impl).
+    pub fn ui(&mut self, ui: &mut egui::Ui) {
+        self.logic(ui.ctx());
+        self.draw(ui);
+    }
+
+    /// Draws one frame and runs what was chosen in it (no logic step: see [`App::logic`]).
+    pub fn draw(&mut self, ui: &mut egui::Ui) {
+        let ctx = ui.ctx().clone();
+        let mut commands = self.shortcuts(&ctx);
+        // Drawn first so it takes Enter and the arrows before any panel sees them.
+        if let Some(command) = self.palette.ui(&ctx) {
+            commands.push(command);
+        }
+        let vars = VarContext::new(self.workspace.effective_variables());
+
+        egui::Panel::top("menu_bar").show(ui, |ui| {
+            commands.extend(self.menu_bar(ui));
+        });
+        if self.notice.is_some() || self.busy().is_some() {
+            egui::Panel::top("notice").show(ui, |ui| self.notice_ui(ui));
+        }
+
+        egui::Panel::left("sidebar")
+            .resizable(true)
+            .default_size(250.0)
+            .size_range(190.0..=480.0)
+            .show(ui, |ui| {
+                let actions = self.sidebar.ui(
+                    ui,
+                    &mut self.workspace,
+                    &self.sessions,
+                    &mut self.environments.open,
+                );
+                for action in actions {
+                    self.handle_sidebar(action);
+                }
+            });
+
+        if !self.load_problems.is_empty() || self.save_error.is_some() {
+            egui::Panel::top("problems").show(ui, |ui| self.problems_ui(ui));
+        }
+
+        egui::CentralPanel::default().show(ui, |ui| self.request_view(ui, &vars));
+
+        self.environments.ui(&ctx, &mut self.workspace);
+        commands::shortcuts_window(&ctx, &mut self.shortcuts_open);
+        for command in commands {
+            self.run_command(&ctx, command);
+        }
+        if let Some(command) = self.close_dialog(&ctx) {
+            self.run_command(&ctx, command);
+        }
+        // Edits of this frame are saved (and the title follows) by the next logic step.
+        if self.workspace != self.last_seen {
+            ctx.request_repaint();
+        }
+    }
+
+    fn request_view(&mut self, ui: &mut egui::Ui, vars: &VarContext) {
+        let Some(id) = self.workspace.selected_request.clone() else {
+            empty_state(
+                ui,
+                if self.workspace.requests.is_empty() {
+                    "No requests yet: press + to create one"
+                } else {
+                    "Select a request in the sidebar"
+                },
+            );
+            return;
+        };
+        let Some(index) = self.workspace.requests.iter().position(|r| r.id == id) else {
+            self.workspace.selected_request = None;
+            return;
+        };
+        let rs = self.sessions.entry(id.clone()).or_default();
+        let state = rs.state;
+        let reconnect_in = rs.reconnect_at;
+
+        // Header: name, URL, status, Connect.
+        let mut bar_action = None;
+        egui::Panel::top("request_header")
+            .frame(egui::Frame::new().inner_margin(egui::Margin::symmetric(4, 6)))
+            .show(ui, |ui| {
+                let request = &mut self.workspace.requests[index];
+                bar_action =
+                    request_bar(ui, request, state, reconnect_in, vars, rs.error.as_deref());
+            });
+        match bar_action {
+            Some(BarAction::Connect) => self.connect(&id),
+            Some(BarAction::Disconnect) => self.disconnect(&id),
+            Some(BarAction::DismissError) => {
+                if let Some(rs) = self.sessions.get_mut(&id) {
+                    rs.error = None;
+                }
+            }
+            None => {}
+        }
+
+        let Some(rs) = self.sessions.get_mut(&id) else {
+            return;
+        };
+        let state = rs.state;
+        let full_width = ui.available_width();
+        egui::Panel::right("events_panel")
+            .resizable(true)
+            .default_size((full_width * 0.52).max(320.0))
+            .size_range(280.0..=(full_width - 260.0).max(300.0))
+            .show(ui, |ui| {
+                rs.view.ui(ui, &mut rs.log, state, vars);
+            });
+
+        let mut composer_action = None;
+        egui::CentralPanel::default()
+            .frame(egui::Frame::new().inner_margin(egui::Margin::symmetric(4, 4)))
+            .show(ui, |ui| {
+                let request = &mut self.workspace.requests[index];
+                self.tabs.tabs_row(ui);
+                ui.separator();
+                match self.tabs.tab {
+                    Tab::Message => {
+                        composer_action = self.composer.ui(ui, request, state, vars);
+                    }
+                    _ => self.tabs.ui(ui, request, state, vars),
+                }
+            });
+        match composer_action {
+            Some(ComposerAction::Send) => self.send(&id),
+            Some(ComposerAction::SendOutgoing(message)) => self.send_outgoing(&id, message),
+            None => {}
+        }
+    }
+
+    /// The Message tab: its history and a chosen file.
+    pub fn composer(&self) -> &Composer {
+        &self.composer
+    }
+
+    /// The Message tab (tests use it to choose a file without the dialog).
+    pub fn composer_mut(&mut self) -> &mut Composer {
+        &mut self.composer
+    }
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        self.save_now();
+        if let Some((engine, _)) = &self.engine {
+            for rs in self.sessions.values() {
+                if let Some(session) = rs.session
+                    && rs.state.is_active()
+                {
+                    engine.disconnect(session);
+                }
+            }
+        }
+    }
+}
+
+impl eframe::App for App {
+    /// Before every frame, and while the window is hidden: events keep being drained.
+    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        App::logic(self, ctx);
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.draw(ui);
+    }
+
+    // Theme, zoom, window and panel sizes are in egui's memory, which eframe's persistence
+    // saves by itself: nothing of ours to add.
+
+    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        self.save_now();
+    }
+}

@@ -1,0 +1,192 @@
+//! The events panel of one request: the toolbar on top, the selected event's detail at the
+//! bottom, the rows in between. Newest first; only visible rows are drawn.
+//!
+//! - [`filtering`]: the cached filtered list, kept up to date within the frame budget;
+//! - [`toolbar`]: search modes, direction filter, counts, rate plot, follow, Export, Clear;
+//! - [`rows`]: the list itself (expand a row inline, tick two rows for the time between).
+//!
+//! Nothing here grows with the log except what is visible.
+
+mod filtering;
+mod rows;
+mod toolbar;
+
+use std::collections::{BTreeMap, VecDeque};
+
+use egui::Ui;
+
+use super::event_detail::EventDetail;
+use super::jobs::Task;
+use super::rate_plot::RateCounter;
+use super::widgets::{ConnState, Notice, VarContext, empty_state};
+use crate::log::{DirectionFilter, EventLog, Filter, SearchMode};
+
+/// The events panel of one request: filter inputs, the cached filtered list, selection,
+/// ticks, follow state and the detail view.
+pub struct EventsView {
+    pub search: String,
+    pub mode: SearchMode,
+    pub direction: DirectionFilter,
+    /// The inputs last parsed (so a regex is compiled once, not every frame).
+    parsed: Option<(DirectionFilter, SearchMode, String)>,
+    /// Why the search cannot be used (shown inline); the previous filter stays applied.
+    filter_error: Option<String>,
+    /// The filter `shown` is built with.
+    applied: Filter,
+    /// Sequence numbers of the events the filter keeps, oldest first. Complete for
+    /// `backfill_to..scanned_to`.
+    shown: VecDeque<u64>,
+    /// The next sequence number not yet looked at (forward, as events arrive).
+    scanned_to: u64,
+    /// Events below this (down to the log's first) are still to be re-filtered.
+    backfill_to: u64,
+    /// Where the current re-filter started, for its progress.
+    backfill_from: u64,
+    /// Events at or above this are counted in the rate plot during a re-filter.
+    rate_from: u64,
+    pub selected: Option<u64>,
+    detail: EventDetail,
+    /// Events expanded inline, with the lines shown below their row.
+    expanded: BTreeMap<u64, Vec<String>>,
+    /// Up to two ticked events; their time difference is shown.
+    ticked: Vec<u64>,
+    /// Keep the newest event in view. When off, new events don't move the list.
+    pub follow: bool,
+    /// Events that arrived while not following (the badge).
+    unseen: usize,
+    /// Scroll to the newest event on the next frame (follow was just turned on).
+    jump_to_newest: bool,
+    scroll_offset: f32,
+    rates: RateCounter,
+    /// Rows added at the newest end since the list was last drawn (by [`Self::refresh`]).
+    arrived: usize,
+    /// The outcome of the last export.
+    notice: Option<Notice>,
+    /// An export running in the background (its dialog, then the writing).
+    export: Option<Task<Notice>>,
+    /// Exports include credentials and secret values (the user asked to reveal them).
+    export_reveal: bool,
+}
+
+impl Default for EventsView {
+    fn default() -> Self {
+        Self {
+            search: String::new(),
+            mode: SearchMode::Text,
+            direction: DirectionFilter::All,
+            parsed: None,
+            filter_error: None,
+            applied: Filter::default(),
+            shown: VecDeque::new(),
+            scanned_to: 0,
+            backfill_to: 0,
+            backfill_from: 0,
+            rate_from: 0,
+            selected: None,
+            detail: EventDetail::default(),
+            expanded: BTreeMap::new(),
+            ticked: Vec::new(),
+            follow: true,
+            unseen: 0,
+            jump_to_newest: false,
+            scroll_offset: 0.0,
+            rates: RateCounter::default(),
+            arrived: 0,
+            notice: None,
+            export: None,
+            export_reveal: false,
+        }
+    }
+}
+
+impl EventsView {
+    /// How many events the filter shows (so far, while re-filtering).
+    pub fn shown_len(&self) -> usize {
+        self.shown.len()
+    }
+
+    /// Sequence numbers shown, oldest first.
+    pub fn shown(&self) -> impl Iterator<Item = u64> + '_ {
+        self.shown.iter().copied()
+    }
+
+    /// Why the current search cannot be used, if it cannot.
+    pub fn filter_error(&self) -> Option<&str> {
+        self.filter_error.as_deref()
+    }
+
+    /// Events that arrived while not following newest.
+    pub fn unseen(&self) -> usize {
+        self.unseen
+    }
+
+    pub fn detail(&self) -> &EventDetail {
+        &self.detail
+    }
+
+    /// The time from the earlier to the later ticked event, when two are ticked.
+    pub fn ticked_difference_ms(&self, log: &EventLog) -> Option<i64> {
+        let [a, b] = self.ticked[..] else {
+            return None;
+        };
+        let (a, b) = (log.get(a)?, log.get(b)?);
+        Some((a.at_ms - b.at_ms).abs())
+    }
+
+    /// Draws the panel; the list was brought up to date by [`Self::refresh`] (called by the
+    /// app's logic step with the frame budget). `vars` are the variables in effect; exports
+    /// mask the secret ones.
+    pub fn ui(&mut self, ui: &mut Ui, log: &mut EventLog, state: ConnState, vars: &VarContext) {
+        let added = std::mem::take(&mut self.arrived);
+        self.toolbar(ui, log, vars);
+        ui.separator();
+
+        if let Some(seq) = self.selected
+            && log.get(seq).is_some()
+        {
+            let mut close = false;
+            egui::Panel::bottom("event_detail")
+                .resizable(true)
+                .default_size(ui.available_height() * 0.5)
+                .size_range(80.0..=(ui.available_height() - 60.0).max(100.0))
+                .show(ui, |ui| {
+                    close = self.detail.ui(ui, log, seq);
+                });
+            if close {
+                self.selected = None;
+            }
+        }
+
+        if log.is_empty() {
+            empty_state(
+                ui,
+                if state == ConnState::Disconnected {
+                    "Not connected: press Connect"
+                } else {
+                    "No events yet"
+                },
+            );
+            return;
+        }
+        if self.shown.is_empty() {
+            if self.filtering_progress(log).is_none() {
+                empty_state(ui, "No events match the filter");
+            }
+            return;
+        }
+        self.rows_ui(ui, log, added);
+    }
+}
+
+/// A text message event, for the unit tests of this panel.
+#[cfg(test)]
+fn test_message(direction: crate::engine::Direction, text: &str) -> crate::engine::Event {
+    crate::engine::Event::now(
+        crate::engine::SessionId(1),
+        crate::engine::EventKind::Message {
+            direction,
+            opcode: crate::engine::Opcode::Text,
+            payload: bytes::Bytes::from(text.to_owned()),
+        },
+    )
+}

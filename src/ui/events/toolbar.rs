@@ -1,0 +1,305 @@
+//! The toolbar of the events panel: the search box and its modes, the direction filter,
+//! "N events (M shown)", filtering progress, dropped count, rate plot, follow newest and its
+//! "↑ N new" badge, Export (JSON Lines or HAR, written by a background job) and Clear.
+
+use std::path::Path;
+
+use egui::Ui;
+
+use super::EventsView;
+use super::rows::row_colors;
+use crate::export::ExportFormat;
+use crate::log::{DirectionFilter, EventLog, SearchMode};
+use crate::ui::jobs::{FileDialog, Job, Task, poll_notice_task};
+use crate::ui::widgets::{Notice, VarContext};
+
+impl EventsView {
+    pub(super) fn toolbar(&mut self, ui: &mut Ui, log: &mut EventLog, vars: &VarContext) {
+        ui.horizontal(|ui| {
+            let hint = match self.mode {
+                SearchMode::Text => "🔍 Search events",
+                SearchMode::Regex => "🔍 Regex, e.g. temp.*20\\d\\d",
+                SearchMode::Json => "🔍 JSON filter, e.g. r=sensors",
+            };
+            ui.add(
+                egui::TextEdit::singleline(&mut self.search)
+                    // Ctrl+F focuses this field by id (see ui::commands).
+                    .id(egui::Id::unique(crate::ui::commands::EVENT_SEARCH_ID))
+                    .hint_text(hint)
+                    .desired_width(170.0),
+            )
+            .accessible_name("Search events");
+            ui.spacing_mut().item_spacing.x = 2.0;
+            for mode in SearchMode::ALL {
+                let name = match mode {
+                    SearchMode::Text => "Text search",
+                    SearchMode::Regex => "Regex search",
+                    SearchMode::Json => "JSON filter",
+                };
+                ui.selectable_value(
+                    &mut self.mode,
+                    mode,
+                    egui::RichText::new(mode.label()).monospace(),
+                )
+                .on_hover_text(mode.description())
+                .accessible_name(name);
+            }
+            ui.add_space(6.0);
+            for d in DirectionFilter::ALL {
+                ui.selectable_value(&mut self.direction, d, d.label());
+            }
+        });
+        if let Some(err) = &self.filter_error {
+            ui.colored_label(ui.visuals().error_fg_color, format!("⚠ {err}"));
+        }
+        ui.horizontal_wrapped(|ui| {
+            let total = log.len();
+            ui.label(format!("{total} events ({} shown)", self.shown.len()));
+            if let Some(done) = self.filtering_progress(log) {
+                ui.spinner();
+                ui.weak(format!("filtering… {:.0}%", done * 100.0));
+            }
+            if log.dropped() > 0 {
+                ui.weak(format!("· {} oldest dropped", log.dropped()))
+                    .on_hover_text(format!(
+                        "The log keeps the newest {} events and at most about {} MiB \
+                         (Settings: Keep newest events, Events log memory)",
+                        log.max_events(),
+                        log.max_bytes() / (1024 * 1024)
+                    ));
+            }
+            let (received, sent) = row_colors(ui.visuals().dark_mode);
+            self.rates.ui(ui, received, sent);
+            if ui
+                .toggle_value(&mut self.follow, "Follow newest")
+                .on_hover_text("Keep the newest event in view; off: new events don't move the list")
+                .changed()
+                && self.follow
+            {
+                self.unseen = 0;
+                self.jump_to_newest = true;
+            }
+            if !self.follow && self.unseen > 0 {
+                let badge = egui::Button::new(
+                    egui::RichText::new(format!("↑ {} new", self.unseen))
+                        .color(ui.visuals().selection.stroke.color)
+                        .strong(),
+                )
+                .fill(ui.visuals().selection.bg_fill);
+                if ui
+                    .add(badge)
+                    .on_hover_text("Events that arrived while not following: show them")
+                    .clicked()
+                {
+                    self.follow = true;
+                    self.unseen = 0;
+                    self.jump_to_newest = true;
+                }
+            }
+            self.export_menu(ui, log, vars);
+            if ui
+                .add_enabled(total > 0, egui::Button::new("Clear"))
+                .on_hover_text("Remove every event from the list")
+                .clicked()
+            {
+                log.clear();
+                self.selected = None;
+                self.ticked.clear();
+                self.refresh(log);
+            }
+        });
+        if self.ticked.len() == 2
+            && let Some(ms) = self.ticked_difference_ms(log)
+        {
+            ui.horizontal(|ui| {
+                let seconds = if ms >= 1000 {
+                    format!(" ({:.3} s)", ms as f64 / 1000.0)
+                } else {
+                    String::new()
+                };
+                ui.label(
+                    egui::RichText::new(format!("Δ {ms} ms{seconds} between the ticked events"))
+                        .strong(),
+                );
+                if ui.small_button("Untick").clicked() {
+                    self.ticked.clear();
+                }
+            });
+        } else if self.ticked.len() == 1 {
+            ui.weak("Tick a second event to see the time between them");
+        }
+        if let Some(export) = &self.export {
+            ui.horizontal(|ui| export.ui(ui));
+        } else if let Some(notice) = &self.notice {
+            let dismissed = ui
+                .horizontal(|ui| notice.ui(ui, Some("Dismiss export note")))
+                .inner;
+            if dismissed {
+                self.notice = None;
+            }
+        }
+    }
+
+    fn export_menu(&mut self, ui: &mut Ui, log: &EventLog, vars: &VarContext) {
+        let idle = self.export.is_none();
+        ui.add_enabled_ui(!log.is_empty() && idle, |ui| {
+            ui.menu_button("Export", |ui| {
+                let jsonl = ui
+                    .button("JSON Lines…")
+                    .on_hover_text("One JSON object per event, as `wsprobe run --output jsonl`")
+                    .clicked();
+                let har = ui
+                    .button("HAR 1.2…")
+                    .on_hover_text(
+                        "HTTP Archive with _webSocketMessages, as Chrome DevTools writes",
+                    )
+                    .clicked();
+                ui.separator();
+                ui.checkbox(&mut self.export_reveal, "Include credentials and secrets")
+                    .on_hover_text(
+                        "Off: Authorization, cookies and secret variable values are written as ***",
+                    );
+                let format = if jsonl {
+                    ExportFormat::JsonLines
+                } else if har {
+                    ExportFormat::Har
+                } else {
+                    return;
+                };
+                let (ext, name) = format.file_name();
+                let dialog = FileDialog::new("Export events")
+                    .filter(ext, &[ext])
+                    .file_name(name)
+                    .save_file(Some(ui.ctx()));
+                // Only now, on export, are the secret values gathered and the log copied
+                // (a copy shares the events' payloads).
+                let (snapshot, secrets) = (log.clone(), vars.secret_values());
+                let (reveal, ctx) = (self.export_reveal, ui.ctx().clone());
+                self.export = Some(Task::after_dialog(dialog, move |path| {
+                    export_job(path, format, snapshot, secrets, reveal, Some(&ctx), None)
+                }));
+            });
+        });
+    }
+
+    /// What the Export menu does once a path is chosen: the events are written by a
+    /// background job (a spinner shows meanwhile, the outcome is the panel's notice; see
+    /// [`Self::poll_jobs`]). Returns false if an export is already running.
+    pub fn start_export(
+        &mut self,
+        path: &Path,
+        format: ExportFormat,
+        log: &EventLog,
+        secrets: &[String],
+    ) -> bool {
+        self.start_export_gated(path, format, log, secrets, None)
+    }
+
+    /// [`Self::start_export`] whose writer waits for `gate` first (tests see the running
+    /// state deterministically).
+    #[doc(hidden)]
+    pub fn start_export_gated(
+        &mut self,
+        path: &Path,
+        format: ExportFormat,
+        log: &EventLog,
+        secrets: &[String],
+        gate: Option<std::sync::mpsc::Receiver<()>>,
+    ) -> bool {
+        if self.export.is_some() {
+            return false;
+        }
+        let job = export_job(
+            path.to_owned(),
+            format,
+            log.clone(),
+            secrets.to_vec(),
+            self.export_reveal,
+            None,
+            gate,
+        );
+        self.notice = None;
+        self.export = Some(Task::Working(job));
+        true
+    }
+
+    /// "Exporting to events.jsonl…" while an export runs.
+    pub fn exporting(&self) -> Option<&str> {
+        self.export.as_ref().and_then(Task::busy)
+    }
+
+    /// The outcome of the last export (or other file work of this panel).
+    pub fn notice(&self) -> Option<&Notice> {
+        self.notice.as_ref()
+    }
+
+    /// Moves the panel's background jobs on (the export, the detail's Save…); called once per
+    /// frame by the app's logic step, also while the window is hidden.
+    pub fn poll_jobs(&mut self, ctx: Option<&egui::Context>) {
+        self.detail.poll_jobs(ctx);
+        if let Some(notice) = poll_notice_task(&mut self.export, ctx) {
+            self.notice = Some(notice);
+        }
+    }
+
+    /// Writes the events now, on this thread (tests call it with a temp path; the window
+    /// uses [`Self::start_export`]).
+    pub fn export_to(
+        &mut self,
+        path: &Path,
+        format: ExportFormat,
+        log: &EventLog,
+        secrets: &[String],
+    ) {
+        let events = log.iter().map(|(_, e)| e);
+        self.notice = Some(write_events(
+            path,
+            format,
+            events,
+            secrets.to_vec(),
+            self.export_reveal,
+        ));
+    }
+
+    /// Whether exports include credentials and secret values (off by default).
+    pub fn set_export_reveal(&mut self, reveal: bool) {
+        self.export_reveal = reveal;
+    }
+}
+
+/// The job that writes `log` to `path` (counting the events written as its progress).
+fn export_job(
+    path: std::path::PathBuf,
+    format: ExportFormat,
+    log: EventLog,
+    secrets: Vec<String>,
+    reveal: bool,
+    ctx: Option<&egui::Context>,
+    gate: Option<std::sync::mpsc::Receiver<()>>,
+) -> Job<Notice> {
+    let label = format!("Exporting to {}…", crate::ui::text::file_name(&path));
+    Job::spawn_gated(label, ctx, gate, move |progress| {
+        progress.set_total(log.len() as u64);
+        let events = log.iter().map(|(_, e)| {
+            progress.add(1);
+            e
+        });
+        write_events(&path, format, events, secrets, reveal)
+    })
+}
+
+/// Writes `events` and says how it went: "Exported 12 events to …" or why it could not.
+fn write_events<'a>(
+    path: &Path,
+    format: ExportFormat,
+    events: impl IntoIterator<Item = &'a crate::engine::Event>,
+    secrets: Vec<String>,
+    reveal: bool,
+) -> Notice {
+    Notice::from_result(
+        format
+            .write(path, events, secrets, reveal)
+            .map(|what| format!("Exported {what} to {}", path.display()))
+            .map_err(|e| format!("Could not export to {}: {e}", path.display())),
+    )
+}

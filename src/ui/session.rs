@@ -1,0 +1,135 @@
+//! The live state of one request while the app runs: its current engine session, its
+//! connection state, the events it has logged and how they are viewed. Engine events are
+//! applied here ([`RequestSession::apply`]); the state machine is [`next_state`].
+
+use std::time::{Duration, Instant};
+
+use crate::engine::{Event, EventKind, SessionId};
+use crate::log::EventLog;
+
+use super::events::EventsView;
+use super::widgets::ConnState;
+
+/// The live state of one request: its current session, what it has logged, how it is viewed.
+#[derive(Default)]
+pub struct RequestSession {
+    pub session: Option<SessionId>,
+    pub state: ConnState,
+    pub log: EventLog,
+    pub view: EventsView,
+    /// Why the last Connect or Send did not happen (e.g. an undefined variable).
+    pub error: Option<String>,
+    /// When the engine will try again, while it waits between reconnect attempts.
+    pub reconnect_at: Option<Instant>,
+    /// When the user asked to disconnect the current session (until its `Closed`).
+    pub disconnect_asked: Option<Instant>,
+    /// How long the last Disconnect took, from the click to the session's `Closed`.
+    pub disconnect_took: Option<Duration>,
+}
+
+impl RequestSession {
+    /// Logs a batch of one engine session's events; events of the current session also move
+    /// the connection state (a batch of an older session is only logged).
+    pub fn apply(&mut self, batch: Vec<Event>) {
+        let Some(session) = batch.first().map(|e| e.session) else {
+            return;
+        };
+        let current = self.session == Some(session);
+        for event in batch {
+            debug_assert_eq!(event.session, session, "a batch holds one session's events");
+            if current {
+                self.follow(&event.kind);
+            }
+            self.log.push(event);
+        }
+    }
+
+    fn follow(&mut self, kind: &EventKind) {
+        self.state = next_state(self.state, kind);
+        match kind {
+            EventKind::Reconnecting { delay_ms, .. } => {
+                self.reconnect_at = Some(Instant::now() + Duration::from_millis(*delay_ms));
+            }
+            EventKind::Connecting { .. } | EventKind::Connected(_) => {
+                self.reconnect_at = None;
+            }
+            EventKind::Closed { .. } => {
+                self.reconnect_at = None;
+                if let Some(asked) = self.disconnect_asked.take() {
+                    self.disconnect_took = Some(asked.elapsed());
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The status after `kind` happened in state `state`.
+pub fn next_state(state: ConnState, kind: &EventKind) -> ConnState {
+    match kind {
+        EventKind::Connecting { attempt, .. } => match state {
+            // Attempts after the first show as Reconnecting n/N until they succeed.
+            ConnState::Reconnecting { .. } if *attempt > 1 => state,
+            _ => ConnState::Connecting,
+        },
+        EventKind::Connected(_) => ConnState::Connected,
+        EventKind::Reconnecting { attempt, of, .. } => ConnState::Reconnecting {
+            attempt: *attempt,
+            of: *of,
+        },
+        // The engine ends every session with exactly one Closed; errors never end it alone.
+        EventKind::Closed { .. } => ConnState::Disconnected,
+        _ => state,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::ClosedBy;
+
+    #[test]
+    fn states_follow_events() {
+        let connecting = EventKind::Connecting {
+            attempt: 1,
+            url: "ws://x".into(),
+        };
+        let s = next_state(ConnState::Disconnected, &connecting);
+        assert_eq!(s, ConnState::Connecting);
+        let s = next_state(s, &EventKind::Connected(Box::default()));
+        assert_eq!(s, ConnState::Connected);
+        let s = next_state(
+            s,
+            &EventKind::Error {
+                message: "x".into(),
+            },
+        );
+        assert_eq!(s, ConnState::Connected);
+        let s = next_state(
+            s,
+            &EventKind::Closed {
+                code: 1006,
+                reason: String::new(),
+                by: ClosedBy::Network,
+            },
+        );
+        assert_eq!(s, ConnState::Disconnected);
+        let s = next_state(
+            s,
+            &EventKind::Reconnecting {
+                attempt: 2,
+                of: 5,
+                delay_ms: 5000,
+            },
+        );
+        assert_eq!(s, ConnState::Reconnecting { attempt: 2, of: 5 });
+        let s = next_state(
+            s,
+            &EventKind::Connecting {
+                attempt: 2,
+                url: "ws://x".into(),
+            },
+        );
+        assert_eq!(s, ConnState::Reconnecting { attempt: 2, of: 5 });
+    }
+}
