@@ -7,8 +7,8 @@ use std::hint::black_box;
 use bytes::Bytes;
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use wsprobe::engine::{Direction, Event, EventKind, Opcode};
+use wsprobe::format::pretty;
 use wsprobe::log::{DirectionFilter, EventLog, Filter};
-use wsprobe::ui::pretty;
 
 const EVENTS: usize = 1_000_000;
 

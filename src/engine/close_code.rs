@@ -72,14 +72,6 @@ impl From<CloseCode> for u16 {
     }
 }
 
-/// The standard meaning of a close code: the same as `CloseCode(code).meaning()`.
-///
-/// Compatibility path for callers outside the engine written before [`CloseCode`]; new code
-/// calls [`CloseCode::meaning`]. To be removed once those callers moved.
-pub fn close_code_meaning(code: u16) -> &'static str {
-    CloseCode(code).meaning()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -91,7 +83,6 @@ mod tests {
         assert_eq!(CloseCode(3001).meaning(), "Registered");
         assert_eq!(CloseCode(4001).meaning(), "Application-defined");
         assert_eq!(CloseCode(1004).meaning(), "Unknown");
-        assert_eq!(close_code_meaning(1009), "Message too big");
     }
 
     #[test]

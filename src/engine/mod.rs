@@ -90,7 +90,7 @@ mod protocol_error;
 pub(crate) mod wire;
 
 pub use auth::{authorization_header, oauth1_authorization, oauth1_signature_base_string};
-pub use close_code::{CloseCode, close_code_meaning};
+pub use close_code::CloseCode;
 pub use event::*;
 pub(crate) use opcode::OpCode;
 

@@ -2,6 +2,7 @@
 //! sniffing, and the short renderings (sizes, times, one-line previews) in `text.rs`.
 
 mod hex;
+pub mod pretty;
 mod sniff;
 mod text;
 

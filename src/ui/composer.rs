@@ -9,11 +9,11 @@ use chrono::{DateTime, Local};
 use egui::{Key, KeyboardShortcut, Modifiers, RichText, Ui};
 
 use super::jobs::{FileDialog, Job, Task, TaskPoll};
-use super::pretty;
 use super::text::file_name;
 use super::widgets::code_editor::large_text_note;
 use super::widgets::{CodeEditor, ConnState, VarContext};
 use crate::engine::Outgoing;
+use crate::format::pretty;
 use crate::format::{decode_base64, encode_base64, parse_hex};
 use crate::format::{error_chain, human_size};
 use crate::model::{MessageFormat, SavedMessage, SavedRequest, Variable};

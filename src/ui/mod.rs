@@ -10,7 +10,7 @@
 //!   `rate_plot`: the events side;
 //! - `widgets/`: shared widgets (templated field, tables, editor, badge, notice);
 //! - `text`: words for events and states; `style`, `commands` (shortcuts, palette),
-//!   `frame_stats`, `pretty`.
+//!   `frame_stats`.
 
 pub mod app;
 pub mod budget;
@@ -21,7 +21,6 @@ pub mod event_detail;
 pub mod events;
 pub mod frame_stats;
 pub mod jobs;
-pub mod pretty;
 pub mod rate_plot;
 pub mod request_bar;
 pub mod request_tabs;

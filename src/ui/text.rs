@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::time::Instant;
 
-use crate::engine::{Direction, Event, EventKind, Opcode, close_code_meaning};
+use crate::engine::{CloseCode, Direction, Event, EventKind, Opcode};
 use crate::format::{LineBreaks, hex_preview, text_preview};
 
 use super::widgets::ConnState;
@@ -48,7 +48,7 @@ pub fn preview(event: &Event) -> String {
         EventKind::Ping { payload, .. } => format!("Ping {}", hex_preview(payload, 24)),
         EventKind::Pong { payload, .. } => format!("Pong {}", hex_preview(payload, 24)),
         EventKind::Closed { code, reason, by } => {
-            let mut s = format!("Disconnected: {code} {}", close_code_meaning(*code));
+            let mut s = format!("Disconnected: {code} {}", CloseCode(*code).meaning());
             if !reason.is_empty() {
                 s.push_str(&format!(" ({reason})"));
             }

@@ -4,7 +4,7 @@
 
 use egui::{RichText, Ui};
 
-use crate::engine::{ClosedBy, Event, EventKind, HandshakeInfo, close_code_meaning};
+use crate::engine::{CloseCode, ClosedBy, Event, EventKind, HandshakeInfo};
 use crate::format::local_time;
 use crate::log::EventLog;
 
@@ -227,7 +227,7 @@ pub fn closed_ui(ui: &mut Ui, code: u16, reason: &str, by: ClosedBy) {
         .spacing([12.0, 4.0])
         .show(ui, |ui| {
             ui.weak("Code");
-            ui.label(format!("{code} {}", close_code_meaning(code)));
+            ui.label(format!("{code} {}", CloseCode(code).meaning()));
             ui.end_row();
             ui.weak("Reason");
             ui.label(if reason.is_empty() { "(none)" } else { reason });

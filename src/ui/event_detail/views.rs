@@ -11,9 +11,9 @@ use egui::{Color32, FontId};
 
 use crate::engine::{Direction, Event, EventKind, Opcode};
 use crate::format::human_size;
+use crate::format::pretty::{pretty_json, pretty_markup};
 use crate::format::{Sniffed, encode_base64, hexdump, mime_guess, sniff};
 use crate::model::MessageFormat;
-use crate::ui::pretty::{pretty_json, pretty_markup};
 use crate::ui::widgets::VarContext;
 use crate::ui::widgets::code_editor::highlight;
 
