@@ -8,4 +8,4 @@ mod store;
 
 pub use filter::{DirectionFilter, Filter, FilterError, SearchMode, contains_ignore_case};
 pub use json_filter::{JsonCondition, parse_json_conditions};
-pub use store::{DEFAULT_MAX_BYTES, DEFAULT_MAX_EVENTS, EventLog};
+pub use store::{DEFAULT_MAX_BYTES, DEFAULT_MAX_EVENTS, EventLog, Seq};

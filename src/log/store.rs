@@ -14,6 +14,35 @@ pub const DEFAULT_MAX_BYTES: u64 = 512 * 1024 * 1024;
 /// The memory one event is counted as, beyond its payload.
 const EVENT_COST: u64 = std::mem::size_of::<Event>() as u64;
 
+/// An event's sequence number in its log: 0 for the first event ever pushed, counting up, and
+/// never reused or renumbered when older events are dropped. A type of its own, so it is never
+/// confused with a [`crate::engine::SessionId`] or an index into a filtered view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct Seq(pub u64);
+
+impl Seq {
+    /// The sequence number after this one.
+    pub fn next(self) -> Seq {
+        Seq(self.0 + 1)
+    }
+
+    /// The one before, if any.
+    pub fn prev(self) -> Option<Seq> {
+        self.0.checked_sub(1).map(Seq)
+    }
+
+    /// How many events lie from `earlier` up to this one (0 if `earlier` is not earlier).
+    pub fn since(self, earlier: Seq) -> u64 {
+        self.0.saturating_sub(earlier.0)
+    }
+}
+
+impl std::fmt::Display for Seq {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
 /// An append-only, capped list of events.
 ///
 /// Every event gets a sequence number that never changes, even when older events are dropped,
@@ -22,7 +51,7 @@ const EVENT_COST: u64 = std::mem::size_of::<Event>() as u64;
 pub struct EventLog {
     events: VecDeque<Event>,
     /// Sequence number of `events[0]`.
-    first_seq: u64,
+    first_seq: Seq,
     max_events: usize,
     max_bytes: u64,
     /// What the stored events count as against `max_bytes`.
@@ -49,7 +78,7 @@ impl EventLog {
     pub fn with_limits(max_events: usize, max_bytes: u64) -> Self {
         Self {
             events: VecDeque::new(),
-            first_seq: 0,
+            first_seq: Seq(0),
             max_events: max_events.max(1),
             max_bytes: max_bytes.max(1),
             stored_bytes: 0,
@@ -96,7 +125,7 @@ impl EventLog {
     fn drop_oldest(&mut self) {
         if let Some(old) = self.events.pop_front() {
             self.stored_bytes -= cost(&old);
-            self.first_seq += 1;
+            self.first_seq.0 += 1;
             self.dropped += 1;
         }
     }
@@ -123,7 +152,7 @@ impl EventLog {
 
     /// Removes every stored event (counters of what was received stay).
     pub fn clear(&mut self) {
-        self.first_seq += self.events.len() as u64;
+        self.first_seq.0 += self.events.len() as u64;
         self.events.clear();
         self.stored_bytes = 0;
     }
@@ -163,31 +192,31 @@ impl EventLog {
     }
 
     /// Sequence number the next pushed event will get.
-    pub fn next_seq(&self) -> u64 {
-        self.first_seq + self.events.len() as u64
+    pub fn next_seq(&self) -> Seq {
+        Seq(self.first_seq.0 + self.events.len() as u64)
     }
 
-    pub fn first_seq(&self) -> u64 {
+    pub fn first_seq(&self) -> Seq {
         self.first_seq
     }
 
     /// The event with sequence number `seq`, if still stored.
-    pub fn get(&self, seq: u64) -> Option<&Event> {
-        let index = seq.checked_sub(self.first_seq)?;
+    pub fn get(&self, seq: Seq) -> Option<&Event> {
+        let index = seq.0.checked_sub(self.first_seq.0)?;
         self.events.get(usize::try_from(index).ok()?)
     }
 
     /// Oldest first, with sequence numbers.
-    pub fn iter(&self) -> impl DoubleEndedIterator<Item = (u64, &Event)> + ExactSizeIterator {
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = (Seq, &Event)> + ExactSizeIterator {
         let first = self.first_seq;
         self.events
             .iter()
             .enumerate()
-            .map(move |(i, e)| (first + i as u64, e))
+            .map(move |(i, e)| (Seq(first.0 + i as u64), e))
     }
 
     /// Sequence numbers of the events `filter` keeps, oldest first.
-    pub fn filtered(&self, filter: &Filter) -> Vec<u64> {
+    pub fn filtered(&self, filter: &Filter) -> Vec<Seq> {
         self.iter()
             .filter(|(_, e)| filter.matches(e))
             .map(|(seq, _)| seq)
@@ -235,19 +264,19 @@ mod tests {
         for _ in 0..5 {
             log.push(big(1000));
         }
-        assert_eq!((log.len(), log.dropped(), log.first_seq()), (3, 2, 2));
+        assert_eq!((log.len(), log.dropped(), log.first_seq().0), (3, 2, 2));
         assert_eq!(log.stored_bytes(), 3 * per);
         // One event bigger than the whole cap is still kept (alone).
         log.push(big(10_000));
         assert_eq!(log.len(), 1);
-        assert_eq!(log.get(5).map(Event::size), Some(10_000));
+        assert_eq!(log.get(Seq(5)).map(Event::size), Some(10_000));
         // Lowering the event cap drops the oldest at once; counters stay.
         let mut log = EventLog::with_limits(100, u64::MAX);
         for _ in 0..50 {
             log.push(big(1));
         }
         log.set_limits(10, u64::MAX);
-        assert_eq!((log.len(), log.dropped(), log.next_seq()), (10, 40, 50));
+        assert_eq!((log.len(), log.dropped(), log.next_seq().0), (10, 40, 50));
         assert_eq!(log.received(), (50, 50));
         assert_eq!(log.stored_bytes(), 10 * (1 + EVENT_COST));
     }
@@ -274,9 +303,9 @@ mod tests {
         }
         assert_eq!(log.len(), 3);
         assert_eq!(log.dropped(), 2);
-        assert_eq!(log.first_seq(), 2);
-        assert!(log.get(1).is_none());
-        assert_eq!(log.get(4).unwrap().payload().unwrap().as_ref(), b"e");
+        assert_eq!(log.first_seq().0, 2);
+        assert!(log.get(Seq(1)).is_none());
+        assert_eq!(log.get(Seq(4)).unwrap().payload().unwrap().as_ref(), b"e");
         assert_eq!(log.received(), (5, 5));
     }
 
@@ -287,6 +316,6 @@ mod tests {
         log.clear();
         assert!(log.is_empty());
         log.push(msg(Direction::Sent, "b"));
-        assert_eq!(log.iter().next().unwrap().0, 1);
+        assert_eq!(log.iter().next().unwrap().0.0, 1);
     }
 }

@@ -6,7 +6,7 @@ use egui::{RichText, Ui};
 
 use crate::engine::{CloseCode, ClosedBy, Event, EventKind, HandshakeInfo};
 use crate::format::local_time;
-use crate::log::EventLog;
+use crate::log::{EventLog, Seq};
 
 /// Header values that carry credentials; masked until the user reveals them.
 pub const SECRET_HEADERS: [&str; 4] = [
@@ -47,15 +47,15 @@ pub enum Hop {
 
 /// The Connecting and Redirected events of the connection that `seq` (a Connected event)
 /// completed, oldest first. Looks back a bounded number of events.
-pub fn hops_before(log: &EventLog, seq: u64) -> Vec<Hop> {
+pub fn hops_before(log: &EventLog, seq: Seq) -> Vec<Hop> {
     let Some(connected) = log.get(seq) else {
         return Vec::new();
     };
     let mut hops = Vec::new();
-    let floor = seq.saturating_sub(64).max(log.first_seq());
+    let floor = Seq(seq.0.saturating_sub(64)).max(log.first_seq());
     let mut at = seq;
-    while at > floor {
-        at -= 1;
+    while let Some(before) = at.prev().filter(|&before| before >= floor) {
+        at = before;
         let Some(event) = log.get(at) else { break };
         if event.session != connected.session {
             continue;
@@ -89,7 +89,7 @@ pub struct Timeline {
 }
 
 impl Timeline {
-    pub fn connected_ui(&mut self, ui: &mut Ui, log: &EventLog, seq: u64, event: &Event) {
+    pub fn connected_ui(&mut self, ui: &mut Ui, log: &EventLog, seq: Seq, event: &Event) {
         let EventKind::Connected(info) = &event.kind else {
             return;
         };
@@ -295,7 +295,7 @@ mod tests {
             EventKind::Connected(Box::default()),
         );
         assert_eq!(
-            hops_before(&log, 3),
+            hops_before(&log, Seq(3)),
             vec![
                 Hop::Started {
                     at_ms: 5,

@@ -238,12 +238,12 @@ proptest! {
         let mut log = EventLog::with_cap(cap);
         log.extend(events.clone());
         let kept_from = events.len().saturating_sub(cap);
-        let expected: Vec<u64> = events
+        let expected: Vec<wsprobe::log::Seq> = events
             .iter()
             .enumerate()
             .skip(kept_from)
             .filter(|(_, e)| naive_matches(e, direction, &search))
-            .map(|(i, _)| i as u64)
+            .map(|(i, _)| wsprobe::log::Seq(i as u64))
             .collect();
         prop_assert_eq!(log.filtered(&Filter::new(direction, &search)), expected);
         prop_assert_eq!(log.dropped(), kept_from as u64);
@@ -316,13 +316,13 @@ proptest! {
         let op = if negate { "!=" } else { "=" };
         let query = format!("r{op}{want_r} n={want_n} state.on={want_on}");
         let filter = Filter::parse(DirectionFilter::All, SearchMode::Json, &query).unwrap();
-        let naive: Vec<u64> = rows
+        let naive: Vec<wsprobe::log::Seq> = rows
             .iter()
             .enumerate()
             .filter(|(_, (r, n, on))| {
                 (if negate { *r != want_r } else { *r == want_r }) && *n == want_n && *on == want_on
             })
-            .map(|(i, _)| i as u64)
+            .map(|(i, _)| wsprobe::log::Seq(i as u64))
             .collect();
         prop_assert_eq!(log.filtered(&filter), naive);
     }

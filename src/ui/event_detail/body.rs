@@ -13,7 +13,7 @@ use crate::format::human_size;
 
 impl EventDetail {
     /// Draws the body of event `seq` (its `payload`) in the current view.
-    pub(super) fn body_ui(&mut self, ui: &mut Ui, seq: u64, payload: &bytes::Bytes) {
+    pub(super) fn body_ui(&mut self, ui: &mut Ui, seq: crate::log::Seq, payload: &bytes::Bytes) {
         let dark = ui.visuals().dark_mode;
         let key = DerivedKey {
             seq,

@@ -27,12 +27,12 @@ use super::text::{file_name, glyph, preview};
 use super::timeline::{Timeline, closed_ui};
 use super::widgets::Notice;
 use crate::engine::{Event, EventKind};
-use crate::log::EventLog;
+use crate::log::{EventLog, Seq};
 use views::{DerivedKey, derive, is_text, kind_title};
 
 pub struct EventDetail {
     /// The event the choices below were made for.
-    seq: Option<u64>,
+    seq: Option<Seq>,
     pub view: ViewAs,
     pub wrap: bool,
     show_all: bool,
@@ -52,7 +52,7 @@ pub struct EventDetail {
     /// A Save… running in the background (its dialog, then the writing).
     saving: Option<Task<Notice>>,
     /// The Info line of event `.0`.
-    info: Option<(u64, String)>,
+    info: Option<(Seq, String)>,
 }
 
 impl Default for EventDetail {
@@ -95,7 +95,7 @@ impl EventDetail {
     }
 
     /// Shows the detail of event `seq`; returns true when the user closes it.
-    pub fn ui(&mut self, ui: &mut Ui, log: &EventLog, seq: u64) -> bool {
+    pub fn ui(&mut self, ui: &mut Ui, log: &EventLog, seq: Seq) -> bool {
         let Some(event) = log.get(seq) else {
             return true;
         };
@@ -146,7 +146,7 @@ impl EventDetail {
         close
     }
 
-    fn payload_ui(&mut self, ui: &mut Ui, seq: u64, event: &Event) {
+    fn payload_ui(&mut self, ui: &mut Ui, seq: Seq, event: &Event) {
         let Some(payload) = event.payload() else {
             return;
         };

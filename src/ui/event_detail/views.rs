@@ -88,7 +88,7 @@ pub struct Derived {
 
 #[derive(Clone, Copy, PartialEq)]
 pub(super) struct DerivedKey {
-    pub seq: u64,
+    pub seq: crate::log::Seq,
     pub view: ViewAs,
     pub show_all: bool,
     pub dark: bool,

@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use super::EventsView;
-use crate::log::{EventLog, Filter};
+use crate::log::{EventLog, Filter, Seq};
 use crate::ui::budget::{FrameBudget, NEW_EVENTS_SHARE};
 
 /// While re-filtering, the clock is read after this many events...
@@ -48,7 +48,7 @@ impl EventsView {
             self.parsed = Some(key);
         }
         let next = log.next_seq();
-        if next.saturating_sub(self.scanned_to) > FORWARD_LIMIT {
+        if next.since(self.scanned_to) > FORWARD_LIMIT {
             let rate_from = self.scanned_to.max(log.first_seq());
             self.restart(log, rate_from);
         }
@@ -66,8 +66,8 @@ impl EventsView {
                 }
                 bytes += event.size();
             }
-            seq += 1;
-            if (seq.is_multiple_of(u64::from(CHECK_EVERY)) || bytes >= CHECK_BYTES)
+            seq = seq.next();
+            if (seq.0.is_multiple_of(u64::from(CHECK_EVERY)) || bytes >= CHECK_BYTES)
                 && budget.past(NEW_EVENTS_SHARE)
             {
                 break;
@@ -87,8 +87,11 @@ impl EventsView {
         let half_left = budget.used() + (1.0 - budget.used()).max(0.0) / 2.0;
         let mut looked = 0u32;
         let mut bytes = 0usize;
-        while self.backfill_to > log.first_seq() {
-            let seq = self.backfill_to - 1;
+        while let Some(seq) = self
+            .backfill_to
+            .prev()
+            .filter(|&seq| seq >= log.first_seq())
+        {
             if let Some(event) = log.get(seq) {
                 let size = event.size();
                 if size >= CHECK_BYTES && looked > 0 && budget.past(half_left) {
@@ -132,7 +135,7 @@ impl EventsView {
     }
 
     /// Starts re-filtering everything: newest events first, `rate_from..` also counted.
-    fn restart(&mut self, log: &EventLog, rate_from: u64) {
+    fn restart(&mut self, log: &EventLog, rate_from: Seq) {
         self.shown.clear();
         self.scanned_to = log.next_seq();
         self.backfill_to = log.next_seq();
@@ -146,8 +149,8 @@ impl EventsView {
     pub fn filtering_progress(&self, log: &EventLog) -> Option<f32> {
         let first = log.first_seq();
         (self.backfill_to > first).then(|| {
-            let total = self.backfill_from.saturating_sub(first).max(1);
-            1.0 - (self.backfill_to - first) as f32 / total as f32
+            let total = self.backfill_from.since(first).max(1);
+            1.0 - self.backfill_to.since(first) as f32 / total as f32
         })
     }
 }
@@ -226,7 +229,7 @@ mod tests {
             calls += 1;
         }
         assert!(calls > 10, "{calls}");
-        let naive: Vec<u64> = log
+        let naive: Vec<Seq> = log
             .iter()
             .filter(|(_, e)| {
                 e.direction() == Some(Direction::Received)

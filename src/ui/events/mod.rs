@@ -19,7 +19,7 @@ use super::event_detail::EventDetail;
 use super::jobs::Task;
 use super::rate_plot::RateCounter;
 use super::widgets::{ConnState, Notice, VarContext, empty_state};
-use crate::log::{DirectionFilter, EventLog, Filter, SearchMode};
+use crate::log::{DirectionFilter, EventLog, Filter, SearchMode, Seq};
 
 /// The events panel of one request: filter inputs, the cached filtered list, selection,
 /// ticks, follow state and the detail view.
@@ -35,21 +35,21 @@ pub struct EventsView {
     applied: Filter,
     /// Sequence numbers of the events the filter keeps, oldest first. Complete for
     /// `backfill_to..scanned_to`.
-    shown: VecDeque<u64>,
+    shown: VecDeque<Seq>,
     /// The next sequence number not yet looked at (forward, as events arrive).
-    scanned_to: u64,
+    scanned_to: Seq,
     /// Events below this (down to the log's first) are still to be re-filtered.
-    backfill_to: u64,
+    backfill_to: Seq,
     /// Where the current re-filter started, for its progress.
-    backfill_from: u64,
+    backfill_from: Seq,
     /// Events at or above this are counted in the rate plot during a re-filter.
-    rate_from: u64,
-    pub selected: Option<u64>,
+    rate_from: Seq,
+    pub selected: Option<Seq>,
     detail: EventDetail,
     /// Events expanded inline, with the lines shown below their row.
-    expanded: BTreeMap<u64, Vec<String>>,
+    expanded: BTreeMap<Seq, Vec<String>>,
     /// Up to two ticked events; their time difference is shown.
-    ticked: Vec<u64>,
+    ticked: Vec<Seq>,
     /// Keep the newest event in view. When off, new events don't move the list.
     pub follow: bool,
     /// Events that arrived while not following (the badge).
@@ -78,10 +78,10 @@ impl Default for EventsView {
             filter_error: None,
             applied: Filter::default(),
             shown: VecDeque::new(),
-            scanned_to: 0,
-            backfill_to: 0,
-            backfill_from: 0,
-            rate_from: 0,
+            scanned_to: Seq(0),
+            backfill_to: Seq(0),
+            backfill_from: Seq(0),
+            rate_from: Seq(0),
             selected: None,
             detail: EventDetail::default(),
             expanded: BTreeMap::new(),
@@ -106,7 +106,7 @@ impl EventsView {
     }
 
     /// Sequence numbers shown, oldest first.
-    pub fn shown(&self) -> impl Iterator<Item = u64> + '_ {
+    pub fn shown(&self) -> impl Iterator<Item = Seq> + '_ {
         self.shown.iter().copied()
     }
 

@@ -8,7 +8,7 @@ use egui::{Color32, FontId, TextFormat, Ui};
 use super::EventsView;
 use crate::engine::{Direction, Event, EventKind};
 use crate::format::{human_size, local_time};
-use crate::log::EventLog;
+use crate::log::{EventLog, Seq};
 use crate::ui::event_detail::{ViewAs, derive_text};
 use crate::ui::text::{PREVIEW_CHARS, glyph, preview};
 
@@ -154,7 +154,7 @@ impl EventsView {
     }
 
     /// shown, newest first. Display rows count from the top (newest).
-    fn expansion_anchors(&self, total: usize) -> Vec<(usize, u64, usize)> {
+    fn expansion_anchors(&self, total: usize) -> Vec<(usize, Seq, usize)> {
         let mut anchors = Vec::new();
         let mut extra_above = 0;
         for (&seq, lines) in self.expanded.iter().rev() {
@@ -174,7 +174,7 @@ const EXPANDED_LINES: usize = 12;
 
 /// Which event row (counting from the newest, without expansion lines) a display row is, and
 /// which expansion line of it, if it is one.
-fn locate_row(anchors: &[(usize, u64, usize)], display_row: usize) -> (usize, Option<usize>) {
+fn locate_row(anchors: &[(usize, Seq, usize)], display_row: usize) -> (usize, Option<usize>) {
     let mut extra = 0;
     for &(at, _, lines) in anchors {
         if display_row <= at {
@@ -294,7 +294,7 @@ mod tests {
     #[test]
     fn expansion_lines_sit_below_their_row() {
         // Rows (newest first) 0..5; the event at row 1 has 2 lines, the one at row 3 has 1.
-        let anchors = [(1, 10, 2), (5, 8, 1)];
+        let anchors = [(1, Seq(10), 2), (5, Seq(8), 1)];
         let got: Vec<_> = (0..8).map(|r| locate_row(&anchors, r)).collect();
         assert_eq!(
             got,
@@ -315,9 +315,10 @@ mod tests {
         }
         let mut view = EventsView::default();
         view.refresh(&log);
-        view.expanded.insert(1, expanded_lines(log.get(1).unwrap()));
-        assert_eq!(view.expanded[&1], ["{", "  \"b\": 1", "}"]);
+        view.expanded
+            .insert(Seq(1), expanded_lines(log.get(Seq(1)).unwrap()));
+        assert_eq!(view.expanded[&Seq(1)], ["{", "  \"b\": 1", "}"]);
         // Seq 1 is the third newest: display row 2.
-        assert_eq!(view.expansion_anchors(4), vec![(2, 1, 3)]);
+        assert_eq!(view.expansion_anchors(4), vec![(2, Seq(1), 3)]);
     }
 }
