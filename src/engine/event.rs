@@ -188,6 +188,44 @@ impl ClosedBy {
     }
 }
 
+/// Events for unit tests across the crate: one builder each, so test modules don't grow
+/// their own copies.
+#[cfg(test)]
+pub(crate) mod test_events {
+    use super::*;
+
+    /// An event of session 1 at `at_ms`.
+    pub(crate) fn event(at_ms: i64, kind: EventKind) -> Event {
+        Event {
+            at_ms,
+            session: SessionId(1),
+            kind,
+        }
+    }
+
+    /// A message of session 1 at `at_ms`.
+    pub(crate) fn message(
+        at_ms: i64,
+        direction: Direction,
+        opcode: Opcode,
+        payload: impl Into<Bytes>,
+    ) -> Event {
+        event(
+            at_ms,
+            EventKind::Message {
+                direction,
+                opcode,
+                payload: payload.into(),
+            },
+        )
+    }
+
+    /// A text message of session 1, now.
+    pub(crate) fn text(direction: Direction, text: &str) -> Event {
+        message(now_ms(), direction, Opcode::Text, text.to_owned())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

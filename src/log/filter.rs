@@ -221,25 +221,16 @@ pub fn contains_ignore_case(haystack: &[u8], needle: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+    use crate::log::EventLog;
+
     /// Sequence numbers as plain numbers, to compare with literals.
     fn seq_numbers(seqs: Vec<crate::log::Seq>) -> Vec<u64> {
         seqs.into_iter().map(|s| s.0).collect()
     }
 
-    use super::*;
-    use crate::engine::Opcode;
-    use crate::log::EventLog;
-    use bytes::Bytes;
-
     fn msg(direction: Direction, text: &'static str) -> Event {
-        Event::now(
-            crate::engine::SessionId(1),
-            EventKind::Message {
-                direction,
-                opcode: Opcode::Text,
-                payload: Bytes::from_static(text.as_bytes()),
-            },
-        )
+        crate::engine::test_events::text(direction, text)
     }
 
     #[test]

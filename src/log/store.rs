@@ -236,14 +236,7 @@ mod tests {
     use bytes::Bytes;
 
     fn msg(direction: Direction, text: &'static str) -> Event {
-        Event::now(
-            crate::engine::SessionId(1),
-            EventKind::Message {
-                direction,
-                opcode: Opcode::Text,
-                payload: Bytes::from_static(text.as_bytes()),
-            },
-        )
+        crate::engine::test_events::text(direction, text)
     }
 
     #[test]

@@ -207,19 +207,11 @@ mod tests {
     const AT: i64 = 1_795_618_862_123;
 
     fn ev(kind: EventKind) -> Event {
-        Event {
-            at_ms: AT,
-            session: crate::engine::SessionId(1),
-            kind,
-        }
+        crate::engine::test_events::event(AT, kind)
     }
 
     fn msg(direction: Direction, opcode: Opcode, payload: &'static [u8]) -> Event {
-        ev(EventKind::Message {
-            direction,
-            opcode,
-            payload: Bytes::from_static(payload),
-        })
+        crate::engine::test_events::message(AT, direction, opcode, Bytes::from_static(payload))
     }
 
     fn event_to_json(event: &Event) -> serde_json::Value {

@@ -143,19 +143,11 @@ mod tests {
     use bytes::Bytes;
 
     fn ev(kind: EventKind) -> Event {
-        Event {
-            at_ms: 0,
-            session: crate::engine::SessionId(1),
-            kind,
-        }
+        crate::engine::test_events::event(0, kind)
     }
 
     fn msg(direction: Direction, opcode: Opcode, payload: &'static [u8]) -> Event {
-        ev(EventKind::Message {
-            direction,
-            opcode,
-            payload: Bytes::from_static(payload),
-        })
+        crate::engine::test_events::message(0, direction, opcode, Bytes::from_static(payload))
     }
 
     #[test]

@@ -157,9 +157,9 @@ impl EventsView {
 
 #[cfg(test)]
 mod tests {
-    use super::super::test_message as msg;
     use super::*;
     use crate::engine::Direction;
+    use crate::engine::test_events::text as msg;
     use crate::log::{DirectionFilter, SearchMode};
 
     #[test]

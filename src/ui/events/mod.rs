@@ -177,16 +177,3 @@ impl EventsView {
         self.rows_ui(ui, log, added);
     }
 }
-
-/// A text message event, for the unit tests of this panel.
-#[cfg(test)]
-fn test_message(direction: crate::engine::Direction, text: &str) -> crate::engine::Event {
-    crate::engine::Event::now(
-        crate::engine::SessionId(1),
-        crate::engine::EventKind::Message {
-            direction,
-            opcode: crate::engine::Opcode::Text,
-            payload: bytes::Bytes::from(text.to_owned()),
-        },
-    )
-}

@@ -288,8 +288,8 @@ fn row_job(event: &Event, font: FontId, text_color: Color32, dark: bool) -> Layo
 
 #[cfg(test)]
 mod tests {
-    use super::super::test_message as msg;
     use super::*;
+    use crate::engine::test_events::text as msg;
 
     #[test]
     fn expansion_lines_sit_below_their_row() {
