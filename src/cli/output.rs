@@ -238,8 +238,7 @@ mod tests {
     use crate::engine::{ClosedBy, HandshakeInfo};
     use bytes::Bytes;
 
-    /// 2026-11-25T15:01:02.123Z
-    const AT: i64 = 1_795_618_862_123;
+    use crate::engine::test_events::AT;
 
     fn ev(kind: EventKind) -> Event {
         crate::engine::test_events::event(AT, kind)

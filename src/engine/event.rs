@@ -194,6 +194,9 @@ impl ClosedBy {
 pub(crate) mod test_events {
     use super::*;
 
+    /// 2026-11-25T15:01:02.123Z: a fixed time for tests that check how times are written.
+    pub(crate) const AT: i64 = 1_795_618_862_123;
+
     /// An event of session 1 at `at_ms`.
     pub(crate) fn event(at_ms: i64, kind: EventKind) -> Event {
         Event {

@@ -203,8 +203,7 @@ mod tests {
     use bytes::Bytes;
     use serde_json::json;
 
-    /// 2026-11-25T15:01:02.123Z
-    const AT: i64 = 1_795_618_862_123;
+    use crate::engine::test_events::AT;
 
     fn ev(kind: EventKind) -> Event {
         crate::engine::test_events::event(AT, kind)
