@@ -41,7 +41,7 @@ impl App {
         self.poll_transfer(ctx);
         self.composer.poll_jobs(ctx);
         for rs in self.sessions.values_mut() {
-            rs.view.poll_jobs(Some(ctx));
+            rs.view.poll_jobs(Some(ctx), &rs.log);
         }
         self.autosave(ctx);
         self.hold_close_if_unsaved(ctx);

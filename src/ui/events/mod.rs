@@ -16,9 +16,10 @@ use std::collections::{BTreeMap, VecDeque};
 use egui::Ui;
 
 use super::event_detail::EventDetail;
-use super::jobs::Task;
+use super::jobs::{Job, Task};
 use super::rate_plot::RateCounter;
 use super::widgets::{ConnState, Notice, VarContext, empty_state};
+use crate::export::ExportFormat;
 use crate::log::{DirectionFilter, EventLog, Filter, SearchMode, Seq};
 
 /// The events panel of one request: filter inputs, the cached filtered list, selection,
@@ -64,6 +65,9 @@ pub struct EventsView {
     notice: Option<Notice>,
     /// An export running in the background (its dialog, then the writing).
     export: Option<Task<Notice>>,
+    /// The Export menu's save dialog while it is open: the format and the secret values to
+    /// mask, chosen when the menu was clicked.
+    export_dialog: Option<(Job<Option<std::path::PathBuf>>, ExportFormat, Vec<String>)>,
     /// Exports include credentials and secret values (the user asked to reveal them).
     export_reveal: bool,
 }
@@ -94,6 +98,7 @@ impl Default for EventsView {
             arrived: 0,
             notice: None,
             export: None,
+            export_dialog: None,
             export_reveal: false,
         }
     }

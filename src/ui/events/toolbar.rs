@@ -10,7 +10,7 @@ use super::EventsView;
 use super::rows::row_colors;
 use crate::export::ExportFormat;
 use crate::log::{DirectionFilter, EventLog, SearchMode};
-use crate::ui::jobs::{FileDialog, Job, Task, poll_notice_task};
+use crate::ui::jobs::{FileDialog, Job, Poll, Task, poll_notice_task};
 use crate::ui::widgets::{Notice, VarContext};
 
 impl EventsView {
@@ -141,7 +141,7 @@ impl EventsView {
     }
 
     fn export_menu(&mut self, ui: &mut Ui, log: &EventLog, vars: &VarContext) {
-        let idle = self.export.is_none();
+        let idle = self.export.is_none() && self.export_dialog.is_none();
         ui.add_enabled_ui(!log.is_empty() && idle, |ui| {
             ui.menu_button("Export", |ui| {
                 let jsonl = ui
@@ -171,13 +171,10 @@ impl EventsView {
                     .filter(ext, &[ext])
                     .file_name(name)
                     .save_file(Some(ui.ctx()));
-                // Only now, on export, are the secret values gathered and the log copied
-                // (a copy shares the events' payloads).
-                let (snapshot, secrets) = (log.clone(), vars.secret_values());
-                let (reveal, ctx) = (self.export_reveal, ui.ctx().clone());
-                self.export = Some(Task::after_dialog(dialog, move |path| {
-                    export_job(path, format, snapshot, secrets, reveal, Some(&ctx), None)
-                }));
+                // Only now, on export, are the secret values gathered; the log is copied when
+                // the path is chosen (see `poll_jobs`), so events that arrive while the dialog
+                // is open are exported too.
+                self.export_dialog = Some((dialog, format, vars.secret_values()));
             });
         });
     }
@@ -206,16 +203,29 @@ impl EventsView {
         secrets: &[String],
         gate: Option<std::sync::mpsc::Receiver<()>>,
     ) -> bool {
+        self.begin_export(path, format, log, secrets, None, gate)
+    }
+
+    fn begin_export(
+        &mut self,
+        path: &Path,
+        format: ExportFormat,
+        log: &EventLog,
+        secrets: &[String],
+        ctx: Option<&egui::Context>,
+        gate: Option<std::sync::mpsc::Receiver<()>>,
+    ) -> bool {
         if self.export.is_some() {
             return false;
         }
+        // A copy of the log (the payloads are shared, not copied) for the writer's thread.
         let job = export_job(
             path.to_owned(),
             format,
             log.clone(),
             secrets.to_vec(),
             self.export_reveal,
-            None,
+            ctx,
             gate,
         );
         self.notice = None;
@@ -235,8 +245,18 @@ impl EventsView {
 
     /// Moves the panel's background jobs on (the export, the detail's Save…); called once per
     /// frame by the app's logic step, also while the window is hidden.
-    pub fn poll_jobs(&mut self, ctx: Option<&egui::Context>) {
+    pub fn poll_jobs(&mut self, ctx: Option<&egui::Context>, log: &EventLog) {
         self.detail.poll_jobs(ctx);
+        if let Some((dialog, format, secrets)) = self.export_dialog.take() {
+            match dialog.poll(ctx) {
+                Poll::Running => self.export_dialog = Some((dialog, format, secrets)),
+                Poll::Done(Some(path)) => {
+                    self.begin_export(&path, format, log, &secrets, ctx, None);
+                }
+                // Cancelled, or no dialog could open: nothing to do.
+                Poll::Done(None) | Poll::Lost => {}
+            }
+        }
         if let Some(notice) = poll_notice_task(&mut self.export, ctx) {
             self.notice = Some(notice);
         }
