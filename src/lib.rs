@@ -1,13 +1,23 @@
 //! wsprobe: a native desktop WebSocket request tester.
 //!
-//! The map: [`model`] is plain data (requests, environments, the workspace) with no I/O;
-//! [`store`] keeps a workspace as a folder of pretty JSON files; [`template`] expands
-//! `<<variables>>` and turns a saved request into a [`template::ResolvedRequest`]; [`engine`]
-//! runs every connection on a background tokio runtime and reports [`engine::Event`]s;
-//! [`log::EventLog`] keeps and filters those events for the GUI ([`ui`]) and the CLI ([`cli`]);
-//! [`format`] turns text into bytes and bytes into readable views; [`export`] writes a session's
-//! events as JSON Lines or HAR; [`import`] reads Insomnia and wsprobe exports; [`examples`] seeds
-//! a new workspace; [`serve`] is the local demo server.
+//! The map, lowest layer first; each imports only the ones above it in this list, and no
+//! module imports one that imports it back:
+//! - [`model`]: plain data (requests, environments, the workspace, a message to send, the
+//!   URL ↔ Params syncing), no I/O, nothing else of ours.
+//! - [`format`]: text ↔ bytes (hex, base64), sniffing, pretty-printing, and the one place for
+//!   short renderings (sizes, times, previews, error chains).
+//! - [`template`]: `<<variables>>` expanded once, into a [`template::ResolvedRequest`].
+//! - [`engine`]: every connection on a background tokio runtime, reported as
+//!   [`engine::Event`]s (its doc states the ordering contract); own RFC 6455 framing.
+//! - [`log`]: [`log::EventLog`] keeps a session's events, [`log::Filter`] picks what a view
+//!   shows; one type for the window, the CLI and the benchmarks.
+//! - [`schema`]: the event JSON schema and the masking of credentials, shared by the CLI, the
+//!   exports and the window.
+//! - [`store`] (the workspace folder: atomic, streamed saves), [`import`] (Insomnia, wsprobe
+//!   exports), [`examples`] (a new workspace's requests), beside the layers: they read and
+//!   write model data as files.
+//! - [`export`]: a session's events as JSON Lines or HAR.
+//! - [`cli`]: `wsprobe run`; [`serve`]: the local demo server; [`ui`]: the window.
 
 pub mod cli;
 pub mod engine;
