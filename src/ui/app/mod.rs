@@ -12,6 +12,7 @@ mod banners;
 mod close_guard;
 mod connections;
 mod dispatch;
+mod import_export;
 mod logic;
 mod menu;
 mod routing;
