@@ -2,6 +2,7 @@
 //! substring), a regex, or JSON conditions ([`JsonCondition`], in `json_filter.rs`), combined
 //! in one [`Filter`]. A bad search is a [`FilterError`] saying why, shown beside the field.
 
+use super::filter_error::FilterError;
 use super::json_filter::{JsonCondition, parse_json_conditions};
 use crate::engine::{Direction, Event, EventKind};
 
@@ -60,21 +61,6 @@ impl SearchMode {
             Self::Json => "JSON filter: path=value or path!=value, e.g. r=sensors state.on=true",
         }
     }
-}
-
-/// Why a search cannot be used; shown inline next to the search field.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum FilterError {
-    #[error("invalid regex: {0}")]
-    Regex(String),
-    #[error("`{0}`: expected path=value or path!=value, e.g. r=sensors")]
-    NoOperator(String),
-    #[error("`{0}`: the path before the operator is empty")]
-    EmptyPath(String),
-    #[error("`{0}`: empty segment in the path (two dots in a row?)")]
-    EmptySegment(String),
-    #[error("unclosed quote in the filter")]
-    UnclosedQuote,
 }
 
 #[derive(Debug, Clone, Default)]

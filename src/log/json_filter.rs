@@ -2,7 +2,7 @@
 //! must hold), e.g. `r=sensors state.on=true e!=deleted`. A condition reads only the value at
 //! its path; the rest of the document is skipped while parsing, not built.
 
-use super::FilterError;
+use super::filter_error::FilterError;
 
 /// One `path=value` / `path!=value` condition of a JSON filter.
 #[derive(Debug, Clone, PartialEq)]

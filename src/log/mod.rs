@@ -3,9 +3,11 @@
 //! with JSON conditions in `json_filter.rs`).
 
 mod filter;
+mod filter_error;
 mod json_filter;
 mod store;
 
-pub use filter::{DirectionFilter, Filter, FilterError, SearchMode, contains_ignore_case};
+pub use filter::{DirectionFilter, Filter, SearchMode, contains_ignore_case};
+pub use filter_error::FilterError;
 pub use json_filter::{JsonCondition, parse_json_conditions};
 pub use store::{DEFAULT_MAX_BYTES, DEFAULT_MAX_EVENTS, EventLog, Seq};

@@ -4,7 +4,7 @@
 
 use std::collections::VecDeque;
 
-use super::Filter;
+use super::filter::Filter;
 use crate::engine::{Direction, Event, EventKind};
 
 /// Default cap on stored events; the oldest are dropped beyond it.

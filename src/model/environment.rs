@@ -12,16 +12,16 @@ pub struct Environment {
     pub variables: Vec<Variable>,
     /// Fields a newer version added, kept as they were.
     #[serde(flatten)]
-    pub unknown: super::Unknown,
+    pub unknown: super::fields::Unknown,
 }
 
 impl Default for Environment {
     fn default() -> Self {
         Self {
-            id: super::new_id(),
+            id: super::fields::new_id(),
             name: "New environment".to_owned(),
             variables: Vec::new(),
-            unknown: super::Unknown::new(),
+            unknown: super::fields::Unknown::new(),
         }
     }
 }
@@ -39,7 +39,7 @@ impl Environment {
             id: GLOBALS_ID.to_owned(),
             name: "Globals".to_owned(),
             variables: Vec::new(),
-            unknown: super::Unknown::new(),
+            unknown: super::fields::Unknown::new(),
         }
     }
 

@@ -15,13 +15,13 @@ pub struct SavedRequest {
     pub saved_messages: Vec<SavedMessage>,
     /// Fields a newer version added, kept as they were.
     #[serde(flatten)]
-    pub unknown: super::Unknown,
+    pub unknown: super::fields::Unknown,
 }
 
 impl Default for SavedRequest {
     fn default() -> Self {
         Self {
-            id: super::new_id(),
+            id: super::fields::new_id(),
             name: "New request".to_owned(),
             url: String::new(),
             params: Vec::new(),
@@ -30,7 +30,7 @@ impl Default for SavedRequest {
             settings: ConnectionSettings::default(),
             draft: MessageDraft::default(),
             saved_messages: Vec::new(),
-            unknown: super::Unknown::new(),
+            unknown: super::fields::Unknown::new(),
         }
     }
 }
@@ -153,7 +153,7 @@ pub struct ConnectionSettings {
     pub max_log_mib: u64,
     /// Settings a newer version added, kept as they were.
     #[serde(flatten)]
-    pub unknown: super::Unknown,
+    pub unknown: super::fields::Unknown,
 }
 
 pub const DEFAULT_HANDSHAKE_TIMEOUT_MS: u64 = 10_000;
@@ -190,7 +190,7 @@ impl Default for ConnectionSettings {
             ca_cert_path: None,
             max_log_events: DEFAULT_MAX_LOG_EVENTS,
             max_log_mib: DEFAULT_MAX_LOG_MIB,
-            unknown: super::Unknown::new(),
+            unknown: super::fields::Unknown::new(),
         }
     }
 }

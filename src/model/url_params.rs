@@ -3,7 +3,7 @@
 //! The text is kept exactly as typed (no percent-decoding), so `<<variables>>` and `%20`
 //! round-trip untouched. The URL holds the enabled params; disabled rows live only in the table.
 
-use super::KeyValue;
+use super::request::KeyValue;
 
 /// Splits `url` into (everything before `?`, the query if any, the `#fragment` if any).
 fn split(url: &str) -> (&str, Option<&str>, &str) {

@@ -1,4 +1,5 @@
-use super::{Environment, SavedRequest, Variable};
+use super::environment::{Environment, Variable};
+use super::request::SavedRequest;
 
 /// Everything the user has saved: requests in sidebar order, environments, and which is active.
 #[derive(Debug, Clone, PartialEq)]
@@ -13,7 +14,7 @@ pub struct Workspace {
     /// The id of the request selected in the sidebar, restored on the next start.
     pub selected_request: Option<String>,
     /// Fields of workspace.json that a newer version added, kept as they were.
-    pub unknown: super::Unknown,
+    pub unknown: super::fields::Unknown,
 }
 
 impl Default for Workspace {
@@ -24,7 +25,7 @@ impl Default for Workspace {
             globals: Environment::globals(),
             active_environment: None,
             selected_request: None,
-            unknown: super::Unknown::new(),
+            unknown: super::fields::Unknown::new(),
         }
     }
 }

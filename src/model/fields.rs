@@ -1,0 +1,11 @@
+//! What every saved thing shares: a fresh id, and the fields of a newer version kept as they
+//! were ([`Unknown`]).
+
+/// Fields this version does not know (written by a newer wsprobe, or by hand): kept as they
+/// were and written back, so saving never drops what another version stored.
+pub type Unknown = std::collections::BTreeMap<String, serde_json::Value>;
+
+/// A fresh random id for a request or an environment: short, file-name safe, stable once made.
+pub fn new_id() -> String {
+    uuid::Uuid::new_v4().simple().to_string()[..12].to_string()
+}
