@@ -6,15 +6,29 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::sync::mpsc::UnboundedReceiver;
 use tokio::time::{Instant, timeout_at};
 
+use super::channel::EventSender;
 use super::close_code::CloseCode;
 use super::event::{ClosedBy, Direction, Event, EventKind, Opcode, Outgoing, SessionId, now_ms};
 use super::handshake::{self, Established, Socket};
 use super::opcode::OpCode;
 use super::protocol_error::ProtocolError;
 use super::wire::{self, Item, Reader};
-use super::{CLOSE_TIMEOUT, EventSender, NOT_CONNECTED, SessionCommand};
 use crate::format::error_chain;
 use crate::template::ResolvedRequest;
+
+/// How long a client-initiated close waits for the server's close frame before dropping TCP.
+pub const CLOSE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// What a running session task is asked to do.
+#[derive(Debug)]
+pub(crate) enum SessionCommand {
+    Send(Outgoing),
+    Ping(Bytes),
+    Disconnect,
+}
+
+/// What a send or ping to a session that is not connected gets back.
+pub(crate) const NOT_CONNECTED: &str = "not connected";
 
 /// How often a session paused by backpressure looks whether the consumer caught up.
 const BACKLOG_POLL: std::time::Duration = std::time::Duration::from_millis(2);

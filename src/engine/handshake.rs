@@ -26,8 +26,8 @@ use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, Server
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme};
 
-use super::EventSender;
 use super::auth;
+use super::channel::EventSender;
 use super::event::{EventKind, HandshakeInfo, SessionId};
 use crate::template::ResolvedRequest;
 

@@ -81,6 +81,7 @@
 //! the waker.
 
 mod auth;
+mod channel;
 mod close_code;
 mod connection;
 mod event;
@@ -90,24 +91,22 @@ mod protocol_error;
 pub(crate) mod wire;
 
 pub use auth::{authorization_header, oauth1_authorization, oauth1_signature_base_string};
+pub use channel::{EventReceiver, MAX_BACKLOG};
 pub use close_code::CloseCode;
+pub use connection::CLOSE_TIMEOUT;
 pub use event::*;
 pub(crate) use opcode::OpCode;
 
-use std::cell::RefCell;
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
-use std::sync::mpsc as std_mpsc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use bytes::Bytes;
 use tokio::sync::mpsc;
 
 use crate::template::ResolvedRequest;
-
-/// How long a client-initiated close waits for the server's close frame before dropping TCP.
-pub const CLOSE_TIMEOUT: Duration = Duration::from_secs(1);
+use channel::EventSender;
+use connection::{NOT_CONNECTED, SessionCommand};
 
 /// What the UI or the CLI asks of the engine.
 #[derive(Debug, Clone)]
@@ -129,14 +128,6 @@ pub enum Command {
     },
 }
 
-/// What a running session task is asked to do.
-#[derive(Debug)]
-pub(crate) enum SessionCommand {
-    Send(Outgoing),
-    Ping(Bytes),
-    Disconnect,
-}
-
 type Sessions = Arc<Mutex<HashMap<SessionId, mpsc::UnboundedSender<SessionCommand>>>>;
 
 /// Owns the runtime; cheap to call from the UI thread (never blocks).
@@ -147,61 +138,6 @@ pub struct Engine {
     sessions: Sessions,
     next_session: AtomicU64,
     events: EventSender,
-}
-
-/// Where events arrive; drained by the UI each frame with `try_recv`.
-pub struct EventReceiver {
-    rx: std_mpsc::Receiver<Vec<Event>>,
-    wake: Arc<Wake>,
-    /// The rest of the batch `try_recv` is handing out.
-    pending: RefCell<std::vec::IntoIter<Event>>,
-}
-
-struct Wake {
-    pending: AtomicBool,
-    waker: Box<dyn Fn() + Send + Sync>,
-    /// Events sent but not yet taken by the receiver (see [`MAX_BACKLOG`]).
-    backlog: AtomicUsize,
-}
-
-/// Above this many events waiting for the consumer, sessions stop reading their sockets until
-/// it catches up: TCP flow control then slows the server, nothing is dropped, and memory
-/// stays bounded when the consumer (a busy window) is slower than the network.
-pub const MAX_BACKLOG: usize = 256 * 1024;
-
-/// The sending half every session holds: pushes an event and wakes the consumer (throttled).
-#[derive(Clone)]
-pub(crate) struct EventSender {
-    tx: std_mpsc::Sender<Vec<Event>>,
-    wake: Arc<Wake>,
-}
-
-impl EventSender {
-    pub(crate) fn emit(&self, session: SessionId, kind: EventKind) {
-        self.emit_batch(vec![Event::now(session, kind)]);
-    }
-
-    /// Sends several events at once (in order); an empty batch sends nothing.
-    pub(crate) fn emit_batch(&self, batch: Vec<Event>) {
-        let len = batch.len();
-        if len == 0 {
-            return;
-        }
-        self.wake.backlog.fetch_add(len, Ordering::SeqCst);
-        // A closed receiver means nobody listens any more; nothing useful to do then.
-        if self.tx.send(batch).is_err() {
-            self.wake.backlog.fetch_sub(len, Ordering::SeqCst);
-            return;
-        }
-        if !self.wake.pending.swap(true, Ordering::SeqCst) {
-            (self.wake.waker)();
-        }
-    }
-
-    /// Whether the consumer is so far behind that sessions should pause reading.
-    pub(crate) fn backlogged(&self) -> bool {
-        self.wake.backlog.load(Ordering::SeqCst) > MAX_BACKLOG
-    }
 }
 
 impl Engine {
@@ -216,25 +152,12 @@ impl Engine {
             .enable_all()
             .build()
             .expect("failed to start the engine's tokio runtime");
-        let (tx, rx) = std_mpsc::channel();
-        let wake = Arc::new(Wake {
-            pending: AtomicBool::new(false),
-            backlog: AtomicUsize::new(0),
-            waker: Box::new(waker),
-        });
+        let (events, receiver) = channel::channel(Box::new(waker));
         let engine = Engine {
             runtime: Some(runtime),
             sessions: Arc::default(),
             next_session: AtomicU64::new(1),
-            events: EventSender {
-                tx,
-                wake: wake.clone(),
-            },
-        };
-        let receiver = EventReceiver {
-            rx,
-            wake,
-            pending: RefCell::new(Vec::new().into_iter()),
+            events,
         };
         (engine, receiver)
     }
@@ -350,8 +273,6 @@ impl Engine {
     }
 }
 
-pub(crate) const NOT_CONNECTED: &str = "not connected";
-
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     // A panicking session task cannot leave the map half-updated: keep going.
     mutex
@@ -364,58 +285,5 @@ impl Drop for Engine {
         if let Some(runtime) = self.runtime.take() {
             runtime.shutdown_background();
         }
-    }
-}
-
-impl EventReceiver {
-    /// The next waiting event, without blocking. `None` when the channel is empty.
-    pub fn try_recv(&self) -> Option<Event> {
-        if let Some(event) = self.pending.borrow_mut().next() {
-            return Some(event);
-        }
-        let mut batch = self.try_recv_batch()?.into_iter();
-        let first = batch.next();
-        *self.pending.borrow_mut() = batch;
-        first
-    }
-
-    /// The next waiting batch of events (or the rest of one `try_recv` began), without
-    /// blocking. `None` when the channel is empty; then the waker is re-armed.
-    pub fn try_recv_batch(&self) -> Option<Vec<Event>> {
-        {
-            let mut pending = self.pending.borrow_mut();
-            if pending.len() > 0 {
-                return Some(pending.by_ref().collect());
-            }
-        }
-        if let Ok(batch) = self.rx.try_recv() {
-            return Some(self.taken(batch));
-        }
-        // Empty: re-arm the waker, then look once more, so an event sent between the
-        // first look and the re-arm is not left waiting without a wake.
-        self.wake.pending.store(false, Ordering::SeqCst);
-        self.rx.try_recv().ok().map(|batch| self.taken(batch))
-    }
-
-    /// Books a batch as taken off the channel.
-    fn taken(&self, batch: Vec<Event>) -> Vec<Event> {
-        self.wake.backlog.fetch_sub(batch.len(), Ordering::SeqCst);
-        batch
-    }
-
-    /// How many events wait in the channel (sent, not yet taken).
-    pub fn backlog(&self) -> usize {
-        self.wake.backlog.load(Ordering::SeqCst)
-    }
-
-    /// Waits up to `timeout` for the next event (for the CLI and tests).
-    pub fn recv_timeout(&self, timeout: Duration) -> Option<Event> {
-        let mut pending = self.pending.borrow_mut();
-        if let Some(event) = pending.next() {
-            return Some(event);
-        }
-        let batch = self.taken(self.rx.recv_timeout(timeout).ok()?);
-        *pending = batch.into_iter();
-        pending.next()
     }
 }
