@@ -11,7 +11,7 @@ use crate::format::{LineBreaks, human_size, local_time, push_hex_preview, push_t
 use crate::log::EventLog;
 use crate::schema::{EventJson, Redaction};
 
-use super::OutputMode;
+use super::args::OutputMode;
 
 /// Longest text preview in text mode, in characters.
 pub const PREVIEW_CHARS: usize = 200;
@@ -230,6 +230,11 @@ impl<W: Write> Printer<W> {
     pub fn into_inner(self) -> Option<W> {
         self.out.into_inner().ok()
     }
+}
+
+/// An error and its causes on one line, `context: error: cause`.
+pub fn error_line(err: &anyhow::Error) -> String {
+    crate::format::error_chain(err.as_ref()).replace(['\n', '\r'], " ")
 }
 
 #[cfg(test)]

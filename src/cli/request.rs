@@ -11,7 +11,8 @@ use crate::model::{Auth, KeyValue, MessageFormat, SavedRequest, Workspace};
 use crate::store::{self, Store};
 use crate::template::{ResolvedRequest, Resolver};
 
-use super::{RunArgs, SendSpec};
+use super::args::{RunArgs, SendSpec};
+use super::output::error_line;
 
 /// Everything a run needs, resolved and checked.
 #[derive(Debug)]
@@ -43,7 +44,7 @@ pub fn prepare(args: &RunArgs, workspace_dir: Option<PathBuf>) -> anyhow::Result
         Err(err) => {
             warnings.push(format!(
                 "{}; using no variables from the workspace",
-                super::error_line(&err)
+                error_line(&err)
             ));
             (None, Workspace::default())
         }

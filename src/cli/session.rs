@@ -7,9 +7,10 @@ use std::time::{Duration, Instant};
 use crate::engine::{CloseCode, SessionId};
 use crate::engine::{ClosedBy, Direction, Engine, Event, EventKind, EventReceiver, Outgoing};
 
+use super::args::RunArgs;
 use super::output::Printer;
 use super::request::Prepared;
-use super::{RunArgs, signal};
+use super::signal;
 use crate::schema::Redaction;
 
 /// Events handled per batch before the loop looks at the clock and signals again.

@@ -12,7 +12,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::{ImportError, Imported};
+use super::imported::{ImportError, Imported};
 use crate::model::{Environment, SavedRequest, Variable, Workspace};
 
 pub const FORMAT: &str = "wsprobe-export";

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
-use super::Imported;
+use super::imported::Imported;
 use crate::model::url_params;
 use crate::model::{
     Auth, Environment, KeyValue, MessageDraft, MessageFormat, SavedMessage, SavedRequest, Variable,

@@ -16,7 +16,6 @@ use std::sync::mpsc;
 use egui::text::LayoutJob;
 use egui::{RichText, Ui};
 
-pub use find::{MAX_MATCHES, find_matches};
 pub use views::{
     BACKGROUND_ABOVE, Derived, HEX_LIMIT, PART, TEXT_LIMIT, VIRTUAL_ABOVE, VIRTUAL_LINE_CHARS,
     ViewAs, copy_text, derive_text, display_lines, full_time, info_line, save_payload,

@@ -1,0 +1,169 @@
+//! `wsprobe run`'s command line: [`RunArgs`] (the flags, as clap reads them), the output
+//! modes, and the order of the `--send*` flags as given.
+
+use std::path::{Path, PathBuf};
+
+use clap::{ArgMatches, FromArgMatches as _};
+
+/// Options of `wsprobe run`. These names are a contract (scripts depend on them).
+#[derive(Debug, Clone, clap::Args)]
+pub struct RunArgs {
+    /// A URL (anything containing ://; http(s):// is rewritten to ws(s)://), or else the name
+    /// of a saved request in the workspace.
+    pub target: String,
+    /// Environment to use (by name) instead of the workspace's active one.
+    #[arg(long)]
+    pub env: Option<String>,
+    /// Set a variable, overriding the environment (repeatable).
+    #[arg(long = "var", value_name = "KEY=VALUE")]
+    pub vars: Vec<String>,
+    /// Add a header (repeatable).
+    #[arg(short = 'H', long = "header", value_name = "'K: V'")]
+    pub headers: Vec<String>,
+    /// Add a query parameter (repeatable).
+    #[arg(long = "param", value_name = "K=V")]
+    pub params: Vec<String>,
+    /// Basic auth.
+    #[arg(long, value_name = "USER:PASS", conflicts_with = "bearer")]
+    pub basic: Option<String>,
+    /// Bearer token auth.
+    #[arg(long, value_name = "TOKEN")]
+    pub bearer: Option<String>,
+    /// Offer a subprotocol (repeatable).
+    #[arg(long = "subprotocol", value_name = "P")]
+    pub subprotocols: Vec<String>,
+    /// Text sent right after every connect.
+    #[arg(long, value_name = "TEXT")]
+    pub open_message: Option<String>,
+    /// Send a text message after connecting (repeatable, in order with the other --send*).
+    #[arg(long = "send", value_name = "TEXT")]
+    pub send: Vec<String>,
+    /// Send a binary message written in hex (repeatable).
+    #[arg(long = "send-hex", value_name = "HEX")]
+    pub send_hex: Vec<String>,
+    /// Send a file's bytes as a binary message (repeatable).
+    #[arg(long = "send-file", value_name = "PATH")]
+    pub send_file: Vec<PathBuf>,
+    /// The order of the --send* flags on the command line (see [`RunArgs::capture_send_order`]).
+    #[arg(skip)]
+    pub send_order: Option<Vec<SendFlag>>,
+    /// End after N incoming messages (disconnect, exit 0; 0 = right after connecting and sending).
+    #[arg(long, value_name = "N")]
+    pub count: Option<u64>,
+    /// End after this many seconds (disconnect; exit 0 if connected then, else 1).
+    #[arg(long, value_name = "SECS")]
+    pub duration: Option<f64>,
+    /// Limit for TCP connect + TLS + HTTP upgrade together (default 10000).
+    #[arg(long, value_name = "MS")]
+    pub handshake_timeout: Option<u64>,
+    /// Largest incoming message or frame; 0 = unlimited (default 64 MiB).
+    #[arg(long, value_name = "BYTES")]
+    pub max_message_size: Option<u64>,
+    /// Reconnect attempts after an abnormal end (default 0).
+    #[arg(long, value_name = "N")]
+    pub reconnect_attempts: Option<u32>,
+    /// Wait before each reconnect attempt (default 5000).
+    #[arg(long, value_name = "MS")]
+    pub reconnect_interval: Option<u64>,
+    /// Do not follow HTTP redirects.
+    #[arg(long)]
+    pub no_redirects: bool,
+    /// Most redirects followed (default 5).
+    #[arg(long, value_name = "N")]
+    pub max_redirects: Option<u32>,
+    /// Accept invalid TLS certificates.
+    #[arg(long)]
+    pub insecure: bool,
+    /// Show credentials (Authorization, Cookie... headers, secret variables) instead of ***.
+    #[arg(long)]
+    pub reveal_secrets: bool,
+    /// text (default), jsonl, or quiet.
+    #[arg(long, value_enum, default_value_t = OutputMode::Text)]
+    pub output: OutputMode,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutputMode {
+    Text,
+    Jsonl,
+    Quiet,
+}
+
+/// Which of the three `--send*` flags a value came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SendFlag {
+    Text,
+    Hex,
+    File,
+}
+
+/// One `--send*` value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SendSpec<'a> {
+    Text(&'a str),
+    Hex(&'a str),
+    File(&'a Path),
+}
+
+impl RunArgs {
+    /// Records the command-line order of `--send`, `--send-hex` and `--send-file` from the
+    /// `run` subcommand's matches (clap's derive keeps one Vec per flag and loses it).
+    pub fn capture_send_order(&mut self, matches: &ArgMatches) {
+        let mut order: Vec<(usize, SendFlag)> = Vec::new();
+        for (id, flag) in [
+            ("send", SendFlag::Text),
+            ("send_hex", SendFlag::Hex),
+            ("send_file", SendFlag::File),
+        ] {
+            if let Some(indices) = matches.indices_of(id) {
+                order.extend(indices.map(|i| (i, flag)));
+            }
+        }
+        order.sort_by_key(|(i, _)| *i);
+        self.send_order = Some(order.into_iter().map(|(_, flag)| flag).collect());
+    }
+
+    /// Every `--send*` value in command-line order (texts, hexes, files when the order was not
+    /// captured).
+    pub fn sends(&self) -> Vec<SendSpec<'_>> {
+        let default_order: Vec<SendFlag>;
+        let order = match &self.send_order {
+            Some(order) => order,
+            None => {
+                default_order = std::iter::repeat_n(SendFlag::Text, self.send.len())
+                    .chain(std::iter::repeat_n(SendFlag::Hex, self.send_hex.len()))
+                    .chain(std::iter::repeat_n(SendFlag::File, self.send_file.len()))
+                    .collect();
+                &default_order
+            }
+        };
+        let (mut texts, mut hexes, mut files) = (
+            self.send.iter(),
+            self.send_hex.iter(),
+            self.send_file.iter(),
+        );
+        order
+            .iter()
+            .filter_map(|flag| match flag {
+                SendFlag::Text => texts.next().map(|t| SendSpec::Text(t)),
+                SendFlag::Hex => hexes.next().map(|h| SendSpec::Hex(h)),
+                SendFlag::File => files.next().map(|f| SendSpec::File(f)),
+            })
+            .collect()
+    }
+}
+
+/// Parses `run`'s arguments (without the program and `run` words), keeping the send order:
+/// what `main` does, for tests and embedding.
+pub fn parse_run_args<I, T>(argv: I) -> Result<RunArgs, clap::Error>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    use clap::Args as _;
+    let command = RunArgs::augment_args(clap::Command::new("run").no_binary_name(true));
+    let matches = command.try_get_matches_from(argv)?;
+    let mut args = RunArgs::from_arg_matches(&matches)?;
+    args.capture_send_order(&matches);
+    Ok(args)
+}
