@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use super::EventsView;
 use crate::log::{EventLog, Filter, Seq};
-use crate::ui::budget::{FrameBudget, NEW_EVENTS_SHARE};
+use crate::ui::budget::{FrameBudget, NEW_EVENTS_SHARE, REFILTER_AT_MOST};
 
 /// While re-filtering, the clock is read after this many events...
 const CHECK_EVERY: u32 = 512;
@@ -84,7 +84,8 @@ impl EventsView {
         // landing on top of a spent budget.
         self.backfill_to = self.backfill_to.max(log.first_seq());
         // Half of what is left when re-filtering starts: a big event after that waits.
-        let half_left = budget.used() + (1.0 - budget.used()).max(0.0) / 2.0;
+        let budget = budget.stage(REFILTER_AT_MOST);
+        let half_left = 0.5;
         let mut looked = 0u32;
         let mut bytes = 0usize;
         while let Some(seq) = self
