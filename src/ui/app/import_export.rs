@@ -13,9 +13,7 @@ use crate::ui::text::file_stem;
 use crate::ui::widgets::Notice;
 
 use super::App;
-use super::transfer::{
-    ExportScope, Transfer, TransferError, Transfers, export_job, import_job,
-};
+use super::transfer::{ExportScope, Transfer, TransferError, Transfers, export_job, import_job};
 
 impl App {
     /// "Importing insomnia_v4.json…" (or "Exporting …") while an import or export runs in

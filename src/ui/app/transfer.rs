@@ -69,7 +69,11 @@ pub(super) fn import_job(
     })
 }
 
-pub(super) fn export_job(path: PathBuf, bundle: Bundle, ctx: Option<&egui::Context>) -> Job<Transfer> {
+pub(super) fn export_job(
+    path: PathBuf,
+    bundle: Bundle,
+    ctx: Option<&egui::Context>,
+) -> Job<Transfer> {
     let label = format!("Exporting to {}…", file_name(&path));
     Job::spawn(label, ctx, move |_| {
         let requests = bundle.requests.len();
