@@ -2,6 +2,7 @@
 //! session's events (`store.rs`), [`Filter`] decides which of them a view shows (`filter.rs`,
 //! with JSON conditions in `json_filter.rs`).
 
+mod chunks;
 mod filter;
 mod filter_error;
 mod json_filter;

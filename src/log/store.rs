@@ -2,8 +2,7 @@
 //! count and by memory, each with a sequence number that never changes. Appending is the hot
 //! path of a flood; reading is by sequence number or in order.
 
-use std::collections::VecDeque;
-
+use super::chunks::Chunks;
 use super::filter::Filter;
 use crate::engine::{Direction, Event, EventKind};
 
@@ -46,10 +45,11 @@ impl std::fmt::Display for Seq {
 /// An append-only, capped list of events.
 ///
 /// Every event gets a sequence number that never changes, even when older events are dropped,
-/// so a selection or a filtered view can refer to events by number.
+/// so a selection or a filtered view can refer to events by number. A clone is cheap (the
+/// events live in shared chunks, see `chunks.rs`): it is how a worker gets its own copy.
 #[derive(Debug, Clone)]
 pub struct EventLog {
-    events: VecDeque<Event>,
+    events: Chunks,
     /// Sequence number of `events[0]`.
     first_seq: Seq,
     max_events: usize,
@@ -77,7 +77,7 @@ impl EventLog {
     /// A log keeping at most `max_events` events and about `max_bytes` bytes of memory.
     pub fn with_limits(max_events: usize, max_bytes: u64) -> Self {
         Self {
-            events: VecDeque::new(),
+            events: Chunks::default(),
             first_seq: Seq(0),
             max_events: max_events.max(1),
             max_bytes: max_bytes.max(1),
@@ -112,19 +112,15 @@ impl EventLog {
         {
             self.drop_oldest();
         }
-        if self.events.len() == self.events.capacity() {
-            // Grow geometrically, but never past the cap: a full log has no spare slots.
-            let room = self.max_events - self.events.len();
-            self.events
-                .reserve_exact(self.events.len().clamp(1024, 1 << 24).min(room).max(1));
-        }
         self.stored_bytes += cost;
-        self.events.push_back(event);
+        let room = self.max_events - self.events.len();
+        self.events.push_back(event, room);
     }
 
     fn drop_oldest(&mut self) {
-        if let Some(old) = self.events.pop_front() {
-            self.stored_bytes -= cost(&old);
+        if let Some(old) = self.events.front() {
+            self.stored_bytes -= cost(old);
+            self.events.pop_front();
             self.first_seq.0 += 1;
             self.dropped += 1;
         }
@@ -138,9 +134,6 @@ impl EventLog {
             && (self.events.len() > self.max_events || self.stored_bytes > self.max_bytes)
         {
             self.drop_oldest();
-        }
-        if self.events.capacity() > self.max_events {
-            self.events.shrink_to(self.max_events);
         }
     }
 
@@ -281,10 +274,11 @@ mod tests {
             log.push(msg(Direction::Received, "x"));
         }
         assert_eq!(log.len(), 5000);
+        // Beyond the live events, at most one chunk of (payload-free) slots waits to go.
         assert!(
-            log.events.capacity() <= 5000 + 16,
+            log.events.slots() <= 5000 + super::super::chunks::CHUNK,
             "{}",
-            log.events.capacity()
+            log.events.slots()
         );
     }
 
