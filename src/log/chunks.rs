@@ -112,47 +112,54 @@ impl Chunks {
 
     /// Oldest first.
     pub fn iter(&self) -> Iter<'_> {
+        let head = self.head;
+        let slices: Slices<'_> = self
+            .chunks
+            .iter()
+            .enumerate()
+            .map(Box::new(
+                move |(i, chunk)| {
+                    if i == 0 { &chunk[head..] } else { &chunk[..] }
+                },
+            ));
         Iter {
-            chunks: self,
-            front: 0,
-            back: self.len,
+            events: slices.flatten(),
+            left: self.len,
         }
     }
 }
 
-/// The live events in order, from either end.
-#[derive(Debug, Clone)]
+type Slices<'a> = std::iter::Map<
+    std::iter::Enumerate<std::collections::vec_deque::Iter<'a, Arc<Vec<Event>>>>,
+    SliceOf<'a>,
+>;
+type SliceOf<'a> = Box<dyn Fn((usize, &'a Arc<Vec<Event>>)) -> &'a [Event] + 'a>;
+
+/// The live events in order, from either end: a walk over the chunks' slices.
 pub struct Iter<'a> {
-    chunks: &'a Chunks,
-    front: usize,
-    back: usize,
+    events: std::iter::Flatten<Slices<'a>>,
+    left: usize,
 }
 
 impl<'a> Iterator for Iter<'a> {
     type Item = &'a Event;
 
     fn next(&mut self) -> Option<&'a Event> {
-        if self.front == self.back {
-            return None;
-        }
-        let event = self.chunks.get(self.front);
-        self.front += 1;
-        event
+        let event = self.events.next()?;
+        self.left -= 1;
+        Some(event)
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
-        let n = self.back - self.front;
-        (n, Some(n))
+        (self.left, Some(self.left))
     }
 }
 
 impl DoubleEndedIterator for Iter<'_> {
     fn next_back(&mut self) -> Option<Self::Item> {
-        if self.front == self.back {
-            return None;
-        }
-        self.back -= 1;
-        self.chunks.get(self.back)
+        let event = self.events.next_back()?;
+        self.left -= 1;
+        Some(event)
     }
 }
 
