@@ -1,13 +1,13 @@
 //! The storage under [`super::EventLog`]: events in shared chunks of [`CHUNK`], so a copy of a
-//! million-event log (what an export takes to its worker) costs one reference per chunk, not
-//! one clone per event.
+//! million-event log (what an export takes to its worker) costs one reference per full chunk
+//! and a copy of the open one (fewer than [`CHUNK`] events), not one clone per event.
 //!
-//! Every chunk but the last is full and never changes again; the last one is open and takes
-//! new events (copied once, on the first push after a copy of the log was taken, if that copy
-//! still shares it). The oldest events are dropped from the front: a dead prefix of the first
-//! chunk (`head`) until the whole chunk is dead and goes. A dead event's payload is let go at
-//! once unless a copy still shares its chunk, so memory follows the live events; only the
-//! event's fixed-size slot waits for its chunk, at most [`CHUNK`] slots per log.
+//! Full chunks never change again and are shared by every copy; new events go to the open
+//! chunk, a plain `Vec` of the log's own, so appending (the hot path of a flood) is a push.
+//! The oldest events are dropped from the front: a dead prefix of the first chunk (`head`)
+//! until the whole chunk is dead and goes. A dead event's payload is let go at once unless a
+//! copy still shares its chunk, so memory follows the live events; only the event's fixed-size
+//! slot waits for its chunk, at most [`CHUNK`] slots per log.
 
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -19,8 +19,12 @@ pub const CHUNK: usize = 4096;
 
 #[derive(Debug, Clone, Default)]
 pub struct Chunks {
-    chunks: VecDeque<Arc<Vec<Event>>>,
-    /// Dead events at the front of `chunks[0]`.
+    /// Full chunks, oldest first, shared with copies of the log.
+    sealed: VecDeque<Arc<Vec<Event>>>,
+    /// The open chunk: the newest events, fewer than [`CHUNK`] (a copy of the log copies it).
+    tail: Vec<Event>,
+    /// Dead events at the front of the first chunk (`sealed[0]`, or `tail` when none is
+    /// sealed).
     head: usize,
     /// Live events.
     len: usize,
@@ -41,7 +45,10 @@ impl Chunks {
             return None;
         }
         let at = self.head + index;
-        self.chunks.get(at / CHUNK)?.get(at % CHUNK)
+        match self.sealed.get(at / CHUNK) {
+            Some(chunk) => chunk.get(at % CHUNK),
+            None => self.tail.get(at - self.sealed.len() * CHUNK),
+        }
     }
 
     pub fn front(&self) -> Option<&Event> {
@@ -52,18 +59,16 @@ impl Chunks {
     /// chunk grows geometrically but never past it, so a full log has no spare slots beyond
     /// its open chunk's.
     pub fn push_back(&mut self, event: Event, room: usize) {
-        if self.chunks.back().is_none_or(|last| last.len() == CHUNK) {
-            self.chunks.push_back(Arc::new(Vec::new()));
+        if self.tail.len() == CHUNK {
+            self.sealed
+                .push_back(Arc::new(std::mem::take(&mut self.tail)));
         }
-        if let Some(last) = self.chunks.back_mut() {
-            let open = Arc::make_mut(last);
-            if open.len() == open.capacity() {
-                let grow = open.len().max(16).min(CHUNK - open.len()).min(room.max(1));
-                open.reserve_exact(grow);
-            }
-            open.push(event);
-            self.len += 1;
+        if self.tail.len() == self.tail.capacity() {
+            let grow = self.tail.len().max(16).min(CHUNK - self.tail.len());
+            self.tail.reserve_exact(grow.min(room.max(1)));
         }
+        self.tail.push(event);
+        self.len += 1;
     }
 
     /// Drops the oldest event; false if there is none.
@@ -71,13 +76,12 @@ impl Chunks {
         if self.len == 0 {
             return false;
         }
-        let Some(first) = self.chunks.front_mut() else {
-            return false;
+        // Let go of the payload now, unless a copy of the log shares the chunk.
+        let dead = match self.sealed.front_mut() {
+            Some(first) => Arc::get_mut(first).and_then(|events| events.get_mut(self.head)),
+            None => self.tail.get_mut(self.head),
         };
-        // Let go of the payload now when no copy shares the chunk.
-        if let Some(events) = Arc::get_mut(first)
-            && let Some(dead) = events.get_mut(self.head)
-        {
+        if let Some(dead) = dead {
             *dead = Event {
                 at_ms: 0,
                 session: SessionId(0),
@@ -88,13 +92,11 @@ impl Chunks {
         }
         self.head += 1;
         self.len -= 1;
-        if self.head == CHUNK || self.len == 0 {
-            // A whole chunk is dead (or the log is empty): drop what is dead.
-            if self.len == 0 {
-                self.chunks.clear();
-            } else {
-                self.chunks.pop_front();
-            }
+        if self.len == 0 {
+            // All dead: let the slots go too.
+            *self = Self::default();
+        } else if !self.sealed.is_empty() && self.head == CHUNK {
+            self.sealed.pop_front();
             self.head = 0;
         }
         true
@@ -107,37 +109,27 @@ impl Chunks {
     /// Slots held for events, live or dead (for tests of the memory bound).
     #[cfg(test)]
     pub fn slots(&self) -> usize {
-        self.chunks.iter().map(|c| c.capacity()).sum()
+        self.sealed.iter().map(|c| c.capacity()).sum::<usize>() + self.tail.capacity()
     }
 
     /// Oldest first.
     pub fn iter(&self) -> Iter<'_> {
-        let head = self.head;
-        let slices: Slices<'_> = self
-            .chunks
-            .iter()
-            .enumerate()
-            .map(Box::new(
-                move |(i, chunk)| {
-                    if i == 0 { &chunk[head..] } else { &chunk[..] }
-                },
-            ));
+        let mut slices: Vec<&[Event]> = self.sealed.iter().map(|c| c.as_slice()).collect();
+        slices.push(&self.tail);
+        // The first chunk's dead prefix is not part of the log.
+        if let Some(first) = slices.first_mut() {
+            *first = &first[self.head.min(first.len())..];
+        }
         Iter {
-            events: slices.flatten(),
+            events: slices.into_iter().flatten(),
             left: self.len,
         }
     }
 }
 
-type Slices<'a> = std::iter::Map<
-    std::iter::Enumerate<std::collections::vec_deque::Iter<'a, Arc<Vec<Event>>>>,
-    SliceOf<'a>,
->;
-type SliceOf<'a> = Box<dyn Fn((usize, &'a Arc<Vec<Event>>)) -> &'a [Event] + 'a>;
-
 /// The live events in order, from either end: a walk over the chunks' slices.
 pub struct Iter<'a> {
-    events: std::iter::Flatten<Slices<'a>>,
+    events: std::iter::Flatten<std::vec::IntoIter<&'a [Event]>>,
     left: usize,
 }
 
@@ -193,7 +185,7 @@ mod tests {
         assert_eq!(got.first().unwrap(), &(CHUNK + 5).to_string());
         assert_eq!(got.last().unwrap(), &(n - 1).to_string());
         assert_eq!(got.len(), chunks.iter().rev().count());
-        assert_eq!(chunks.chunks.len(), 2, "the dead chunk went");
+        assert_eq!(chunks.sealed.len(), 1, "the dead chunk went");
         while chunks.pop_front() {}
         assert!(chunks.is_empty() && chunks.slots() == 0);
     }
