@@ -3,18 +3,12 @@
 
 /// The About window, while `open`.
 pub fn about_window(ctx: &egui::Context, open: &mut bool) {
-    egui::Window::new("About wsprobe")
-        .open(open)
-        .resizable(false)
-        .collapsible(false)
-        .pivot(egui::Align2::CENTER_CENTER)
-        .default_pos(ctx.content_rect().center())
-        .show(ctx, |ui| {
-            ui.heading("wsprobe");
-            ui.label(crate::build_info::version_line());
-            ui.add_space(4.0);
-            ui.label(env!("CARGO_PKG_DESCRIPTION"));
-            ui.weak(format!("License: {}", env!("CARGO_PKG_LICENSE")));
-            ui.weak("wsprobe --help lists the command line; man wsprobe when installed.");
-        });
+    crate::ui::widgets::info_window(ctx, "About wsprobe", open).show(ctx, |ui| {
+        ui.heading("wsprobe");
+        ui.label(crate::build_info::version_line());
+        ui.add_space(4.0);
+        ui.label(env!("CARGO_PKG_DESCRIPTION"));
+        ui.weak(format!("License: {}", env!("CARGO_PKG_LICENSE")));
+        ui.weak("wsprobe --help lists the command line; man wsprobe when installed.");
+    });
 }

@@ -244,13 +244,7 @@ impl CommandPalette {
 
 /// Help → Keyboard shortcuts.
 pub fn shortcuts_window(ctx: &egui::Context, open: &mut bool) {
-    egui::Window::new("Keyboard shortcuts")
-        .open(open)
-        .resizable(false)
-        .collapsible(false)
-        .pivot(egui::Align2::CENTER_CENTER)
-        .default_pos(ctx.content_rect().center())
-        .show(ctx, |ui| {
+    crate::ui::widgets::info_window(ctx, "Keyboard shortcuts", open).show(ctx, |ui| {
             egui::Grid::new("shortcuts_grid")
                 .num_columns(2)
                 .spacing([24.0, 6.0])
