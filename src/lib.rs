@@ -17,8 +17,11 @@
 //!   exports), [`examples`] (a new workspace's requests), beside the layers: they read and
 //!   write model data as files.
 //! - [`export`]: a session's events as JSON Lines or HAR.
-//! - [`cli`]: `wsprobe run`; [`serve`]: the local demo server; [`ui`]: the window.
+//! - [`cli`]: `wsprobe run`, the command line's definition, its man pages and completions;
+//!   [`serve`]: the local demo server; [`ui`]: the window.
+//! - [`build_info`]: the version and commit, for `--version` and Help → About.
 
+pub mod build_info;
 pub mod cli;
 pub mod engine;
 pub mod examples;

@@ -1,4 +1,6 @@
-//! `wsprobe run`: resolve a request, connect with the engine, print events.
+//! The command line: its definition ([`Cli`], every subcommand and flag), the man pages and
+//! completions generated from it ([`docs`]), and `wsprobe run`: resolve a request, connect
+//! with the engine, print events.
 //!
 //! The rules, for scripts that rely on them:
 //! - TARGET containing `://` is a URL (`ws://`, `wss://`; `http(s)://` are rewritten); anything
@@ -27,12 +29,15 @@
 //!   `--reveal-secrets` is given.
 
 mod args;
+mod definition;
+pub mod docs;
 mod output;
 mod request;
 mod session;
 mod signal;
 
 pub use args::{OutputMode, RunArgs, SendFlag, SendSpec, parse_run_args};
+pub use definition::{Cli, Command};
 pub use output::{Printer, error_line, summary_line, text_line};
 pub use request::{Prepared, apply_options, parse_header, parse_param, prepare, target_is_url};
 pub use session::{Step, Tracker};

@@ -22,6 +22,7 @@ pub enum UiCommand {
     ExportRequest,
     ExportWorkspace,
     KeyboardShortcuts,
+    About,
     ZoomIn,
     ZoomOut,
     ZoomReset,
@@ -36,7 +37,7 @@ const fn ctrl(key: Key) -> KeyboardShortcut {
 
 impl UiCommand {
     /// In palette order. Ctrl+Shift+Enter comes before Ctrl+Enter so the longer chord wins.
-    pub const ALL: [UiCommand; 20] = [
+    pub const ALL: [UiCommand; 21] = [
         Self::NewRequest,
         Self::RenameRequest,
         Self::DuplicateRequest,
@@ -51,6 +52,7 @@ impl UiCommand {
         Self::ExportWorkspace,
         Self::CommandPalette,
         Self::KeyboardShortcuts,
+        Self::About,
         Self::ZoomIn,
         Self::ZoomOut,
         Self::ZoomReset,
@@ -75,6 +77,7 @@ impl UiCommand {
             Self::ExportRequest => "Export selected requests…",
             Self::ExportWorkspace => "Export workspace…",
             Self::KeyboardShortcuts => "Keyboard shortcuts",
+            Self::About => "About wsprobe",
             Self::ZoomIn => "Zoom in",
             Self::ZoomOut => "Zoom out",
             Self::ZoomReset => "Reset zoom",
@@ -241,13 +244,7 @@ impl CommandPalette {
 
 /// Help → Keyboard shortcuts.
 pub fn shortcuts_window(ctx: &egui::Context, open: &mut bool) {
-    egui::Window::new("Keyboard shortcuts")
-        .open(open)
-        .resizable(false)
-        .collapsible(false)
-        .pivot(egui::Align2::CENTER_CENTER)
-        .default_pos(ctx.content_rect().center())
-        .show(ctx, |ui| {
+    crate::ui::widgets::info_window(ctx, "Keyboard shortcuts", open).show(ctx, |ui| {
             egui::Grid::new("shortcuts_grid")
                 .num_columns(2)
                 .spacing([24.0, 6.0])

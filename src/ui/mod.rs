@@ -10,8 +10,9 @@
 //!   `rate_plot`: the events side;
 //! - `widgets/`: shared widgets (templated field, tables, editor, badge, notice);
 //! - `text`: words for events and states; `style`, `commands` (shortcuts, palette),
-//!   `frame_stats`.
+//!   `about` (Help → About), `frame_stats`.
 
+pub mod about;
 pub mod app;
 pub mod budget;
 pub mod commands;
@@ -35,6 +36,10 @@ use std::path::PathBuf;
 
 pub use app::App;
 
+/// The window's app id: the Wayland app id and the X11 WM_CLASS, which is what launchers
+/// match against `StartupWMClass` in `assets/wsprobe.desktop` (and the icon's name).
+pub const APP_ID: &str = "wsprobe";
+
 /// Opens the main window on the workspace in `workspace_dir` (or the default folder).
 pub fn run_app(workspace_dir: Option<PathBuf>) -> anyhow::Result<()> {
     // First thing: the clock for "first frame after … ms" (WSPROBE_FRAME_STATS=1).
@@ -44,7 +49,7 @@ pub fn run_app(workspace_dir: Option<PathBuf>) -> anyhow::Result<()> {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("wsprobe")
-            .with_app_id("wsprobe")
+            .with_app_id(APP_ID)
             .with_inner_size([1280.0, 800.0])
             .with_min_inner_size([760.0, 480.0])
             .with_icon(icon()),

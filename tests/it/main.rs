@@ -16,6 +16,7 @@ mod gui_perf;
 mod hostile;
 mod import;
 mod inspect;
+mod install;
 mod limits;
 mod properties;
 mod saves;

@@ -65,6 +65,7 @@ impl App {
             UiCommand::ExportRequest => self.export_with_dialog(ExportScope::Selection),
             UiCommand::ExportWorkspace => self.export_with_dialog(ExportScope::Workspace),
             UiCommand::KeyboardShortcuts => self.shortcuts_open = true,
+            UiCommand::About => self.about_open = true,
             UiCommand::ZoomIn => egui::gui_zoom::zoom_in(ctx),
             UiCommand::ZoomOut => egui::gui_zoom::zoom_out(ctx),
             UiCommand::ZoomReset => ctx.set_zoom_factor(1.0),

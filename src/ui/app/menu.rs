@@ -98,6 +98,8 @@ impl App {
             ui.menu_button("Help", |ui| {
                 item(ui, UiCommand::KeyboardShortcuts);
                 item(ui, UiCommand::CommandPalette);
+                ui.separator();
+                item(ui, UiCommand::About);
             });
         });
         chosen

@@ -64,6 +64,7 @@ pub struct App {
     ctx: Option<egui::Context>,
     palette: CommandPalette,
     shortcuts_open: bool,
+    about_open: bool,
     /// The outcome of the last import or export.
     notice: Option<Notice>,
     /// The import or export running in the background; its spinner replaces the notice.
@@ -107,6 +108,7 @@ impl App {
             ctx: None,
             palette: CommandPalette::default(),
             shortcuts_open: false,
+            about_open: false,
             notice: None,
             transfers: transfer::Transfers::default(),
             title: String::new(),
@@ -221,6 +223,7 @@ impl App {
 
         self.environments.ui(&ctx, &mut self.workspace);
         commands::shortcuts_window(&ctx, &mut self.shortcuts_open);
+        super::about::about_window(&ctx, &mut self.about_open);
         for command in commands {
             self.run_command(&ctx, command);
         }

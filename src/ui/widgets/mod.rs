@@ -1,5 +1,5 @@
 //! Reusable widgets: templated field, key-value table, code editor, status badge, notice,
-//! a labelled text field and the empty-area hint.
+//! a labelled text field, the empty-area hint and the Help menu's small windows.
 
 pub mod code_editor;
 pub mod kv_table;
@@ -33,4 +33,19 @@ pub fn empty_state(ui: &mut egui::Ui, text: &str) {
     ui.centered_and_justified(|ui| {
         ui.label(egui::RichText::new(text).size(15.0).weak());
     });
+}
+
+/// A fixed-size window centred on the screen, closed by its × (Help → Keyboard shortcuts,
+/// Help → About).
+pub fn info_window<'open>(
+    ctx: &egui::Context,
+    title: &str,
+    open: &'open mut bool,
+) -> egui::Window<'open> {
+    egui::Window::new(title)
+        .open(open)
+        .resizable(false)
+        .collapsible(false)
+        .pivot(egui::Align2::CENTER_CENTER)
+        .default_pos(ctx.content_rect().center())
 }
