@@ -203,8 +203,10 @@ fn window_title_shows_request_and_state() {
         h.state().window_title(),
         "Market feed — Disconnected — wsprobe"
     );
-    // Ctrl+Shift+Enter connects.
-    press(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::Enter);
+    // Ctrl+Shift+Enter connects. (Stepped, not run to rest: the connection's events keep
+    // the window repainting for as long as the socket takes.)
+    h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Enter);
+    h.step();
     let deadline = Instant::now() + Duration::from_secs(10);
     while h.state().window_title() != "Market feed — Connected — wsprobe" {
         assert!(Instant::now() < deadline, "{}", h.state().window_title());
@@ -218,7 +220,8 @@ fn window_title_shows_request_and_state() {
     press(&mut h, Modifiers::COMMAND, Key::L);
     assert!(h.state().session(&id).unwrap().log.is_empty());
     // And again disconnects.
-    press(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::Enter);
+    h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Enter);
+    h.step();
     let deadline = Instant::now() + Duration::from_secs(10);
     while h.state().window_title() != "Market feed — Disconnected — wsprobe" {
         assert!(Instant::now() < deadline, "{}", h.state().window_title());
