@@ -7,7 +7,7 @@
 //! The oldest events are dropped from the front: a dead prefix of the first chunk (`head`)
 //! until the whole chunk is dead and goes. A dead event's payload is let go at once unless a
 //! copy still shares its chunk, so memory follows the live events; only the event's fixed-size
-//! slot waits for its chunk, at most [`CHUNK`] slots per log.
+//! slot waits for its chunk: at most two chunks of slots beyond the live events per log.
 
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -55,17 +55,21 @@ impl Chunks {
         self.get(0)
     }
 
-    /// Appends `event`. `room` is how many more events the log may hold (at least 1): the open
-    /// chunk grows geometrically but never past it, so a full log has no spare slots beyond
-    /// its open chunk's.
-    pub fn push_back(&mut self, event: Event, room: usize) {
+    /// Appends `event`. A log that may hold a chunk or more (`max_events`) gets its open chunk
+    /// whole at once; a smaller one grows it geometrically up to [`CHUNK`]. Either way a full
+    /// log (every push also drops the oldest) appends without reallocating.
+    pub fn push_back(&mut self, event: Event, max_events: usize) {
         if self.tail.len() == CHUNK {
             self.sealed
                 .push_back(Arc::new(std::mem::take(&mut self.tail)));
         }
         if self.tail.len() == self.tail.capacity() {
-            let grow = self.tail.len().max(16).min(CHUNK - self.tail.len());
-            self.tail.reserve_exact(grow.min(room.max(1)));
+            let grow = if self.tail.is_empty() && max_events >= CHUNK {
+                CHUNK
+            } else {
+                self.tail.len().max(16).min(CHUNK - self.tail.len())
+            };
+            self.tail.reserve_exact(grow);
         }
         self.tail.push(event);
         self.len += 1;
