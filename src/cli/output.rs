@@ -241,17 +241,8 @@ pub fn error_line(err: &anyhow::Error) -> String {
 mod tests {
     use super::*;
     use crate::engine::{ClosedBy, HandshakeInfo};
-    use bytes::Bytes;
 
-    use crate::engine::test_events::AT;
-
-    fn ev(kind: EventKind) -> Event {
-        crate::engine::test_events::event(AT, kind)
-    }
-
-    fn msg(direction: Direction, opcode: Opcode, payload: &'static [u8]) -> Event {
-        crate::engine::test_events::message(AT, direction, opcode, Bytes::from_static(payload))
-    }
+    use crate::engine::test_events::{AT, ev, msg};
 
     /// Text lines start with the local time; tests look at what follows it.
     fn tail(event: &Event) -> String {

@@ -223,6 +223,16 @@ pub(crate) mod test_events {
         )
     }
 
+    /// An event of session 1 at [`AT`].
+    pub(crate) fn ev(kind: EventKind) -> Event {
+        event(AT, kind)
+    }
+
+    /// A message of session 1 at [`AT`].
+    pub(crate) fn msg(direction: Direction, opcode: Opcode, payload: &'static [u8]) -> Event {
+        message(AT, direction, opcode, Bytes::from_static(payload))
+    }
+
     /// A text message of session 1, now.
     pub(crate) fn text(direction: Direction, text: &str) -> Event {
         message(now_ms(), direction, Opcode::Text, text.to_owned())

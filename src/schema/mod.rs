@@ -203,15 +203,7 @@ mod tests {
     use bytes::Bytes;
     use serde_json::json;
 
-    use crate::engine::test_events::AT;
-
-    fn ev(kind: EventKind) -> Event {
-        crate::engine::test_events::event(AT, kind)
-    }
-
-    fn msg(direction: Direction, opcode: Opcode, payload: &'static [u8]) -> Event {
-        crate::engine::test_events::message(AT, direction, opcode, Bytes::from_static(payload))
-    }
+    use crate::engine::test_events::{AT, ev, msg};
 
     fn event_to_json(event: &Event) -> serde_json::Value {
         EventJson::new(event).to_value()

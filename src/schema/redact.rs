@@ -139,16 +139,8 @@ impl Redaction {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::test_events::{ev, msg};
     use crate::engine::{Direction, HandshakeInfo};
-    use bytes::Bytes;
-
-    fn ev(kind: EventKind) -> Event {
-        crate::engine::test_events::event(0, kind)
-    }
-
-    fn msg(direction: Direction, opcode: Opcode, payload: &'static [u8]) -> Event {
-        crate::engine::test_events::message(0, direction, opcode, Bytes::from_static(payload))
-    }
 
     #[test]
     fn redaction_masks_credential_headers_and_secret_values() {
