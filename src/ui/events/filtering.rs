@@ -83,9 +83,7 @@ impl EventsView {
         // event, so one slow event (a 1 MB JSON message) starts a frame of its own instead of
         // landing on top of a spent budget.
         self.backfill_to = self.backfill_to.max(log.first_seq());
-        // Half of what is left when re-filtering starts: a big event after that waits.
         let budget = budget.stage(REFILTER_AT_MOST);
-        let half_left = 0.5;
         let mut looked = 0u32;
         let mut bytes = 0usize;
         while let Some(seq) = self
@@ -95,7 +93,8 @@ impl EventsView {
         {
             if let Some(event) = log.get(seq) {
                 let size = event.size();
-                if size >= CHECK_BYTES && looked > 0 && budget.past(half_left) {
+                // A big event after half of the stage waits for the next frame.
+                if size >= CHECK_BYTES && looked > 0 && budget.past(0.5) {
                     break;
                 }
                 if seq >= self.rate_from {
