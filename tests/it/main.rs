@@ -17,6 +17,7 @@ mod hostile;
 mod import;
 mod inspect;
 mod install;
+mod interop;
 mod limits;
 mod properties;
 mod saves;

@@ -23,10 +23,13 @@
 //! - [`verify_oauth1_hmac`] recomputes an OAuth 1.0a HMAC-SHA1 signature from what the server
 //!   received, independently of the engine's code.
 //! - [`Events`] wraps an `EventReceiver` with deadline-based waits.
+//! - [`peers`]: servers and proxies that are not Rust (python-websockets, ...), as child
+//!   processes.
 
 #![allow(dead_code)]
 
 pub mod gui;
+pub mod peers;
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
