@@ -31,6 +31,7 @@ pub mod import;
 pub mod log;
 pub mod model;
 pub mod schema;
+pub mod script;
 pub mod serve;
 pub mod store;
 pub mod template;

@@ -1,0 +1,153 @@
+//! Scripts: a request's JavaScript, run beside its connection, reacting to its events, sending,
+//! setting variables and recording tests. Knows the engine's message types, nothing of the UI
+//! or the CLI.
+//!
+//! # Contract
+//!
+//! - **Engine.** QuickJS (rquickjs), one runtime per [`Script`], on a thread of its own. A
+//!   script reaches nothing outside: no file system, no network, no modules, no Node APIs.
+//!   What it can do is the API in `prelude.js` (documented in the README): `ws.on/send/close`,
+//!   `vars.get/set`, `request.headers.set` (in `before`), `test`, `expect`, `expectMessage`,
+//!   timers and `console.*`.
+//! - **Start.** [`Script::start`] evaluates the script's top level, then its `before(fn)`
+//!   hooks, and returns what they asked for ([`Prepared`]: headers to set, variables set).
+//!   A syntax error or an exception there is returned as an [`ScriptError`] with its line and
+//!   column; nothing has been connected yet.
+//! - **Events in.** [`Script::feed`] hands over connection events ([`ScriptEvent`]) in order.
+//!   It blocks while the script is more than [`QUEUE`] batches behind, so a slow script slows
+//!   the reader down instead of losing messages (backpressure, as the engine does). After the
+//!   script has stopped, feeding does nothing.
+//! - **Output.** Everything the script does comes out as [`ScriptOutput`]s through the callback
+//!   given to [`Script::start`], on the script's thread, in order: sends and closes (the caller
+//!   passes them to the engine), variable sets, test results, console lines and errors.
+//! - **Errors.** An exception in a callback is reported ([`ScriptOutput::Error`]) and the script
+//!   goes on with the next event. A callback that runs longer than
+//!   [`ScriptConfig::time_limit`], or a script that allocates more than
+//!   [`ScriptConfig::memory_limit`], is stopped ([`ScriptOutput::Stopped`]); the connection is
+//!   the caller's and stays up.
+//! - **End.** [`Script::finish`] tells the script the connection is over: `expectMessage`
+//!   tests still waiting fail, pending timers are dropped, and the thread ends.
+
+mod host;
+mod location;
+mod natives;
+
+pub use host::{Prepared, Script, ScriptInit};
+pub use location::ScriptError;
+
+use std::time::Duration;
+
+use bytes::Bytes;
+
+use crate::engine::Outgoing;
+
+/// Batches [`Script::feed`] may queue before it blocks.
+pub const QUEUE: usize = 64;
+
+/// The default limit for one callback's run time (Settings → Script time limit).
+pub const DEFAULT_TIME_LIMIT: Duration = Duration::from_secs(1);
+/// The default limit for a script's memory.
+pub const DEFAULT_MEMORY_LIMIT: usize = 64 * 1024 * 1024;
+
+/// The script and its limits.
+#[derive(Debug, Clone)]
+pub struct ScriptConfig {
+    pub source: String,
+    /// The name errors are reported under ("script" or the file's name).
+    pub file_name: String,
+    pub time_limit: Duration,
+    pub memory_limit: usize,
+}
+
+impl ScriptConfig {
+    pub fn new(source: impl Into<String>, file_name: impl Into<String>) -> Self {
+        Self {
+            source: source.into(),
+            file_name: file_name.into(),
+            time_limit: DEFAULT_TIME_LIMIT,
+            memory_limit: DEFAULT_MEMORY_LIMIT,
+        }
+    }
+}
+
+/// One connection event, as a script sees it. `event` is the caller's reference for the event
+/// (a log sequence number, say) that test results and errors point back to; 0 is "none".
+#[derive(Debug, Clone)]
+pub enum ScriptEvent {
+    Open {
+        event: u64,
+        url: String,
+        subprotocol: Option<String>,
+    },
+    Message {
+        event: u64,
+        payload: Bytes,
+        binary: bool,
+        /// Milliseconds since the Unix epoch.
+        time_ms: f64,
+    },
+    Close {
+        event: u64,
+        code: u16,
+        reason: String,
+        /// "client", "server" or "network".
+        by: &'static str,
+    },
+    Error {
+        event: u64,
+        message: String,
+    },
+}
+
+/// The level of a `console.*` line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogLevel {
+    Log,
+    Info,
+    Warn,
+    Error,
+}
+
+impl LogLevel {
+    pub fn name(self) -> &'static str {
+        match self {
+            LogLevel::Log => "log",
+            LogLevel::Info => "info",
+            LogLevel::Warn => "warn",
+            LogLevel::Error => "error",
+        }
+    }
+}
+
+/// One `test(...)` or `expectMessage(...)` outcome.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TestResult {
+    pub name: String,
+    pub passed: bool,
+    /// Why it failed (Jest-style expected/received), empty when it passed.
+    pub message: String,
+    /// The event being handled when it was recorded (0: none, e.g. a timer).
+    pub event: u64,
+    /// When, in milliseconds since the script started.
+    pub at_ms: f64,
+}
+
+/// What a script did.
+#[derive(Debug, Clone)]
+pub enum ScriptOutput {
+    /// `ws.send(...)`.
+    Send(Outgoing),
+    /// `ws.close(code, reason)`.
+    Close { code: u16, reason: String },
+    /// `vars.set(name, value)`.
+    VarSet { name: String, value: String },
+    Test(TestResult),
+    Log { level: LogLevel, text: String },
+    /// An exception in a callback; the script goes on.
+    Error(ScriptError),
+    /// The script was stopped (time or memory limit); nothing more comes from it.
+    Stopped(ScriptError),
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,228 @@
+//! The few functions `prelude.js` calls into Rust (`__native.*`), and the state they share:
+//! the variables, the headers `before` sets, whether the connection is open, the output.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+use std::time::Instant;
+
+use rquickjs::function::Opt;
+use rquickjs::{Ctx, Exception, Function, Object, TypedArray};
+
+use super::{LogLevel, ScriptOutput, TestResult};
+use crate::engine::Outgoing;
+
+pub type Output = Box<dyn FnMut(ScriptOutput) + Send>;
+
+/// What the natives read and change.
+pub struct State {
+    pub output: Output,
+    pub vars: HashMap<String, String>,
+    /// Headers set by `request.headers.set` in `before`, in order (a later set of the same
+    /// name, ignoring case, replaces the earlier one).
+    pub headers: Vec<(String, String)>,
+    /// Variables set so far, in order (the last value of each name).
+    pub vars_set: Vec<(String, String)>,
+    pub url: String,
+    pub request_name: String,
+    pub connected: bool,
+    /// `before` hooks are running: `request.headers.set` is allowed.
+    pub before: bool,
+    pub started: Instant,
+}
+
+pub type Shared = Rc<RefCell<State>>;
+
+impl State {
+    pub fn emit(&mut self, output: ScriptOutput) {
+        (self.output)(output);
+    }
+}
+
+/// Builds the `__native` object.
+pub fn install<'js>(ctx: &Ctx<'js>, state: &Shared) -> rquickjs::Result<()> {
+    let native = Object::new(ctx.clone())?;
+    let started = state.borrow().started;
+    native.set(
+        "now",
+        Function::new(ctx.clone(), move || started.elapsed().as_secs_f64() * 1000.0)?,
+    )?;
+
+    let s = state.clone();
+    native.set(
+        "test",
+        Function::new(
+            ctx.clone(),
+            move |name: String, passed: bool, message: String, event: f64| {
+                let mut state = s.borrow_mut();
+                let at_ms = state.started.elapsed().as_secs_f64() * 1000.0;
+                state.emit(ScriptOutput::Test(TestResult {
+                    name,
+                    passed,
+                    message,
+                    event: event as u64,
+                    at_ms,
+                }));
+            },
+        )?,
+    )?;
+
+    let s = state.clone();
+    native.set(
+        "sendText",
+        Function::new(ctx.clone(), move |ctx: Ctx<'js>, text: String| {
+            send(&ctx, &s, Outgoing::Text(text))
+        })?,
+    )?;
+    let s = state.clone();
+    native.set(
+        "sendBinary",
+        Function::new(
+            ctx.clone(),
+            move |ctx: Ctx<'js>, bytes: TypedArray<'js, u8>| {
+                let bytes = copy_bytes(&bytes);
+                send(&ctx, &s, Outgoing::Binary(bytes.into()))
+            },
+        )?,
+    )?;
+    let s = state.clone();
+    native.set(
+        "close",
+        Function::new(
+            ctx.clone(),
+            move |ctx: Ctx<'js>, code: u16, reason: String| {
+                let mut state = s.borrow_mut();
+                if !state.connected {
+                    return Err(Exception::throw_message(&ctx, "ws.close: not connected"));
+                }
+                if reason.len() > 123 {
+                    return Err(Exception::throw_range(
+                        &ctx,
+                        "ws.close: the reason is longer than 123 bytes",
+                    ));
+                }
+                state.emit(ScriptOutput::Close { code, reason });
+                Ok(())
+            },
+        )?,
+    )?;
+    let s = state.clone();
+    native.set(
+        "connected",
+        Function::new(ctx.clone(), move || s.borrow().connected)?,
+    )?;
+    native.set(
+        "decode",
+        Function::new(ctx.clone(), |bytes: TypedArray<'js, u8>| {
+            String::from_utf8_lossy(&copy_bytes(&bytes)).into_owned()
+        })?,
+    )?;
+    native.set(
+        "encode",
+        Function::new(ctx.clone(), |ctx: Ctx<'js>, text: String| {
+            TypedArray::<u8>::new(ctx, text.into_bytes())
+        })?,
+    )?;
+
+    let s = state.clone();
+    native.set(
+        "varGet",
+        Function::new(ctx.clone(), move |name: String| {
+            s.borrow().vars.get(&name).cloned()
+        })?,
+    )?;
+    let s = state.clone();
+    native.set(
+        "varSet",
+        Function::new(ctx.clone(), move |name: String, value: String| {
+            let mut state = s.borrow_mut();
+            state.vars.insert(name.clone(), value.clone());
+            state.vars_set.retain(|(n, _)| *n != name);
+            state.vars_set.push((name.clone(), value.clone()));
+            state.emit(ScriptOutput::VarSet { name, value });
+        })?,
+    )?;
+
+    let s = state.clone();
+    native.set(
+        "headerSet",
+        Function::new(
+            ctx.clone(),
+            move |ctx: Ctx<'js>, name: String, value: String| {
+                let mut state = s.borrow_mut();
+                if !state.before {
+                    return Err(Exception::throw_message(
+                        &ctx,
+                        "request.headers.set works only inside before(...), before connecting",
+                    ));
+                }
+                if name.trim().is_empty() || name.contains(char::is_whitespace) {
+                    return Err(Exception::throw_type(
+                        &ctx,
+                        &format!("request.headers.set: invalid header name {name:?}"),
+                    ));
+                }
+                state.headers.retain(|(n, _)| !n.eq_ignore_ascii_case(&name));
+                state.headers.push((name, value));
+                Ok(())
+            },
+        )?,
+    )?;
+    let s = state.clone();
+    native.set(
+        "headerGet",
+        Function::new(ctx.clone(), move |name: String| {
+            let state = s.borrow();
+            state
+                .headers
+                .iter()
+                .rev()
+                .find(|(n, _)| n.eq_ignore_ascii_case(&name))
+                .map(|(_, v)| v.clone())
+        })?,
+    )?;
+    let s = state.clone();
+    native.set(
+        "url",
+        Function::new(ctx.clone(), move || s.borrow().url.clone())?,
+    )?;
+    let s = state.clone();
+    native.set(
+        "requestName",
+        Function::new(ctx.clone(), move || s.borrow().request_name.clone())?,
+    )?;
+    let s = state.clone();
+    native.set(
+        "log",
+        Function::new(ctx.clone(), move |level: String, text: Opt<String>| {
+            let level = match level.as_str() {
+                "info" => LogLevel::Info,
+                "warn" => LogLevel::Warn,
+                "error" => LogLevel::Error,
+                _ => LogLevel::Log,
+            };
+            let text = text.0.unwrap_or_default();
+            s.borrow_mut().emit(ScriptOutput::Log { level, text });
+        })?,
+    )?;
+
+    ctx.globals().set("__native", native)?;
+    Ok(())
+}
+
+fn send(ctx: &Ctx<'_>, state: &Shared, message: Outgoing) -> rquickjs::Result<()> {
+    let mut state = state.borrow_mut();
+    if !state.connected {
+        return Err(Exception::throw_message(
+            ctx,
+            "ws.send: not connected (send from ws.on(\"open\", ...) or later)",
+        ));
+    }
+    state.emit(ScriptOutput::Send(message));
+    Ok(())
+}
+
+fn copy_bytes(array: &TypedArray<'_, u8>) -> Vec<u8> {
+    // SAFETY: the slice is copied at once, before any JavaScript runs again.
+    unsafe { array.as_bytes() }.map(<[u8]>::to_vec).unwrap_or_default()
+}
