@@ -20,6 +20,9 @@ fn main() -> ExitCode {
             }
             ExitCode::from(wsprobe::cli::run(*args, cli.workspace) as u8)
         }
+        Some(Command::Test(args)) => {
+            ExitCode::from(wsprobe::cli::run_tests(*args, cli.workspace) as u8)
+        }
         Some(Command::Serve(args)) => ExitCode::from(wsprobe::serve::run(args) as u8),
         Some(Command::Import { file }) => import(&file, cli.workspace),
         Some(Command::Completions { shell }) => {

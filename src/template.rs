@@ -212,6 +212,17 @@ impl Resolver {
         self.vars.insert(name.to_owned(), Value::from(value));
     }
 
+    /// The variables as text (what a script's `vars.get` sees).
+    pub fn values(&self) -> std::collections::HashMap<String, String> {
+        self.vars
+            .iter()
+            .map(|(name, value)| {
+                let text = value.as_str().map_or_else(|| value.to_string(), str::to_owned);
+                (name.clone(), text)
+            })
+            .collect()
+    }
+
     pub fn is_defined(&self, name: &str) -> bool {
         self.vars.contains_key(name) || FUNCTIONS.contains(&name)
     }

@@ -28,6 +28,13 @@ pub enum Command {
     /// or input, with one line on stderr. Without --count/--duration it runs until the server
     /// closes or Ctrl+C.
     Run(Box<super::RunArgs>),
+    /// Run requests with their scripts and report the tests (for CI).
+    ///
+    /// Each TARGET is a saved request's name or a URL (a URL needs --script). Exit codes: 0
+    /// every test passed and at least one ran; 1 a test failed, a script threw, or a
+    /// connection failed; 2 bad input (unknown request, unreadable script, a syntax error in a
+    /// script), nothing sent.
+    Test(Box<super::TestArgs>),
     /// A local demo server: /echo, /tick (deCONZ-like JSON events), /flood (as fast as possible).
     Serve(crate::serve::ServeArgs),
     /// Add the WebSocket requests and environments of an Insomnia export (v4 JSON/YAML, v5 YAML)

@@ -31,8 +31,25 @@ pub fn target_is_url(target: &str) -> bool {
     target.contains("://")
 }
 
-/// Loads the workspace (read-only), picks the request and the variables, applies the options.
+/// Loads the workspace (read-only), picks the request and the variables, applies the options,
+/// and resolves everything ([`load`] then [`finish`]).
 pub fn prepare(args: &RunArgs, workspace_dir: Option<PathBuf>) -> anyhow::Result<Prepared> {
+    finish(load(args, workspace_dir)?, args)
+}
+
+/// A run's request and variables before anything is resolved: a script's `before` hooks may
+/// still add headers and variables.
+pub struct Loaded {
+    pub request: SavedRequest,
+    pub resolver: Resolver,
+    pub secrets: Vec<String>,
+    pub warnings: Vec<String>,
+    pub workspace: Workspace,
+    pub is_url: bool,
+}
+
+/// Loads the workspace (read-only), picks the request and the variables, applies the options.
+pub fn load(args: &RunArgs, workspace_dir: Option<PathBuf>) -> anyhow::Result<Loaded> {
     let mut warnings = Vec::new();
     let is_url = target_is_url(&args.target);
     // The workspace is only required for a saved request or --env; for a plain URL it just
@@ -97,6 +114,26 @@ pub fn prepare(args: &RunArgs, workspace_dir: Option<PathBuf>) -> anyhow::Result
         find_request(&workspace, &args.target, dir.as_deref())?.clone()
     };
     apply_options(&mut request, args)?;
+    Ok(Loaded {
+        request,
+        resolver,
+        secrets,
+        warnings,
+        workspace,
+        is_url,
+    })
+}
+
+/// Resolves a loaded request and the messages to send.
+pub fn finish(loaded: Loaded, args: &RunArgs) -> anyhow::Result<Prepared> {
+    let Loaded {
+        request,
+        resolver,
+        secrets,
+        warnings,
+        is_url,
+        ..
+    } = loaded;
     let resolved = resolver.resolve_request(&request)?;
 
     let mut sends = Vec::new();

@@ -25,6 +25,8 @@ pub(crate) enum SessionCommand {
     Send(Outgoing),
     Ping(Bytes),
     Disconnect,
+    /// A disconnect with this code and reason (a script's `ws.close(code, reason)`).
+    Close(CloseCode, String),
 }
 
 /// What a send or ping to a session that is not connected gets back.
@@ -151,7 +153,7 @@ async fn until_disconnect(
 ) {
     loop {
         match commands.recv().await {
-            None | Some(SessionCommand::Disconnect) => return,
+            None | Some(SessionCommand::Disconnect | SessionCommand::Close(..)) => return,
             Some(SessionCommand::Send(_) | SessionCommand::Ping(_)) => events.emit(
                 session,
                 EventKind::Error {
@@ -394,7 +396,10 @@ async fn connected(
                     emit(EventKind::Ping { direction: Direction::Sent, payload });
                 }
                 None | Some(SessionCommand::Disconnect) => {
-                    return disconnect(&mut conn, session, events).await;
+                    return disconnect(&mut conn, session, events, CloseCode::NORMAL, "").await;
+                }
+                Some(SessionCommand::Close(code, reason)) => {
+                    return disconnect(&mut conn, session, events, code, &reason).await;
                 }
             },
             () = tokio::time::sleep_until(deadline), if close_deadline.is_some() => {
@@ -458,10 +463,17 @@ async fn send(
     Ok(())
 }
 
-/// The user's Disconnect: close 1000, wait briefly for the server's reply, then drop.
-async fn disconnect(conn: &mut Conn, session: SessionId, events: &EventSender) -> End {
+/// The user's Disconnect: close 1000 (or a script's code and reason), wait briefly for the
+/// server's reply, then drop.
+async fn disconnect(
+    conn: &mut Conn,
+    session: SessionId,
+    events: &EventSender,
+    code: CloseCode,
+    reason: &str,
+) -> End {
     let deadline = Instant::now() + CLOSE_TIMEOUT;
-    let close = wire::close_payload(CloseCode::NORMAL, "");
+    let close = wire::close_payload(code, reason);
     if let Ok(Ok(())) = timeout_at(deadline, conn.write_frame(OpCode::Close, &close)).await {
         // Messages already in flight still arrive before the server's close reply.
         while let Ok(Ok(n)) =
@@ -478,8 +490,8 @@ async fn disconnect(conn: &mut Conn, session: SessionId, events: &EventSender) -
         }
     }
     End {
-        code: CloseCode::NORMAL,
-        reason: String::new(),
+        code,
+        reason: reason.to_owned(),
         by: ClosedBy::Client,
         retry: false,
         was_connected: true,

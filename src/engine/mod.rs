@@ -126,6 +126,13 @@ pub enum Command {
     Disconnect {
         session: SessionId,
     },
+    /// Disconnect with this close code and reason (1000 or 3000-4999; the reason at most 123
+    /// bytes). Like [`Command::Disconnect`] otherwise; `Closed` carries them.
+    Close {
+        session: SessionId,
+        code: u16,
+        reason: String,
+    },
 }
 
 type Sessions = Arc<Mutex<HashMap<SessionId, mpsc::UnboundedSender<SessionCommand>>>>;
@@ -177,6 +184,11 @@ impl Engine {
                 self.to_session(session, SessionCommand::Ping(payload))
             }
             Command::Disconnect { session } => self.to_session(session, SessionCommand::Disconnect),
+            Command::Close {
+                session,
+                code,
+                reason,
+            } => self.to_session(session, SessionCommand::Close(CloseCode(code), reason)),
         }
     }
 
@@ -197,6 +209,15 @@ impl Engine {
 
     pub fn disconnect(&self, session: SessionId) {
         self.execute(Command::Disconnect { session });
+    }
+
+    pub fn close(&self, session: SessionId, code: u16, reason: impl Into<String>) {
+        let reason = reason.into();
+        self.execute(Command::Close {
+            session,
+            code,
+            reason,
+        });
     }
 
     /// How many tasks are alive on the engine's runtime (every running session is one):

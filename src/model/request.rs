@@ -13,6 +13,9 @@ pub struct SavedRequest {
     pub settings: ConnectionSettings,
     pub draft: MessageDraft,
     pub saved_messages: Vec<SavedMessage>,
+    /// The request's JavaScript (the Script tab; `wsprobe test` runs it). Empty: none.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub script: String,
     /// Fields a newer version added, kept as they were.
     #[serde(flatten)]
     pub unknown: super::fields::Unknown,
@@ -30,6 +33,7 @@ impl Default for SavedRequest {
             settings: ConnectionSettings::default(),
             draft: MessageDraft::default(),
             saved_messages: Vec::new(),
+            script: String::new(),
             unknown: super::fields::Unknown::new(),
         }
     }
@@ -151,6 +155,10 @@ pub struct ConnectionSettings {
     pub max_log_events: u64,
     /// ... and at most about this many MiB (payloads plus per-event bookkeeping).
     pub max_log_mib: u64,
+    /// One script callback may run this long before the script is stopped.
+    pub script_time_limit_ms: u64,
+    /// A script may use this much memory.
+    pub script_memory_limit_mib: u64,
     /// Settings a newer version added, kept as they were.
     #[serde(flatten)]
     pub unknown: super::fields::Unknown,
@@ -162,6 +170,8 @@ pub const DEFAULT_MAX_REDIRECTS: u32 = 5;
 pub const DEFAULT_MAX_MESSAGE_SIZE: u64 = 64 * 1024 * 1024;
 pub const DEFAULT_MAX_LOG_EVENTS: u64 = 1_000_000;
 pub const DEFAULT_MAX_LOG_MIB: u64 = 512;
+pub const DEFAULT_SCRIPT_TIME_LIMIT_MS: u64 = 1_000;
+pub const DEFAULT_SCRIPT_MEMORY_LIMIT_MIB: u64 = 64;
 
 impl ConnectionSettings {
     /// The events-log caps: (events, bytes).
@@ -190,6 +200,8 @@ impl Default for ConnectionSettings {
             ca_cert_path: None,
             max_log_events: DEFAULT_MAX_LOG_EVENTS,
             max_log_mib: DEFAULT_MAX_LOG_MIB,
+            script_time_limit_ms: DEFAULT_SCRIPT_TIME_LIMIT_MS,
+            script_memory_limit_mib: DEFAULT_SCRIPT_MEMORY_LIMIT_MIB,
             unknown: super::fields::Unknown::new(),
         }
     }

@@ -260,7 +260,22 @@ impl<'js> Runner<'js> {
         };
         let source = runner.config.source.clone();
         let file_name = runner.config.file_name.clone();
-        runner.guarded(|| eval(ctx, source.as_str(), &file_name))?;
+        let mut stack = None;
+        runner
+            .guarded(|| {
+                eval(ctx, source.as_str(), &file_name).inspect_err(|_| {
+                    // Peek at the exception without taking it: a compile error's stack is
+                    // just `at script:L:C`, with no function frame.
+                    stack = exception_stack(ctx);
+                })
+            })
+            .map_err(|mut error| {
+                error.compile = error.message.starts_with("SyntaxError")
+                    && stack.as_deref().is_some_and(|s| {
+                        s.trim_start().starts_with(&format!("at {file_name}:"))
+                    });
+                error
+            })?;
         let before = get("before")?;
         state.borrow_mut().before = true;
         let result = runner.guarded(|| before.call::<_, ()>(()));
@@ -438,6 +453,15 @@ fn eval<'js>(ctx: &Ctx<'js>, source: &str, file_name: &str) -> rquickjs::Result<
     options.strict = false;
     options.filename = Some(file_name.to_owned());
     ctx.eval_with_options::<(), _>(source, options)
+}
+
+/// The pending exception's stack, leaving it pending.
+fn exception_stack(ctx: &Ctx<'_>) -> Option<String> {
+    let value = ctx.catch();
+    let stack = value.as_object().and_then(|o| o.get::<_, String>("stack").ok());
+    // Put it back for `caught`.
+    let _ = ctx.throw(value);
+    stack
 }
 
 /// The pending exception as `Name: message` and its stack.

@@ -11,6 +11,8 @@ pub struct ScriptError {
     /// 1-based line and column in the script, when the error points into it.
     pub line: Option<u32>,
     pub column: Option<u32>,
+    /// The script could not be compiled (a syntax error): none of it ran.
+    pub compile: bool,
 }
 
 impl ScriptError {
@@ -19,6 +21,7 @@ impl ScriptError {
             message: message.into(),
             line: None,
             column: None,
+            compile: false,
         }
     }
 
@@ -32,6 +35,7 @@ impl ScriptError {
             message,
             line,
             column,
+            compile: false,
         }
     }
 }

@@ -80,6 +80,11 @@ fn syntax_errors_name_line_and_column() {
     assert!(error.message.contains("SyntaxError"), "{error:?}");
     assert_eq!(error.line, Some(2), "{error:?}");
     assert!(error.column.is_some(), "{error:?}");
+    assert!(error.compile);
+    // A SyntaxError thrown while running is not a compile error.
+    let (started, _) = start("JSON.parse('{');");
+    let error = started.err().unwrap();
+    assert!(error.message.starts_with("SyntaxError") && !error.compile, "{error:?}");
 }
 
 #[test]
@@ -351,3 +356,4 @@ fn async_test_bodies_are_awaited() {
     assert!(tests.iter().any(|t| t.0 == "async pass" && t.1));
     assert!(tests.iter().any(|t| t.0 == "async fail" && !t.1));
 }
+
