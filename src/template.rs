@@ -217,7 +217,9 @@ impl Resolver {
         self.vars
             .iter()
             .map(|(name, value)| {
-                let text = value.as_str().map_or_else(|| value.to_string(), str::to_owned);
+                let text = value
+                    .as_str()
+                    .map_or_else(|| value.to_string(), str::to_owned);
                 (name.clone(), text)
             })
             .collect()

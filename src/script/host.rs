@@ -271,9 +271,9 @@ impl<'js> Runner<'js> {
             })
             .map_err(|mut error| {
                 error.compile = error.message.starts_with("SyntaxError")
-                    && stack.as_deref().is_some_and(|s| {
-                        s.trim_start().starts_with(&format!("at {file_name}:"))
-                    });
+                    && stack
+                        .as_deref()
+                        .is_some_and(|s| s.trim_start().starts_with(&format!("at {file_name}:")));
                 error
             })?;
         let before = get("before")?;
@@ -429,7 +429,8 @@ impl<'js> Runner<'js> {
                     let text = rquickjs::String::from_str(self.ctx.clone(), &text)?;
                     (text.into_value(), Value::new_undefined(self.ctx.clone()))
                 };
-                self.message.call::<_, ()>((text, bytes, binary, size, time_ms, event as f64))
+                self.message
+                    .call::<_, ()>((text, bytes, binary, size, time_ms, event as f64))
             }),
             ScriptEvent::Close {
                 event,
@@ -458,7 +459,9 @@ fn eval<'js>(ctx: &Ctx<'js>, source: &str, file_name: &str) -> rquickjs::Result<
 /// The pending exception's stack, leaving it pending.
 fn exception_stack(ctx: &Ctx<'_>) -> Option<String> {
     let value = ctx.catch();
-    let stack = value.as_object().and_then(|o| o.get::<_, String>("stack").ok());
+    let stack = value
+        .as_object()
+        .and_then(|o| o.get::<_, String>("stack").ok());
     // Put it back for `caught`.
     let _ = ctx.throw(value);
     stack

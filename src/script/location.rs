@@ -91,7 +91,10 @@ mod tests {
     fn reads_the_first_frame_in_the_script() {
         let stack = "    at <anonymous> (prelude:40:7)\n    at f (script:3:9)\n    at <eval> (script:5:1)\n";
         assert_eq!(find_location(stack, "script"), Some((3, Some(9))));
-        assert_eq!(find_location("    at script:2\n", "script"), Some((2, None)));
+        assert_eq!(
+            find_location("    at script:2\n", "script"),
+            Some((2, None))
+        );
         assert_eq!(find_location("    at (myscript:2:1)", "script"), None);
         assert_eq!(find_location("no frames", "script"), None);
     }

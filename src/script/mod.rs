@@ -138,11 +138,20 @@ pub enum ScriptOutput {
     /// `ws.send(...)`.
     Send(Outgoing),
     /// `ws.close(code, reason)`.
-    Close { code: u16, reason: String },
+    Close {
+        code: u16,
+        reason: String,
+    },
     /// `vars.set(name, value)`.
-    VarSet { name: String, value: String },
+    VarSet {
+        name: String,
+        value: String,
+    },
     Test(TestResult),
-    Log { level: LogLevel, text: String },
+    Log {
+        level: LogLevel,
+        text: String,
+    },
     /// An exception in a callback; the script goes on.
     Error(ScriptError),
     /// The script was stopped (time or memory limit); nothing more comes from it.

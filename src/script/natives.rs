@@ -45,7 +45,9 @@ pub fn install<'js>(ctx: &Ctx<'js>, state: &Shared) -> rquickjs::Result<()> {
     let started = state.borrow().started;
     native.set(
         "now",
-        Function::new(ctx.clone(), move || started.elapsed().as_secs_f64() * 1000.0)?,
+        Function::new(ctx.clone(), move || {
+            started.elapsed().as_secs_f64() * 1000.0
+        })?,
     )?;
 
     let s = state.clone();
@@ -162,7 +164,9 @@ pub fn install<'js>(ctx: &Ctx<'js>, state: &Shared) -> rquickjs::Result<()> {
                         &format!("request.headers.set: invalid header name {name:?}"),
                     ));
                 }
-                state.headers.retain(|(n, _)| !n.eq_ignore_ascii_case(&name));
+                state
+                    .headers
+                    .retain(|(n, _)| !n.eq_ignore_ascii_case(&name));
                 state.headers.push((name, value));
                 Ok(())
             },
@@ -224,5 +228,7 @@ fn send(ctx: &Ctx<'_>, state: &Shared, message: Outgoing) -> rquickjs::Result<()
 
 fn copy_bytes(array: &TypedArray<'_, u8>) -> Vec<u8> {
     // SAFETY: the slice is copied at once, before any JavaScript runs again.
-    unsafe { array.as_bytes() }.map(<[u8]>::to_vec).unwrap_or_default()
+    unsafe { array.as_bytes() }
+        .map(<[u8]>::to_vec)
+        .unwrap_or_default()
 }

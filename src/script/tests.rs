@@ -9,14 +9,22 @@ use bytes::Bytes;
 use super::*;
 use crate::engine::Outgoing;
 
-fn start(source: &str) -> (Result<(Script, Prepared), ScriptError>, mpsc::Receiver<ScriptOutput>) {
+fn start(
+    source: &str,
+) -> (
+    Result<(Script, Prepared), ScriptError>,
+    mpsc::Receiver<ScriptOutput>,
+) {
     start_with(ScriptConfig::new(source, "script"), ScriptInit::default())
 }
 
 fn start_with(
     config: ScriptConfig,
     init: ScriptInit,
-) -> (Result<(Script, Prepared), ScriptError>, mpsc::Receiver<ScriptOutput>) {
+) -> (
+    Result<(Script, Prepared), ScriptError>,
+    mpsc::Receiver<ScriptOutput>,
+) {
     let (tx, rx) = mpsc::channel();
     let started = Script::start(
         config,
@@ -84,7 +92,10 @@ fn syntax_errors_name_line_and_column() {
     // A SyntaxError thrown while running is not a compile error.
     let (started, _) = start("JSON.parse('{');");
     let error = started.err().unwrap();
-    assert!(error.message.starts_with("SyntaxError") && !error.compile, "{error:?}");
+    assert!(
+        error.message.starts_with("SyntaxError") && !error.compile,
+        "{error:?}"
+    );
 }
 
 #[test]
@@ -102,7 +113,10 @@ fn an_exception_in_a_handler_is_reported_with_its_line_and_the_script_goes_on() 
         .expect("an error");
     assert!(error.message.starts_with("TypeError"), "{error:?}");
     assert_eq!(error.line, Some(3), "{error:?}");
-    assert_eq!(tests_of(&out), vec![("got good".into(), true, String::new())]);
+    assert_eq!(
+        tests_of(&out),
+        vec![("got good".into(), true, String::new())]
+    );
 }
 
 #[test]
@@ -130,9 +144,7 @@ fn send_close_and_messages() {
         .collect();
     assert!(matches!(sends[0], ScriptOutput::Send(Outgoing::Text(t)) if t == "hi"));
     assert!(matches!(sends[1], ScriptOutput::Send(Outgoing::Binary(b)) if &b[..] == [1, 2, 255]));
-    assert!(
-        matches!(sends[2], ScriptOutput::Close { code: 4001, reason } if reason == "enough")
-    );
+    assert!(matches!(sends[2], ScriptOutput::Close { code: 4001, reason } if reason == "enough"));
     let tests = tests_of(&out);
     assert!(tests.iter().all(|(_, passed, _)| *passed), "{tests:?}");
     assert_eq!(tests.len(), 3);
@@ -163,7 +175,11 @@ fn failures_say_expected_and_received() {
         "expect(received).toBe(expected)\nExpected: 1000\nReceived: 1006"
     );
     assert!(!get("not").1 && get("not").2.contains("Expected: not \"a\""));
-    assert!(get("deep").2.contains("Received: {\"a\": [1, 2]}"), "{:?}", get("deep"));
+    assert!(
+        get("deep").2.contains("Received: {\"a\": [1, 2]}"),
+        "{:?}",
+        get("deep")
+    );
     assert!(!get("property").1);
     assert!(get("property value").1);
     assert!(get("match").1);
@@ -180,7 +196,12 @@ fn msg_json_on_invalid_json_is_a_clear_error() {
     );
     let tests = tests_of(&out);
     assert!(!tests[0].1);
-    assert!(tests[0].2.starts_with("SyntaxError: msg.json(): the message is not valid JSON"), "{tests:?}");
+    assert!(
+        tests[0]
+            .2
+            .starts_with("SyntaxError: msg.json(): the message is not valid JSON"),
+        "{tests:?}"
+    );
 }
 
 #[test]
@@ -192,11 +213,19 @@ fn expect_message_passes_on_a_match_and_fails_at_the_end() {
             expectMessage("never", (m) => m.text === "nope", 5000);
         });
         "#,
-        vec![open(), text(2, r#"{"ack":false}"#), text(3, r#"{"ack":true}"#), close(1000)],
+        vec![
+            open(),
+            text(2, r#"{"ack":false}"#),
+            text(3, r#"{"ack":true}"#),
+            close(1000),
+        ],
     );
     let tests = tests_of(&out);
     assert_eq!(tests[0], ("ack".into(), true, String::new()));
-    assert!(!tests[1].1 && tests[1].2.starts_with("no message matched within 5000 ms"), "{tests:?}");
+    assert!(
+        !tests[1].1 && tests[1].2.starts_with("no message matched within 5000 ms"),
+        "{tests:?}"
+    );
 }
 
 #[test]
@@ -204,8 +233,12 @@ fn expect_message_times_out_on_its_own_timer() {
     let (started, rx) = start(r#"ws.on("open", () => expectMessage("soon", () => true, 30));"#);
     let (script, _) = started.unwrap();
     script.feed(vec![open()]);
-    let out = rx.recv_timeout(Duration::from_secs(5)).expect("the timeout's result");
-    let ScriptOutput::Test(result) = out else { panic!("{out:?}") };
+    let out = rx
+        .recv_timeout(Duration::from_secs(5))
+        .expect("the timeout's result");
+    let ScriptOutput::Test(result) = out else {
+        panic!("{out:?}")
+    };
     assert!(!result.passed);
     assert_eq!(result.message, "no message matched within 30 ms");
     assert!(result.at_ms >= 30.0, "{result:?}");
@@ -238,7 +271,9 @@ fn a_runaway_loop_is_stopped_at_the_time_limit() {
     let (script, _) = started.unwrap();
     script.feed(vec![open(), text(2, "x"), text(3, "y")]);
     let out = rx.recv_timeout(Duration::from_secs(10)).expect("stopped");
-    let ScriptOutput::Stopped(error) = out else { panic!("{out:?}") };
+    let ScriptOutput::Stopped(error) = out else {
+        panic!("{out:?}")
+    };
     assert_eq!(
         error.message,
         "script stopped: a callback ran longer than 100 ms (the script time limit)"
@@ -260,7 +295,9 @@ fn a_memory_bomb_is_stopped_at_the_memory_limit() {
     let (script, _) = started.unwrap();
     script.feed(vec![open()]);
     let out = rx.recv_timeout(Duration::from_secs(10)).expect("stopped");
-    let ScriptOutput::Stopped(error) = out else { panic!("{out:?}") };
+    let ScriptOutput::Stopped(error) = out else {
+        panic!("{out:?}")
+    };
     assert_eq!(
         error.message,
         "script stopped: it used more than 16 MiB (the script memory limit)"
@@ -302,14 +339,22 @@ fn before_sets_headers_and_vars_sees_and_sets_variables() {
     let (script, prepared) = started.unwrap();
     assert_eq!(
         prepared.headers,
-        vec![("X-Sig".into(), "lobby-signed".into()), ("x-old".into(), "12".into())]
+        vec![
+            ("X-Sig".into(), "lobby-signed".into()),
+            ("x-old".into(), "12".into())
+        ]
     );
     assert_eq!(prepared.vars_set, vec![("token".into(), "42".into())]);
     script.feed(vec![open()]);
     script.finish();
     let out: Vec<ScriptOutput> = rx.try_iter().collect();
-    assert!(out.iter().any(|o| matches!(o, ScriptOutput::Send(Outgoing::Text(t)) if t == "42")));
-    assert!(out.iter().any(|o| matches!(o, ScriptOutput::VarSet { name, value } if name == "seen" && value == "true")));
+    assert!(
+        out.iter()
+            .any(|o| matches!(o, ScriptOutput::Send(Outgoing::Text(t)) if t == "42"))
+    );
+    assert!(out.iter().any(
+        |o| matches!(o, ScriptOutput::VarSet { name, value } if name == "seen" && value == "true")
+    ));
 }
 
 #[test]
@@ -356,4 +401,3 @@ fn async_test_bodies_are_awaited() {
     assert!(tests.iter().any(|t| t.0 == "async pass" && t.1));
     assert!(tests.iter().any(|t| t.0 == "async fail" && !t.1));
 }
-

@@ -17,11 +17,11 @@ use wsprobe::store::Store;
 const RUN_LIMIT: Duration = Duration::from_secs(20);
 const WAIT: Duration = Duration::from_secs(5);
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-    took: Duration,
+pub(crate) struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+    pub took: Duration,
 }
 
 impl Run {
@@ -70,7 +70,7 @@ fn wsprobe(args: &[&str]) -> Run {
 }
 
 /// Waits for the child with a deadline (kills it and fails the test when it hangs).
-fn finish(mut child: Child) -> Run {
+pub(crate) fn finish(mut child: Child) -> Run {
     let started = Instant::now();
     let pid = child.id();
     // None when the test reads stdout itself (see `stdout_lines`).

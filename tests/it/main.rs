@@ -21,6 +21,7 @@ mod interop;
 mod limits;
 mod properties;
 mod saves;
+mod scripts;
 mod serve;
 
 mod store;

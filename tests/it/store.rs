@@ -46,6 +46,8 @@ fn full_request() -> SavedRequest {
             ca_cert_path: Some("/etc/ssl/my-ca.pem".into()),
             max_log_events: 5000,
             max_log_mib: 64,
+            script_time_limit_ms: 500,
+            script_memory_limit_mib: 32,
             unknown: Default::default(),
         },
         draft: MessageDraft {
@@ -57,6 +59,7 @@ fn full_request() -> SavedRequest {
             format: MessageFormat::Json,
             body: "{\"sub\": \"{{ not a var }}\"}".into(),
         }],
+        script: "ws.on(\"open\", () => ws.send(\"hi\"));\n// line two\n".into(),
         unknown: Default::default(),
     }
 }

@@ -23,8 +23,8 @@ pub use args::{Reporter, TestArgs};
 pub use report::{TargetReport, exit_code};
 
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
 use std::sync::Arc;
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use crate::engine::{Command, Engine, Event, EventKind, SessionId};
@@ -70,7 +70,10 @@ impl Suite {
     /// Checks every target before anything connects.
     fn new(args: TestArgs, workspace_dir: Option<PathBuf>) -> anyhow::Result<Self> {
         if !(args.timeout.is_finite() && args.timeout > 0.0) {
-            anyhow::bail!("--timeout must be a positive number of seconds, got {}", args.timeout);
+            anyhow::bail!(
+                "--timeout must be a positive number of seconds, got {}",
+                args.timeout
+            );
         }
         let file_script = match &args.script {
             Some(path) => Some(read_script(path)?),
@@ -234,7 +237,13 @@ impl Suite {
 
         if !report.errors.is_empty() {
             // The top level or `before` threw: nothing is connected.
-            self.collect(&out_rx, &mut report, &mut redaction, &mut secrets, secret_names);
+            self.collect(
+                &out_rx,
+                &mut report,
+                &mut redaction,
+                &mut secrets,
+                secret_names,
+            );
             report.url = redaction.text(&report.url);
             report.duration = started.elapsed();
             return Ok(report);
@@ -264,7 +273,13 @@ impl Suite {
                 .saturating_duration_since(now)
                 .min(TICK);
             let Some(first) = events.recv_timeout(wait) else {
-                stopped |= self.collect(&out_rx, &mut report, &mut redaction, &mut secrets, secret_names);
+                stopped |= self.collect(
+                    &out_rx,
+                    &mut report,
+                    &mut redaction,
+                    &mut secrets,
+                    secret_names,
+                );
                 continue;
             };
             let mut batch = vec![first];
@@ -296,7 +311,13 @@ impl Suite {
             {
                 script.feed(script_events);
             }
-            stopped |= self.collect(&out_rx, &mut report, &mut redaction, &mut secrets, secret_names);
+            stopped |= self.collect(
+                &out_rx,
+                &mut report,
+                &mut redaction,
+                &mut secrets,
+                secret_names,
+            );
             if closed {
                 break;
             }
@@ -304,11 +325,18 @@ impl Suite {
         if let Some(script) = script {
             script.finish();
         }
-        self.collect(&out_rx, &mut report, &mut redaction, &mut secrets, secret_names);
+        self.collect(
+            &out_rx,
+            &mut report,
+            &mut redaction,
+            &mut secrets,
+            secret_names,
+        );
         if !connected_once {
-            report.connection_error = Some(redaction.text(
-                &last_error.unwrap_or_else(|| "the connection did not open".to_owned()),
-            ));
+            report.connection_error = Some(
+                redaction
+                    .text(&last_error.unwrap_or_else(|| "the connection did not open".to_owned())),
+            );
         }
         report.url = redaction.text(&report.url);
         report.duration = started.elapsed();
@@ -327,7 +355,11 @@ impl Suite {
     ) -> bool {
         let reveal = self.args.reveal_secrets;
         let mask = |redaction: &Redaction, text: &str| {
-            if reveal { text.to_owned() } else { redaction.text(text) }
+            if reveal {
+                text.to_owned()
+            } else {
+                redaction.text(text)
+            }
         };
         let mut stopped = false;
         for out in rx.try_iter() {
@@ -391,8 +423,7 @@ pub fn set_variable(workspace: &mut Workspace, name: &str, value: &str) {
         .as_deref()
         .and_then(|id| workspace.environments.iter().position(|e| e.id == id));
     let defined_in_active = env.is_some_and(|i| workspace.environments[i].get(name).is_some());
-    let target = if defined_in_active || (env.is_some() && workspace.globals.get(name).is_none())
-    {
+    let target = if defined_in_active || (env.is_some() && workspace.globals.get(name).is_none()) {
         &mut workspace.environments[env.expect("checked")]
     } else {
         &mut workspace.globals
@@ -408,9 +439,10 @@ pub fn set_variable(workspace: &mut Workspace, name: &str, value: &str) {
 fn read_script(path: &Path) -> anyhow::Result<ScriptConfig> {
     let source = std::fs::read_to_string(path)
         .map_err(|e| anyhow::anyhow!("cannot read --script {}: {e}", path.display()))?;
-    let name = path
-        .file_name()
-        .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+    let name = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
     Ok(ScriptConfig::new(source, name))
 }
 

@@ -49,7 +49,9 @@ impl TargetReport {
 /// The run's exit code: 0 when every test passed, at least one ran, and nothing failed.
 pub fn exit_code(targets: &[TargetReport]) -> i32 {
     let ran: usize = targets.iter().map(|t| t.tests.len()).sum();
-    let bad = targets.iter().any(|t| t.failed() > 0 || t.error_count() > 0);
+    let bad = targets
+        .iter()
+        .any(|t| t.failed() > 0 || t.error_count() > 0);
     if bad || ran == 0 { 1 } else { 0 }
 }
 
@@ -126,7 +128,10 @@ fn secs(duration_ms: f64) -> String {
 pub fn junit(targets: &[TargetReport]) -> String {
     let total = |f: fn(&TargetReport) -> usize| targets.iter().map(f).sum::<usize>();
     let tests = total(|t| t.tests.len() + t.error_count());
-    let time: f64 = targets.iter().map(|t| t.duration.as_secs_f64() * 1000.0).sum();
+    let time: f64 = targets
+        .iter()
+        .map(|t| t.duration.as_secs_f64() * 1000.0)
+        .sum();
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let _ = writeln!(
         out,
@@ -355,9 +360,17 @@ mod tests {
     #[test]
     fn junit_escapes_and_counts() {
         let xml = junit(&report());
-        assert!(xml.contains("<testsuite name=\"Feed &lt;1&gt;\" tests=\"3\" failures=\"1\" errors=\"1\""), "{xml}");
+        assert!(
+            xml.contains(
+                "<testsuite name=\"Feed &lt;1&gt;\" tests=\"3\" failures=\"1\" errors=\"1\""
+            ),
+            "{xml}"
+        );
         assert!(xml.contains("<failure message=\"expect(received).toBe(expected) · Expected: 1000 · Received: 1006\""), "{xml}");
-        assert!(xml.contains("name=\"closed &quot;normally&quot;\""), "{xml}");
+        assert!(
+            xml.contains("name=\"closed &quot;normally&quot;\""),
+            "{xml}"
+        );
     }
 
     #[test]
