@@ -5,7 +5,8 @@
 //! - `/tick?ms=1000` sends a deCONZ-like JSON event every `ms` milliseconds.
 //! - `/flood?n=N&size=B` sends `n` text messages of `size` bytes as fast as the socket takes
 //!   them (frames are encoded once and written in large batches, so the server is not the
-//!   bottleneck), then closes with 1000.
+//!   bottleneck), then closes with 1000. With `json=1` each message is a JSON object like the
+//!   deCONZ events, padded to `size` bytes (`{"t":"event","e":"changed","r":"sensors",...}`).
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -42,6 +43,7 @@ enum Route {
         count: u64,
         size: usize,
         rate: u64,
+        json: bool,
     },
 }
 
@@ -83,6 +85,7 @@ fn route(path_and_query: &str) -> Result<Route, String> {
                 count: number("n", default_count)?,
                 size,
                 rate,
+                json: number("json", 0)? != 0,
             })
         }
         other => Err(format!(
@@ -172,7 +175,12 @@ async fn handle(stream: TcpStream) {
     match chosen {
         Some(Route::Echo) | None => echo(ws).await,
         Some(Route::Tick { interval }) => tick(ws, interval).await,
-        Some(Route::Flood { count, size, rate }) => flood(ws, count, size, rate).await,
+        Some(Route::Flood {
+            count,
+            size,
+            rate,
+            json,
+        }) => flood(ws, count, size, rate, json).await,
     }
 }
 
@@ -237,10 +245,24 @@ fn push_text_frame(buf: &mut Vec<u8>, payload: &[u8]) {
     buf.extend_from_slice(payload);
 }
 
-async fn flood(mut ws: Ws, count: u64, size: usize, rate: u64) {
+/// A deCONZ-like JSON event padded to `size` bytes (or its smallest form when `size` is less).
+fn json_payload(size: usize) -> Vec<u8> {
+    let head = r#"{"t":"event","e":"changed","r":"sensors","id":"7","state":{"buttonevent":1002,"lastupdated":"2026-12-02T10:00:00.000"},"pad":""#;
+    let mut payload = head.as_bytes().to_vec();
+    let fill = size.saturating_sub(head.len() + 2);
+    payload.extend((0..fill).map(|i| b'a' + (i % 26) as u8));
+    payload.extend_from_slice(b"\"}");
+    payload
+}
+
+async fn flood(mut ws: Ws, count: u64, size: usize, rate: u64, json: bool) {
     use futures_util::FutureExt;
-    // Printable, valid UTF-8, and recognisably ours.
-    let payload: Vec<u8> = (0..size).map(|i| b'a' + (i % 26) as u8).collect();
+    let payload = if json {
+        json_payload(size)
+    } else {
+        // Printable, valid UTF-8, and recognisably ours.
+        (0..size).map(|i| b'a' + (i % 26) as u8).collect()
+    };
     let mut frame = Vec::with_capacity(size + 10);
     push_text_frame(&mut frame, &payload);
     // Batches of about 256 KiB: few syscalls, the same buffer every time.
@@ -318,7 +340,8 @@ mod tests {
             Ok(Route::Flood {
                 count: 10,
                 size: 4,
-                rate: 0
+                rate: 0,
+                json: false
             })
         );
         assert_eq!(
@@ -326,7 +349,8 @@ mod tests {
             Ok(Route::Flood {
                 count: 1_000_000,
                 size: 100,
-                rate: 0
+                rate: 0,
+                json: false
             })
         );
         assert_eq!(
@@ -334,7 +358,17 @@ mod tests {
             Ok(Route::Flood {
                 count: u64::MAX,
                 size: 100,
-                rate: 100_000
+                rate: 100_000,
+                json: false
+            })
+        );
+        assert_eq!(
+            route("/flood?n=5&json=1"),
+            Ok(Route::Flood {
+                count: 5,
+                size: 100,
+                rate: 0,
+                json: true
             })
         );
         assert!(
@@ -343,6 +377,18 @@ mod tests {
                 .contains("`n` must be a whole number")
         );
         assert!(route("/nope").unwrap_err().contains("no route `/nope`"));
+    }
+
+    #[test]
+    fn json_floods_are_json_of_the_size_asked() {
+        for size in [0, 100, 4096] {
+            let payload = json_payload(size);
+            let value: serde_json::Value = serde_json::from_slice(&payload).expect("JSON");
+            assert_eq!(value["r"], "sensors");
+            if size >= 150 {
+                assert_eq!(payload.len(), size);
+            }
+        }
     }
 
     #[test]

@@ -107,6 +107,15 @@ pub fn text_line(event: &Event) -> String {
                 "• reconnecting in {delay_ms} ms (attempt {attempt} of {of})"
             );
         }
+        EventKind::Script { level, text } => {
+            let _ = write!(line, "• script {}: ", level.name());
+            push_text_preview(
+                &mut line,
+                text.as_bytes(),
+                PREVIEW_CHARS,
+                LineBreaks::Escape,
+            );
+        }
     }
     line
 }

@@ -111,7 +111,10 @@ impl Tracker {
                     step.stop = Some(0);
                 }
             }
-            EventKind::Message { .. } | EventKind::Ping { .. } | EventKind::Pong { .. } => {}
+            EventKind::Message { .. }
+            | EventKind::Ping { .. }
+            | EventKind::Pong { .. }
+            | EventKind::Script { .. } => {}
             EventKind::Error { message } => self.last_error = Some(message.clone()),
             EventKind::Closed { code, reason, by } => {
                 self.connected = false;

@@ -115,6 +115,33 @@ pub enum EventKind {
         of: u32,
         delay_ms: u64,
     },
+    /// Never sent by the engine: a line from the request's script (`console.*`, an error),
+    /// added to a log beside the session's events by whoever runs the script.
+    Script {
+        level: ScriptLevel,
+        text: String,
+    },
+}
+
+/// The level of a [`EventKind::Script`] line (`console.log/info/warn/error`; script errors
+/// are `Error`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ScriptLevel {
+    Log,
+    Info,
+    Warn,
+    Error,
+}
+
+impl ScriptLevel {
+    pub fn name(self) -> &'static str {
+        match self {
+            ScriptLevel::Log => "log",
+            ScriptLevel::Info => "info",
+            ScriptLevel::Warn => "warn",
+            ScriptLevel::Error => "error",
+        }
+    }
 }
 
 impl EventKind {
@@ -137,6 +164,7 @@ impl EventKind {
             Self::Closed { .. } => "closed",
             Self::Error { .. } => "error",
             Self::Reconnecting { .. } => "reconnecting",
+            Self::Script { .. } => "script",
         }
     }
 }

@@ -15,10 +15,18 @@ pub enum DirectionFilter {
     Sent,
     /// Connecting, connected, closed, errors, redirects, reconnects.
     Connection,
+    /// Lines from the request's script: console output and script errors.
+    Script,
 }
 
 impl DirectionFilter {
-    pub const ALL: [DirectionFilter; 4] = [Self::All, Self::Received, Self::Sent, Self::Connection];
+    pub const ALL: [DirectionFilter; 5] = [
+        Self::All,
+        Self::Received,
+        Self::Sent,
+        Self::Connection,
+        Self::Script,
+    ];
 
     pub fn label(self) -> &'static str {
         match self {
@@ -26,6 +34,7 @@ impl DirectionFilter {
             Self::Received => "Received",
             Self::Sent => "Sent",
             Self::Connection => "Connection",
+            Self::Script => "Script",
         }
     }
 }
@@ -146,7 +155,10 @@ impl Filter {
             DirectionFilter::All => true,
             DirectionFilter::Received => event.direction() == Some(Direction::Received),
             DirectionFilter::Sent => event.direction() == Some(Direction::Sent),
-            DirectionFilter::Connection => event.direction().is_none(),
+            DirectionFilter::Connection => {
+                event.direction().is_none() && !matches!(event.kind, EventKind::Script { .. })
+            }
+            DirectionFilter::Script => matches!(event.kind, EventKind::Script { .. }),
         };
         direction_ok
             && match &self.query {
@@ -185,6 +197,7 @@ fn with_text<R>(event: &Event, f: impl FnOnce(&[u8]) -> R) -> R {
         EventKind::Closed { reason, .. } => f(reason.as_bytes()),
         EventKind::Error { message } => f(message.as_bytes()),
         EventKind::Reconnecting { .. } => f(b"reconnecting"),
+        EventKind::Script { text, .. } => f(text.as_bytes()),
     }
 }
 

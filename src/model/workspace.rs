@@ -70,6 +70,25 @@ impl Workspace {
     }
 
     /// The variables in effect: Globals first, then the active environment overriding them.
+    /// Sets a variable as a script's `vars.set` does: where it is defined (the active
+    /// environment, then Globals), else in the active environment, else in Globals. A
+    /// secret stays secret.
+    pub fn set_variable(&mut self, name: &str, value: &str) {
+        let active = self
+            .active_environment
+            .as_deref()
+            .and_then(|id| self.environments.iter().position(|e| e.id == id));
+        let in_active = active.is_some_and(|i| self.environments[i].get(name).is_some());
+        let env = match active {
+            Some(i) if in_active || self.globals.get(name).is_none() => &mut self.environments[i],
+            _ => &mut self.globals,
+        };
+        match env.variables.iter_mut().rev().find(|v| v.name == name) {
+            Some(variable) => variable.value = value.to_owned(),
+            None => env.variables.push(Variable::new(name, value)),
+        }
+    }
+
     pub fn effective_variables(&self) -> Vec<Variable> {
         merge_variables(&self.globals, self.active_environment())
     }
@@ -116,4 +135,34 @@ pub fn merge_variables(globals: &Environment, active: Option<&Environment>) -> V
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn set_variable_writes_where_the_name_is_defined() {
+        let mut ws = Workspace::default();
+        ws.globals = Environment::globals().with_var("g", "1");
+        let mut env = Environment::new("dev").with_var("e", "1");
+        env.variables[0].secret = true;
+        ws.active_environment = Some(env.id.clone());
+        ws.environments.push(env);
+        ws.set_variable("g", "2");
+        ws.set_variable("e", "2");
+        ws.set_variable("new", "3");
+        assert_eq!(ws.globals.get("g").unwrap().value, "2");
+        let env = &ws.environments[0];
+        assert_eq!(env.get("e").unwrap().value, "2");
+        assert!(env.get("e").unwrap().secret, "a secret stays secret");
+        assert_eq!(
+            env.get("new").unwrap().value,
+            "3",
+            "new names go to the active environment"
+        );
+        ws.active_environment = None;
+        ws.set_variable("other", "4");
+        assert_eq!(ws.globals.get("other").unwrap().value, "4");
+    }
 }

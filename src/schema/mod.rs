@@ -77,6 +77,10 @@ enum KindJson<'a> {
         of: u32,
         delay_ms: u64,
     },
+    Script {
+        level: &'static str,
+        text: &'a str,
+    },
 }
 
 #[derive(Debug, Serialize)]
@@ -149,6 +153,10 @@ impl<'a> EventJson<'a> {
                 attempt: *attempt,
                 of: *of,
                 delay_ms: *delay_ms,
+            },
+            EventKind::Script { level, text } => KindJson::Script {
+                level: level.name(),
+                text,
             },
         };
         Self {

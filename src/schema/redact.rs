@@ -130,6 +130,10 @@ impl Redaction {
             EventKind::Error { message } => EventKind::Error {
                 message: self.text(message),
             },
+            EventKind::Script { level, text } => EventKind::Script {
+                level: *level,
+                text: self.text(text),
+            },
             other @ EventKind::Reconnecting { .. } => other.clone(),
         };
         Event { kind, ..*event }

@@ -40,6 +40,7 @@ use std::time::Duration;
 use bytes::Bytes;
 
 use crate::engine::Outgoing;
+pub use crate::engine::ScriptLevel;
 
 /// Batches [`Script::feed`] may queue before it blocks.
 pub const QUEUE: usize = 64;
@@ -99,26 +100,6 @@ pub enum ScriptEvent {
     },
 }
 
-/// The level of a `console.*` line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LogLevel {
-    Log,
-    Info,
-    Warn,
-    Error,
-}
-
-impl LogLevel {
-    pub fn name(self) -> &'static str {
-        match self {
-            LogLevel::Log => "log",
-            LogLevel::Info => "info",
-            LogLevel::Warn => "warn",
-            LogLevel::Error => "error",
-        }
-    }
-}
-
 /// One `test(...)` or `expectMessage(...)` outcome.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TestResult {
@@ -149,7 +130,7 @@ pub enum ScriptOutput {
     },
     Test(TestResult),
     Log {
-        level: LogLevel,
+        level: ScriptLevel,
         text: String,
     },
     /// An exception in a callback; the script goes on.

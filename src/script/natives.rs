@@ -9,7 +9,7 @@ use std::time::Instant;
 use rquickjs::function::Opt;
 use rquickjs::{Ctx, Exception, Function, Object, TypedArray};
 
-use super::{LogLevel, ScriptOutput, TestResult};
+use super::{ScriptLevel, ScriptOutput, TestResult};
 use crate::engine::Outgoing;
 
 pub type Output = Box<dyn FnMut(ScriptOutput) + Send>;
@@ -200,10 +200,10 @@ pub fn install<'js>(ctx: &Ctx<'js>, state: &Shared) -> rquickjs::Result<()> {
         "log",
         Function::new(ctx.clone(), move |level: String, text: Opt<String>| {
             let level = match level.as_str() {
-                "info" => LogLevel::Info,
-                "warn" => LogLevel::Warn,
-                "error" => LogLevel::Error,
-                _ => LogLevel::Log,
+                "info" => ScriptLevel::Info,
+                "warn" => ScriptLevel::Warn,
+                "error" => ScriptLevel::Error,
+                _ => ScriptLevel::Log,
             };
             let text = text.0.unwrap_or_default();
             s.borrow_mut().emit(ScriptOutput::Log { level, text });

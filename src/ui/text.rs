@@ -56,6 +56,10 @@ pub fn preview(event: &Event) -> String {
             s
         }
         EventKind::Error { message } => format!("Error: {message}"),
+        EventKind::Script { level, text } => match level {
+            crate::engine::ScriptLevel::Log => format!("Script: {text}"),
+            level => format!("Script {}: {text}", level.name()),
+        },
         EventKind::Reconnecting {
             attempt,
             of,

@@ -28,7 +28,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use crate::engine::{Command, Engine, Event, EventKind, SessionId};
-use crate::model::{KeyValue, Workspace};
+use crate::model::KeyValue;
 use crate::schema::Redaction;
 use crate::script::{Script, ScriptConfig, ScriptError, ScriptEvent, ScriptInit, ScriptOutput};
 use crate::store::Store;
@@ -408,31 +408,10 @@ impl Suite {
             workspace.active_environment = Some(env.id.clone());
         }
         for (name, value) in &self.carried {
-            set_variable(&mut workspace, name, value);
+            workspace.set_variable(name, value);
         }
         store.save(&workspace)?;
         Ok(())
-    }
-}
-
-/// Sets `name` where it is defined (the active environment, then Globals), else in the
-/// active environment, else in Globals. A secret stays secret.
-pub fn set_variable(workspace: &mut Workspace, name: &str, value: &str) {
-    let active = workspace.active_environment.clone();
-    let env = active
-        .as_deref()
-        .and_then(|id| workspace.environments.iter().position(|e| e.id == id));
-    let defined_in_active = env.is_some_and(|i| workspace.environments[i].get(name).is_some());
-    let target = if defined_in_active || (env.is_some() && workspace.globals.get(name).is_none()) {
-        &mut workspace.environments[env.expect("checked")]
-    } else {
-        &mut workspace.globals
-    };
-    match target.variables.iter_mut().rev().find(|v| v.name == name) {
-        Some(variable) => variable.value = value.to_owned(),
-        None => target
-            .variables
-            .push(crate::model::Variable::new(name, value)),
     }
 }
 

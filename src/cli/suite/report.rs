@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use crate::script::{LogLevel, ScriptError, TestResult};
+use crate::script::{ScriptError, ScriptLevel, TestResult};
 
 /// One target's outcome.
 #[derive(Debug, Clone, Default)]
@@ -21,7 +21,7 @@ pub struct TargetReport {
     /// Script errors (exceptions in callbacks, a stopped script).
     pub errors: Vec<ScriptError>,
     /// Console lines, in order.
-    pub logs: Vec<(LogLevel, String)>,
+    pub logs: Vec<(ScriptLevel, String)>,
     /// The connection never opened: why.
     pub connection_error: Option<String>,
     /// How the connection ended: code, reason, by.

@@ -272,6 +272,7 @@ pub(super) fn kind_title(event: &Event) -> &'static str {
         EventKind::Closed { .. } => "Disconnected",
         EventKind::Error { .. } => "Error",
         EventKind::Reconnecting { .. } => "Reconnecting",
+        EventKind::Script { .. } => "Script",
     }
 }
 
