@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender, TrySendError};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -101,10 +101,49 @@ impl Script {
         }
     }
 
+    /// [`Script::feed`] without blocking: hands the events back when the script is
+    /// [`QUEUE`] batches behind (for the window, which must never wait).
+    pub fn try_feed(&self, events: Vec<ScriptEvent>) -> Result<(), Vec<ScriptEvent>> {
+        let Some(tx) = &self.tx else {
+            return Ok(());
+        };
+        match tx.try_send(Input::Events(events)) {
+            Ok(()) | Err(TrySendError::Disconnected(_)) => Ok(()),
+            Err(TrySendError::Full(Input::Events(events))) => Err(events),
+            Err(TrySendError::Full(Input::Finish { .. })) => Ok(()),
+        }
+    }
+
     /// The connection is over: waiting `expectMessage` tests fail, and the thread ends once
     /// everything fed before has been handled.
     pub fn finish(mut self) {
         self.end();
+    }
+
+    /// [`Script::finish`] without waiting: false (and nothing done) while the script is
+    /// [`QUEUE`] batches behind; true once told, after which the thread ends on its own and
+    /// its last output still arrives.
+    pub fn try_finish(&mut self) -> bool {
+        let Some(tx) = &self.tx else {
+            return true;
+        };
+        let elapsed_ms = self.started.elapsed().as_secs_f64() * 1000.0;
+        match tx.try_send(Input::Finish { elapsed_ms }) {
+            Ok(()) | Err(TrySendError::Disconnected(_)) => {
+                self.tx = None;
+                // Detached: the thread finishes what it was given and ends.
+                self.thread = None;
+                true
+            }
+            Err(TrySendError::Full(_)) => false,
+        }
+    }
+
+    /// Lets go of the script without waiting: it handles what it was given and ends; what is
+    /// still waiting in a `expectMessage` is not reported.
+    pub fn detach(mut self) {
+        self.tx = None;
+        self.thread = None;
     }
 
     fn end(&mut self) {

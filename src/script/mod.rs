@@ -39,8 +39,8 @@ use std::time::Duration;
 
 use bytes::Bytes;
 
-use crate::engine::Outgoing;
 pub use crate::engine::ScriptLevel;
+use crate::engine::{Direction, Event, EventKind, Opcode, Outgoing};
 
 /// Batches [`Script::feed`] may queue before it blocks.
 pub const QUEUE: usize = 64;
@@ -100,6 +100,41 @@ pub enum ScriptEvent {
     },
 }
 
+impl ScriptEvent {
+    /// What a script sees of an engine event (`None`: scripts do not see it, e.g. sent
+    /// messages, pings, reconnect notices). `seq` is the caller's reference for the event.
+    pub fn from_event(event: &Event, seq: u64) -> Option<ScriptEvent> {
+        Some(match &event.kind {
+            EventKind::Connected(info) => ScriptEvent::Open {
+                event: seq,
+                url: info.url.clone(),
+                subprotocol: info.subprotocol.clone(),
+            },
+            EventKind::Message {
+                direction: Direction::Received,
+                opcode,
+                payload,
+            } => ScriptEvent::Message {
+                event: seq,
+                payload: payload.clone(),
+                binary: *opcode == Opcode::Binary,
+                time_ms: event.at_ms as f64,
+            },
+            EventKind::Closed { code, reason, by } => ScriptEvent::Close {
+                event: seq,
+                code: *code,
+                reason: reason.clone(),
+                by: by.as_str(),
+            },
+            EventKind::Error { message } => ScriptEvent::Error {
+                event: seq,
+                message: message.clone(),
+            },
+            _ => return None,
+        })
+    }
+}
+
 /// One `test(...)` or `expectMessage(...)` outcome.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TestResult {
@@ -137,6 +172,20 @@ pub enum ScriptOutput {
     Error(ScriptError),
     /// The script was stopped (time or memory limit); nothing more comes from it.
     Stopped(ScriptError),
+}
+
+/// Passes a script's sends and closes to its session; everything else is handed back.
+pub fn route(
+    engine: &crate::engine::Engine,
+    session: crate::engine::SessionId,
+    out: ScriptOutput,
+) -> Option<ScriptOutput> {
+    match out {
+        ScriptOutput::Send(message) => engine.send(session, message),
+        ScriptOutput::Close { code, reason } => engine.close(session, code, reason),
+        other => return Some(other),
+    }
+    None
 }
 
 #[cfg(test)]

@@ -25,6 +25,8 @@ pub mod jobs;
 pub mod rate_plot;
 pub mod request_bar;
 pub mod request_tabs;
+pub mod script_tab;
+pub mod scripting;
 pub mod session;
 pub mod sidebar;
 pub mod style;

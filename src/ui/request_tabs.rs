@@ -18,15 +18,17 @@ pub enum Tab {
     Params,
     Headers,
     Auth,
+    Script,
     Settings,
 }
 
 impl Tab {
-    pub const ALL: [Tab; 5] = [
+    pub const ALL: [Tab; 6] = [
         Tab::Message,
         Tab::Params,
         Tab::Headers,
         Tab::Auth,
+        Tab::Script,
         Tab::Settings,
     ];
 
@@ -36,6 +38,7 @@ impl Tab {
             Tab::Params => "Params",
             Tab::Headers => "Headers",
             Tab::Auth => "Auth",
+            Tab::Script => "Script",
             Tab::Settings => "Settings",
         }
     }
@@ -68,7 +71,8 @@ impl RequestTabs {
         egui::ScrollArea::vertical()
             .auto_shrink([false, false])
             .show(ui, |ui| match self.tab {
-                Tab::Message => {}
+                // Drawn by the app, which has the script's state.
+                Tab::Message | Tab::Script => {}
                 Tab::Params => params_tab(ui, request, vars),
                 Tab::Headers => headers_tab(ui, request, vars),
                 Tab::Auth => self.auth_tab(ui, request, vars),
@@ -198,6 +202,10 @@ impl RequestTabs {
         ui.separator();
         ui.strong("Events log");
         log_caps_grid(ui, &mut request.settings);
+        ui.add_space(8.0);
+        ui.separator();
+        ui.strong("Script");
+        super::script_tab::script_limits_grid(ui, &mut request.settings);
         if browse && self.picking_ca.is_none() {
             self.picking_ca = Some((
                 request.id.clone(),

@@ -8,6 +8,7 @@ use crate::engine::{Event, EventKind, SessionId};
 use crate::log::EventLog;
 
 use super::events::EventsView;
+use super::scripting::ScriptRun;
 use super::widgets::ConnState;
 
 /// The live state of one request: its current session, what it has logged, how it is viewed.
@@ -25,6 +26,10 @@ pub struct RequestSession {
     pub disconnect_asked: Option<Instant>,
     /// How long the last Disconnect took, from the click to the session's `Closed`.
     pub disconnect_took: Option<Duration>,
+    /// The request's script and its test results.
+    pub script: ScriptRun,
+    /// The events panel shows the Tests list instead of the events.
+    pub show_tests: bool,
 }
 
 impl RequestSession {
@@ -35,12 +40,24 @@ impl RequestSession {
             return;
         };
         let current = self.session == Some(session);
+        // The script sees the events with the sequence numbers they get in the log.
+        let for_script = (current && self.script.active()).then(|| {
+            let first = self.log.next_seq().0;
+            batch
+                .iter()
+                .enumerate()
+                .map(|(i, e)| (first + i as u64, e.clone()))
+                .collect::<Vec<_>>()
+        });
         for event in batch {
             debug_assert_eq!(event.session, session, "a batch holds one session's events");
             if current {
                 self.follow(&event.kind);
             }
             self.log.push(event);
+        }
+        if let Some(events) = for_script {
+            self.script.feed(events);
         }
     }
 

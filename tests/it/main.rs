@@ -22,6 +22,7 @@ mod limits;
 mod properties;
 mod saves;
 mod scripts;
+mod scripts_gui;
 mod serve;
 
 mod store;

@@ -200,7 +200,10 @@ fn naive_matches(event: &Event, direction: DirectionFilter, search: &str) -> boo
         DirectionFilter::All => true,
         DirectionFilter::Received => dir == Some(Direction::Received),
         DirectionFilter::Sent => dir == Some(Direction::Sent),
-        DirectionFilter::Connection => dir.is_none(),
+        DirectionFilter::Connection => {
+            dir.is_none() && !matches!(event.kind, EventKind::Script { .. })
+        }
+        DirectionFilter::Script => matches!(event.kind, EventKind::Script { .. }),
     };
     let haystack: Vec<u8> = match &event.kind {
         EventKind::Message { payload, .. }
@@ -212,6 +215,7 @@ fn naive_matches(event: &Event, direction: DirectionFilter, search: &str) -> boo
         EventKind::Closed { reason, .. } => reason.clone().into_bytes(),
         EventKind::Error { message } => message.clone().into_bytes(),
         EventKind::Reconnecting { .. } => b"reconnecting".to_vec(),
+        EventKind::Script { text, .. } => text.clone().into_bytes(),
     };
     let needle = search.to_ascii_lowercase().into_bytes();
     let haystack = haystack.to_ascii_lowercase();

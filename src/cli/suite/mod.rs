@@ -27,7 +27,7 @@ use std::sync::Arc;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use crate::engine::{Command, Engine, Event, EventKind, SessionId};
+use crate::engine::{Command, Engine, EventKind};
 use crate::model::KeyValue;
 use crate::schema::Redaction;
 use crate::script::{Script, ScriptConfig, ScriptError, ScriptEvent, ScriptInit, ScriptOutput};
@@ -212,7 +212,7 @@ impl Suite {
             };
             let commands = engine.clone();
             let output = Box::new(move |out: ScriptOutput| {
-                if let Some(other) = route(&commands, session, out) {
+                if let Some(other) = crate::script::route(&commands, session, out) {
                     let _ = out_tx.send(other);
                 }
             });
@@ -302,7 +302,7 @@ impl Suite {
                     }
                     _ => {}
                 }
-                if let Some(e) = to_script_event(&event, seq) {
+                if let Some(e) = ScriptEvent::from_event(&event, seq) {
                     script_events.push(e);
                 }
             }
@@ -454,46 +454,4 @@ fn apply_headers(loaded: &mut Loaded, headers: &[(String, String)]) {
         }
         loaded.request.headers.push(KeyValue::new(name, value));
     }
-}
-
-fn to_script_event(event: &Event, seq: u64) -> Option<ScriptEvent> {
-    use crate::engine::{Direction, Opcode};
-    Some(match &event.kind {
-        EventKind::Connected(info) => ScriptEvent::Open {
-            event: seq,
-            url: info.url.clone(),
-            subprotocol: info.subprotocol.clone(),
-        },
-        EventKind::Message {
-            direction: Direction::Received,
-            opcode,
-            payload,
-        } => ScriptEvent::Message {
-            event: seq,
-            payload: payload.clone(),
-            binary: *opcode == Opcode::Binary,
-            time_ms: event.at_ms as f64,
-        },
-        EventKind::Closed { code, reason, by } => ScriptEvent::Close {
-            event: seq,
-            code: *code,
-            reason: reason.clone(),
-            by: by.as_str(),
-        },
-        EventKind::Error { message } => ScriptEvent::Error {
-            event: seq,
-            message: message.clone(),
-        },
-        _ => return None,
-    })
-}
-
-/// Passes a script's sends and closes to its session; everything else is handed back.
-pub fn route(engine: &Engine, session: SessionId, out: ScriptOutput) -> Option<ScriptOutput> {
-    match out {
-        ScriptOutput::Send(message) => engine.send(session, message),
-        ScriptOutput::Close { code, reason } => engine.close(session, code, reason),
-        other => return Some(other),
-    }
-    None
 }

@@ -2,31 +2,38 @@
 //! engine (started on the first Connect). A problem (an undefined variable) is shown on the
 //! request instead, and nothing is sent.
 
+use std::sync::Arc;
 use std::time::Instant;
 
-use crate::engine::{Engine, Outgoing};
+use crate::engine::{Command, Engine, Event, EventKind, Outgoing, ScriptLevel};
 use crate::format::error_chain;
+use crate::model::KeyValue;
+use crate::script::ScriptInit;
 use crate::template::Resolver;
 use crate::ui::composer::SentBody;
+use crate::ui::scripting::StartPoll;
 use crate::ui::sidebar::SidebarAction;
 use crate::ui::widgets::ConnState;
 
 use super::App;
 
 impl App {
-    fn engine(&mut self, ctx_for_waker: Option<egui::Context>) -> &Engine {
+    fn engine(&mut self, ctx_for_waker: Option<egui::Context>) -> &Arc<Engine> {
         let (engine, _) = self.engine.get_or_insert_with(|| {
-            Engine::new(move || {
+            let (engine, events) = Engine::new(move || {
                 if let Some(ctx) = &ctx_for_waker {
                     ctx.request_repaint();
                 }
-            })
+            });
+            (Arc::new(engine), events)
         });
         engine
     }
 
     /// Resolves the selected request's variables and connects. An undefined variable is shown
-    /// as an error naming it and nothing connects.
+    /// as an error naming it and nothing connects. A request with a script starts the script
+    /// first (on a worker thread): its `before` hooks may set headers and variables, and the
+    /// connection follows in [`App::poll_scripts`].
     pub fn connect(&mut self, request_id: &str) {
         let Some(request) = self.workspace.request(request_id) else {
             return;
@@ -34,12 +41,36 @@ impl App {
         // The URL already holds the enabled params (the table mirrors it): don't add them twice.
         let mut request = request.clone();
         request.params.clear();
-        let resolved = Resolver::for_workspace(&self.workspace).resolve_request(&request);
         let rs = self.sessions.entry(request_id.to_owned()).or_default();
-        if rs.state.is_active() {
+        if rs.state.is_active() || rs.script.is_starting() {
             return;
         }
-        match resolved {
+        let resolver = Resolver::for_workspace(&self.workspace);
+        if !request.script.trim().is_empty() {
+            let init = ScriptInit {
+                vars: resolver.values(),
+                headers: request
+                    .headers
+                    .iter()
+                    .filter(|h| h.enabled && !h.key.trim().is_empty())
+                    .map(|h| (h.key.trim().to_owned(), h.value.clone()))
+                    .collect(),
+                url: request.url.clone(),
+                request_name: request.name.clone(),
+            };
+            let ctx = self.ctx.clone();
+            let engine = Arc::clone(self.engine(ctx.clone()));
+            let session = engine.new_session_id();
+            let rs = self.sessions.entry(request_id.to_owned()).or_default();
+            rs.error = None;
+            rs.session = Some(session);
+            rs.state = ConnState::Connecting;
+            rs.script
+                .start(&request, init, engine, session, ctx.as_ref());
+            self.by_session.insert(session, request_id.to_owned());
+            return;
+        }
+        match resolver.resolve_request(&request) {
             Err(err) => rs.error = Some(error_chain(&err)),
             Ok(resolved) => {
                 rs.error = None;
@@ -53,10 +84,84 @@ impl App {
         }
     }
 
+    /// Moves the scripts on: a started script's connection, its output into the log, the
+    /// Tests list and the workspace's variables.
+    pub(super) fn poll_scripts(&mut self, ctx: &egui::Context) {
+        for (id, rs) in &mut self.sessions {
+            match rs.script.poll_start(Some(ctx)) {
+                StartPoll::Waiting => {}
+                StartPoll::Ready(prepared) => {
+                    let resolved = self.workspace.request(id).map(|request| {
+                        let mut request = request.clone();
+                        request.params.clear();
+                        for (name, value) in &prepared.headers {
+                            for row in &mut request.headers {
+                                if row.key.trim().eq_ignore_ascii_case(name) {
+                                    row.enabled = false;
+                                }
+                            }
+                            request.headers.push(KeyValue::new(name, value));
+                        }
+                        let mut resolver = Resolver::for_workspace(&self.workspace);
+                        for (name, value) in &prepared.vars_set {
+                            resolver.set(name, value);
+                        }
+                        resolver.resolve_request(&request)
+                    });
+                    match (resolved, rs.session, &self.engine) {
+                        (Some(Ok(request)), Some(session), Some((engine, _))) => {
+                            engine.execute(Command::Connect {
+                                session,
+                                request: Box::new(request),
+                            });
+                        }
+                        (Some(Err(err)), _, _) => {
+                            rs.error = Some(error_chain(&err));
+                            rs.state = ConnState::Disconnected;
+                            rs.script.stop();
+                        }
+                        _ => {
+                            rs.state = ConnState::Disconnected;
+                            rs.script.stop();
+                        }
+                    }
+                }
+                StartPoll::Failed(error) => {
+                    rs.error = Some(format!("Script: {error}"));
+                    rs.state = ConnState::Disconnected;
+                    if let Some(session) = rs.session {
+                        rs.log.push(Event::now(
+                            session,
+                            EventKind::Script {
+                                level: ScriptLevel::Error,
+                                text: format!("Script error: {error}"),
+                            },
+                        ));
+                    }
+                }
+            }
+            rs.script.pump();
+            let drained = rs.script.drain();
+            rs.log.extend(drained.lines);
+            for (name, value) in drained.var_sets {
+                self.workspace.set_variable(&name, &value);
+            }
+            if rs.script.behind() {
+                ctx.request_repaint();
+            }
+        }
+    }
+
     pub fn disconnect(&mut self, request_id: &str) {
         let Some(rs) = self.sessions.get_mut(request_id) else {
             return;
         };
+        if rs.script.is_starting() {
+            // Nothing has connected yet: the start is abandoned.
+            rs.script.stop();
+            rs.state = ConnState::Disconnected;
+            return;
+        }
         if let (Some(session), Some((engine, _))) = (rs.session, &self.engine)
             && rs.state.is_active()
         {
@@ -115,6 +220,9 @@ impl App {
                     && let Some((engine, _)) = &self.engine
                 {
                     engine.disconnect(session);
+                }
+                if let Some(rs) = self.sessions.get_mut(&id) {
+                    rs.script.stop();
                 }
                 self.sessions.remove(&id);
             }

@@ -27,6 +27,7 @@ impl App {
         }
         let budget = FrameBudget::new();
         self.drain_events(ctx, &budget);
+        self.poll_scripts(ctx);
         if let Some(rs) = self
             .workspace
             .selected_request

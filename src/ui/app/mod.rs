@@ -21,6 +21,7 @@ mod transfer;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Instant;
 
 use crate::engine::{Engine, EventReceiver, SessionId};
@@ -35,7 +36,8 @@ use super::request_tabs::{RequestTabs, Tab};
 use super::session::RequestSession;
 use super::sidebar::Sidebar;
 use super::text::state_text;
-use super::widgets::{Notice, VarContext, empty_state};
+use super::widgets::{CodeEditor, Notice, VarContext, empty_state};
+use crate::log::Seq;
 
 pub use saver::{SAVE_DEBOUNCE, SAVE_RETRY};
 pub use transfer::{ExportScope, TransferError};
@@ -44,8 +46,9 @@ pub use transfer::{ExportScope, TransferError};
 pub struct App {
     workspace: Workspace,
     saver: saver::Saver,
-    /// Started on the first Connect (no runtime, threads or memory until then).
-    engine: Option<(Engine, EventReceiver)>,
+    /// Started on the first Connect (no runtime, threads or memory until then). Shared with
+    /// the scripts' threads, which send on their sessions.
+    engine: Option<(Arc<Engine>, EventReceiver)>,
     sessions: HashMap<String, RequestSession>,
     by_session: HashMap<SessionId, String>,
     sidebar: Sidebar,
@@ -80,6 +83,10 @@ pub struct App {
     close_anyway: bool,
     /// The input frame whose close request was looked at last (see `close_guard`).
     close_checked_pass: Option<u64>,
+    /// The Script tab's editor.
+    script_editor: CodeEditor,
+    /// The Tests list shows the previous run's outcome beside each result.
+    compare_tests: bool,
 }
 
 impl App {
@@ -116,6 +123,8 @@ impl App {
             close_blocked: false,
             close_anyway: false,
             close_checked_pass: None,
+            script_editor: CodeEditor::default(),
+            compare_tests: false,
         })
     }
 
@@ -286,7 +295,26 @@ impl App {
             .default_size((full_width * 0.52).max(320.0))
             .size_range(280.0..=(full_width - 260.0).max(300.0))
             .show(ui, |ui| {
-                rs.view.ui(ui, &mut rs.log, state, vars);
+                let has_script = !self.workspace.requests[index].script.trim().is_empty();
+                if has_script || !rs.script.tests.is_empty() {
+                    ui.horizontal(|ui| {
+                        ui.selectable_value(&mut rs.show_tests, false, "Events");
+                        let label = super::script_tab::tests_label(&rs.script);
+                        ui.selectable_value(&mut rs.show_tests, true, label);
+                    });
+                } else {
+                    rs.show_tests = false;
+                }
+                if rs.show_tests {
+                    let clicked =
+                        super::script_tab::tests_panel(ui, &rs.script, &mut self.compare_tests);
+                    if let Some(seq) = clicked {
+                        rs.view.selected = Some(Seq(seq));
+                        rs.show_tests = false;
+                    }
+                } else {
+                    rs.view.ui(ui, &mut rs.log, state, vars);
+                }
             });
 
         let mut composer_action = None;
@@ -300,6 +328,12 @@ impl App {
                     Tab::Message => {
                         composer_action = self.composer.ui(ui, request, state, vars);
                     }
+                    Tab::Script => super::script_tab::script_tab(
+                        ui,
+                        request,
+                        &rs.script,
+                        &mut self.script_editor,
+                    ),
                     _ => self.tabs.ui(ui, request, state, vars),
                 }
             });

@@ -46,7 +46,13 @@ impl EventsView {
             }
             ui.add_space(6.0);
             for d in DirectionFilter::ALL {
-                ui.selectable_value(&mut self.direction, d, d.label());
+                let response = ui.selectable_value(&mut self.direction, d, d.label());
+                if d == DirectionFilter::Script {
+                    // Not to be confused with the request's Script tab.
+                    response
+                        .accessible_name("Script lines")
+                        .on_hover_text("Console lines and errors from the request's script");
+                }
             }
         });
         if let Some(err) = &self.filter_error {

@@ -38,17 +38,39 @@ fn syntect() -> &'static Syntect {
     })
 }
 
-/// Highlights `text` as `format` (JSON/XML/HTML); other formats get `<<var>>` colouring only.
+/// What an editor holds: a message in one of its formats, or a request's script.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Syntax {
+    Message(MessageFormat),
+    JavaScript,
+}
+
+impl From<MessageFormat> for Syntax {
+    fn from(format: MessageFormat) -> Self {
+        Syntax::Message(format)
+    }
+}
+
+/// Highlights `text` as `format` (JSON/XML/HTML, JavaScript); other formats get `<<var>>`
+/// colouring only.
 pub fn highlight(
     text: &str,
-    format: MessageFormat,
+    format: impl Into<Syntax>,
     dark: bool,
     font: FontId,
     text_color: Color32,
     vars: &VarContext,
 ) -> LayoutJob {
     let mut lines = LineColours::default();
-    highlight_incremental(text, format, dark, font, text_color, vars, &mut lines)
+    highlight_incremental(
+        text,
+        format.into(),
+        dark,
+        font,
+        text_color,
+        vars,
+        &mut lines,
+    )
 }
 
 /// The parser and highlighter state at the start of a line.
@@ -190,7 +212,7 @@ impl LineColours {
 #[allow(clippy::too_many_arguments)]
 fn highlight_incremental(
     text: &str,
-    format: MessageFormat,
+    format: Syntax,
     dark: bool,
     font: FontId,
     text_color: Color32,
@@ -202,9 +224,10 @@ fn highlight_incremental(
         return LayoutJob::simple(text.to_owned(), font, text_color, f32::INFINITY);
     }
     let extension = match format {
-        MessageFormat::Json => "json",
-        MessageFormat::Xml => "xml",
-        MessageFormat::Html => "html",
+        Syntax::Message(MessageFormat::Json) => "json",
+        Syntax::Message(MessageFormat::Xml) => "xml",
+        Syntax::Message(MessageFormat::Html) => "html",
+        Syntax::JavaScript => "js",
         _ => return highlight_job(text, vars, font, text_color, dark),
     };
     let s = syntect();
@@ -269,7 +292,7 @@ fn highlight_incremental(
 /// What the cached layout was built from, besides the text.
 #[derive(PartialEq)]
 struct JobKey {
-    format: MessageFormat,
+    format: Syntax,
     dark: bool,
     font: FontId,
     text_color: Color32,
@@ -459,11 +482,12 @@ impl CodeEditor {
         ui: &mut Ui,
         id: egui::Id,
         text: &mut String,
-        format: MessageFormat,
+        format: impl Into<Syntax>,
         vars: &VarContext,
         name: &str,
         rows: usize,
     ) -> egui::text_edit::TextEditOutput {
+        let format = format.into();
         let dark = ui.visuals().dark_mode;
         let font = egui::TextStyle::Monospace.resolve(ui.style());
         let text_color = ui.visuals().text_color();
@@ -548,7 +572,10 @@ impl CodeEditor {
             .code_editor()
             .desired_rows(rows)
             .desired_width(f32::INFINITY)
-            .hint_text("Type a message to send")
+            .hint_text(match format {
+                Syntax::JavaScript => "ws.on(\"message\", (msg) => { … })",
+                Syntax::Message(_) => "Type a message to send",
+            })
             .layouter(&mut layouter)
             .show(ui);
         output.response.response.clone().accessible_name(name);
