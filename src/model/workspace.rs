@@ -143,8 +143,10 @@ mod tests {
 
     #[test]
     fn set_variable_writes_where_the_name_is_defined() {
-        let mut ws = Workspace::default();
-        ws.globals = Environment::globals().with_var("g", "1");
+        let mut ws = Workspace {
+            globals: Environment::globals().with_var("g", "1"),
+            ..Default::default()
+        };
         let mut env = Environment::new("dev").with_var("e", "1");
         env.variables[0].secret = true;
         ws.active_environment = Some(env.id.clone());

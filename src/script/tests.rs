@@ -143,7 +143,7 @@ fn send_close_and_messages() {
         .filter(|o| matches!(o, ScriptOutput::Send(_) | ScriptOutput::Close { .. }))
         .collect();
     assert!(matches!(sends[0], ScriptOutput::Send(Outgoing::Text(t)) if t == "hi"));
-    assert!(matches!(sends[1], ScriptOutput::Send(Outgoing::Binary(b)) if &b[..] == [1, 2, 255]));
+    assert!(matches!(sends[1], ScriptOutput::Send(Outgoing::Binary(b)) if b[..] == [1, 2, 255]));
     assert!(matches!(sends[2], ScriptOutput::Close { code: 4001, reason } if reason == "enough"));
     let tests = tests_of(&out);
     assert!(tests.iter().all(|(_, passed, _)| *passed), "{tests:?}");

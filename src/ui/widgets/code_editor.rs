@@ -714,7 +714,7 @@ mod tests {
         let job = |text: &str, colours: &mut LineColours| {
             highlight_incremental(
                 text,
-                MessageFormat::Json,
+                MessageFormat::Json.into(),
                 true,
                 FontId::monospace(12.0),
                 Color32::WHITE,
