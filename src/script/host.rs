@@ -14,7 +14,7 @@ use rquickjs::context::EvalOptions;
 use rquickjs::function::IntoArgs;
 use rquickjs::{Context, Ctx, Function, Object, Runtime, TypedArray, Value};
 
-use super::natives::{self, Output, Shared, State};
+use super::natives::{self, Output, Shared, State, Watchdog};
 use super::{QUEUE, ScriptConfig, ScriptError, ScriptEvent, ScriptOutput};
 
 const PRELUDE: &str = include_str!("prelude.js");
@@ -23,7 +23,6 @@ const PRELUDE_NAME: &str = "wsprobe:prelude";
 const JS_STACK: usize = 1024 * 1024;
 /// The script thread's own stack: room for the JavaScript stack and the Rust frames around it.
 const THREAD_STACK: usize = 8 * 1024 * 1024;
-const NO_DEADLINE: u64 = u64::MAX;
 
 /// What the script's `before` hooks asked for, and the variables its top level set.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -163,20 +162,6 @@ impl Drop for Script {
     }
 }
 
-/// The limits, shared with QuickJS's interrupt handler.
-struct Watchdog {
-    started: Instant,
-    /// Nanoseconds since `started` after which the running callback is interrupted.
-    deadline: AtomicU64,
-    fired: AtomicBool,
-}
-
-impl Watchdog {
-    fn now(&self) -> u64 {
-        self.started.elapsed().as_nanos() as u64
-    }
-}
-
 /// How a call into the script went.
 enum Outcome {
     Ok,
@@ -192,7 +177,7 @@ struct Runner<'js> {
     watchdog: Arc<Watchdog>,
     config: ScriptConfig,
     open: Function<'js>,
-    message: Function<'js>,
+    messages: Function<'js>,
     close: Function<'js>,
     error: Function<'js>,
     next_timer: Function<'js>,
@@ -219,18 +204,12 @@ fn run(
     runtime.set_max_stack_size(JS_STACK);
     let watchdog = Arc::new(Watchdog {
         started,
-        deadline: AtomicU64::new(NO_DEADLINE),
+        deadline: AtomicU64::new(natives::NO_DEADLINE),
         fired: AtomicBool::new(false),
+        limit_ns: u64::try_from(config.time_limit.as_nanos()).unwrap_or(u64::MAX),
     });
     let dog = watchdog.clone();
-    runtime.set_interrupt_handler(Some(Box::new(move || {
-        let deadline = dog.deadline.load(Ordering::Relaxed);
-        let late = deadline != NO_DEADLINE && dog.now() > deadline;
-        if late {
-            dog.fired.store(true, Ordering::Relaxed);
-        }
-        late
-    })));
+    runtime.set_interrupt_handler(Some(Box::new(move || dog.late())));
     let context = match Context::full(&runtime) {
         Ok(context) => context,
         Err(e) => return fail(format!("cannot start the script engine: {e}")),
@@ -245,6 +224,8 @@ fn run(
         connected: false,
         before: false,
         started,
+        watchdog: watchdog.clone(),
+        file_name: config.file_name.clone(),
     }));
     context.with(|ctx| {
         let runner = match Runner::new(&ctx, &state, &watchdog, config) {
@@ -289,7 +270,7 @@ impl<'js> Runner<'js> {
             state: state.clone(),
             watchdog: watchdog.clone(),
             open: get("open")?,
-            message: get("message")?,
+            messages: get("messages")?,
             close: get("close")?,
             error: get("error")?,
             next_timer: get("nextTimer")?,
@@ -333,12 +314,7 @@ impl<'js> Runner<'js> {
     }
 
     fn call(&self, call: impl FnOnce() -> rquickjs::Result<()>) -> Outcome {
-        let limit = self.config.time_limit.as_nanos() as u64;
-        let arm = || {
-            self.watchdog.fired.store(false, Ordering::Relaxed);
-            let deadline = self.watchdog.now().saturating_add(limit);
-            self.watchdog.deadline.store(deadline, Ordering::Relaxed);
-        };
+        let arm = || self.watchdog.arm();
         arm();
         let mut outcome = self.outcome(call());
         // Promise reactions (async test bodies, .then callbacks), each under the limit too.
@@ -352,7 +328,7 @@ impl<'js> Runner<'js> {
                 outcome = self.outcome(Err(rquickjs::Error::Exception));
             }
         }
-        self.watchdog.deadline.store(NO_DEADLINE, Ordering::Relaxed);
+        self.watchdog.disarm();
         outcome
     }
 
@@ -397,7 +373,7 @@ impl<'js> Runner<'js> {
                 rx.recv_timeout(Duration::from_secs_f64(wait / 1000.0))
             };
             let keep_going = match input {
-                Ok(Input::Events(events)) => events.into_iter().all(|event| self.dispatch(event)),
+                Ok(Input::Events(events)) => self.dispatch_all(events),
                 Ok(Input::Finish { elapsed_ms }) => {
                     self.handle(self.invoke(&self.finish, (elapsed_ms,)));
                     return;
@@ -438,6 +414,65 @@ impl<'js> Runner<'js> {
         }
     }
 
+    /// Events in order; runs of messages go to the script in one call each. False when the
+    /// script has stopped.
+    fn dispatch_all(&self, events: Vec<ScriptEvent>) -> bool {
+        let mut run: Vec<ScriptEvent> = Vec::new();
+        for event in events {
+            if matches!(event, ScriptEvent::Message { .. }) {
+                run.push(event);
+                continue;
+            }
+            if !run.is_empty() && !self.dispatch_messages(std::mem::take(&mut run)) {
+                return false;
+            }
+            if !self.dispatch(event) {
+                return false;
+            }
+        }
+        run.is_empty() || self.dispatch_messages(run)
+    }
+
+    fn dispatch_messages(&self, run: Vec<ScriptEvent>) -> bool {
+        let outcome = self.call(|| {
+            let ctx = &self.ctx;
+            let payloads = rquickjs::Array::new(ctx.clone())?;
+            let sizes = rquickjs::Array::new(ctx.clone())?;
+            let times = rquickjs::Array::new(ctx.clone())?;
+            let seqs = rquickjs::Array::new(ctx.clone())?;
+            for (i, event) in run.iter().enumerate() {
+                let ScriptEvent::Message {
+                    event,
+                    payload,
+                    binary,
+                    time_ms,
+                } = event
+                else {
+                    continue;
+                };
+                payloads.set(i, self.payload_value(payload, *binary)?)?;
+                sizes.set(i, payload.len() as f64)?;
+                times.set(i, *time_ms)?;
+                seqs.set(i, *event as f64)?;
+            }
+            self.messages.call::<_, ()>((payloads, sizes, times, seqs))
+        });
+        self.handle(outcome)
+    }
+
+    /// A text payload as a JavaScript string, a binary one as a Uint8Array.
+    fn payload_value(&self, payload: &[u8], binary: bool) -> rquickjs::Result<Value<'js>> {
+        if binary {
+            let bytes = TypedArray::<u8>::new_copy(self.ctx.clone(), payload)?;
+            return Ok(bytes.into_value());
+        }
+        let text = match std::str::from_utf8(payload) {
+            Ok(text) => std::borrow::Cow::Borrowed(text),
+            Err(_) => String::from_utf8_lossy(payload),
+        };
+        Ok(rquickjs::String::from_str(self.ctx.clone(), &text)?.into_value())
+    }
+
     fn dispatch(&self, event: ScriptEvent) -> bool {
         let outcome = match event {
             ScriptEvent::Open {
@@ -453,24 +488,7 @@ impl<'js> Runner<'js> {
                     self.open.call::<_, ()>((event as f64, info))
                 })
             }
-            ScriptEvent::Message {
-                event,
-                payload,
-                binary,
-                time_ms,
-            } => self.call(|| {
-                let size = payload.len() as f64;
-                let (text, bytes): (Value<'js>, Value<'js>) = if binary {
-                    let bytes = TypedArray::<u8>::new_copy(self.ctx.clone(), &payload[..])?;
-                    (Value::new_undefined(self.ctx.clone()), bytes.into_value())
-                } else {
-                    let text = String::from_utf8_lossy(&payload);
-                    let text = rquickjs::String::from_str(self.ctx.clone(), &text)?;
-                    (text.into_value(), Value::new_undefined(self.ctx.clone()))
-                };
-                self.message
-                    .call::<_, ()>((text, bytes, binary, size, time_ms, event as f64))
-            }),
+            message @ ScriptEvent::Message { .. } => return self.dispatch_messages(vec![message]),
             ScriptEvent::Close {
                 event,
                 code,

@@ -4,15 +4,57 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Instant;
 
 use rquickjs::function::Opt;
 use rquickjs::{Ctx, Exception, Function, Object, TypedArray};
 
-use super::{ScriptLevel, ScriptOutput, TestResult};
+use super::{ScriptError, ScriptLevel, ScriptOutput, TestResult};
 use crate::engine::Outgoing;
 
 pub type Output = Box<dyn FnMut(ScriptOutput) + Send>;
+
+/// No deadline is armed.
+pub const NO_DEADLINE: u64 = u64::MAX;
+
+/// The time limit, shared with QuickJS's interrupt handler: armed before each callback (and
+/// before each message of a batch), checked while JavaScript runs.
+pub struct Watchdog {
+    pub started: Instant,
+    /// Nanoseconds since `started` after which the running callback is interrupted.
+    pub deadline: AtomicU64,
+    pub fired: AtomicBool,
+    pub limit_ns: u64,
+}
+
+impl Watchdog {
+    pub fn now(&self) -> u64 {
+        self.started.elapsed().as_nanos() as u64
+    }
+
+    /// A fresh time limit for the callback about to run.
+    pub fn arm(&self) {
+        self.fired.store(false, Ordering::Relaxed);
+        let deadline = self.now().saturating_add(self.limit_ns);
+        self.deadline.store(deadline, Ordering::Relaxed);
+    }
+
+    pub fn disarm(&self) {
+        self.deadline.store(NO_DEADLINE, Ordering::Relaxed);
+    }
+
+    /// The interrupt handler's question: is the running callback past its deadline?
+    pub fn late(&self) -> bool {
+        let deadline = self.deadline.load(Ordering::Relaxed);
+        let late = deadline != NO_DEADLINE && self.now() > deadline;
+        if late {
+            self.fired.store(true, Ordering::Relaxed);
+        }
+        late
+    }
+}
 
 /// What the natives read and change.
 pub struct State {
@@ -29,6 +71,9 @@ pub struct State {
     /// `before` hooks are running: `request.headers.set` is allowed.
     pub before: bool,
     pub started: Instant,
+    pub watchdog: Arc<Watchdog>,
+    /// The name errors are reported under.
+    pub file_name: String,
 }
 
 pub type Shared = Rc<RefCell<State>>;
@@ -47,6 +92,19 @@ pub fn install<'js>(ctx: &Ctx<'js>, state: &Shared) -> rquickjs::Result<()> {
         "now",
         Function::new(ctx.clone(), move || {
             started.elapsed().as_secs_f64() * 1000.0
+        })?,
+    )?;
+
+    let dog = state.borrow().watchdog.clone();
+    native.set("arm", Function::new(ctx.clone(), move || dog.arm())?)?;
+    // An exception a batch of messages caught for one message: reported, the batch goes on.
+    let s = state.clone();
+    native.set(
+        "fail",
+        Function::new(ctx.clone(), move |text: String, stack: Opt<String>| {
+            let mut state = s.borrow_mut();
+            let error = ScriptError::from_exception(text, stack.0.as_deref(), &state.file_name);
+            state.emit(ScriptOutput::Error(error));
         })?,
     )?;
 

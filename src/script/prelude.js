@@ -239,6 +239,22 @@
       }
       if (handlers.message.length > 0) call(handlers.message, msg, event);
     },
+    // A run of messages in one call (the host's fast path): each gets a fresh time limit,
+    // and an exception in one is reported and the next one goes on.
+    messages(payloads, sizes, times, events) {
+      for (let i = 0; i < payloads.length; i++) {
+        N.arm();
+        const p = payloads[i];
+        const text = typeof p === "string";
+        try {
+          host.message(text ? p : undefined, text ? undefined : p, !text, sizes[i], times[i], events[i]);
+        } catch (e) {
+          // Out of memory ends the script, as it does outside a batch.
+          if (e instanceof Error && e.name === "InternalError" && /out of memory/.test(e.message)) throw e;
+          N.fail(errorText(e), e instanceof Error ? e.stack : undefined);
+        }
+      }
+    },
     close(code, reason, by, event) { call(handlers.close, { code, reason, by }, event); },
     error(message, event) { call(handlers.error, { message }, event); },
     // The earliest timer's due time (ms on N.now()'s clock), or -1.

@@ -287,10 +287,12 @@ fn a_runaway_loop_is_stopped_at_the_time_limit() {
 #[test]
 fn a_memory_bomb_is_stopped_at_the_memory_limit() {
     let mut config = ScriptConfig::new(
-        "ws.on('open', () => { const a = []; for (;;) a.push('x'.repeat(1024) + a.length); });",
+        "ws.on('open', () => { const a = []; for (;;) a.push(new Array(1e5).fill(a.length)); });",
         "script",
     );
     config.memory_limit = 16 * 1024 * 1024;
+    // Only the memory limit may stop it, however slow the machine is today.
+    config.time_limit = Duration::from_secs(60);
     let (started, rx) = start_with(config, ScriptInit::default());
     let (script, _) = started.unwrap();
     script.feed(vec![open()]);
@@ -400,4 +402,42 @@ fn async_test_bodies_are_awaited() {
     assert_eq!(tests.len(), 2, "{tests:?}");
     assert!(tests.iter().any(|t| t.0 == "async pass" && t.1));
     assert!(tests.iter().any(|t| t.0 == "async fail" && !t.1));
+}
+
+#[test]
+fn a_memory_bomb_in_a_message_handler_is_stopped_too() {
+    let mut config = ScriptConfig::new(
+        "const keep = []; ws.on('message', () => { for (;;) keep.push(new Array(1e5).fill(1)); });",
+        "script",
+    );
+    config.memory_limit = 16 * 1024 * 1024;
+    config.time_limit = Duration::from_secs(60);
+    let (started, rx) = start_with(config, ScriptInit::default());
+    let (script, _) = started.unwrap();
+    script.feed(vec![open(), text(2, "a"), text(3, "b")]);
+    let out = rx.recv_timeout(Duration::from_secs(10)).expect("stopped");
+    let ScriptOutput::Stopped(error) = out else {
+        panic!("{out:?}")
+    };
+    assert!(error.message.contains("16 MiB"), "{error:?}");
+    script.finish();
+}
+
+#[test]
+fn an_exception_for_one_message_of_a_batch_does_not_lose_the_others() {
+    let out = outputs(
+        "let n = 0; ws.on('message', (m) => { n++; if (m.text === '2') throw new TypeError('bad ' + m.text); test('m' + m.text, () => {}); });",
+        vec![open(), text(2, "1"), text(3, "2"), text(4, "3")],
+    );
+    let names: Vec<String> = tests_of(&out).into_iter().map(|t| t.0).collect();
+    assert_eq!(names, ["m1", "m3"]);
+    let error = out
+        .iter()
+        .find_map(|o| match o {
+            ScriptOutput::Error(e) => Some(e.clone()),
+            _ => None,
+        })
+        .unwrap();
+    assert_eq!(error.message, "TypeError: bad 2");
+    assert_eq!(error.line, Some(1));
 }
