@@ -10,6 +10,7 @@ use super::channel::EventSender;
 use super::close_code::CloseCode;
 use super::event::{ClosedBy, Direction, Event, EventKind, Opcode, Outgoing, SessionId, now_ms};
 use super::handshake::{self, Established, Socket};
+use super::keepalive::{Due, KeepAlive};
 use super::opcode::OpCode;
 use super::protocol_error::ProtocolError;
 use super::wire::{self, Item, Reader};
@@ -162,11 +163,15 @@ async fn until_disconnect(
     }
 }
 
-/// One upgraded connection: the socket, our frame reader, and a reusable write buffer.
+/// One upgraded connection: the socket, our frame reader, a reusable write buffer, and the
+/// keep-alive state (`keepalive.rs`).
 struct Conn {
     socket: Socket,
     reader: Reader,
     out: Vec<u8>,
+    keepalive: KeepAlive,
+    /// Answer the server's pings (the auto-pong setting).
+    auto_pong: bool,
 }
 
 impl Conn {
@@ -202,9 +207,11 @@ impl Conn {
         answer_pings: bool,
     ) -> (Option<(CloseCode, String)>, Result<(), ProtocolError>) {
         let at_ms = now_ms();
+        let now = Instant::now();
         let mut batch = Vec::new();
         let mut close = None;
         let out = &mut self.out;
+        let keepalive = &mut self.keepalive;
         let event = |kind| Event {
             at_ms,
             session,
@@ -227,6 +234,7 @@ impl Conn {
             }
             Item::Pong(payload) => batch.push(event(EventKind::Pong {
                 direction: Direction::Received,
+                rtt: keepalive.answered(&payload, now),
                 payload,
             })),
             Item::Close { code, reason } => close = Some((code, reason)),
@@ -250,7 +258,7 @@ impl Conn {
             let _ = self.reader.parse(|_| {});
             return None;
         }
-        let (close, result) = self.process(session, events, true);
+        let (close, result) = self.process(session, events, self.auto_pong);
         if !self.out.is_empty()
             && let Err(err) = self.flush_out().await
         {
@@ -292,6 +300,8 @@ async fn connected(
         socket,
         reader: Reader::new(&tail, request.settings.max_message_size_bytes),
         out: Vec::new(),
+        keepalive: KeepAlive::new(&request.settings, Instant::now()),
+        auto_pong: request.settings.auto_pong,
     };
     let offered = &request.settings.subprotocols;
     let no_subprotocol = (!offered.is_empty() && info.subprotocol.is_none()).then(|| {
@@ -347,6 +357,10 @@ async fn connected(
         let deadline = close_deadline.unwrap_or_else(far_future);
         // Backpressure: while the consumer is far behind, leave the socket unread.
         let paused = events.backlogged();
+        if paused {
+            conn.keepalive.hold(Instant::now());
+        }
+        let keepalive_at = conn.keepalive.next_deadline();
         tokio::select! {
             () = tokio::time::sleep(BACKLOG_POLL), if paused => {}
             read = conn.socket.read_buf(conn.reader.read_buffer()), if !paused => match read {
@@ -388,15 +402,28 @@ async fn connected(
                         });
                         continue;
                     }
-                    if let Err(err) = conn.write_frame(OpCode::Ping, &payload).await {
+                    if let Err(err) = ping(&mut conn, payload, session, events).await {
                         return End::network(format!("ping failed: {err}"), true);
                     }
-                    emit(EventKind::Ping { direction: Direction::Sent, payload });
                 }
                 None | Some(SessionCommand::Disconnect) => {
                     return disconnect(&mut conn, session, events).await;
                 }
             },
+            () = tokio::time::sleep_until(keepalive_at.unwrap_or_else(far_future)),
+                if keepalive_at.is_some() && server_close.is_none() =>
+            {
+                match conn.keepalive.due(Instant::now()) {
+                    Due::Ping(payload) => {
+                        if let Err(err) = ping(&mut conn, payload, session, events).await {
+                            return End::network(format!("keep-alive ping failed: {err}"), true);
+                        }
+                    }
+                    // Dead: drop the socket, no close handshake (the peer is not listening).
+                    Due::Dead(ms) => return End::network(format!("no pong within {ms} ms"), true),
+                    Due::Nothing => {}
+                }
+            }
             () = tokio::time::sleep_until(deadline), if close_deadline.is_some() => {
                 // The server sent its close frame but never closed TCP; we are done anyway.
                 let (code, reason) = server_close.take().unwrap_or((CloseCode::NO_STATUS, String::new()));
@@ -452,6 +479,25 @@ async fn send(
         EventKind::Message {
             direction: Direction::Sent,
             opcode,
+            payload,
+        },
+    );
+    Ok(())
+}
+
+/// Sends a ping, remembers it for its pong, and reports it (after it went out).
+async fn ping(
+    conn: &mut Conn,
+    payload: Bytes,
+    session: SessionId,
+    events: &EventSender,
+) -> std::io::Result<()> {
+    conn.write_frame(OpCode::Ping, &payload).await?;
+    conn.keepalive.sent(&payload, Instant::now());
+    events.emit(
+        session,
+        EventKind::Ping {
+            direction: Direction::Sent,
             payload,
         },
     );

@@ -13,6 +13,8 @@ pub struct SavedRequest {
     pub settings: ConnectionSettings,
     pub draft: MessageDraft,
     pub saved_messages: Vec<SavedMessage>,
+    /// The message repeated on a schedule while connected (Start/Stop in the Message tab).
+    pub heartbeat: HeartbeatSettings,
     /// Fields a newer version added, kept as they were.
     #[serde(flatten)]
     pub unknown: super::fields::Unknown,
@@ -30,6 +32,7 @@ impl Default for SavedRequest {
             settings: ConnectionSettings::default(),
             draft: MessageDraft::default(),
             saved_messages: Vec::new(),
+            heartbeat: HeartbeatSettings::default(),
             unknown: super::fields::Unknown::new(),
         }
     }
@@ -151,6 +154,14 @@ pub struct ConnectionSettings {
     pub max_log_events: u64,
     /// ... and at most about this many MiB (payloads plus per-event bookkeeping).
     pub max_log_mib: u64,
+    /// Keep-alive: send a ping this often while connected; 0 turns it off.
+    pub ping_interval_ms: u64,
+    /// A ping we sent that gets no pong within this long ends the connection (1006); 0: never.
+    pub pong_timeout_ms: u64,
+    /// Answer the server's pings with pongs (turn off to test a server's idle timeout).
+    pub auto_pong: bool,
+    /// Show ping and pong events in the events panel (they are logged either way).
+    pub show_ping_pong: bool,
     /// Settings a newer version added, kept as they were.
     #[serde(flatten)]
     pub unknown: super::fields::Unknown,
@@ -162,6 +173,7 @@ pub const DEFAULT_MAX_REDIRECTS: u32 = 5;
 pub const DEFAULT_MAX_MESSAGE_SIZE: u64 = 64 * 1024 * 1024;
 pub const DEFAULT_MAX_LOG_EVENTS: u64 = 1_000_000;
 pub const DEFAULT_MAX_LOG_MIB: u64 = 512;
+pub const DEFAULT_PONG_TIMEOUT_MS: u64 = 5_000;
 
 impl ConnectionSettings {
     /// The events-log caps: (events, bytes).
@@ -190,6 +202,10 @@ impl Default for ConnectionSettings {
             ca_cert_path: None,
             max_log_events: DEFAULT_MAX_LOG_EVENTS,
             max_log_mib: DEFAULT_MAX_LOG_MIB,
+            ping_interval_ms: 0,
+            pong_timeout_ms: DEFAULT_PONG_TIMEOUT_MS,
+            auto_pong: true,
+            show_ping_pong: true,
             unknown: super::fields::Unknown::new(),
         }
     }
@@ -253,4 +269,25 @@ pub struct SavedMessage {
     pub name: String,
     pub format: MessageFormat,
     pub body: String,
+}
+
+/// A heartbeat: a message sent again and again while connected. Whether one is running is
+/// not saved (a started app never sends by itself); what and how often is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct HeartbeatSettings {
+    pub interval_ms: u64,
+    /// The saved message to repeat, by name; `None` repeats the current draft.
+    pub message: Option<String>,
+}
+
+pub const DEFAULT_HEARTBEAT_INTERVAL_MS: u64 = 1_000;
+
+impl Default for HeartbeatSettings {
+    fn default() -> Self {
+        Self {
+            interval_ms: DEFAULT_HEARTBEAT_INTERVAL_MS,
+            message: None,
+        }
+    }
 }

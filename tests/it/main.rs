@@ -18,6 +18,7 @@ mod import;
 mod inspect;
 mod install;
 mod interop;
+mod keepalive;
 mod limits;
 mod properties;
 mod saves;

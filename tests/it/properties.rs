@@ -164,7 +164,8 @@ fn event() -> impl Strategy<Value = Event> {
         }),
         (direction, text).prop_map(|(direction, p)| EventKind::Pong {
             direction,
-            payload: Bytes::from(p)
+            payload: Bytes::from(p),
+            rtt: None,
         }),
         (1u32..4, text).prop_map(|(attempt, url)| EventKind::Connecting { attempt, url }),
         text.prop_map(|message| EventKind::Error { message }),

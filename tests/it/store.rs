@@ -4,8 +4,8 @@ use std::fs;
 use std::path::Path;
 
 use wsprobe::model::{
-    Auth, ConnectionSettings, Environment, KeyValue, MessageDraft, MessageFormat, OAuth1,
-    SavedMessage, SavedRequest, SignatureMethod, Variable, Workspace,
+    Auth, ConnectionSettings, Environment, HeartbeatSettings, KeyValue, MessageDraft,
+    MessageFormat, OAuth1, SavedMessage, SavedRequest, SignatureMethod, Variable, Workspace,
 };
 use wsprobe::store::{self, Store, StoreError};
 
@@ -46,6 +46,10 @@ fn full_request() -> SavedRequest {
             ca_cert_path: Some("/etc/ssl/my-ca.pem".into()),
             max_log_events: 5000,
             max_log_mib: 64,
+            ping_interval_ms: 30_000,
+            pong_timeout_ms: 2_500,
+            auto_pong: false,
+            show_ping_pong: false,
             unknown: Default::default(),
         },
         draft: MessageDraft {
@@ -57,6 +61,10 @@ fn full_request() -> SavedRequest {
             format: MessageFormat::Json,
             body: "{\"sub\": \"{{ not a var }}\"}".into(),
         }],
+        heartbeat: HeartbeatSettings {
+            interval_ms: 250,
+            message: Some("subscribe".into()),
+        },
         unknown: Default::default(),
     }
 }
