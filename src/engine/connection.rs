@@ -198,7 +198,8 @@ impl Conn {
     }
 
     /// Parses what the last read delivered and reports it as one batch of events (one
-    /// timestamp per read). Pings are answered (queued in `out`) when `answer_pings`.
+    /// timestamp per read). Pings are answered (queued in `out`, reported as `Pong{Sent}`
+    /// after their `Ping{Received}`) when `answer_pings`.
     /// Returns the server's close frame if one came.
     fn process(
         &mut self,
@@ -224,13 +225,19 @@ impl Conn {
                 payload,
             })),
             Item::Ping(payload) => {
-                if answer_pings {
-                    wire::encode(OpCode::Pong, &payload, out);
-                }
                 batch.push(event(EventKind::Ping {
                     direction: Direction::Received,
-                    payload,
+                    payload: payload.clone(),
                 }));
+                if answer_pings {
+                    // Flushed right after this read; reported with the ping it answers.
+                    wire::encode(OpCode::Pong, &payload, out);
+                    batch.push(event(EventKind::Pong {
+                        direction: Direction::Sent,
+                        payload,
+                        rtt: None,
+                    }));
+                }
             }
             Item::Pong(payload) => batch.push(event(EventKind::Pong {
                 direction: Direction::Received,

@@ -59,8 +59,9 @@
 //! - Keep-alive (`keepalive.rs`): pings every `ping_interval_ms` (`Ping{Sent}`), a pong that
 //!   answers one of our pings carries its round trip, and a ping unanswered for
 //!   `pong_timeout_ms` ends the connection like a broken one: `Closed{1006, "no pong within N
-//!   ms", by Network}`, or `Error{"connection lost: 1006 ..."}` and a reconnect. With
-//!   `auto_pong` off the server's pings are reported but not answered.
+//!   ms", by Network}`, or `Error{"connection lost: 1006 ..."}` and a reconnect. The server's
+//!   ping is reported as `Ping{Received}`, then our answer as `Pong{Sent}`; with `auto_pong`
+//!   off it is reported and not answered.
 //! - Dropping the [`Engine`] stops every session at once, without `Closed` events.
 //!
 //! # Batches

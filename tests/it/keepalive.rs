@@ -186,7 +186,7 @@ fn a_ping_command_arms_the_pong_timeout_too() {
 
 /// A python-websockets server that pings every `interval` seconds and drops a client whose
 /// pong takes longer than `timeout`; it never sends a message of its own.
-fn python_pinging_server(interval: f64, timeout: f64) -> Peer {
+pub(crate) fn python_pinging_server(interval: f64, timeout: f64) -> Peer {
     let mut command = Command::new(python());
     command.arg("-c").arg(format!(
         r#"

@@ -19,6 +19,7 @@ mod inspect;
 mod install;
 mod interop;
 mod keepalive;
+mod keepalive_cli;
 mod limits;
 mod properties;
 mod saves;
