@@ -8,6 +8,8 @@ use crate::engine::{Event, EventKind, SessionId};
 use crate::log::EventLog;
 
 use super::events::EventsView;
+use super::heartbeat::HeartbeatRun;
+use super::ping::PingDraft;
 use super::widgets::ConnState;
 
 /// The live state of one request: its current session, what it has logged, how it is viewed.
@@ -25,6 +27,10 @@ pub struct RequestSession {
     pub disconnect_asked: Option<Instant>,
     /// How long the last Disconnect took, from the click to the session's `Closed`.
     pub disconnect_took: Option<Duration>,
+    /// The Ping row's payload.
+    pub ping: PingDraft,
+    /// The request's heartbeat while wsprobe runs.
+    pub heartbeat: HeartbeatRun,
 }
 
 impl RequestSession {

@@ -202,6 +202,10 @@ fn naive_matches(event: &Event, direction: DirectionFilter, search: &str) -> boo
         DirectionFilter::Received => dir == Some(Direction::Received),
         DirectionFilter::Sent => dir == Some(Direction::Sent),
         DirectionFilter::Connection => dir.is_none(),
+        DirectionFilter::Control => matches!(
+            event.kind,
+            EventKind::Ping { .. } | EventKind::Pong { .. } | EventKind::Closed { .. }
+        ),
     };
     let haystack: Vec<u8> = match &event.kind {
         EventKind::Message { payload, .. }
@@ -233,6 +237,7 @@ proptest! {
             Just(DirectionFilter::Received),
             Just(DirectionFilter::Sent),
             Just(DirectionFilter::Connection),
+            Just(DirectionFilter::Control),
         ],
         search in "[aAbBxy ]{0,3}|reconnecting|RECON",
     ) {
