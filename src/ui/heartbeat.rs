@@ -42,7 +42,7 @@ pub fn heartbeat_row(
     connected: bool,
 ) -> Option<HeartbeatAction> {
     let mut action = None;
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         ui.label("Heartbeat");
         ui.add_enabled_ui(!run.running, |ui| {
             let l = ui.label("every");
@@ -101,16 +101,20 @@ pub fn heartbeat_row(
     });
     if let Some(error) = &run.error {
         let mut dismiss = false;
+        // The button first: a long reason wraps instead of pushing it out of view.
         ui.horizontal(|ui| {
-            ui.colored_label(
-                ui.visuals().error_fg_color,
-                format!("⛔ Heartbeat stopped: {error}"),
-            );
             dismiss = ui
                 .small_button("✖")
                 .on_hover_text("Dismiss")
                 .accessible_name("Dismiss heartbeat error")
                 .clicked();
+            ui.add(
+                egui::Label::new(
+                    RichText::new(format!("⛔ Heartbeat stopped: {error}"))
+                        .color(ui.visuals().error_fg_color),
+                )
+                .wrap(),
+            );
         });
         if dismiss {
             run.error = None;

@@ -41,7 +41,7 @@ impl PingDraft {
 /// payload is valid).
 pub fn ping_row(ui: &mut Ui, draft: &mut PingDraft, connected: bool) -> Option<Bytes> {
     let mut ping = None;
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         let checked = draft.bytes();
         let can_ping = connected && checked.is_ok();
         let button = ui

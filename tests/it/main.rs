@@ -20,6 +20,7 @@ mod install;
 mod interop;
 mod keepalive;
 mod keepalive_cli;
+mod keepalive_gui;
 mod limits;
 mod properties;
 mod saves;

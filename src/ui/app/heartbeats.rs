@@ -66,8 +66,8 @@ impl App {
         }
     }
 
-    /// Starts the request's heartbeat: its message is checked first, and an invalid one is
-    /// shown instead (nothing starts). The first send goes out on the next logic step.
+    /// Starts the request's heartbeat and sends its first message now; an invalid message is
+    /// shown instead, and nothing is sent or started.
     pub fn start_heartbeat(&mut self, request_id: &str) {
         let Some(request) = self.workspace.request(request_id) else {
             return;
@@ -86,14 +86,18 @@ impl App {
                 run.running = false;
                 run.error = Some(error);
             }
-            Ok(_) => {
+            Ok(message) => {
+                let (Some(session), Some((engine, _))) = (rs.session, &self.engine) else {
+                    return;
+                };
+                engine.send(session, message);
                 run.running = true;
-                run.sent = 0;
+                run.sent = 1;
                 run.error = None;
                 run.schedule = Schedule::every_ms(every);
-                run.schedule.start(Instant::now(), true);
+                run.schedule.start(Instant::now(), false);
                 if let Some(ctx) = &self.ctx {
-                    ctx.request_repaint();
+                    ctx.request_repaint_after(run.schedule.every());
                 }
             }
         }
