@@ -82,8 +82,15 @@ pub fn heartbeat_row(
             } else {
                 ("⏸ Paused until connected", ui.visuals().warn_fg_color)
             };
-            ui.label(RichText::new(text).color(color).strong());
-            ui.label(sent_label(run.sent));
+            // One piece: in the wrapped row it moves to the next line whole.
+            ui.add(
+                egui::Label::new(
+                    RichText::new(format!("{text} · {}", sent_label(run.sent)))
+                        .color(color)
+                        .strong(),
+                )
+                .wrap_mode(egui::TextWrapMode::Extend),
+            );
         } else {
             if ui
                 .add_enabled(connected, egui::Button::new("▶ Start"))
@@ -95,7 +102,12 @@ pub fn heartbeat_row(
                 action = Some(HeartbeatAction::Start);
             }
             if run.sent > 0 {
-                ui.weak(format!("stopped · {}", sent_label(run.sent)));
+                ui.add(
+                    egui::Label::new(
+                        RichText::new(format!("stopped · {}", sent_label(run.sent))).weak(),
+                    )
+                    .wrap_mode(egui::TextWrapMode::Extend),
+                );
             }
         }
     });
