@@ -15,39 +15,22 @@ pub fn keepalive_settings(ui: &mut Ui, s: &mut ConnectionSettings, locked: bool)
             .spacing([12.0, 8.0])
             .min_col_width(150.0)
             .show(ui, |ui| {
-                let l = ui.label("Ping every (ms)");
-                ui.horizontal(|ui| {
-                    ui.add(
-                        egui::DragValue::new(&mut s.ping_interval_ms)
-                            .range(0..=3_600_000)
-                            .speed(100),
-                    )
-                    .labelled_by(l.id)
-                    .on_hover_text("Send a ping this often while connected; 0 turns it off");
-                    if s.ping_interval_ms == 0 {
-                        ui.weak("off");
-                    }
-                });
-                ui.end_row();
-
-                let l = ui.label("Pong timeout (ms)");
-                ui.horizontal(|ui| {
-                    ui.add(
-                        egui::DragValue::new(&mut s.pong_timeout_ms)
-                            .range(0..=3_600_000)
-                            .speed(100),
-                    )
-                    .labelled_by(l.id)
-                    .on_hover_text(
-                        "A ping of ours (keep-alive or the Ping button) without a pong this \
-                         long means the connection is dead: it is dropped and ends as 1006, \
-                         then reconnects if reconnects are set. 0: wait forever",
-                    );
-                    if s.pong_timeout_ms == 0 {
-                        ui.weak("never");
-                    }
-                });
-                ui.end_row();
+                ms_field(
+                    ui,
+                    "Ping every (ms)",
+                    &mut s.ping_interval_ms,
+                    "off",
+                    "Send a ping this often while connected; 0 turns it off",
+                );
+                ms_field(
+                    ui,
+                    "Pong timeout (ms)",
+                    &mut s.pong_timeout_ms,
+                    "never",
+                    "A ping of ours (keep-alive or the Ping button) without a pong this long \
+                     means the connection is dead: it is dropped and ends as 1006, then \
+                     reconnects if reconnects are set. 0: wait forever",
+                );
 
                 let l = ui.label("Answer pings automatically");
                 ui.checkbox(&mut s.auto_pong, "").labelled_by(l.id);
@@ -63,4 +46,18 @@ pub fn keepalive_settings(ui: &mut Ui, s: &mut ConnectionSettings, locked: bool)
     // A view setting: it applies at once, also while connected.
     ui.checkbox(&mut s.show_ping_pong, "Show ping/pong events")
         .on_hover_text("Off: pings and pongs are still logged and exported, just not listed");
+}
+
+/// One grid row: a label, a milliseconds field, and `zero` beside it when it is 0.
+fn ms_field(ui: &mut Ui, label: &str, value: &mut u64, zero: &str, hover: &str) {
+    let l = ui.label(label);
+    ui.horizontal(|ui| {
+        ui.add(egui::DragValue::new(value).range(0..=3_600_000).speed(100))
+            .labelled_by(l.id)
+            .on_hover_text(hover);
+        if *value == 0 {
+            ui.weak(zero);
+        }
+    });
+    ui.end_row();
 }

@@ -183,14 +183,7 @@ fn every_sends_the_round_again_with_fresh_variables() {
     // Ten echoes are five rounds of two; the stop may race one more round out.
     assert!((10..=12).contains(&outgoing.len()), "{run:?}");
     let texts: Vec<&str> = outgoing.iter().filter_map(|l| l["text"].as_str()).collect();
-    let mut unique = texts.clone();
-    unique.sort();
-    unique.dedup();
-    assert_eq!(
-        unique.len(),
-        texts.len(),
-        "a fresh UUID every round: {texts:?}"
-    );
+    assert!(all_distinct(&texts), "a fresh UUID every round: {texts:?}");
     assert!(outgoing.iter().any(|l| l["base64"] == "AQ=="), "{run:?}");
     // Rounds are 30 ms apart: five rounds take at least four intervals.
     let times: Vec<chrono::DateTime<chrono::FixedOffset>> = outgoing

@@ -68,6 +68,16 @@ fn ping_shows_the_pong_with_its_round_trip_linked_to_the_ping() {
     assert!(pong.contains(" ms · hi"), "{pong}");
     click_row(&mut h, '↓', "Pong · 2 B");
     assert!(has_label_containing(&h, "answers our ping of"));
+    h.get_by_label("↑ Show the ping it answers").click();
+    h.run();
+    let id = selected_id(&h);
+    let rs = h.state().session(&id).unwrap();
+    let selected = rs.view.selected.expect("an event is selected");
+    assert!(
+        matches!(&rs.log.get(selected).unwrap().kind, wsprobe::engine::EventKind::Ping { payload, .. } if payload == "hi"),
+        "the ping is selected"
+    );
+    assert!(has_label_containing(&h, "Sent · ping (opcode 9) · 2 bytes"));
 
     // Hex payloads, and the 125-byte limit of a control frame.
     h.get_by_label("Ping payload as hex").click();
@@ -123,14 +133,7 @@ fn heartbeat_sends_every_interval_with_fresh_variables_and_stops() {
         .iter()
         .map(|m| String::from_utf8_lossy(&m.data).into_owned())
         .collect();
-    let mut unique = texts.clone();
-    unique.sort();
-    unique.dedup();
-    assert_eq!(
-        unique.len(),
-        texts.len(),
-        "a fresh UUID per send: {texts:?}"
-    );
+    assert!(all_distinct(&texts), "a fresh UUID per send: {texts:?}");
 
     h.get_by_label("Stop heartbeat").click();
     h.run();

@@ -162,6 +162,8 @@ impl EventsView {
                 });
             if close {
                 self.selected = None;
+            } else if let Some(ping) = self.detail.go_to.take() {
+                self.selected = Some(ping);
             }
         }
 
