@@ -193,3 +193,24 @@ fn every_sends_the_round_again_with_fresh_variables() {
     let span = (times[8] - times[0]).num_milliseconds();
     assert!(span >= 4 * 30 - 2, "{span} ms for 5 rounds: {run:?}");
 }
+
+#[test]
+fn every_over_a_timed_run_sends_about_duration_over_interval() {
+    let server = echo_server();
+    let run = wsprobe(&[
+        &server.url(),
+        "--send",
+        "beat",
+        "--every",
+        "50",
+        "--duration",
+        "1",
+        "--output",
+        "jsonl",
+    ]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let sent = of_kind(&run.jsonl(), "outgoing").len();
+    // 1 s of a 50 ms heartbeat is about 20 sends (the connect takes a little of it); the
+    // tolerance is for a busy machine, which can only make the run send fewer.
+    assert!((8..=21).contains(&sent), "{sent} sends: {run:?}");
+}
