@@ -218,7 +218,7 @@ fn is_ping_received(kind: &EventKind) -> bool {
 
 #[test]
 fn python_websockets_keeps_us_while_we_answer_its_pings() {
-    let server = python_pinging_server(0.15, 0.15);
+    let server = python_pinging_server(0.1, 0.5);
     let (engine, mut events) = engine();
     let session = engine.connect(request(&server.ws_url("/")));
     events.wait_connected(session, WAIT);
@@ -240,7 +240,7 @@ fn python_websockets_keeps_us_while_we_answer_its_pings() {
 
 #[test]
 fn python_websockets_drops_us_when_auto_pong_is_off() {
-    let server = python_pinging_server(0.1, 0.1);
+    let server = python_pinging_server(0.1, 0.5);
     let (engine, mut events) = engine();
     let mut request = request(&server.ws_url("/"));
     request.settings.auto_pong = false;

@@ -206,6 +206,22 @@ fn heartbeat_of_a_saved_message_stops_with_the_error_on_invalid_input() {
             .message,
         Some("tick".into())
     );
+    // Renaming the saved message keeps it the heartbeat's message.
+    h.get_by_label("Rename saved message tick").click();
+    h.run();
+    h.get_by_label("Saved message new name")
+        .set_text_value_accesskit("tock");
+    h.key_press(egui::Key::Enter);
+    h.run();
+    assert_eq!(
+        h.state()
+            .workspace()
+            .request(&id)
+            .unwrap()
+            .heartbeat
+            .message,
+        Some("tock".into())
+    );
     h.get_by_label("Start heartbeat").click();
     run_until(&mut h, "binary heartbeats", |h| {
         rows(h, '↓', "Binary 01 02") >= 2
@@ -238,7 +254,7 @@ fn heartbeat_goes_on_after_a_reconnect_and_stops_on_disconnect() {
     let id = selected_id(&h);
     {
         let request = h.state_mut().workspace_mut().request_mut(&id).unwrap();
-        request.settings.reconnect_attempts = 5;
+        request.settings.reconnect_attempts = 1000;
         request.settings.reconnect_interval_ms = 20;
         request.heartbeat.interval_ms = 30;
         request.draft.body = "beat".into();
@@ -255,7 +271,14 @@ fn heartbeat_goes_on_after_a_reconnect_and_stops_on_disconnect() {
         "it kept running through the reconnect"
     );
 
-    h.get_by_role_and_label(Role::Button, "Disconnect").click();
+    // Connected or between attempts (the server drops every connection soon): the bar's
+    // button is Disconnect or Cancel, and either ends the session.
+    h.query_all_by(|n| {
+        n.role() == Role::Button && matches!(n.label().as_deref(), Some("Disconnect" | "Cancel"))
+    })
+    .next()
+    .expect("Disconnect or Cancel")
+    .click();
     run_until(&mut h, "Disconnected", |h| {
         state_of(h) == ConnState::Disconnected
     });
@@ -337,4 +360,35 @@ fn keepalive_settings_control_filter_and_hiding_ping_pong() {
     run_until(&mut h, "Disconnected", |h| {
         state_of(h) == ConnState::Disconnected
     });
+}
+
+#[test]
+fn no_pong_in_time_shows_in_the_log_and_ends_the_connection() {
+    // Stall: the handshake, then silence: our keep-alive pings are never answered.
+    let server = TestServer::start(Behavior::Stall);
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path());
+    add_request(&mut h);
+    let id = selected_id(&h);
+    {
+        let settings = &mut h
+            .state_mut()
+            .workspace_mut()
+            .request_mut(&id)
+            .unwrap()
+            .settings;
+        settings.ping_interval_ms = 30;
+        settings.pong_timeout_ms = 100;
+    }
+    set_url(&mut h, &server.url());
+    h.get_by_role_and_label(Role::Button, "Connect").click();
+    run_until(&mut h, "the end of the connection", |h| {
+        rows(
+            h,
+            '•',
+            "Disconnected: 1006 Abnormal closure (no pong within 100 ms)",
+        ) == 1
+    });
+    assert_eq!(state_of(&h), ConnState::Disconnected);
+    assert!(rows(&h, '↑', "Ping · 1 B · 1") == 1);
 }
