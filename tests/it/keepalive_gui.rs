@@ -392,3 +392,32 @@ fn no_pong_in_time_shows_in_the_log_and_ends_the_connection() {
     assert_eq!(state_of(&h), ConnState::Disconnected);
     assert!(rows(&h, '↑', "Ping · 1 B · 1") == 1);
 }
+
+/// Ctrl+K, type `filter`, Enter: runs the palette's first match.
+fn palette(h: &mut egui_kittest::Harness<'_, wsprobe::ui::App>, filter: &str) {
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::K);
+    h.run();
+    h.get_by_label("Command").type_text(filter);
+    h.run();
+    h.key_press(egui::Key::Enter);
+    h.run();
+}
+
+#[test]
+fn the_palette_pings_and_starts_and_stops_the_heartbeat() {
+    let server = echo_server();
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path());
+    connect_to(&mut h, &server.url());
+    h.get_by_label("Ping payload").set_text_value_accesskit("k");
+    h.run();
+    palette(&mut h, "send ping");
+    run_until(&mut h, "the pong", |h| rows(h, '↓', "Pong · 1 B · ") == 1);
+
+    set_draft(&mut h, "Text", "tick");
+    palette(&mut h, "heartbeat");
+    assert!(heartbeat_running(&h));
+    run_until(&mut h, "the first echo", |h| rows(h, '↓', "tick") >= 1);
+    palette(&mut h, "heartbeat");
+    assert!(!heartbeat_running(&h));
+}
