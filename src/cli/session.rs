@@ -481,6 +481,20 @@ mod tests {
     }
 
     #[test]
+    fn reconnecting_is_not_connected() {
+        let mut t = Tracker::new(None);
+        t.on_event(&connected());
+        t.on_event(&ev(EventKind::Reconnecting {
+            attempt: 1,
+            of: 3,
+            delay_ms: 10,
+        }));
+        assert!(!t.is_connected(), "--every waits for the next Connected");
+        t.on_event(&connected());
+        assert!(t.is_connected());
+    }
+
+    #[test]
     fn a_reconnect_sends_nothing_again() {
         let mut t = Tracker::new(None);
         t.on_event(&connected());

@@ -215,3 +215,35 @@ fn every_over_a_timed_run_sends_about_duration_over_interval() {
     // tolerance is for a busy machine, which can only make the run send fewer.
     assert!((8..=21).contains(&sent), "{sent} sends: {run:?}");
 }
+
+#[test]
+fn every_goes_on_after_a_reconnect() {
+    // Each connection echoes two messages, then drops without a close frame.
+    let server = TestServer::start(Behavior::DropAfter { messages: 2 });
+    let run = wsprobe(&[
+        &server.url(),
+        "--send",
+        "again",
+        "--every",
+        "30",
+        "--reconnect-attempts",
+        "20",
+        "--reconnect-interval",
+        "10",
+        "--count",
+        "5",
+        "--output",
+        "jsonl",
+    ]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let connections: Vec<usize> = server.received().iter().map(|m| m.connection).collect();
+    assert!(
+        connections.iter().any(|&c| c >= 2),
+        "rounds went on over the reconnects: {connections:?} {run:?}"
+    );
+    let reconnects = kinds(&run.jsonl())
+        .into_iter()
+        .filter(|k| *k == "reconnecting")
+        .count();
+    assert!(reconnects >= 2, "{run:?}");
+}
