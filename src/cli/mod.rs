@@ -39,6 +39,7 @@ mod args;
 mod definition;
 pub mod docs;
 mod output;
+mod repeat;
 mod request;
 mod session;
 mod signal;

@@ -14,6 +14,7 @@ use crate::template::{ResolvedRequest, Resolver};
 
 use super::args::{RunArgs, SendSpec};
 use super::output::error_line;
+use super::repeat::{Repeat, Repeated, render};
 
 /// The most a ping (any control frame) can carry, RFC 6455 §5.5.
 pub const MAX_PING_PAYLOAD: usize = 125;
@@ -23,57 +24,6 @@ pub const MAX_PING_PAYLOAD: usize = 125;
 pub enum Action {
     Send(Outgoing),
     Ping(Bytes),
-}
-
-/// `--every MS`: the `--send*` messages again, every interval, each round expanded afresh.
-pub struct Repeat {
-    pub every_ms: u64,
-    messages: Vec<Repeated>,
-    resolver: Resolver,
-}
-
-/// One message of a repeated round, as written (variables expand in every round).
-#[derive(Debug, Clone)]
-enum Repeated {
-    Text(String),
-    Hex(String),
-    Bytes(Bytes),
-    Draft(MessageFormat, String),
-}
-
-impl std::fmt::Debug for Repeat {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Repeat")
-            .field("every_ms", &self.every_ms)
-            .field("messages", &self.messages)
-            .finish_non_exhaustive()
-    }
-}
-
-impl Repeat {
-    /// The messages of one more round, or why one of them cannot be sent.
-    pub fn round(&self) -> anyhow::Result<Vec<Outgoing>> {
-        self.messages
-            .iter()
-            .map(|message| render(&self.resolver, message))
-            .collect()
-    }
-}
-
-fn render(resolver: &Resolver, message: &Repeated) -> anyhow::Result<Outgoing> {
-    Ok(match message {
-        Repeated::Text(text) => Outgoing::Text(resolver.render("--send", text)?),
-        Repeated::Hex(hex) => {
-            let hex = resolver.render("--send-hex", hex)?;
-            let bytes = crate::format::parse_hex(&hex)
-                .with_context(|| format!("--send-hex `{hex}`: invalid hex"))?;
-            Outgoing::Binary(bytes.into())
-        }
-        Repeated::Bytes(bytes) => Outgoing::Binary(bytes.clone()),
-        Repeated::Draft(format, body) => resolver
-            .resolve_message(*format, body)
-            .context("the saved draft")?,
-    })
 }
 
 /// Everything a run needs, resolved and checked.
@@ -205,11 +155,7 @@ pub fn prepare(args: &RunArgs, workspace_dir: Option<PathBuf>) -> anyhow::Result
         Some(_) if repeated.is_empty() => {
             bail!("--every repeats the --send, --send-hex and --send-file messages: give one")
         }
-        Some(every_ms) => Some(Repeat {
-            every_ms,
-            messages: repeated,
-            resolver,
-        }),
+        Some(every_ms) => Some(Repeat::new(every_ms, repeated, resolver)),
     };
 
     Ok(Prepared {

@@ -9,7 +9,8 @@ use crate::engine::{ClosedBy, Direction, Engine, Event, EventKind, EventReceiver
 
 use super::args::RunArgs;
 use super::output::Printer;
-use super::request::{Action, Prepared, Repeat};
+use super::repeat::Repeat;
+use super::request::{Action, Prepared};
 use super::signal;
 use crate::heartbeat::Schedule;
 use crate::schema::Redaction;

@@ -16,6 +16,14 @@ use wsprobe::template::ResolvedRequest;
 
 const WAIT: Duration = Duration::from_secs(10);
 
+/// Whether no two items are equal (e.g. a heartbeat's `<<$randomUUID>>` changed every send).
+pub(crate) fn all_distinct<T: Ord + Clone>(items: &[T]) -> bool {
+    let mut sorted = items.to_vec();
+    sorted.sort();
+    sorted.dedup();
+    sorted.len() == items.len()
+}
+
 fn with_keepalive(url: &str, ping_interval_ms: u64, pong_timeout_ms: u64) -> ResolvedRequest {
     let mut request = request(url);
     request.settings.ping_interval_ms = ping_interval_ms;

@@ -3,7 +3,7 @@
 //! `support`, a server that never answers, and python-websockets.
 
 use crate::cli::{kinds, wsprobe};
-use crate::keepalive::python_pinging_server;
+use crate::keepalive::{all_distinct, python_pinging_server};
 use crate::support::*;
 
 use serde_json::Value;

@@ -2,6 +2,7 @@
 //! invalid input, reconnects), Settings → Keep-alive and the Control filter, driven through
 //! egui_kittest against the real tungstenite server of `support`.
 
+use crate::keepalive::all_distinct;
 use crate::support;
 
 use std::time::Instant;

@@ -604,14 +604,6 @@ fn pct(text: &str) -> String {
     out
 }
 
-/// Whether no two items are equal (e.g. a heartbeat's `<<$randomUUID>>` changed every send).
-pub fn all_distinct<T: Ord + Clone>(items: &[T]) -> bool {
-    let mut sorted = items.to_vec();
-    sorted.sort();
-    sorted.dedup();
-    sorted.len() == items.len()
-}
-
 /// An engine whose events are read through [`Events`] (no UI to wake).
 pub fn engine() -> (wsprobe::engine::Engine, Events) {
     let (engine, rx) = wsprobe::engine::Engine::new(|| {});
