@@ -24,6 +24,17 @@ fn heartbeat_running(h: &egui_kittest::Harness<'_, wsprobe::ui::App>) -> bool {
     h.state().session(&id).is_some_and(|s| s.heartbeat.running)
 }
 
+/// The saved message the selected request's heartbeat repeats (None: the draft).
+fn heartbeat_message(h: &egui_kittest::Harness<'_, wsprobe::ui::App>) -> Option<String> {
+    let id = selected_id(h);
+    h.state()
+        .workspace()
+        .request(&id)?
+        .heartbeat
+        .message
+        .clone()
+}
+
 /// Runs frames until the UI settles, or a few when a live connection keeps it repainting.
 fn settle(h: &mut egui_kittest::Harness<'_, wsprobe::ui::App>) {
     let _ = h.run_ok();
@@ -198,15 +209,7 @@ fn heartbeat_of_a_saved_message_stops_with_the_error_on_invalid_input() {
         .expect("the list's option")
         .click();
     h.run();
-    assert_eq!(
-        h.state()
-            .workspace()
-            .request(&id)
-            .unwrap()
-            .heartbeat
-            .message,
-        Some("tick".into())
-    );
+    assert_eq!(heartbeat_message(&h), Some("tick".into()));
     // Renaming the saved message keeps it the heartbeat's message.
     h.get_by_label("Rename saved message tick").click();
     h.run();
@@ -214,15 +217,7 @@ fn heartbeat_of_a_saved_message_stops_with_the_error_on_invalid_input() {
         .set_text_value_accesskit("tock");
     h.key_press(egui::Key::Enter);
     h.run();
-    assert_eq!(
-        h.state()
-            .workspace()
-            .request(&id)
-            .unwrap()
-            .heartbeat
-            .message,
-        Some("tock".into())
-    );
+    assert_eq!(heartbeat_message(&h), Some("tock".into()));
     h.get_by_label("Start heartbeat").click();
     run_until(&mut h, "binary heartbeats", |h| {
         rows(h, '↓', "Binary 01 02") >= 2
