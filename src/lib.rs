@@ -7,6 +7,8 @@
 //! - [`format`]: text ↔ bytes (hex, base64), sniffing, pretty-printing, and the one place for
 //!   short renderings (sizes, times, previews, error chains).
 //! - [`template`]: `<<variables>>` expanded once, into a [`template::ResolvedRequest`].
+//! - [`heartbeat`]: a message repeated while connected: its clock and what it sends (the
+//!   window's heartbeat and `wsprobe run --every`).
 //! - [`engine`]: every connection on a background tokio runtime, reported as
 //!   [`engine::Event`]s (its doc states the ordering contract); own RFC 6455 framing.
 //! - [`log`]: [`log::EventLog`] keeps a session's events, [`log::Filter`] picks what a view
@@ -27,6 +29,7 @@ pub mod engine;
 pub mod examples;
 pub mod export;
 pub mod format;
+pub mod heartbeat;
 pub mod import;
 pub mod log;
 pub mod model;

@@ -44,9 +44,27 @@ pub struct RunArgs {
     /// Send a file's bytes as a binary message (repeatable).
     #[arg(long = "send-file", value_name = "PATH")]
     pub send_file: Vec<PathBuf>,
-    /// The order of the --send* flags on the command line (see [`RunArgs::capture_send_order`]).
+    /// Send a ping after connecting, with an optional text payload of at most 125 bytes
+    /// (repeatable, in order with the --send*).
+    #[arg(long = "ping", value_name = "PAYLOAD", num_args = 0..=1, default_missing_value = "")]
+    pub ping: Vec<String>,
+    /// The order of the --send* and --ping flags on the command line (see
+    /// [`RunArgs::capture_send_order`]).
     #[arg(skip)]
     pub send_order: Option<Vec<SendFlag>>,
+    /// After the first round, send the --send* messages again every MS while connected.
+    #[arg(long, value_name = "MS")]
+    pub every: Option<u64>,
+    /// Keep-alive: send a ping every MS while connected (default 0 = off).
+    #[arg(long, value_name = "MS")]
+    pub ping_interval: Option<u64>,
+    /// End the connection (1006) when a ping of ours gets no pong within MS (default 5000;
+    /// 0 = never).
+    #[arg(long, value_name = "MS")]
+    pub pong_timeout: Option<u64>,
+    /// Do not answer the server's pings (to test its idle timeout).
+    #[arg(long)]
+    pub no_auto_pong: bool,
     /// End after N incoming messages (disconnect, exit 0; 0 = right after connecting and sending).
     #[arg(long, value_name = "N")]
     pub count: Option<u64>,
@@ -89,31 +107,34 @@ pub enum OutputMode {
     Quiet,
 }
 
-/// Which of the three `--send*` flags a value came from.
+/// Which of the `--send*` and `--ping` flags a value came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SendFlag {
     Text,
     Hex,
     File,
+    Ping,
 }
 
-/// One `--send*` value.
+/// One `--send*` or `--ping` value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SendSpec<'a> {
     Text(&'a str),
     Hex(&'a str),
     File(&'a Path),
+    Ping(&'a str),
 }
 
 impl RunArgs {
-    /// Records the command-line order of `--send`, `--send-hex` and `--send-file` from the
-    /// `run` subcommand's matches (clap's derive keeps one Vec per flag and loses it).
+    /// Records the command-line order of `--send`, `--send-hex`, `--send-file` and `--ping`
+    /// from the `run` subcommand's matches (clap's derive keeps one Vec per flag and loses it).
     pub fn capture_send_order(&mut self, matches: &ArgMatches) {
         let mut order: Vec<(usize, SendFlag)> = Vec::new();
         for (id, flag) in [
             ("send", SendFlag::Text),
             ("send_hex", SendFlag::Hex),
             ("send_file", SendFlag::File),
+            ("ping", SendFlag::Ping),
         ] {
             if let Some(indices) = matches.indices_of(id) {
                 order.extend(indices.map(|i| (i, flag)));
@@ -123,8 +144,8 @@ impl RunArgs {
         self.send_order = Some(order.into_iter().map(|(_, flag)| flag).collect());
     }
 
-    /// Every `--send*` value in command-line order (texts, hexes, files when the order was not
-    /// captured).
+    /// Every `--send*` and `--ping` value in command-line order (texts, hexes, files, pings
+    /// when the order was not captured).
     pub fn sends(&self) -> Vec<SendSpec<'_>> {
         let default_order: Vec<SendFlag>;
         let order = match &self.send_order {
@@ -133,14 +154,16 @@ impl RunArgs {
                 default_order = std::iter::repeat_n(SendFlag::Text, self.send.len())
                     .chain(std::iter::repeat_n(SendFlag::Hex, self.send_hex.len()))
                     .chain(std::iter::repeat_n(SendFlag::File, self.send_file.len()))
+                    .chain(std::iter::repeat_n(SendFlag::Ping, self.ping.len()))
                     .collect();
                 &default_order
             }
         };
-        let (mut texts, mut hexes, mut files) = (
+        let (mut texts, mut hexes, mut files, mut pings) = (
             self.send.iter(),
             self.send_hex.iter(),
             self.send_file.iter(),
+            self.ping.iter(),
         );
         order
             .iter()
@@ -148,6 +171,7 @@ impl RunArgs {
                 SendFlag::Text => texts.next().map(|t| SendSpec::Text(t)),
                 SendFlag::Hex => hexes.next().map(|h| SendSpec::Hex(h)),
                 SendFlag::File => files.next().map(|f| SendSpec::File(f)),
+                SendFlag::Ping => pings.next().map(|p| SendSpec::Ping(p)),
             })
             .collect()
     }

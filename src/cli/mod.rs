@@ -13,9 +13,16 @@
 //!   `--subprotocol` adds to the offered list, `--basic`/`--bearer`/`--open-message` and the
 //!   settings flags replace. A saved request's draft is sent after connecting when no
 //!   `--send*` is given.
-//! - `--send`, `--send-hex`, `--send-file` are sent once, after the first successful connect
-//!   (after the engine's open message), in the order given on the command line across the
-//!   three flags. Not again after a reconnect.
+//! - `--send`, `--send-hex`, `--send-file` and `--ping [PAYLOAD]` are sent once, after the
+//!   first successful connect (after the engine's open message), in the order given on the
+//!   command line across the four flags. Not again after a reconnect, unless `--every MS`:
+//!   then the `--send*` messages (not the pings) go again every MS while connected, their
+//!   variables expanded afresh each round (the clock starts over one interval after a
+//!   reconnect). A ping payload over 125 bytes, or `--every` under 10 ms or with nothing to
+//!   repeat, is bad input.
+//! - `--ping-interval MS`, `--pong-timeout MS`, `--no-auto-pong` set the request's keep-alive
+//!   (see `engine::keepalive`); a pong timeout ends the connection as 1006 (exit 1 once
+//!   reconnects are exhausted).
 //! - The run ends: after `--count N` incoming messages (disconnect, exit 0; later messages are
 //!   not printed); when `--duration` ends (disconnect; 0, or 1 if not connected then); when the
 //!   server closes with 1000 (0); on Ctrl+C/SIGTERM (disconnect, 0; a second Ctrl+C exits
@@ -32,6 +39,7 @@ mod args;
 mod definition;
 pub mod docs;
 mod output;
+mod repeat;
 mod request;
 mod session;
 mod signal;
@@ -81,6 +89,11 @@ mod tests {
             "b",
             "--send-file",
             "f2",
+            "--ping",
+            "--send",
+            "c",
+            "--ping",
+            "p",
         ])
         .unwrap();
         assert_eq!(
@@ -91,6 +104,9 @@ mod tests {
                 SendSpec::Hex("00"),
                 SendSpec::Text("b"),
                 SendSpec::File(Path::new("f2")),
+                SendSpec::Ping(""),
+                SendSpec::Text("c"),
+                SendSpec::Ping("p"),
             ]
         );
         let mut unordered = args.clone();
@@ -137,9 +153,21 @@ mod tests {
             "--insecure",
             "--output",
             "jsonl",
+            "--ping-interval",
+            "1000",
+            "--pong-timeout",
+            "500",
+            "--no-auto-pong",
+            "--every",
+            "250",
         ])
         .unwrap();
         assert_eq!(args.headers, vec!["K: V", "L: W"]);
+        assert_eq!(
+            (args.ping_interval, args.pong_timeout, args.every),
+            (Some(1000), Some(500), Some(250))
+        );
+        assert!(args.no_auto_pong);
         assert_eq!(args.output, OutputMode::Jsonl);
         assert_eq!(args.duration, Some(1.5));
         assert!(parse_run_args(["x", "--basic", "u:p", "--bearer", "t"]).is_err());

@@ -66,7 +66,11 @@ pub fn text_line(event: &Event) -> String {
                 guess_opcode(payload),
             );
         }
-        EventKind::Pong { direction, payload } => {
+        EventKind::Pong {
+            direction,
+            payload,
+            rtt,
+        } => {
             push_frame(
                 &mut line,
                 *direction,
@@ -74,6 +78,9 @@ pub fn text_line(event: &Event) -> String {
                 payload,
                 guess_opcode(payload),
             );
+            if let Some(rtt) = rtt {
+                let _ = write!(line, " · rtt {rtt}");
+            }
         }
         EventKind::Closed { code, reason, by } => {
             let _ = write!(line, "• closed {code} {}", CloseCode(*code).meaning());

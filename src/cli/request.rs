@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, anyhow, bail};
+use bytes::Bytes;
 
 use crate::engine::Outgoing;
 use crate::model::{Auth, KeyValue, MessageFormat, SavedRequest, Workspace};
@@ -13,13 +14,26 @@ use crate::template::{ResolvedRequest, Resolver};
 
 use super::args::{RunArgs, SendSpec};
 use super::output::error_line;
+use super::repeat::{Repeat, Repeated, render};
+
+/// The most a ping (any control frame) can carry, RFC 6455 §5.5.
+pub const MAX_PING_PAYLOAD: usize = 125;
+
+/// One thing to do after the first connect: a `--send*` message or a `--ping`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    Send(Outgoing),
+    Ping(Bytes),
+}
 
 /// Everything a run needs, resolved and checked.
 #[derive(Debug)]
 pub struct Prepared {
     pub request: ResolvedRequest,
-    /// Sent once, in this order, after the first successful connect.
-    pub sends: Vec<Outgoing>,
+    /// Done once, in this order, after the first successful connect.
+    pub sends: Vec<Action>,
+    /// `--every`: the messages sent again while connected.
+    pub repeat: Option<Repeat>,
     /// Non-fatal problems (unreadable workspace files) for stderr.
     pub warnings: Vec<String>,
     /// Values of secret variables (and `--var`s overriding one): masked in the output.
@@ -137,35 +151,54 @@ pub fn finish(loaded: Loaded, args: &RunArgs) -> anyhow::Result<Prepared> {
     let resolved = resolver.resolve_request(&request)?;
 
     let mut sends = Vec::new();
+    let mut repeated = Vec::new();
     let specs = args.sends();
     for spec in &specs {
-        sends.push(match spec {
-            SendSpec::Text(text) => Outgoing::Text(resolver.render("--send", text)?),
-            SendSpec::Hex(hex) => {
-                let hex = resolver.render("--send-hex", hex)?;
-                let bytes = crate::format::parse_hex(&hex)
-                    .with_context(|| format!("--send-hex `{hex}`: invalid hex"))?;
-                Outgoing::Binary(bytes.into())
-            }
+        let message = match spec {
+            SendSpec::Text(text) => Repeated::Text((*text).to_owned()),
+            SendSpec::Hex(hex) => Repeated::Hex((*hex).to_owned()),
             SendSpec::File(path) => {
                 let bytes = std::fs::read(path)
                     .with_context(|| format!("cannot read --send-file {}", path.display()))?;
-                Outgoing::Binary(bytes.into())
+                Repeated::Bytes(bytes.into())
             }
-        });
+            SendSpec::Ping(payload) => {
+                let payload = resolver.render("--ping", payload)?;
+                if payload.len() > MAX_PING_PAYLOAD {
+                    bail!(
+                        "--ping payload is {} bytes; a ping carries at most {MAX_PING_PAYLOAD}",
+                        payload.len()
+                    );
+                }
+                sends.push(Action::Ping(Bytes::from(payload)));
+                continue;
+            }
+        };
+        sends.push(Action::Send(render(&resolver, &message)?));
+        repeated.push(message);
     }
     // A saved request's draft is what its composer holds: sent when no --send* is given.
-    if specs.is_empty() && !is_url && !request.draft.body.is_empty() {
-        sends.push(
-            resolver
-                .resolve_message(request.draft.format, &request.draft.body)
-                .context("the saved draft")?,
-        );
+    if repeated.is_empty() && !is_url && !request.draft.body.is_empty() {
+        let draft = Repeated::Draft(request.draft.format, request.draft.body.clone());
+        sends.push(Action::Send(render(&resolver, &draft)?));
+        repeated.push(draft);
     }
+    let repeat = match args.every {
+        None => None,
+        Some(ms) if ms < crate::heartbeat::MIN_INTERVAL_MS => bail!(
+            "--every must be at least {} ms, got {ms}",
+            crate::heartbeat::MIN_INTERVAL_MS
+        ),
+        Some(_) if repeated.is_empty() => {
+            bail!("--every repeats the --send, --send-hex and --send-file messages: give one")
+        }
+        Some(every_ms) => Some(Repeat::new(every_ms, repeated, resolver)),
+    };
 
     Ok(Prepared {
         request: resolved,
         sends,
+        repeat,
         warnings,
         secrets,
     })
@@ -344,6 +377,15 @@ pub fn apply_options(request: &mut SavedRequest, args: &RunArgs) -> anyhow::Resu
     if args.insecure {
         settings.accept_invalid_certs = true;
     }
+    if let Some(ms) = args.ping_interval {
+        settings.ping_interval_ms = ms;
+    }
+    if let Some(ms) = args.pong_timeout {
+        settings.pong_timeout_ms = ms;
+    }
+    if args.no_auto_pong {
+        settings.auto_pong = false;
+    }
     if let Some(secs) = args.duration
         && !(secs.is_finite() && secs > 0.0)
     {
@@ -521,7 +563,10 @@ mod tests {
             p.request.open_message,
             Some(Outgoing::Text("hello dev".into()))
         );
-        assert_eq!(p.sends, vec![Outgoing::Text("draft dev".into())]);
+        assert_eq!(
+            p.sends,
+            vec![Action::Send(Outgoing::Text("draft dev".into()))]
+        );
 
         let p = prepare(
             &args(&[
@@ -556,7 +601,7 @@ mod tests {
                 token: "cli-token".into()
             }
         );
-        assert_eq!(p.sends, vec![Outgoing::Text("one".into())]);
+        assert_eq!(p.sends, vec![Action::Send(Outgoing::Text("one".into()))]);
         assert_eq!(
             snapshot(dir.path()),
             before,
@@ -649,11 +694,11 @@ mod tests {
         assert_eq!(
             p.sends,
             vec![
-                Outgoing::Binary(vec![0x00, 0xff].into()),
-                Outgoing::Text("first text".into()),
-                Outgoing::Binary(vec![0, 1, 2].into()),
-                Outgoing::Text("second".into()),
-                Outgoing::Binary(vec![0x0a].into()),
+                Action::Send(Outgoing::Binary(vec![0x00, 0xff].into())),
+                Action::Send(Outgoing::Text("first text".into())),
+                Action::Send(Outgoing::Binary(vec![0, 1, 2].into())),
+                Action::Send(Outgoing::Text("second".into())),
+                Action::Send(Outgoing::Binary(vec![0x0a].into())),
             ]
         );
     }

@@ -5,12 +5,14 @@ use std::io::{self, Write};
 use std::time::{Duration, Instant};
 
 use crate::engine::{CloseCode, SessionId};
-use crate::engine::{ClosedBy, Direction, Engine, Event, EventKind, EventReceiver, Outgoing};
+use crate::engine::{ClosedBy, Direction, Engine, Event, EventKind, EventReceiver};
 
 use super::args::RunArgs;
 use super::output::Printer;
-use super::request::Prepared;
+use super::repeat::Repeat;
+use super::request::{Action, Prepared};
 use super::signal;
+use crate::heartbeat::Schedule;
 use crate::schema::Redaction;
 
 /// Events handled per batch before the loop looks at the clock and signals again.
@@ -86,7 +88,11 @@ impl Tracker {
         };
         match &event.kind {
             EventKind::Connecting { .. } | EventKind::Redirected { .. } => {}
-            EventKind::Reconnecting { .. } => self.reconnects += 1,
+            EventKind::Reconnecting { .. } => {
+                // The connection is lost until the next Connected.
+                self.connected = false;
+                self.reconnects += 1;
+            }
             EventKind::Connected(_) => {
                 self.connected = true;
                 if !self.connected_once {
@@ -196,6 +202,9 @@ pub fn execute(prepared: Prepared, args: &RunArgs) -> i32 {
             Printer::new(args.output, stdout.lock()).redacting(Redaction::new(prepared.secrets))
         },
         sends: prepared.sends,
+        repeat: prepared
+            .repeat
+            .map(|repeat| (Schedule::every_ms(repeat.every_ms), repeat)),
         started: Instant::now(),
         connected_at: None,
         stop_deadline: None,
@@ -227,7 +236,9 @@ struct Run<'a, W: Write> {
     session: SessionId,
     tracker: Tracker,
     printer: Printer<W>,
-    sends: Vec<Outgoing>,
+    sends: Vec<Action>,
+    /// `--every`: its clock (armed while connected) and the messages it repeats.
+    repeat: Option<(Schedule, Repeat)>,
     started: Instant,
     connected_at: Option<Instant>,
     stop_deadline: Option<Instant>,
@@ -253,11 +264,16 @@ impl<W: Write> Run<'_, W> {
             if let Some(code) = self.check_clock(now, deadline) {
                 break code;
             }
+            self.repeat_due(now);
             if handled == 0 {
                 // Idle: show what we have, then wait for the next event or the next check.
                 self.printer.flush();
                 let mut wait = TICK;
-                for at in [deadline, self.stop_deadline].into_iter().flatten() {
+                let next_round = self.repeat.as_ref().and_then(|(s, _)| s.next_at());
+                for at in [deadline, self.stop_deadline, next_round]
+                    .into_iter()
+                    .flatten()
+                {
                     wait = wait.min(at.saturating_duration_since(now));
                 }
                 if let Some(event) = events.recv_timeout(wait)
@@ -303,6 +319,36 @@ impl<W: Write> Run<'_, W> {
         None
     }
 
+    /// `--every`: sends a round when one is due. The clock runs while connected only, and
+    /// starts again one interval after a reconnect.
+    fn repeat_due(&mut self, now: Instant) {
+        let Some((schedule, repeat)) = &mut self.repeat else {
+            return;
+        };
+        if !self.tracker.is_connected() || self.tracker.stopping().is_some() {
+            schedule.pause();
+            return;
+        }
+        if !schedule.is_armed() {
+            schedule.start(now, false);
+        }
+        if !schedule.due(now) {
+            return;
+        }
+        match repeat.round() {
+            Ok(messages) => {
+                for message in messages {
+                    self.engine.send(self.session, message);
+                }
+            }
+            Err(err) => {
+                eprintln!("wsprobe: --every: {}", super::output::error_line(&err));
+                self.repeat = None;
+                self.stop(2, now);
+            }
+        }
+    }
+
     fn stop(&mut self, code: i32, now: Instant) {
         self.ended_at.get_or_insert(now);
         self.tracker.begin_stop(code);
@@ -321,8 +367,14 @@ impl<W: Write> Run<'_, W> {
         }
         if step.send_now {
             self.connected_at = Some(Instant::now());
-            for message in std::mem::take(&mut self.sends) {
-                self.engine.send(self.session, message);
+            for action in std::mem::take(&mut self.sends) {
+                match action {
+                    Action::Send(message) => self.engine.send(self.session, message),
+                    Action::Ping(payload) => self.engine.ping(self.session, payload),
+                }
+            }
+            if let Some((schedule, _)) = &mut self.repeat {
+                schedule.start(Instant::now(), false);
             }
         }
         if let Some(code) = step.stop {
@@ -430,6 +482,20 @@ mod tests {
             t.failure_message(),
             "connection failed: refused (after 2 reconnect attempts)"
         );
+    }
+
+    #[test]
+    fn reconnecting_is_not_connected() {
+        let mut t = Tracker::new(None);
+        t.on_event(&connected());
+        t.on_event(&ev(EventKind::Reconnecting {
+            attempt: 1,
+            of: 3,
+            delay_ms: 10,
+        }));
+        assert!(!t.is_connected(), "--every waits for the next Connected");
+        t.on_event(&connected());
+        assert!(t.is_connected());
     }
 
     #[test]

@@ -10,6 +10,7 @@ use super::channel::EventSender;
 use super::close_code::CloseCode;
 use super::event::{ClosedBy, Direction, Event, EventKind, Opcode, Outgoing, SessionId, now_ms};
 use super::handshake::{self, Established, Socket};
+use super::keepalive::{Due, KeepAlive};
 use super::opcode::OpCode;
 use super::protocol_error::ProtocolError;
 use super::wire::{self, Item, Reader};
@@ -164,11 +165,15 @@ async fn until_disconnect(
     }
 }
 
-/// One upgraded connection: the socket, our frame reader, and a reusable write buffer.
+/// One upgraded connection: the socket, our frame reader, a reusable write buffer, and the
+/// keep-alive state (`keepalive.rs`).
 struct Conn {
     socket: Socket,
     reader: Reader,
     out: Vec<u8>,
+    keepalive: KeepAlive,
+    /// Answer the server's pings (the auto-pong setting).
+    auto_pong: bool,
 }
 
 impl Conn {
@@ -195,7 +200,8 @@ impl Conn {
     }
 
     /// Parses what the last read delivered and reports it as one batch of events (one
-    /// timestamp per read). Pings are answered (queued in `out`) when `answer_pings`.
+    /// timestamp per read). Pings are answered (queued in `out`, reported as `Pong{Sent}`
+    /// after their `Ping{Received}`) when `answer_pings`.
     /// Returns the server's close frame if one came.
     fn process(
         &mut self,
@@ -204,9 +210,11 @@ impl Conn {
         answer_pings: bool,
     ) -> (Option<(CloseCode, String)>, Result<(), ProtocolError>) {
         let at_ms = now_ms();
+        let now = Instant::now();
         let mut batch = Vec::new();
         let mut close = None;
         let out = &mut self.out;
+        let keepalive = &mut self.keepalive;
         let event = |kind| Event {
             at_ms,
             session,
@@ -219,16 +227,23 @@ impl Conn {
                 payload,
             })),
             Item::Ping(payload) => {
-                if answer_pings {
-                    wire::encode(OpCode::Pong, &payload, out);
-                }
                 batch.push(event(EventKind::Ping {
                     direction: Direction::Received,
-                    payload,
+                    payload: payload.clone(),
                 }));
+                if answer_pings {
+                    // Flushed right after this read; reported with the ping it answers.
+                    wire::encode(OpCode::Pong, &payload, out);
+                    batch.push(event(EventKind::Pong {
+                        direction: Direction::Sent,
+                        payload,
+                        rtt: None,
+                    }));
+                }
             }
             Item::Pong(payload) => batch.push(event(EventKind::Pong {
                 direction: Direction::Received,
+                rtt: keepalive.answered(&payload, now),
                 payload,
             })),
             Item::Close { code, reason } => close = Some((code, reason)),
@@ -252,7 +267,7 @@ impl Conn {
             let _ = self.reader.parse(|_| {});
             return None;
         }
-        let (close, result) = self.process(session, events, true);
+        let (close, result) = self.process(session, events, self.auto_pong);
         if !self.out.is_empty()
             && let Err(err) = self.flush_out().await
         {
@@ -294,6 +309,8 @@ async fn connected(
         socket,
         reader: Reader::new(&tail, request.settings.max_message_size_bytes),
         out: Vec::new(),
+        keepalive: KeepAlive::new(&request.settings, Instant::now()),
+        auto_pong: request.settings.auto_pong,
     };
     let offered = &request.settings.subprotocols;
     let no_subprotocol = (!offered.is_empty() && info.subprotocol.is_none()).then(|| {
@@ -349,6 +366,10 @@ async fn connected(
         let deadline = close_deadline.unwrap_or_else(far_future);
         // Backpressure: while the consumer is far behind, leave the socket unread.
         let paused = events.backlogged();
+        if paused {
+            conn.keepalive.hold(Instant::now());
+        }
+        let keepalive_at = conn.keepalive.next_deadline();
         tokio::select! {
             () = tokio::time::sleep(BACKLOG_POLL), if paused => {}
             read = conn.socket.read_buf(conn.reader.read_buffer()), if !paused => match read {
@@ -390,10 +411,9 @@ async fn connected(
                         });
                         continue;
                     }
-                    if let Err(err) = conn.write_frame(OpCode::Ping, &payload).await {
+                    if let Err(err) = ping(&mut conn, payload, session, events).await {
                         return End::network(format!("ping failed: {err}"), true);
                     }
-                    emit(EventKind::Ping { direction: Direction::Sent, payload });
                 }
                 None | Some(SessionCommand::Disconnect) => {
                     return disconnect(&mut conn, session, events, CloseCode::NORMAL, "").await;
@@ -402,6 +422,20 @@ async fn connected(
                     return disconnect(&mut conn, session, events, code, &reason).await;
                 }
             },
+            () = tokio::time::sleep_until(keepalive_at.unwrap_or_else(far_future)),
+                if keepalive_at.is_some() && server_close.is_none() =>
+            {
+                match conn.keepalive.due(Instant::now()) {
+                    Due::Ping(payload) => {
+                        if let Err(err) = ping(&mut conn, payload, session, events).await {
+                            return End::network(format!("keep-alive ping failed: {err}"), true);
+                        }
+                    }
+                    // Dead: drop the socket, no close handshake (the peer is not listening).
+                    Due::Dead(ms) => return End::network(format!("no pong within {ms} ms"), true),
+                    Due::Nothing => {}
+                }
+            }
             () = tokio::time::sleep_until(deadline), if close_deadline.is_some() => {
                 // The server sent its close frame but never closed TCP; we are done anyway.
                 let (code, reason) = server_close.take().unwrap_or((CloseCode::NO_STATUS, String::new()));
@@ -457,6 +491,25 @@ async fn send(
         EventKind::Message {
             direction: Direction::Sent,
             opcode,
+            payload,
+        },
+    );
+    Ok(())
+}
+
+/// Sends a ping, remembers it for its pong, and reports it (after it went out).
+async fn ping(
+    conn: &mut Conn,
+    payload: Bytes,
+    session: SessionId,
+    events: &EventSender,
+) -> std::io::Result<()> {
+    conn.write_frame(OpCode::Ping, &payload).await?;
+    conn.keepalive.sent(&payload, Instant::now());
+    events.emit(
+        session,
+        EventKind::Ping {
+            direction: Direction::Sent,
             payload,
         },
     );

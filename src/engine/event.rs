@@ -4,6 +4,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
 
+pub use super::keepalive::RoundTrip;
 pub use crate::model::{Opcode, Outgoing};
 
 /// Identifies one connection (one Connect, including its reconnect attempts). A type of its
@@ -100,6 +101,8 @@ pub enum EventKind {
     Pong {
         direction: Direction,
         payload: Bytes,
+        /// For a pong that answers one of our pings: how long the answer took.
+        rtt: Option<RoundTrip>,
     },
     Closed {
         code: u16,

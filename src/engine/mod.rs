@@ -56,6 +56,12 @@
 //!   `Error{"not connected"}` for that session; this is the one event that can come after a
 //!   session's `Closed` (a send that raced with, or came after, its end). Disconnect of an ended
 //!   session does nothing.
+//! - Keep-alive (`keepalive.rs`): pings every `ping_interval_ms` (`Ping{Sent}`), a pong that
+//!   answers one of our pings carries its round trip, and a ping unanswered for
+//!   `pong_timeout_ms` ends the connection like a broken one: `Closed{1006, "no pong within N
+//!   ms", by Network}`, or `Error{"connection lost: 1006 ..."}` and a reconnect. The server's
+//!   ping is reported as `Ping{Received}`, then our answer as `Pong{Sent}`; with `auto_pong`
+//!   off it is reported and not answered.
 //! - Dropping the [`Engine`] stops every session at once, without `Closed` events.
 //!
 //! # Batches
@@ -86,6 +92,7 @@ mod close_code;
 mod connection;
 mod event;
 mod handshake;
+mod keepalive;
 mod opcode;
 mod protocol_error;
 pub(crate) mod wire;
@@ -95,6 +102,7 @@ pub use channel::{EventReceiver, MAX_BACKLOG};
 pub use close_code::CloseCode;
 pub use connection::CLOSE_TIMEOUT;
 pub use event::*;
+pub use keepalive::MAX_OUTSTANDING;
 pub(crate) use opcode::OpCode;
 
 use std::collections::HashMap;

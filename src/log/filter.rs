@@ -17,15 +17,18 @@ pub enum DirectionFilter {
     Connection,
     /// Lines from the request's script: console output and script errors.
     Script,
+    /// Control frames: pings, pongs and closes.
+    Control,
 }
 
 impl DirectionFilter {
-    pub const ALL: [DirectionFilter; 5] = [
+    pub const ALL: [DirectionFilter; 6] = [
         Self::All,
         Self::Received,
         Self::Sent,
         Self::Connection,
         Self::Script,
+        Self::Control,
     ];
 
     pub fn label(self) -> &'static str {
@@ -35,6 +38,7 @@ impl DirectionFilter {
             Self::Sent => "Sent",
             Self::Connection => "Connection",
             Self::Script => "Script",
+            Self::Control => "Control",
         }
     }
 }
@@ -90,11 +94,16 @@ pub struct Filter {
     /// The search as typed (the key for equality).
     source: String,
     query: Query,
+    /// Leave pings and pongs out (Settings: Show ping/pong events off).
+    hide_ping_pong: bool,
 }
 
 impl PartialEq for Filter {
     fn eq(&self, other: &Self) -> bool {
-        self.direction == other.direction && self.mode == other.mode && self.source == other.source
+        self.direction == other.direction
+            && self.mode == other.mode
+            && self.source == other.source
+            && self.hide_ping_pong == other.hide_ping_pong
     }
 }
 
@@ -112,7 +121,14 @@ impl Filter {
             } else {
                 Query::Text(search.to_lowercase())
             },
+            hide_ping_pong: false,
         }
+    }
+
+    /// The same filter, also leaving pings and pongs out when `hide` is set.
+    pub fn hiding_ping_pong(mut self, hide: bool) -> Self {
+        self.hide_ping_pong = hide;
+        self
     }
 
     /// A search read as `mode`; a bad regex or JSON filter is an error saying why.
@@ -139,6 +155,7 @@ impl Filter {
             mode,
             source: search.to_owned(),
             query,
+            hide_ping_pong: false,
         })
     }
 
@@ -147,10 +164,16 @@ impl Filter {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.direction == DirectionFilter::All && matches!(self.query, Query::None)
+        self.direction == DirectionFilter::All
+            && matches!(self.query, Query::None)
+            && !self.hide_ping_pong
     }
 
     pub fn matches(&self, event: &Event) -> bool {
+        let ping_pong = matches!(event.kind, EventKind::Ping { .. } | EventKind::Pong { .. });
+        if self.hide_ping_pong && ping_pong {
+            return false;
+        }
         let direction_ok = match self.direction {
             DirectionFilter::All => true,
             DirectionFilter::Received => event.direction() == Some(Direction::Received),
@@ -159,6 +182,7 @@ impl Filter {
                 event.direction().is_none() && !matches!(event.kind, EventKind::Script { .. })
             }
             DirectionFilter::Script => matches!(event.kind, EventKind::Script { .. }),
+            DirectionFilter::Control => ping_pong || matches!(event.kind, EventKind::Closed { .. }),
         };
         direction_ok
             && match &self.query {
@@ -230,6 +254,41 @@ mod tests {
 
     fn msg(direction: Direction, text: &'static str) -> Event {
         crate::engine::test_events::text(direction, text)
+    }
+
+    #[test]
+    fn control_keeps_pings_pongs_and_closes_and_ping_pong_can_be_hidden() {
+        use crate::engine::test_events::ev;
+        use bytes::Bytes;
+        let mut log = EventLog::default();
+        log.extend([
+            msg(Direction::Received, "data"),
+            ev(EventKind::Ping {
+                direction: Direction::Received,
+                payload: Bytes::from_static(b"p"),
+            }),
+            ev(EventKind::Pong {
+                direction: Direction::Sent,
+                payload: Bytes::from_static(b"p"),
+                rtt: None,
+            }),
+            ev(EventKind::Error {
+                message: "x".into(),
+            }),
+            ev(EventKind::Closed {
+                code: 1000,
+                reason: String::new(),
+                by: crate::engine::ClosedBy::Server,
+            }),
+        ]);
+        let control = Filter::new(DirectionFilter::Control, "");
+        assert_eq!(seq_numbers(log.filtered(&control)), [1, 2, 4]);
+        let hidden = Filter::new(DirectionFilter::All, "").hiding_ping_pong(true);
+        assert!(!hidden.is_empty());
+        assert_ne!(hidden, Filter::new(DirectionFilter::All, ""));
+        assert_eq!(seq_numbers(log.filtered(&hidden)), [0, 3, 4]);
+        let received = Filter::new(DirectionFilter::Received, "").hiding_ping_pong(true);
+        assert_eq!(seq_numbers(log.filtered(&received)), [0]);
     }
 
     #[test]

@@ -11,7 +11,7 @@ pub use environment::{Environment, GLOBALS_ID, Variable};
 pub use fields::{Unknown, new_id};
 pub use message::{Opcode, Outgoing};
 pub use request::{
-    Auth, ConnectionSettings, KeyValue, MessageDraft, MessageFormat, OAuth1, SavedMessage,
-    SavedRequest, SignatureMethod,
+    Auth, ConnectionSettings, HeartbeatSettings, KeyValue, MessageDraft, MessageFormat, OAuth1,
+    SavedMessage, SavedRequest, SignatureMethod,
 };
 pub use workspace::Workspace;

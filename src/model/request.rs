@@ -16,6 +16,8 @@ pub struct SavedRequest {
     /// The request's JavaScript (the Script tab; `wsprobe test` runs it). Empty: none.
     #[serde(skip_serializing_if = "String::is_empty")]
     pub script: String,
+    /// The message repeated on a schedule while connected (Start/Stop in the Message tab).
+    pub heartbeat: HeartbeatSettings,
     /// Fields a newer version added, kept as they were.
     #[serde(flatten)]
     pub unknown: super::fields::Unknown,
@@ -34,6 +36,7 @@ impl Default for SavedRequest {
             draft: MessageDraft::default(),
             saved_messages: Vec::new(),
             script: String::new(),
+            heartbeat: HeartbeatSettings::default(),
             unknown: super::fields::Unknown::new(),
         }
     }
@@ -159,6 +162,14 @@ pub struct ConnectionSettings {
     pub script_time_limit_ms: u64,
     /// A script may use this much memory.
     pub script_memory_limit_mib: u64,
+    /// Keep-alive: send a ping this often while connected; 0 turns it off.
+    pub ping_interval_ms: u64,
+    /// A ping we sent that gets no pong within this long ends the connection (1006); 0: never.
+    pub pong_timeout_ms: u64,
+    /// Answer the server's pings with pongs (turn off to test a server's idle timeout).
+    pub auto_pong: bool,
+    /// Show ping and pong events in the events panel (they are logged either way).
+    pub show_ping_pong: bool,
     /// Settings a newer version added, kept as they were.
     #[serde(flatten)]
     pub unknown: super::fields::Unknown,
@@ -172,6 +183,7 @@ pub const DEFAULT_MAX_LOG_EVENTS: u64 = 1_000_000;
 pub const DEFAULT_MAX_LOG_MIB: u64 = 512;
 pub const DEFAULT_SCRIPT_TIME_LIMIT_MS: u64 = 1_000;
 pub const DEFAULT_SCRIPT_MEMORY_LIMIT_MIB: u64 = 64;
+pub const DEFAULT_PONG_TIMEOUT_MS: u64 = 5_000;
 
 impl ConnectionSettings {
     /// The events-log caps: (events, bytes).
@@ -202,6 +214,10 @@ impl Default for ConnectionSettings {
             max_log_mib: DEFAULT_MAX_LOG_MIB,
             script_time_limit_ms: DEFAULT_SCRIPT_TIME_LIMIT_MS,
             script_memory_limit_mib: DEFAULT_SCRIPT_MEMORY_LIMIT_MIB,
+            ping_interval_ms: 0,
+            pong_timeout_ms: DEFAULT_PONG_TIMEOUT_MS,
+            auto_pong: true,
+            show_ping_pong: true,
             unknown: super::fields::Unknown::new(),
         }
     }
@@ -265,4 +281,25 @@ pub struct SavedMessage {
     pub name: String,
     pub format: MessageFormat,
     pub body: String,
+}
+
+/// A heartbeat: a message sent again and again while connected. Whether one is running is
+/// not saved (a started app never sends by itself); what and how often is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct HeartbeatSettings {
+    pub interval_ms: u64,
+    /// The saved message to repeat, by name; `None` repeats the current draft.
+    pub message: Option<String>,
+}
+
+pub const DEFAULT_HEARTBEAT_INTERVAL_MS: u64 = 1_000;
+
+impl Default for HeartbeatSettings {
+    fn default() -> Self {
+        Self {
+            interval_ms: DEFAULT_HEARTBEAT_INTERVAL_MS,
+            message: None,
+        }
+    }
 }

@@ -13,7 +13,8 @@
 //! - `incoming`/`outgoing`: `opcode` (`text`|`binary`), `size`, and `text` for text or
 //!   `base64` for binary
 //! - `ping`/`pong`: `direction` (`received`|`sent`), `size`, and `text` when the payload is
-//!   UTF-8, else `base64`
+//!   UTF-8, else `base64`; a pong that answers one of our pings also has `rtt_ms` (the round
+//!   trip in milliseconds, a number with microsecond precision)
 //! - `closed`: `code`, `reason`, `by` (`client`|`server`|`network`)
 //! - `error`: `message`
 //! - `reconnecting`: `attempt`, `of`, `delay_ms`
@@ -28,7 +29,7 @@ use std::borrow::Cow;
 
 use serde::Serialize;
 
-use crate::engine::{Direction, Event, EventKind, HandshakeInfo, Opcode};
+use crate::engine::{Direction, Event, EventKind, HandshakeInfo, Opcode, RoundTrip};
 use crate::format::{encode_base64, rfc3339_millis};
 
 /// One event in the JSON schema, borrowing from the event it describes.
@@ -97,6 +98,9 @@ struct ControlJson<'a> {
     size: usize,
     #[serde(flatten)]
     body: Body<'a>,
+    /// On a pong that answers our ping: the round trip in milliseconds (µs precision).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rtt_ms: Option<f64>,
 }
 
 /// A payload as `text` (a string) or `base64`.
@@ -137,8 +141,14 @@ impl<'a> EventJson<'a> {
                     Direction::Sent => KindJson::Outgoing(message),
                 }
             }
-            EventKind::Ping { direction, payload } => KindJson::Ping(control(*direction, payload)),
-            EventKind::Pong { direction, payload } => KindJson::Pong(control(*direction, payload)),
+            EventKind::Ping { direction, payload } => {
+                KindJson::Ping(control(*direction, payload, None))
+            }
+            EventKind::Pong {
+                direction,
+                payload,
+                rtt,
+            } => KindJson::Pong(control(*direction, payload, *rtt)),
             EventKind::Closed { code, reason, by } => KindJson::Closed {
                 code: *code,
                 reason,
@@ -190,7 +200,7 @@ fn connected(info: &HandshakeInfo) -> KindJson<'_> {
     }
 }
 
-fn control(direction: Direction, payload: &[u8]) -> ControlJson<'_> {
+fn control(direction: Direction, payload: &[u8], rtt: Option<RoundTrip>) -> ControlJson<'_> {
     ControlJson {
         direction: match direction {
             Direction::Received => "received",
@@ -201,6 +211,7 @@ fn control(direction: Direction, payload: &[u8]) -> ControlJson<'_> {
             Ok(text) => Body::Text(Cow::Borrowed(text)),
             Err(_) => Body::Base64(encode_base64(payload)),
         },
+        rtt_ms: rtt.map(RoundTrip::millis),
     }
 }
 
@@ -315,8 +326,17 @@ mod tests {
                 EventKind::Pong {
                     direction: Direction::Sent,
                     payload: Bytes::from_static(&[0xff]),
+                    rtt: None,
                 },
                 json!({"kind": "pong", "direction": "sent", "size": 1, "base64": "/w=="}),
+            ),
+            (
+                EventKind::Pong {
+                    direction: Direction::Received,
+                    payload: Bytes::from_static(b"7"),
+                    rtt: Some(crate::engine::RoundTrip::from_micros(3_250)),
+                },
+                json!({"kind": "pong", "direction": "received", "size": 1, "text": "7", "rtt_ms": 3.25}),
             ),
         ];
         for (kind, mut want) in cases {

@@ -118,9 +118,14 @@ impl Redaction {
                 direction: *direction,
                 payload: self.bytes(payload),
             },
-            EventKind::Pong { direction, payload } => EventKind::Pong {
+            EventKind::Pong {
+                direction,
+                payload,
+                rtt,
+            } => EventKind::Pong {
                 direction: *direction,
                 payload: self.bytes(payload),
+                rtt: *rtt,
             },
             EventKind::Closed { code, reason, by } => EventKind::Closed {
                 code: *code,

@@ -13,6 +13,8 @@ pub enum UiCommand {
     DuplicateRequest,
     DeleteRequest,
     Send,
+    Ping,
+    ToggleHeartbeat,
     ToggleConnect,
     FocusEventSearch,
     ClearEvents,
@@ -37,13 +39,15 @@ const fn ctrl(key: Key) -> KeyboardShortcut {
 
 impl UiCommand {
     /// In palette order. Ctrl+Shift+Enter comes before Ctrl+Enter so the longer chord wins.
-    pub const ALL: [UiCommand; 21] = [
+    pub const ALL: [UiCommand; 23] = [
         Self::NewRequest,
         Self::RenameRequest,
         Self::DuplicateRequest,
         Self::DeleteRequest,
         Self::ToggleConnect,
         Self::Send,
+        Self::Ping,
+        Self::ToggleHeartbeat,
         Self::FocusEventSearch,
         Self::ClearEvents,
         Self::ManageEnvironments,
@@ -68,6 +72,8 @@ impl UiCommand {
             Self::DuplicateRequest => "Duplicate request",
             Self::DeleteRequest => "Delete request",
             Self::Send => "Send message",
+            Self::Ping => "Send ping",
+            Self::ToggleHeartbeat => "Start / stop heartbeat",
             Self::ToggleConnect => "Connect / disconnect",
             Self::FocusEventSearch => "Search events",
             Self::ClearEvents => "Clear events",

@@ -627,7 +627,13 @@ impl Composer {
                                 self.renaming = None;
                             } else if r.lost_focus() || enter {
                                 if !text.trim().is_empty() {
-                                    m.name = text.trim().to_owned();
+                                    let name = text.trim().to_owned();
+                                    // A heartbeat repeating this message follows its new name.
+                                    let heartbeat = &mut request.heartbeat.message;
+                                    if heartbeat.as_ref() == Some(&m.name) {
+                                        *heartbeat = Some(name.clone());
+                                    }
+                                    m.name = name;
                                 }
                                 self.renaming = None;
                             }

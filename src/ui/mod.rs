@@ -6,6 +6,8 @@
 //! panels, one folder or file each:
 //!
 //! - `sidebar`, `request_bar`, `request_tabs`, `composer`, `environments`: the request side;
+//!   `ping` (the Ping row), `heartbeat` (Start/Stop of a repeated message), `keepalive`
+//!   (Settings → Keep-alive);
 //! - `events/` (toolbar, filtering, rows), `event_detail/` (views, find, body), `timeline`,
 //!   `rate_plot`: the events side;
 //! - `widgets/`: shared widgets (templated field, tables, editor, badge, notice);
@@ -21,7 +23,10 @@ pub mod environments;
 pub mod event_detail;
 pub mod events;
 pub mod frame_stats;
+pub mod heartbeat;
 pub mod jobs;
+pub mod keepalive;
+pub mod ping;
 pub mod rate_plot;
 pub mod request_bar;
 pub mod request_tabs;

@@ -196,6 +196,9 @@ impl RequestTabs {
         ui.add_enabled_ui(!locked, |ui| {
             browse = settings_grid(ui, &mut request.settings);
         });
+        ui.add_space(8.0);
+        ui.separator();
+        super::keepalive::keepalive_settings(ui, &mut request.settings, locked);
         // The log's caps are not about the connection: they apply at once, even while
         // connected (a lower cap drops the oldest events now).
         ui.add_space(8.0);

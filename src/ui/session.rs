@@ -8,6 +8,8 @@ use crate::engine::{Event, EventKind, SessionId};
 use crate::log::EventLog;
 
 use super::events::EventsView;
+use super::heartbeat::HeartbeatRun;
+use super::ping::PingDraft;
 use super::scripting::ScriptRun;
 use super::widgets::ConnState;
 
@@ -26,6 +28,10 @@ pub struct RequestSession {
     pub disconnect_asked: Option<Instant>,
     /// How long the last Disconnect took, from the click to the session's `Closed`.
     pub disconnect_took: Option<Duration>,
+    /// The Ping row's payload.
+    pub ping: PingDraft,
+    /// The request's heartbeat while wsprobe runs.
+    pub heartbeat: HeartbeatRun,
     /// The request's script and its test results.
     pub script: ScriptRun,
     /// The events panel shows the Tests list instead of the events.

@@ -5,8 +5,8 @@
 use std::path::Path;
 use std::time::Instant;
 
-use crate::engine::{CloseCode, Direction, Event, EventKind, Opcode};
-use crate::format::{LineBreaks, hex_preview, text_preview};
+use crate::engine::{CloseCode, Direction, Event, EventKind, Opcode, RoundTrip};
+use crate::format::{LineBreaks, hex_preview, human_size, text_preview};
 
 use super::widgets::ConnState;
 
@@ -45,8 +45,8 @@ pub fn preview(event: &Event) -> String {
         EventKind::Message {
             opcode, payload, ..
         } => payload_preview(*opcode, payload),
-        EventKind::Ping { payload, .. } => format!("Ping {}", hex_preview(payload, 24)),
-        EventKind::Pong { payload, .. } => format!("Pong {}", hex_preview(payload, 24)),
+        EventKind::Ping { payload, .. } => control_preview("Ping", payload, None),
+        EventKind::Pong { payload, rtt, .. } => control_preview("Pong", payload, *rtt),
         EventKind::Closed { code, reason, by } => {
             let mut s = format!("Disconnected: {code} {}", CloseCode(*code).meaning());
             if !reason.is_empty() {
@@ -74,6 +74,24 @@ pub fn preview(event: &Event) -> String {
             format!("Reconnecting in {secs} s ({attempt}/{of})")
         }
     }
+}
+
+/// "Pong · 12 B · 3.2 ms · hello": the size, the round trip of a pong that answers our ping,
+/// then the payload (as text when it is UTF-8, else hex).
+fn control_preview(what: &str, payload: &[u8], rtt: Option<RoundTrip>) -> String {
+    let mut line = format!("{what} · {}", human_size(payload.len()));
+    if let Some(rtt) = rtt {
+        line.push_str(&format!(" · {rtt}"));
+    }
+    if !payload.is_empty() {
+        line.push_str(" · ");
+        if std::str::from_utf8(payload).is_ok() {
+            line.push_str(&text_preview(payload, 60, LineBreaks::Collapse));
+        } else {
+            line.push_str(&hex_preview(payload, 24));
+        }
+    }
+    line
 }
 
 fn payload_preview(opcode: Opcode, payload: &[u8]) -> String {

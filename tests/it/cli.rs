@@ -18,14 +18,14 @@ const RUN_LIMIT: Duration = Duration::from_secs(20);
 const WAIT: Duration = Duration::from_secs(5);
 
 pub(crate) struct Run {
-    pub code: i32,
-    pub stdout: String,
-    pub stderr: String,
-    pub took: Duration,
+    pub(crate) code: i32,
+    pub(crate) stdout: String,
+    pub(crate) stderr: String,
+    pub(crate) took: Duration,
 }
 
 impl Run {
-    fn jsonl(&self) -> Vec<Value> {
+    pub(crate) fn jsonl(&self) -> Vec<Value> {
         self.stdout
             .lines()
             .map(|line| {
@@ -59,7 +59,8 @@ fn command(args: &[&str]) -> (Command, tempfile::TempDir) {
     (cmd, home)
 }
 
-fn wsprobe(args: &[&str]) -> Run {
+/// `wsprobe run ARGS` to its end (other test modules use it too).
+pub(crate) fn wsprobe(args: &[&str]) -> Run {
     let (mut cmd, home) = command(args);
     let run = finish(cmd.spawn().expect("start wsprobe"));
     assert!(
@@ -107,7 +108,7 @@ pub(crate) fn finish(mut child: Child) -> Run {
     }
 }
 
-fn kinds(lines: &[Value]) -> Vec<&str> {
+pub(crate) fn kinds(lines: &[Value]) -> Vec<&str> {
     lines.iter().filter_map(|l| l["kind"].as_str()).collect()
 }
 

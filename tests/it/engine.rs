@@ -714,7 +714,11 @@ fn ping_is_reported_and_answered() {
         pong.kind,
         EventKind::Pong {
             direction: Direction::Received,
-            payload: Bytes::from_static(b"p1")
+            payload: Bytes::from_static(b"p1"),
+            rtt: match &pong.kind {
+                EventKind::Pong { rtt: Some(rtt), .. } => Some(*rtt),
+                other => panic!("the pong answers our ping: {other:?}"),
+            },
         }
     );
 }

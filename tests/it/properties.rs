@@ -164,7 +164,8 @@ fn event() -> impl Strategy<Value = Event> {
         }),
         (direction, text).prop_map(|(direction, p)| EventKind::Pong {
             direction,
-            payload: Bytes::from(p)
+            payload: Bytes::from(p),
+            rtt: None,
         }),
         (1u32..4, text).prop_map(|(attempt, url)| EventKind::Connecting { attempt, url }),
         text.prop_map(|message| EventKind::Error { message }),
@@ -204,6 +205,10 @@ fn naive_matches(event: &Event, direction: DirectionFilter, search: &str) -> boo
             dir.is_none() && !matches!(event.kind, EventKind::Script { .. })
         }
         DirectionFilter::Script => matches!(event.kind, EventKind::Script { .. }),
+        DirectionFilter::Control => matches!(
+            event.kind,
+            EventKind::Ping { .. } | EventKind::Pong { .. } | EventKind::Closed { .. }
+        ),
     };
     let haystack: Vec<u8> = match &event.kind {
         EventKind::Message { payload, .. }
@@ -236,6 +241,7 @@ proptest! {
             Just(DirectionFilter::Received),
             Just(DirectionFilter::Sent),
             Just(DirectionFilter::Connection),
+            Just(DirectionFilter::Control),
         ],
         search in "[aAbBxy ]{0,3}|reconnecting|RECON",
     ) {

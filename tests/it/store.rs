@@ -4,8 +4,8 @@ use std::fs;
 use std::path::Path;
 
 use wsprobe::model::{
-    Auth, ConnectionSettings, Environment, KeyValue, MessageDraft, MessageFormat, OAuth1,
-    SavedMessage, SavedRequest, SignatureMethod, Variable, Workspace,
+    Auth, ConnectionSettings, Environment, HeartbeatSettings, KeyValue, MessageDraft,
+    MessageFormat, OAuth1, SavedMessage, SavedRequest, SignatureMethod, Variable, Workspace,
 };
 use wsprobe::store::{self, Store, StoreError};
 
@@ -48,6 +48,10 @@ fn full_request() -> SavedRequest {
             max_log_mib: 64,
             script_time_limit_ms: 500,
             script_memory_limit_mib: 32,
+            ping_interval_ms: 30_000,
+            pong_timeout_ms: 2_500,
+            auto_pong: false,
+            show_ping_pong: false,
             unknown: Default::default(),
         },
         draft: MessageDraft {
@@ -60,6 +64,10 @@ fn full_request() -> SavedRequest {
             body: "{\"sub\": \"{{ not a var }}\"}".into(),
         }],
         script: "ws.on(\"open\", () => ws.send(\"hi\"));\n// line two\n".into(),
+        heartbeat: HeartbeatSettings {
+            interval_ms: 250,
+            message: Some("subscribe".into()),
+        },
         unknown: Default::default(),
     }
 }

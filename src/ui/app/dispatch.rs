@@ -34,6 +34,22 @@ impl App {
                     self.send(&id);
                 }
             }
+            UiCommand::Ping => {
+                if let Some(id) = selected
+                    && let Some(Ok(payload)) = self.sessions.get(&id).map(|s| s.ping.bytes())
+                {
+                    self.ping(&id, payload);
+                }
+            }
+            UiCommand::ToggleHeartbeat => {
+                if let Some(id) = selected {
+                    if self.sessions.get(&id).is_some_and(|s| s.heartbeat.running) {
+                        self.stop_heartbeat(&id);
+                    } else {
+                        self.start_heartbeat(&id);
+                    }
+                }
+            }
             UiCommand::ToggleConnect => {
                 if let Some(id) = selected {
                     let active = self.sessions.get(&id).is_some_and(|s| s.state.is_active());

@@ -2,8 +2,8 @@
 //! frame and also while the window is hidden (minimized), so sessions keep being read and
 //! saves keep happening when nothing is shown.
 //!
-//! In order, within one [`FrameBudget`]: take engine events and route them, bring the
-//! selected request's filtered list up to date, move background jobs on, autosave
+//! In order, within one [`FrameBudget`]: take engine events and route them, send the
+//! heartbeats that are due, bring the selected request's filtered list up to date, move background jobs on, autosave
 //! (debounced), hold back a close while the workspace cannot be saved, set the title.
 
 use std::time::{Duration, Instant};
@@ -28,12 +28,14 @@ impl App {
         let budget = FrameBudget::new();
         self.drain_events(ctx, &budget);
         self.poll_scripts(ctx);
-        if let Some(rs) = self
-            .workspace
-            .selected_request
-            .as_ref()
-            .and_then(|id| self.sessions.get_mut(id))
+        self.run_heartbeats(ctx);
+        if let Some(id) = self.workspace.selected_request.as_ref()
+            && let Some(rs) = self.sessions.get_mut(id)
         {
+            rs.view.show_ping_pong = self
+                .workspace
+                .request(id)
+                .is_none_or(|r| r.settings.show_ping_pong);
             rs.view.refresh_within(&rs.log, &budget);
             if rs.view.filtering_progress(&rs.log).is_some() || rs.view.behind(&rs.log) {
                 ctx.request_repaint();

@@ -72,6 +72,8 @@ impl App {
                 for command in [
                     UiCommand::ToggleConnect,
                     UiCommand::Send,
+                    UiCommand::Ping,
+                    UiCommand::ToggleHeartbeat,
                     UiCommand::FocusEventSearch,
                     UiCommand::ClearEvents,
                 ] {

@@ -3,7 +3,7 @@
 //!
 //! - [`logic`]: the per-frame work that is not drawing (runs also while hidden);
 //! - [`routing`]: engine events into the requests' logs, within the frame budget;
-//! - [`connections`]: Connect, Disconnect, Send;
+//! - [`connections`]: Connect, Disconnect, Send; [`heartbeats`]: Ping and heartbeats;
 //! - [`dispatch`]: running a [`UiCommand`]; [`menu`]: the menu bar and shortcuts;
 //! - [`transfer`]: File → Import/Export as background jobs; [`saver`]: debounced saving;
 //! - [`close_guard`]: no close while the workspace cannot be saved; [`banners`]: notices.
@@ -12,6 +12,7 @@ mod banners;
 mod close_guard;
 mod connections;
 mod dispatch;
+mod heartbeats;
 mod import_export;
 mod logic;
 mod menu;
@@ -318,6 +319,7 @@ impl App {
             });
 
         let mut composer_action = None;
+        let mut control_action = None;
         egui::CentralPanel::default()
             .frame(egui::Frame::new().inner_margin(egui::Margin::symmetric(4, 4)))
             .show(ui, |ui| {
@@ -326,6 +328,7 @@ impl App {
                 ui.separator();
                 match self.tabs.tab {
                     Tab::Message => {
+                        control_action = heartbeats::control_rows(ui, request, rs);
                         composer_action = self.composer.ui(ui, request, state, vars);
                     }
                     Tab::Script => super::script_tab::script_tab(
@@ -341,6 +344,9 @@ impl App {
             Some(ComposerAction::Send) => self.send(&id),
             Some(ComposerAction::SendOutgoing(message)) => self.send_outgoing(&id, message),
             None => {}
+        }
+        if let Some(action) = control_action {
+            self.control_action(&id, action);
         }
     }
 

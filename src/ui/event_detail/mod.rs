@@ -52,6 +52,8 @@ pub struct EventDetail {
     saving: Option<Task<Notice>>,
     /// The Info line of event `.0`.
     info: Option<(Seq, String)>,
+    /// "Show the ping it answers" was clicked on a pong: the panel selects this event.
+    pub go_to: Option<Seq>,
 }
 
 impl Default for EventDetail {
@@ -73,8 +75,27 @@ impl Default for EventDetail {
             notice: None,
             saving: None,
             info: None,
+            go_to: None,
         }
     }
+}
+
+/// How far back from a pong its ping is looked for (pings are answered within moments).
+const PING_SEARCH: usize = 100_000;
+
+/// Our newest ping before the pong at `seq` with the same payload (the one it answers).
+fn ping_answered_by(log: &EventLog, seq: Seq, payload: &[u8]) -> Option<Seq> {
+    std::iter::successors(seq.prev(), |s| s.prev())
+        .take_while(|&s| s >= log.first_seq())
+        .take(PING_SEARCH)
+        .find(|&s| {
+            log.get(s).is_some_and(|e| {
+                matches!(&e.kind, EventKind::Ping {
+                    direction: crate::engine::Direction::Sent,
+                    payload: p,
+                } if p[..] == *payload)
+            })
+        })
 }
 
 impl EventDetail {
@@ -127,6 +148,18 @@ impl EventDetail {
         });
         match &event.kind {
             EventKind::Message { .. } | EventKind::Ping { .. } | EventKind::Pong { .. } => {
+                if let EventKind::Pong {
+                    rtt: Some(_),
+                    payload,
+                    ..
+                } = &event.kind
+                    && ui
+                        .link("↑ Show the ping it answers")
+                        .on_hover_text("Select our ping this pong answers")
+                        .clicked()
+                {
+                    self.go_to = ping_answered_by(log, seq, payload);
+                }
                 self.payload_ui(ui, seq, event);
             }
             EventKind::Connected(_) => {

@@ -241,10 +241,19 @@ pub fn info_line(event: &Event, payload: &[u8]) -> String {
     } else {
         format!("{} bytes ({})", payload.len(), human_size(payload.len()))
     };
-    format!(
+    let mut line = format!(
         "{direction} · {opcode} · {size} · {}",
         mime_guess(&payload[..payload.len().min(TEXT_LIMIT)])
-    )
+    );
+    if let EventKind::Pong { rtt: Some(rtt), .. } = &event.kind {
+        // The ping it answers went out one round trip before this pong was read.
+        let ping_at = event.at_ms - i64::from(rtt.micros() / 1000);
+        line.push_str(&format!(
+            " · answers our ping of {} ({rtt} round trip)",
+            crate::format::local_time(ping_at)
+        ));
+    }
+    line
 }
 
 pub(super) fn is_text(event: &Event) -> bool {

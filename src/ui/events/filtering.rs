@@ -33,10 +33,16 @@ impl EventsView {
     /// `budget`. Cheap when only new events arrived; after a filter change the old events are
     /// re-filtered over several calls ([`Self::filtering_progress`]).
     pub fn refresh_within(&mut self, log: &EventLog, budget: &FrameBudget) -> usize {
-        let key = (self.direction, self.mode, self.search.clone());
+        let key = (
+            self.direction,
+            self.mode,
+            self.search.clone(),
+            self.show_ping_pong,
+        );
         if self.parsed.as_ref() != Some(&key) {
             match Filter::parse(self.direction, self.mode, &self.search) {
                 Ok(filter) => {
+                    let filter = filter.hiding_ping_pong(!self.show_ping_pong);
                     self.filter_error = None;
                     if filter != self.applied {
                         self.applied = filter;

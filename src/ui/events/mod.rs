@@ -28,8 +28,10 @@ pub struct EventsView {
     pub search: String,
     pub mode: SearchMode,
     pub direction: DirectionFilter,
+    /// Show pings and pongs (the request's setting; the app keeps it in step).
+    pub show_ping_pong: bool,
     /// The inputs last parsed (so a regex is compiled once, not every frame).
-    parsed: Option<(DirectionFilter, SearchMode, String)>,
+    parsed: Option<(DirectionFilter, SearchMode, String, bool)>,
     /// Why the search cannot be used (shown inline); the previous filter stays applied.
     filter_error: Option<String>,
     /// The filter `shown` is built with.
@@ -78,6 +80,7 @@ impl Default for EventsView {
             search: String::new(),
             mode: SearchMode::Text,
             direction: DirectionFilter::All,
+            show_ping_pong: true,
             parsed: None,
             filter_error: None,
             applied: Filter::default(),
@@ -159,6 +162,8 @@ impl EventsView {
                 });
             if close {
                 self.selected = None;
+            } else if let Some(ping) = self.detail.go_to.take() {
+                self.selected = Some(ping);
             }
         }
 

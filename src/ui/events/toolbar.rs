@@ -15,7 +15,9 @@ use crate::ui::widgets::{Notice, VarContext};
 
 impl EventsView {
     pub(super) fn toolbar(&mut self, ui: &mut Ui, log: &mut EventLog, vars: &VarContext) {
-        ui.horizontal(|ui| {
+        // Wrapped: a narrow panel puts the filters on a second line instead of growing wider
+        // than it was made (which would squeeze the composer beside it).
+        ui.horizontal_wrapped(|ui| {
             let hint = match self.mode {
                 SearchMode::Text => "🔍 Search events",
                 SearchMode::Regex => "🔍 Regex, e.g. temp.*20\\d\\d",
