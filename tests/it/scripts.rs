@@ -492,3 +492,58 @@ asyncio.run(main())
     assert_eq!(run.code, 0, "{run:?}");
     assert!(run.stdout.contains("6 passed, 0 failed"), "{run:?}");
 }
+
+/// The README's complete example, read from the README itself, against `wsprobe serve`'s
+/// /tick route: the saved request, its environment, and `wsprobe test` with JUnit output.
+#[test]
+fn the_readme_example_passes_against_wsprobe_serve() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let at = readme
+        .find("A complete example.")
+        .expect("the README has the example");
+    let json_start = at + readme[at..].find("```json\n").unwrap() + "```json\n".len();
+    let json_end = json_start + readme[json_start..].find("```").unwrap();
+    let example: serde_json::Value = serde_json::from_str(&readme[json_start..json_end]).unwrap();
+
+    let port = support::runtime().block_on(async {
+        let (listener, addr) = wsprobe::serve::bind("127.0.0.1", 0).await.unwrap();
+        tokio::spawn(wsprobe::serve::serve(listener));
+        addr.port()
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, mut ws, _) = Store::open(dir.path()).unwrap();
+    let mut request = SavedRequest::new(
+        example["name"].as_str().unwrap(),
+        example["url"].as_str().unwrap(),
+    );
+    request.script = example["script"].as_str().unwrap().to_owned();
+    ws.requests.push(request);
+    ws.environments.push(
+        Environment::new("Local")
+            .with_var("host", "127.0.0.1")
+            .with_var("port", &port.to_string()),
+    );
+    store.save(&ws).unwrap();
+    let report = dir.path().join("wsprobe.xml");
+    let run = wsprobe_test(
+        dir.path(),
+        &[
+            "Sensor feed",
+            "--env",
+            "Local",
+            "--reporter",
+            "junit",
+            "--output",
+            report.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(run.code, 0, "{run:?}");
+    let xml = std::fs::read_to_string(&report).unwrap();
+    let doc = roxmltree::Document::parse(&xml).unwrap();
+    let cases = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("testcase"))
+        .count();
+    assert_eq!(cases, 5, "four sensor events of six, and the close: {xml}");
+}
