@@ -43,7 +43,7 @@ pub use crate::engine::ScriptLevel;
 use crate::engine::{Direction, Event, EventKind, Opcode, Outgoing};
 
 /// Batches [`Script::feed`] may queue before it blocks.
-pub const QUEUE: usize = 64;
+pub const QUEUE: usize = 8;
 
 /// The default limit for one callback's run time (Settings → Script time limit).
 pub const DEFAULT_TIME_LIMIT: Duration = Duration::from_secs(1);

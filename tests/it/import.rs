@@ -169,6 +169,8 @@ fn own_export_round_trip_is_exact() {
         body: "de ad be ef".into(),
     });
     first.settings.subprotocols = vec!["v2.json".into()];
+    // A script travels with the request.
+    first.script = "ws.on(\"open\", () => ws.send(\"hi\"));\n// two lines\n".into();
     first.auth = Auth::OAuth1(wsprobe::model::OAuth1 {
         consumer_key: "ck".into(),
         ..Default::default()

@@ -40,6 +40,9 @@ use super::request::{self, Loaded};
 /// How long we wait for the engine's Closed after asking it to disconnect.
 const CLOSE_GRACE: Duration = Duration::from_secs(3);
 const TICK: Duration = Duration::from_millis(50);
+/// Events handed to the script at a time: with [`crate::script::QUEUE`] batches in flight,
+/// this bounds what waits for a slow script (about 8 × 1024 messages).
+const FEED_BATCH: usize = 1024;
 
 /// Runs `wsprobe test` and returns the exit code.
 pub fn run(args: TestArgs, workspace: Option<PathBuf>) -> i32 {
@@ -283,7 +286,7 @@ impl Suite {
                 continue;
             };
             let mut batch = vec![first];
-            while batch.len() < 4096 {
+            while batch.len() < FEED_BATCH {
                 match events.try_recv() {
                     Some(event) => batch.push(event),
                     None => break,
