@@ -25,6 +25,16 @@ fn request_with_script(h: &mut Harness<'_, App>, url: &str, script: &str) {
     h.run();
 }
 
+/// An echo server, a fresh workspace and the window with a new request to the server whose
+/// Script tab holds `script`.
+fn start(script: &str) -> (TestServer, tempfile::TempDir, Harness<'static, App>) {
+    let server = echo_server();
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path());
+    request_with_script(&mut h, &server.url(), script);
+    (server, dir, h)
+}
+
 fn connect(h: &mut Harness<'_, App>) {
     h.get_by_role_and_label(Role::Button, "Connect").click();
     h.step();
@@ -46,12 +56,7 @@ fn tests_of(h: &Harness<'_, App>) -> Vec<(String, bool)> {
 
 #[test]
 fn the_script_tab_runs_on_connect_and_the_tests_list_shows_passes_and_failures() {
-    let server = echo_server();
-    let dir = tempfile::tempdir().unwrap();
-    let mut h = open(dir.path());
-    request_with_script(
-        &mut h,
-        &server.url(),
+    let (_server, _dir, mut h) = start(
         r#"ws.on("open", () => ws.send("hello"));
 ws.on("message", (msg) => {
   test("echo is hello", () => expect(msg.text).toBe("hello"));
@@ -124,14 +129,7 @@ ws.on("message", (msg) => {
 
 #[test]
 fn a_script_error_shows_its_line_under_the_editor_and_nothing_connects() {
-    let server = echo_server();
-    let dir = tempfile::tempdir().unwrap();
-    let mut h = open(dir.path());
-    request_with_script(
-        &mut h,
-        &server.url(),
-        "ws.on(\"open\", () => {\n  ws.send(;\n});",
-    );
+    let (server, _dir, mut h) = start("ws.on(\"open\", () => {\n  ws.send(;\n});");
     connect(&mut h);
     run_until(&mut h, "the error under the editor", |h| {
         has_label_containing(h, "⚠ Line 2, column")
@@ -155,14 +153,7 @@ fn a_script_error_shows_its_line_under_the_editor_and_nothing_connects() {
 
 #[test]
 fn a_runaway_loop_is_stopped_while_the_window_answers() {
-    let server = echo_server();
-    let dir = tempfile::tempdir().unwrap();
-    let mut h = open(dir.path());
-    request_with_script(
-        &mut h,
-        &server.url(),
-        "ws.on(\"open\", () => { for (;;) {} });",
-    );
+    let (_server, _dir, mut h) = start("ws.on(\"open\", () => { for (;;) {} });");
     let id = selected_id(&h);
     h.state_mut()
         .workspace_mut()
@@ -194,12 +185,7 @@ fn a_runaway_loop_is_stopped_while_the_window_answers() {
 
 #[test]
 fn vars_set_by_a_script_go_to_the_active_environment_and_are_saved() {
-    let server = echo_server();
-    let dir = tempfile::tempdir().unwrap();
-    let mut h = open(dir.path());
-    request_with_script(
-        &mut h,
-        &server.url(),
+    let (_server, dir, mut h) = start(
         "ws.on(\"open\", () => ws.send(\"tok-1\"));\nws.on(\"message\", (m) => vars.set(\"token\", m.text));",
     );
     connect(&mut h);

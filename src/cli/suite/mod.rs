@@ -238,44 +238,71 @@ impl Suite {
         secrets.append(&mut prepared.secrets);
         let mut redaction = Redaction::new(secrets.clone());
 
-        if !report.errors.is_empty() {
-            // The top level or `before` threw: nothing is connected.
-            self.collect(
-                &out_rx,
-                &mut report,
-                &mut redaction,
-                &mut secrets,
-                secret_names,
-            );
-            report.url = redaction.text(&report.url);
-            report.duration = started.elapsed();
-            return Ok(report);
-        }
-        engine.execute(Command::Connect {
-            session,
-            request: Box::new(prepared.request),
-        });
-        let deadline = started + Duration::from_secs_f64(self.args.timeout);
-        let mut stop_sent: Option<Instant> = None;
-        let mut connected_once = false;
-        let mut last_error: Option<String> = None;
-        let mut seq = 0u64;
-        let mut stopped = false;
-        loop {
-            let now = Instant::now();
-            if stop_sent.is_none() && (now >= deadline || stopped) {
-                report.timed_out = !stopped;
-                engine.disconnect(session);
-                stop_sent = Some(now);
-            }
-            if stop_sent.is_some_and(|at| now >= at + CLOSE_GRACE) {
-                break;
-            }
-            let wait = stop_sent
-                .map_or(deadline, |at| at + CLOSE_GRACE)
-                .saturating_duration_since(now)
-                .min(TICK);
-            let Some(first) = events.recv_timeout(wait) else {
+        // The top level or `before` threw: nothing is connected.
+        let followed = report.errors.is_empty().then(|| {
+            engine.execute(Command::Connect {
+                session,
+                request: Box::new(prepared.request),
+            });
+            let deadline = started + Duration::from_secs_f64(self.args.timeout);
+            let mut stop_sent: Option<Instant> = None;
+            let mut connected_once = false;
+            let mut last_error: Option<String> = None;
+            let mut seq = 0u64;
+            let mut stopped = false;
+            loop {
+                let now = Instant::now();
+                if stop_sent.is_none() && (now >= deadline || stopped) {
+                    report.timed_out = !stopped;
+                    engine.disconnect(session);
+                    stop_sent = Some(now);
+                }
+                if stop_sent.is_some_and(|at| now >= at + CLOSE_GRACE) {
+                    break;
+                }
+                let wait = stop_sent
+                    .map_or(deadline, |at| at + CLOSE_GRACE)
+                    .saturating_duration_since(now)
+                    .min(TICK);
+                let Some(first) = events.recv_timeout(wait) else {
+                    stopped |= self.collect(
+                        &out_rx,
+                        &mut report,
+                        &mut redaction,
+                        &mut secrets,
+                        secret_names,
+                    );
+                    continue;
+                };
+                let mut batch = vec![first];
+                while batch.len() < FEED_BATCH {
+                    match events.try_recv() {
+                        Some(event) => batch.push(event),
+                        None => break,
+                    }
+                }
+                let mut script_events = Vec::new();
+                let mut closed = false;
+                for event in batch.into_iter().filter(|e| e.session == session) {
+                    seq += 1;
+                    match &event.kind {
+                        EventKind::Connected(_) => connected_once = true,
+                        EventKind::Error { message } => last_error = Some(message.clone()),
+                        EventKind::Closed { code, reason, by } => {
+                            report.closed = Some((*code, redaction.text(reason), by.as_str()));
+                            closed = true;
+                        }
+                        _ => {}
+                    }
+                    if let Some(e) = ScriptEvent::from_event(&event, seq) {
+                        script_events.push(e);
+                    }
+                }
+                if let Some(script) = &script
+                    && !script_events.is_empty()
+                {
+                    script.feed(script_events);
+                }
                 stopped |= self.collect(
                     &out_rx,
                     &mut report,
@@ -283,48 +310,12 @@ impl Suite {
                     &mut secrets,
                     secret_names,
                 );
-                continue;
-            };
-            let mut batch = vec![first];
-            while batch.len() < FEED_BATCH {
-                match events.try_recv() {
-                    Some(event) => batch.push(event),
-                    None => break,
+                if closed {
+                    break;
                 }
             }
-            let mut script_events = Vec::new();
-            let mut closed = false;
-            for event in batch.into_iter().filter(|e| e.session == session) {
-                seq += 1;
-                match &event.kind {
-                    EventKind::Connected(_) => connected_once = true,
-                    EventKind::Error { message } => last_error = Some(message.clone()),
-                    EventKind::Closed { code, reason, by } => {
-                        report.closed = Some((*code, redaction.text(reason), by.as_str()));
-                        closed = true;
-                    }
-                    _ => {}
-                }
-                if let Some(e) = ScriptEvent::from_event(&event, seq) {
-                    script_events.push(e);
-                }
-            }
-            if let Some(script) = &script
-                && !script_events.is_empty()
-            {
-                script.feed(script_events);
-            }
-            stopped |= self.collect(
-                &out_rx,
-                &mut report,
-                &mut redaction,
-                &mut secrets,
-                secret_names,
-            );
-            if closed {
-                break;
-            }
-        }
+            (connected_once, last_error)
+        });
         if let Some(script) = script {
             script.finish();
         }
@@ -335,7 +326,7 @@ impl Suite {
             &mut secrets,
             secret_names,
         );
-        if !connected_once {
+        if let Some((false, last_error)) = followed {
             report.connection_error = Some(
                 redaction
                     .text(&last_error.unwrap_or_else(|| "the connection did not open".to_owned())),
