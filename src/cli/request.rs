@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context as _, anyhow, bail};
 
 use crate::engine::Outgoing;
-use crate::model::{Auth, KeyValue, MessageFormat, SavedRequest, Workspace};
+use crate::model::{Auth, KeyValue, Lookup, MessageFormat, SavedRequest, Workspace};
 use crate::store::{self, Store};
 use crate::template::{ResolvedRequest, Resolver};
 
@@ -69,8 +69,15 @@ pub fn prepare(args: &RunArgs, workspace_dir: Option<PathBuf>) -> anyhow::Result
         };
         workspace.active_environment = Some(env.id.clone());
     }
-    let mut resolver = Resolver::for_workspace(&workspace);
-    let effective = workspace.effective_variables();
+    let mut request = if is_url {
+        SavedRequest::new(args.target.clone(), args.target.clone())
+    } else {
+        find_request(&workspace, &args.target, dir.as_deref())?.clone()
+    };
+    apply_options(&mut request, args)?;
+    // A saved request's folders add their variables over the environment's.
+    let mut resolver = Resolver::for_request(&workspace, &request);
+    let effective = workspace.variables_for(&request);
     let is_secret = |name: &str| effective.iter().any(|v| v.secret && v.name == name);
     let mut secrets: Vec<String> = effective
         .iter()
@@ -91,13 +98,7 @@ pub fn prepare(args: &RunArgs, workspace_dir: Option<PathBuf>) -> anyhow::Result
         }
     }
 
-    let mut request = if is_url {
-        SavedRequest::new(args.target.clone(), args.target.clone())
-    } else {
-        find_request(&workspace, &args.target, dir.as_deref())?.clone()
-    };
-    apply_options(&mut request, args)?;
-    let resolved = resolver.resolve_request(&request)?;
+    let resolved = resolver.resolve_in(&workspace, &request)?;
 
     let mut sends = Vec::new();
     let specs = args.sends();
@@ -153,13 +154,27 @@ fn find_request<'a>(
     name: &str,
     dir: Option<&Path>,
 ) -> anyhow::Result<&'a SavedRequest> {
-    if let Some(request) = workspace.request_by_name(name) {
-        return Ok(request);
-    }
     let place = dir
         .map(|d| format!(" in {}", d.display()))
         .unwrap_or_default();
-    let names: Vec<&str> = workspace.requests.iter().map(|r| r.name.as_str()).collect();
+    match workspace.find_request(name) {
+        Lookup::Found(request) => return Ok(request),
+        Lookup::Ambiguous(paths) => {
+            let paths: Vec<&str> = paths.iter().map(String::as_str).collect();
+            bail!(
+                "`{name}` names {} saved requests{place}: {}; give the folder path",
+                paths.len(),
+                quote_list(&paths)
+            )
+        }
+        Lookup::NotFound => {}
+    }
+    let paths: Vec<String> = workspace
+        .requests
+        .iter()
+        .map(|r| workspace.request_path(r))
+        .collect();
+    let names: Vec<&str> = paths.iter().map(String::as_str).collect();
     let similar = similar_names(name, &names);
     let hint = if !similar.is_empty() {
         format!("; did you mean: {}?", quote_list(&similar))

@@ -2,6 +2,8 @@
 
 mod environment;
 mod fields;
+mod folder;
+mod lookup;
 mod message;
 mod request;
 pub mod url_params;
@@ -9,6 +11,8 @@ mod workspace;
 
 pub use environment::{Environment, GLOBALS_ID, Variable};
 pub use fields::{Unknown, new_id};
+pub use folder::{Folder, InheritedHeader, VarSource};
+pub use lookup::Lookup;
 pub use message::{Opcode, Outgoing};
 pub use request::{
     Auth, ConnectionSettings, KeyValue, MessageDraft, MessageFormat, OAuth1, SavedMessage,

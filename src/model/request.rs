@@ -6,6 +6,9 @@ use serde::{Deserialize, Serialize};
 pub struct SavedRequest {
     pub id: String,
     pub name: String,
+    /// The folder it is in (see [`super::folder`]); `None` at the top level.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub folder: Option<String>,
     pub url: String,
     pub params: Vec<KeyValue>,
     pub headers: Vec<KeyValue>,
@@ -23,6 +26,7 @@ impl Default for SavedRequest {
         Self {
             id: super::fields::new_id(),
             name: "New request".to_owned(),
+            folder: None,
             url: String::new(),
             params: Vec::new(),
             headers: Vec::new(),
@@ -92,6 +96,9 @@ pub enum Auth {
     },
     #[serde(rename = "OAuth1")]
     OAuth1(OAuth1),
+    /// Use the enclosing folder's auth ("Inherit from folder"); resolved before the engine
+    /// sees the request, and no auth at the top level.
+    Inherit,
 }
 
 /// OAuth 1.0a credentials (RFC 5849); the engine signs the real upgrade GET with them.

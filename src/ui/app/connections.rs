@@ -34,7 +34,8 @@ impl App {
         // The URL already holds the enabled params (the table mirrors it): don't add them twice.
         let mut request = request.clone();
         request.params.clear();
-        let resolved = Resolver::for_workspace(&self.workspace).resolve_request(&request);
+        let resolved =
+            Resolver::for_request(&self.workspace, &request).resolve_in(&self.workspace, &request);
         let rs = self.sessions.entry(request_id.to_owned()).or_default();
         if rs.state.is_active() {
             return;
@@ -70,7 +71,7 @@ impl App {
         let Some(request) = self.workspace.request(request_id) else {
             return;
         };
-        let message = Resolver::for_workspace(&self.workspace)
+        let message = Resolver::for_request(&self.workspace, request)
             .resolve_message(request.draft.format, &request.draft.body);
         let sent = SentBody::Draft {
             format: request.draft.format,

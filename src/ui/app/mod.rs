@@ -30,8 +30,9 @@ use crate::store::{Store, StoreError};
 use super::commands::{self, CommandPalette};
 use super::composer::{Composer, ComposerAction};
 use super::environments::EnvironmentsWindow;
+use super::folder_view::FolderView;
 use super::request_bar::{BarAction, request_bar};
-use super::request_tabs::{RequestTabs, Tab};
+use super::request_tabs::{Inherited, RequestTabs, Tab};
 use super::session::RequestSession;
 use super::sidebar::Sidebar;
 use super::text::state_text;
@@ -50,6 +51,7 @@ pub struct App {
     by_session: HashMap<SessionId, String>,
     sidebar: Sidebar,
     tabs: RequestTabs,
+    folder_view: FolderView,
     composer: Composer,
     environments: EnvironmentsWindow,
     /// The workspace as of the last frame, to notice edits.
@@ -99,6 +101,7 @@ impl App {
             by_session: HashMap::new(),
             sidebar: Sidebar::default(),
             tabs: RequestTabs::default(),
+            folder_view: FolderView::default(),
             composer: Composer::default(),
             environments: EnvironmentsWindow::default(),
             last_change: None,
@@ -190,7 +193,15 @@ impl App {
         if let Some(command) = self.palette.ui(&ctx) {
             commands.push(command);
         }
-        let vars = VarContext::new(self.workspace.effective_variables());
+        // The variables in effect where the selection is: its folders over the environment.
+        let at = match &self.workspace.selected_folder {
+            Some(folder) => Some(folder.clone()),
+            None => self
+                .selected_request()
+                .and_then(|r| self.workspace.folder_of(r))
+                .map(str::to_owned),
+        };
+        let vars = VarContext::with_sources(self.workspace.variables_in(at.as_deref()));
 
         egui::Panel::top("menu_bar").show(ui, |ui| {
             commands.extend(self.menu_bar(ui));
@@ -237,6 +248,13 @@ impl App {
     }
 
     fn request_view(&mut self, ui: &mut egui::Ui, vars: &VarContext) {
+        if let Some(folder) = self.workspace.selected_folder.clone() {
+            if self.workspace.folder(&folder).is_some() {
+                self.folder_view.ui(ui, &mut self.workspace, &folder, vars);
+                return;
+            }
+            self.workspace.selected_folder = None;
+        }
         let Some(id) = self.workspace.selected_request.clone() else {
             empty_state(
                 ui,
@@ -289,6 +307,15 @@ impl App {
                 rs.view.ui(ui, &mut rs.log, state, vars);
             });
 
+        let inherited = {
+            let request = &self.workspace.requests[index];
+            Inherited {
+                headers: self.workspace.inherited_headers(request),
+                auth: self
+                    .workspace
+                    .effective_auth(&request.auth, self.workspace.folder_of(request)),
+            }
+        };
         let mut composer_action = None;
         egui::CentralPanel::default()
             .frame(egui::Frame::new().inner_margin(egui::Margin::symmetric(4, 4)))
@@ -300,7 +327,7 @@ impl App {
                     Tab::Message => {
                         composer_action = self.composer.ui(ui, request, state, vars);
                     }
-                    _ => self.tabs.ui(ui, request, state, vars),
+                    _ => self.tabs.ui(ui, request, state, &inherited, vars),
                 }
             });
         match composer_action {
