@@ -7,7 +7,7 @@
 //!   order of [`Workspace::folders`] and [`Workspace::requests`]; in the tree a parent shows
 //!   its folders first, then its requests.
 //! - A parent that does not exist (its file was deleted or cannot be read), or one that would
-//!   make a loop, counts as the top level: nothing is ever hidden, and the stored field is kept
+//!   make a loop (the folders of a loop all show at the top level), counts as the top level: nothing is ever hidden, and the stored field is kept
 //!   so that fixing the file puts things back where they were.
 //! - Inheritance walks from the request's folder outwards ("innermost first"):
 //!   - headers: a folder's enabled header is sent unless a nearer folder or the request itself
@@ -106,25 +106,29 @@ impl Workspace {
         self.folders.iter_mut().find(|f| f.id == id)
     }
 
-    /// The folder `id` as the tree places it: `Some` if it exists and is not in a loop.
+    /// The folder `id`, if it exists.
     fn placed(&self, id: Option<&str>) -> Option<&Folder> {
-        let folder = self.folder(id?)?;
-        // Walk up: reaching `folder` again, or going too deep, is a loop.
-        let mut at = folder.parent.as_deref();
-        for _ in 0..MAX_DEPTH {
-            match at.and_then(|p| self.folder(p)) {
-                None => return Some(folder),
-                Some(p) if p.id == folder.id => return None,
-                Some(p) => at = p.parent.as_deref(),
-            }
-        }
-        None
+        self.folder(id?)
     }
 
-    /// The parent a folder is shown under (see the module's contract).
+    /// The parent a folder is shown under (see the module's contract): its parent, unless
+    /// that does not exist or the folder is among the parent's own ancestors (a loop).
     pub fn parent_of(&self, folder: &Folder) -> Option<&str> {
-        self.placed(Some(&folder.id))?;
-        self.placed(folder.parent.as_deref()).map(|p| p.id.as_str())
+        let parent = self.placed(folder.parent.as_deref())?;
+        // Walk the stored parents up from `parent`, stopping at the top or at a repeat.
+        let mut seen: Vec<&str> = Vec::new();
+        let mut at = Some(parent);
+        while let Some(f) = at {
+            if f.id == folder.id {
+                return None;
+            }
+            if seen.contains(&f.id.as_str()) || seen.len() > MAX_DEPTH {
+                break;
+            }
+            seen.push(&f.id);
+            at = self.placed(f.parent.as_deref());
+        }
+        Some(parent.id.as_str())
     }
 
     /// The folder a request is shown under.
@@ -155,9 +159,12 @@ impl Workspace {
 
     /// `folder` and its enclosing folders, innermost first.
     pub fn folder_chain(&self, folder: Option<&str>) -> Vec<&Folder> {
-        let mut chain = Vec::new();
+        let mut chain: Vec<&Folder> = Vec::new();
         let mut at = self.placed(folder);
         while let Some(f) = at {
+            if chain.iter().any(|c| c.id == f.id) || chain.len() > MAX_DEPTH {
+                break;
+            }
             chain.push(f);
             at = self.placed(self.parent_of(f));
         }

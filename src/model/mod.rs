@@ -6,6 +6,7 @@ mod folder;
 mod lookup;
 mod message;
 mod request;
+mod tree_edit;
 pub mod url_params;
 mod workspace;
 
@@ -18,4 +19,5 @@ pub use request::{
     Auth, ConnectionSettings, KeyValue, MessageDraft, MessageFormat, OAuth1, SavedMessage,
     SavedRequest, SignatureMethod,
 };
+pub use tree_edit::Removed;
 pub use workspace::Workspace;

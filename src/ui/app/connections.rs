@@ -119,6 +119,9 @@ impl App {
                 }
                 self.sessions.remove(&id);
             }
+            SidebarAction::ExportFolder(id) => {
+                self.export_with_dialog(super::transfer::ExportScope::Folder(id));
+            }
         }
     }
 }

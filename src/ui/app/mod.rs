@@ -5,13 +5,15 @@
 //! - [`routing`]: engine events into the requests' logs, within the frame budget;
 //! - [`connections`]: Connect, Disconnect, Send;
 //! - [`dispatch`]: running a [`UiCommand`]; [`menu`]: the menu bar and shortcuts;
-//! - [`transfer`]: File → Import/Export as background jobs; [`saver`]: debounced saving;
+//! - [`transfer`]: File → Import/Export as background jobs ([`import_conflict`]: Skip,
+//!   Replace or Keep both on a re-import); [`saver`]: debounced saving;
 //! - [`close_guard`]: no close while the workspace cannot be saved; [`banners`]: notices.
 
 mod banners;
 mod close_guard;
 mod connections;
 mod dispatch;
+mod import_conflict;
 mod import_export;
 mod logic;
 mod menu;
@@ -71,6 +73,8 @@ pub struct App {
     notice: Option<Notice>,
     /// The import or export running in the background; its spinner replaces the notice.
     transfers: transfer::Transfers,
+    /// A re-import waiting for Skip / Replace / Keep both.
+    pending_import: Option<import_conflict::PendingImport>,
     /// The window title last sent to the viewport.
     title: String,
     /// `WSPROBE_FRAME_STATS`: also report how long each Disconnect took, on stderr.
@@ -114,6 +118,7 @@ impl App {
             about_open: false,
             notice: None,
             transfers: transfer::Transfers::default(),
+            pending_import: None,
             title: String::new(),
             report_disconnects: crate::ui::frame_stats::FrameStats::enabled(),
             close_blocked: false,
@@ -233,6 +238,7 @@ impl App {
         egui::CentralPanel::default().show(ui, |ui| self.request_view(ui, &vars));
 
         self.environments.ui(&ctx, &mut self.workspace);
+        self.import_conflict_ui(&ctx);
         commands::shortcuts_window(&ctx, &mut self.shortcuts_open);
         super::about::about_window(&ctx, &mut self.about_open);
         for command in commands {
