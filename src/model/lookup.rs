@@ -7,6 +7,9 @@
 //! 3. the end of a path, at a `/` (`Lights/Feed` for `Home/Lights/Feed`);
 //! 4. the same three ignoring case.
 //!
+//! A target without `/` is a bare name: only rule 2 (and its case-insensitive twin) apply, so
+//! "Feed" is ambiguous when both `Feed` and `Home/Feed` exist.
+//!
 //! One match is the request; several are [`Lookup::Ambiguous`], with every matching path, so
 //! the user can type one of them.
 
@@ -42,7 +45,14 @@ impl Workspace {
             let norm = |s: &str| if fold { s.to_lowercase() } else { s.to_owned() };
             let t = norm(target);
             let suffix = format!("/{t}");
-            for rule in [Rule::Path, Rule::Name, Rule::Suffix] {
+            // A bare name is looked up as a name only, so that a top-level request does not
+            // hide others of the same name in folders.
+            let rules: &[Rule] = if target.contains('/') {
+                &[Rule::Path, Rule::Name, Rule::Suffix]
+            } else {
+                &[Rule::Name]
+            };
+            for rule in rules.iter().copied() {
                 let matches: Vec<&(String, &SavedRequest)> = paths
                     .iter()
                     .filter(|(path, r)| match rule {
@@ -109,6 +119,15 @@ mod tests {
         assert_eq!(found(&ws, "office/lights FEED"), "Office/Lights feed");
         assert_eq!(found(&ws, "Doors"), "Home/Doors");
         assert_eq!(found(&ws, "Old / style"), "Old / style");
+        let mut top = SavedRequest::new("Doors", "ws://y");
+        top.folder = None;
+        let mut ws2 = ws.clone();
+        ws2.requests.push(top);
+        assert_eq!(
+            ws2.find_request("Doors"),
+            Lookup::Ambiguous(vec!["Home/Doors".into(), "Doors".into()])
+        );
+        assert_eq!(found(&ws2, "Home/Doors"), "Home/Doors");
         assert_eq!(
             ws.find_request("Lights feed"),
             Lookup::Ambiguous(vec!["Home/Lights feed".into(), "Office/Lights feed".into()])

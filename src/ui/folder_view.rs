@@ -57,7 +57,7 @@ impl FolderView {
 
         ui.horizontal(|ui| {
             ui.label(RichText::new("📁").size(18.0));
-            let l = ui.label("Folder name");
+            let l = ui.label("Name");
             ui.add(egui::TextEdit::singleline(&mut folder.name).desired_width(220.0))
                 .labelled_by(l.id);
         });

@@ -268,7 +268,11 @@ fn gui_import_and_export_use_the_same_code_as_the_menu() {
     let back = wsprobe::import::read_file(&out).unwrap();
     let picked: Vec<&str> = back.requests.iter().map(|r| r.name.as_str()).collect();
     assert_eq!(picked, ["Market feed", "Key in query"]);
-    assert_eq!(back.folders.len(), 1, "the folder the request is in comes along");
+    assert_eq!(
+        back.folders.len(),
+        1,
+        "the folder the request is in comes along"
+    );
     // A plain click ends the multi-selection.
     h.get_by_role_and_label(Role::Button, "Alpha").click();
     h.run();

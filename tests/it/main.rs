@@ -11,6 +11,7 @@ mod cli;
 mod comfort;
 mod composer;
 mod engine;
+mod folders;
 mod gui;
 mod gui_perf;
 mod hostile;
