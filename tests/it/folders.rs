@@ -10,7 +10,7 @@ use std::process::Command;
 
 use egui::accesskit::Role;
 use egui_kittest::Harness;
-use egui_kittest::kittest::{NodeT as _, Queryable as _};
+use egui_kittest::kittest::Queryable as _;
 use support::gui::*;
 use support::*;
 use wsprobe::model::{Auth, Folder, KeyValue, SavedRequest, Variable, Workspace};
@@ -131,11 +131,13 @@ fn moving_a_request_changes_one_line_of_its_file() {
 #[test]
 fn an_old_flat_workspace_loads_and_saves_unchanged() {
     let dir = tempfile::tempdir().unwrap();
-    let mut ws = Workspace::default();
-    ws.requests = vec![
-        SavedRequest::new("A", "ws://a"),
-        SavedRequest::new("B", "ws://b"),
-    ];
+    let ws = Workspace {
+        requests: vec![
+            SavedRequest::new("A", "ws://a"),
+            SavedRequest::new("B", "ws://b"),
+        ],
+        ..Workspace::default()
+    };
     save(dir.path(), &ws);
     let files = |dir: &Path| -> Vec<(String, String)> {
         let mut out = Vec::new();
