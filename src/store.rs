@@ -12,7 +12,7 @@
 //! A secret variable is written to its environment file with an empty value; its value goes
 //! to `.secrets.json` (`{"<environment id>": {"<name>": "<value>"}}`, mode 0600 on Unix) and
 //! is merged back on load. A folder's secret variables go there the same way, under the
-//! folder's id.
+//! folder's id, and a request's under `<request id>/variables`.
 //!
 //! Why folders are files beside the requests, not directories holding them: moving a request
 //! is then a one-line change of its `folder` field (plus its line in the order), renaming a
@@ -252,6 +252,10 @@ impl Store {
                     for folder in &mut folders {
                         merge_secrets(&mut folder.variables, secrets.get(&folder.id));
                     }
+                    for request in &mut requests {
+                        let key = request_vars_key(&request.id);
+                        merge_secrets(&mut request.variables, secrets.get(&key));
+                    }
                 }
                 Err(message) => problems.push(LoadProblem {
                     path: secrets_path,
@@ -367,13 +371,20 @@ impl Store {
         let mut wanted: Vec<(PathBuf, String)> = Vec::new();
         // Files written here, outside `wanted`, that are not stale either.
         let mut kept: Vec<PathBuf> = Vec::new();
-        for request in &workspace.requests {
-            wanted.push((
-                self.file_for(REQUESTS_DIR, &request.id),
-                to_pretty_json(request),
-            ));
-        }
         let mut secrets = Secrets::new();
+        for request in &workspace.requests {
+            let text = if request.variables.iter().any(|v| v.secret) {
+                let mut public = request.clone();
+                let values = split_secrets(&mut public.variables);
+                if !values.is_empty() {
+                    secrets.insert(request_vars_key(&request.id), values);
+                }
+                to_pretty_json(&public)
+            } else {
+                to_pretty_json(request)
+            };
+            wanted.push((self.file_for(REQUESTS_DIR, &request.id), text));
+        }
         for env in std::iter::once(&workspace.globals).chain(&workspace.environments) {
             let mut public = env.clone();
             let values = split_secrets(&mut public.variables);
@@ -509,7 +520,13 @@ impl Store {
     }
 }
 
-/// Puts values from `.secrets.json` into the secret variables of an environment or folder.
+/// Where a request's secret variables are kept in `.secrets.json`.
+fn request_vars_key(id: &str) -> String {
+    format!("{id}/variables")
+}
+
+/// Puts values from `.secrets.json` into the secret variables of an environment, a folder or
+/// a request.
 fn merge_secrets(
     variables: &mut [Variable],
     values: Option<&std::collections::BTreeMap<String, String>>,

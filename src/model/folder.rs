@@ -15,7 +15,8 @@
 //!   - auth: a request (or folder) whose auth is [`Auth::Inherit`] takes the nearest folder's
 //!     auth that is not `Inherit`; at the top it is no auth;
 //!   - variables, in increasing precedence: Globals, the active environment, the folders from
-//!     the outermost to the innermost. [`VarSource`] says where each value came from.
+//!     the outermost to the innermost, the request's own. [`VarSource`] says where each value
+//!     came from.
 
 use serde::{Deserialize, Serialize};
 
@@ -77,6 +78,8 @@ pub enum VarSource {
     Environment(String),
     /// The folder's path, e.g. "Home/Lights".
     Folder(String),
+    /// The request's own Variables tab.
+    Request,
 }
 
 impl std::fmt::Display for VarSource {
@@ -85,6 +88,7 @@ impl std::fmt::Display for VarSource {
             Self::Globals => write!(f, "Globals"),
             Self::Environment(name) => write!(f, "environment “{name}”"),
             Self::Folder(path) => write!(f, "folder “{path}”"),
+            Self::Request => write!(f, "this request"),
         }
     }
 }
@@ -322,23 +326,41 @@ impl Workspace {
 
     /// The variables in effect for something in `folder`, each name once (the winning row).
     pub fn variables_in(&self, folder: Option<&str>) -> Vec<(Variable, VarSource)> {
-        let mut out: Vec<(Variable, VarSource)> = Vec::new();
-        for (var, source) in self.sourced_variables(folder) {
-            match out.iter_mut().find(|(v, _)| v.name == var.name) {
-                Some(slot) => *slot = (var, source),
-                None => out.push((var, source)),
-            }
-        }
-        out
+        winners(self.sourced_variables(folder))
     }
 
-    /// The variables in effect for `request` (see [`Workspace::variables_in`]).
+    /// The variables in effect for `request`, with its own over its folders', each name once.
+    pub fn variables_of(&self, request: &SavedRequest) -> Vec<(Variable, VarSource)> {
+        let mut all = self.sourced_variables(self.folder_of(request));
+        all.extend(
+            request
+                .variables
+                .iter()
+                .filter(|v| !v.name.is_empty())
+                .map(|v| (v.clone(), VarSource::Request)),
+        );
+        winners(all)
+    }
+
+    /// The variables in effect for `request` (see [`Workspace::variables_of`]).
     pub fn variables_for(&self, request: &SavedRequest) -> Vec<Variable> {
-        self.variables_in(self.folder_of(request))
+        self.variables_of(request)
             .into_iter()
             .map(|(v, _)| v)
             .collect()
     }
+}
+
+/// Each name once: the last row of that name, in the place of its first.
+fn winners(all: Vec<(Variable, VarSource)>) -> Vec<(Variable, VarSource)> {
+    let mut out: Vec<(Variable, VarSource)> = Vec::new();
+    for (var, source) in all {
+        match out.iter_mut().find(|(v, _)| v.name == var.name) {
+            Some(slot) => *slot = (var, source),
+            None => out.push((var, source)),
+        }
+    }
+    out
 }
 
 fn is_sent(header: &KeyValue) -> bool {
@@ -431,6 +453,16 @@ mod tests {
         let host = vars.iter().find(|(v, _)| v.name == "host").unwrap();
         assert_eq!(host.0.value, "lights");
         assert_eq!(host.1, VarSource::Folder("Home/Lights".into()));
+
+        // The request's own variable wins over its folders'.
+        let mut own_var = feed.clone();
+        own_var.variables = vec![Variable::new("host", "mine")];
+        let vars = ws.variables_of(&own_var);
+        let host = vars.iter().find(|(v, _)| v.name == "host").unwrap();
+        assert_eq!(
+            (host.0.value.as_str(), &host.1),
+            ("mine", &VarSource::Request)
+        );
 
         // The request's own row wins, whatever its case.
         let mut own = feed.clone();

@@ -16,6 +16,9 @@ pub struct SavedRequest {
     pub settings: ConnectionSettings,
     pub draft: MessageDraft,
     pub saved_messages: Vec<SavedMessage>,
+    /// `<<name>>` values of this request alone, over its folders' and the environment's.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub variables: Vec<super::environment::Variable>,
     /// Fields a newer version added, kept as they were.
     #[serde(flatten)]
     pub unknown: super::fields::Unknown,
@@ -34,6 +37,7 @@ impl Default for SavedRequest {
             settings: ConnectionSettings::default(),
             draft: MessageDraft::default(),
             saved_messages: Vec::new(),
+            variables: Vec::new(),
             unknown: super::fields::Unknown::new(),
         }
     }

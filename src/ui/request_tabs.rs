@@ -1,4 +1,4 @@
-//! The request tabs other than Message: Params, Headers, Auth, Settings.
+//! The request tabs other than Message: Params, Headers, Auth, Variables, Settings.
 
 use std::path::PathBuf;
 
@@ -6,7 +6,7 @@ use egui::{RichText, Ui};
 
 use super::auth_editor::{Inheriting, auth_editor, authorization_row};
 use super::jobs::{FileDialog, Job, Poll};
-use super::widgets::{ConnState, VarContext, kv_table};
+use super::widgets::{ConnState, VarContext, kv_table, var_table};
 use crate::model::url_params;
 use crate::model::{Auth, ConnectionSettings, InheritedHeader, MessageFormat, SavedRequest};
 
@@ -17,15 +17,17 @@ pub enum Tab {
     Params,
     Headers,
     Auth,
+    Variables,
     Settings,
 }
 
 impl Tab {
-    pub const ALL: [Tab; 5] = [
+    pub const ALL: [Tab; 6] = [
         Tab::Message,
         Tab::Params,
         Tab::Headers,
         Tab::Auth,
+        Tab::Variables,
         Tab::Settings,
     ];
 
@@ -35,6 +37,7 @@ impl Tab {
             Tab::Params => "Params",
             Tab::Headers => "Headers",
             Tab::Auth => "Auth",
+            Tab::Variables => "Variables",
             Tab::Settings => "Settings",
         }
     }
@@ -52,6 +55,8 @@ pub struct Inherited {
 pub struct RequestTabs {
     pub tab: Tab,
     reveal_secrets: bool,
+    /// Secret rows of the Variables tab shown in clear, by (request id, row).
+    revealed_vars: std::collections::HashSet<(String, usize)>,
     /// A CA file dialog running on its own thread: (request id, where the answer arrives).
     picking_ca: Option<(String, Job<Option<PathBuf>>)>,
 }
@@ -80,6 +85,7 @@ impl RequestTabs {
                 Tab::Params => params_tab(ui, request, vars),
                 Tab::Headers => headers_tab(ui, request, inherited, vars),
                 Tab::Auth => self.auth_tab(ui, request, inherited, vars),
+                Tab::Variables => self.variables_tab(ui, request),
                 Tab::Settings => self.settings_tab(ui, request, state),
             });
     }
@@ -103,6 +109,27 @@ impl RequestTabs {
             &mut self.reveal_secrets,
             vars,
         );
+    }
+
+    fn variables_tab(&mut self, ui: &mut Ui, request: &mut SavedRequest) {
+        ui.weak("This request's own variables: over its folders', the active environment's and Globals.");
+        ui.add_space(4.0);
+        let id = request.id.clone();
+        let mut revealed: std::collections::HashSet<usize> = self
+            .revealed_vars
+            .iter()
+            .filter(|(r, _)| *r == id)
+            .map(|(_, i)| *i)
+            .collect();
+        var_table(
+            ui,
+            ("request_vars", &id),
+            &mut request.variables,
+            &mut revealed,
+        );
+        self.revealed_vars.retain(|(r, _)| *r != id);
+        self.revealed_vars
+            .extend(revealed.into_iter().map(|i| (id.clone(), i)));
     }
 
     fn settings_tab(&mut self, ui: &mut Ui, request: &mut SavedRequest, state: ConnState) {

@@ -590,6 +590,33 @@ fn a_requests_own_header_wins_and_the_folder_page_edits_what_it_shares() {
     assert_eq!(seen.header("x-folder"), Some("mine"));
     h.get_by_role_and_label(Role::Button, "Disconnect").click();
     run_until(&mut h, "Disconnected", |h| !state_of(h).is_active());
+
+    // The request's own variable wins over the folder's; a secret one stays out of its file.
+    h.get_by_role_and_label(Role::Button, "Variables").click();
+    h.run();
+    h.get_by_role_and_label(Role::Button, "+ Add variable")
+        .click();
+    h.run();
+    h.get_by_label("variable 1 name")
+        .set_text_value_accesskit("path");
+    h.get_by_label("variable 1 value")
+        .set_text_value_accesskit("own-secret");
+    h.run();
+    h.get_by_label("variable 1 secret").click();
+    h.run();
+    h.get_by_role_and_label(Role::Button, "Connect").click();
+    run_until(&mut h, "Connected", |h| state_of(h) == ConnState::Connected);
+    assert_eq!(server.requests()[1].uri, "/own-secret");
+    h.get_by_role_and_label(Role::Button, "Disconnect").click();
+    run_until(&mut h, "Disconnected", |h| !state_of(h).is_active());
+    drop(h);
+    assert!(!read(dir.path(), "requests/feed.json").contains("own-secret"));
+    assert!(read(dir.path(), ".secrets.json").contains("own-secret"));
+    let (_, back, _) = Store::open(dir.path()).unwrap();
+    assert_eq!(
+        back.request("feed").unwrap().variables[0].value,
+        "own-secret"
+    );
 }
 
 // ---------------------------------------------------------------- the CLI

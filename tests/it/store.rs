@@ -14,6 +14,7 @@ fn full_request() -> SavedRequest {
         id: "req1".into(),
         name: "deCONZ events".into(),
         folder: None,
+        variables: vec![wsprobe::model::Variable::new("room", "hall")],
         url: "ws://<<host>>:443/events".into(),
         params: vec![
             KeyValue::new("token", "<<token>>"),

@@ -198,15 +198,14 @@ impl App {
         if let Some(command) = self.palette.ui(&ctx) {
             commands.push(command);
         }
-        // The variables in effect where the selection is: its folders over the environment.
-        let at = match &self.workspace.selected_folder {
-            Some(folder) => Some(folder.clone()),
-            None => self
-                .selected_request()
-                .and_then(|r| self.workspace.folder_of(r))
-                .map(str::to_owned),
+        // The variables in effect where the selection is: the request's own over its folders'
+        // over the environment's.
+        let vars = match (&self.workspace.selected_folder, self.selected_request()) {
+            (Some(folder), _) => self.workspace.variables_in(Some(folder)),
+            (None, Some(request)) => self.workspace.variables_of(request),
+            (None, None) => self.workspace.variables_in(None),
         };
-        let vars = VarContext::with_sources(self.workspace.variables_in(at.as_deref()));
+        let vars = VarContext::with_sources(vars);
 
         egui::Panel::top("menu_bar").show(ui, |ui| {
             commands.extend(self.menu_bar(ui));
