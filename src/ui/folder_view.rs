@@ -56,7 +56,7 @@ impl FolderView {
         };
 
         ui.horizontal(|ui| {
-            ui.label(RichText::new("📁").size(18.0));
+            ui.label(RichText::new("🗀").size(18.0));
             let l = ui.label("Name");
             ui.add(egui::TextEdit::singleline(&mut folder.name).desired_width(220.0))
                 .labelled_by(l.id);
@@ -144,7 +144,7 @@ pub fn inherited_headers(ui: &mut Ui, headers: &[InheritedHeader]) {
         .show(ui, |ui| {
             for h in headers {
                 ui.monospace(&h.header.key);
-                ui.add(egui::Label::new(RichText::new(&h.header.value).monospace()).truncate());
+                ui.monospace(&h.header.value);
                 ui.weak(format!("from “{}”", h.from))
                     .on_hover_text("Set in the folder's Headers; a row of the same name here wins");
                 ui.end_row();

@@ -63,7 +63,8 @@ pub struct RequestTabs {
 
 impl RequestTabs {
     pub fn tabs_row(&mut self, ui: &mut Ui) {
-        ui.horizontal(|ui| {
+        // Wraps rather than clipping the last tabs when the pane is narrow.
+        ui.horizontal_wrapped(|ui| {
             for tab in Tab::ALL {
                 ui.selectable_value(&mut self.tab, tab, tab.label());
             }

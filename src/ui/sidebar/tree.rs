@@ -225,6 +225,7 @@ pub fn row_ui(ui: &mut Ui, look: &RowLook<'_>, ws: &Workspace) -> Option<RowComm
             {
                 command = Some(RowCommand::ToggleOpen(id.clone()));
             }
+            ui.add(egui::Label::new(RichText::new("🗀").weak()).selectable(false));
         } else {
             // The connected dot sits outside the button so the button's name stays the
             // request's name.
