@@ -76,15 +76,18 @@ pub fn export_requests(workspace: &Workspace, ids: &[String]) -> Bundle {
             }
         }
     }
-    bundle.folders = parents_first(
-        workspace
-            .folders
-            .iter()
-            .filter(|f| folders.contains(&f.id))
-            .cloned()
-            .collect(),
-    );
+    bundle.folders = parents_first(folders_among(workspace, &folders));
     bundle
+}
+
+/// The workspace's folders whose ids are in `ids`, in workspace order.
+fn folders_among(workspace: &Workspace, ids: &[String]) -> Vec<Folder> {
+    workspace
+        .folders
+        .iter()
+        .filter(|f| ids.contains(&f.id))
+        .cloned()
+        .collect()
 }
 
 /// Folder `id` (at the top level in the export) with every folder and request inside it.
@@ -99,11 +102,8 @@ pub fn export_folder(workspace: &Workspace, id: &str) -> Bundle {
         .cloned()
         .collect();
     bundle.folders = parents_first(
-        workspace
-            .folders
-            .iter()
-            .filter(|f| folders.contains(&f.id))
-            .cloned()
+        folders_among(workspace, &folders)
+            .into_iter()
             .map(|mut f| {
                 if f.id == id {
                     f.parent = None;

@@ -221,14 +221,9 @@ impl Workspace {
 
     /// A folder name not used yet by a sibling in `parent`.
     pub fn unique_folder_name(&self, base: &str, parent: Option<&str>) -> String {
-        let taken = |name: &str| self.child_folders(parent).any(|f| f.name == name);
-        if !taken(base) {
-            return base.to_owned();
-        }
-        (2..)
-            .map(|n| format!("{base} {n}"))
-            .find(|name| !taken(name))
-            .unwrap_or_else(|| base.to_owned())
+        super::workspace::unique_name(base, |name| {
+            self.child_folders(parent).any(|f| f.name == name)
+        })
     }
 
     /// The headers `request` gets from its folders, outermost folder first, without those a

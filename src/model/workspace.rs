@@ -89,7 +89,7 @@ impl Workspace {
 }
 
 /// `base`, or `base 2`, `base 3`, ... : the first that `taken` says is free.
-fn unique_name(base: &str, taken: impl Fn(&str) -> bool) -> String {
+pub(super) fn unique_name(base: &str, taken: impl Fn(&str) -> bool) -> String {
     if !taken(base) {
         return base.to_owned();
     }

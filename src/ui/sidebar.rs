@@ -521,60 +521,45 @@ impl Sidebar {
 
 /// Moves `item` one place up (`by` < 0) or down among its siblings.
 fn shift(workspace: &mut Workspace, item: &Item, by: isize) {
-    match item {
+    let (parent, siblings): (Option<String>, Vec<String>) = match item {
         Item::Request(id) => {
-            let Some(folder) = workspace
-                .request(id)
-                .map(|r| workspace.folder_of(r).map(str::to_owned))
-            else {
+            let Some(r) = workspace.request(id) else {
                 return;
             };
-            let siblings: Vec<String> = workspace
-                .requests_in(folder.as_deref())
+            let folder = workspace.folder_of(r);
+            let ids = workspace
+                .requests_in(folder)
                 .map(|r| r.id.clone())
                 .collect();
-            let Some(at) = siblings.iter().position(|s| s == id) else {
-                return;
-            };
-            let before = if by < 0 {
-                match at.checked_sub(1) {
-                    Some(prev) => siblings.get(prev).cloned(),
-                    None => return,
-                }
-            } else {
-                if at + 1 >= siblings.len() {
-                    return;
-                }
-                siblings.get(at + 2).cloned()
-            };
-            workspace.move_request(id, folder.as_deref(), before.as_deref());
+            (folder.map(str::to_owned), ids)
         }
         Item::Folder(id) => {
-            let Some(parent) = workspace
-                .folder(id)
-                .map(|f| workspace.parent_of(f).map(str::to_owned))
-            else {
+            let Some(f) = workspace.folder(id) else {
                 return;
             };
-            let siblings: Vec<String> = workspace
-                .child_folders(parent.as_deref())
+            let parent = workspace.parent_of(f);
+            let ids = workspace
+                .child_folders(parent)
                 .map(|f| f.id.clone())
                 .collect();
-            let Some(at) = siblings.iter().position(|s| s == id) else {
-                return;
-            };
-            let before = if by < 0 {
-                match at.checked_sub(1) {
-                    Some(prev) => siblings.get(prev).cloned(),
-                    None => return,
-                }
-            } else {
-                if at + 1 >= siblings.len() {
-                    return;
-                }
-                siblings.get(at + 2).cloned()
-            };
-            workspace.move_folder(id, parent.as_deref(), before.as_deref());
+            (parent.map(str::to_owned), ids)
+        }
+    };
+    let Some(at) = siblings.iter().position(|s| s == item.id()) else {
+        return;
+    };
+    // What it goes before: the previous sibling, or the one after the next (none: the end).
+    let before = match (by < 0, at.checked_sub(1)) {
+        (true, None) => return,
+        (true, Some(prev)) => siblings.get(prev),
+        (false, _) if at + 1 >= siblings.len() => return,
+        (false, _) => siblings.get(at + 2),
+    };
+    let before = before.map(String::as_str);
+    match item {
+        Item::Request(id) => workspace.move_request(id, parent.as_deref(), before),
+        Item::Folder(id) => {
+            workspace.move_folder(id, parent.as_deref(), before);
         }
     }
 }

@@ -138,52 +138,46 @@ pub fn apply_drop(ws: &mut Workspace, dragged: &Item, onto: &Drop) {
     }
     let folder = target_folder(ws, onto);
     let folder = folder.as_deref();
-    match (dragged, onto) {
-        (
-            Item::Request(id),
-            Drop::Beside {
-                item: Item::Request(next),
-                after,
-            },
-        ) => {
-            let before = if *after {
-                let siblings: Vec<&str> = ws
-                    .requests_in(folder)
-                    .map(|r| r.id.as_str())
-                    .filter(|r| r != id)
-                    .collect();
-                let at = siblings.iter().position(|r| r == next);
-                at.and_then(|at| siblings.get(at + 1))
-                    .map(|s| (*s).to_owned())
-            } else {
-                Some(next.clone())
+    // "After `next`" is "before the sibling that follows it" (none: at the end).
+    let before = match onto {
+        Drop::Beside { item, after: false } => Some(item.id().to_owned()),
+        Drop::Beside { item, after: true } => {
+            let siblings: Vec<&str> = match item {
+                Item::Request(_) => ws.requests_in(folder).map(|r| r.id.as_str()).collect(),
+                Item::Folder(_) => ws.child_folders(folder).map(|f| f.id.as_str()).collect(),
             };
-            ws.move_request(id, folder, before.as_deref());
+            let siblings: Vec<&str> = siblings
+                .into_iter()
+                .filter(|s| *s != dragged.id())
+                .collect();
+            let at = siblings.iter().position(|s| *s == item.id());
+            at.and_then(|at| siblings.get(at + 1))
+                .map(|s| (*s).to_owned())
         }
-        (Item::Request(id), _) => ws.move_request(id, folder, None),
+        Drop::Into(_) => None,
+    };
+    // Only a request goes before a request, and a folder before a folder.
+    let same_kind = matches!(
+        (dragged, onto),
         (
-            Item::Folder(id),
+            Item::Request(_),
             Drop::Beside {
-                item: Item::Folder(next),
-                after,
-            },
-        ) => {
-            let before = if *after {
-                let siblings: Vec<&str> = ws
-                    .child_folders(folder)
-                    .map(|f| f.id.as_str())
-                    .filter(|f| f != id)
-                    .collect();
-                let at = siblings.iter().position(|f| f == next);
-                at.and_then(|at| siblings.get(at + 1))
-                    .map(|s| (*s).to_owned())
-            } else {
-                Some(next.clone())
-            };
+                item: Item::Request(_),
+                ..
+            }
+        ) | (
+            Item::Folder(_),
+            Drop::Beside {
+                item: Item::Folder(_),
+                ..
+            }
+        )
+    );
+    let before = before.filter(|_| same_kind);
+    match dragged {
+        Item::Request(id) => ws.move_request(id, folder, before.as_deref()),
+        Item::Folder(id) => {
             ws.move_folder(id, folder, before.as_deref());
-        }
-        (Item::Folder(id), _) => {
-            ws.move_folder(id, folder, None);
         }
     }
 }

@@ -21,6 +21,14 @@ pub enum Item {
     Folder(String),
 }
 
+impl Item {
+    pub fn id(&self) -> &str {
+        match self {
+            Item::Request(id) | Item::Folder(id) => id,
+        }
+    }
+}
+
 /// A visible row: what it is, how deep, and for a folder whether it shows its contents.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Row {
