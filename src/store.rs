@@ -12,7 +12,8 @@
 //! A secret variable is written to its environment file with an empty value; its value goes
 //! to `.secrets.json` (`{"<environment id>": {"<name>": "<value>"}}`, mode 0600 on Unix) and
 //! is merged back on load. A folder's secret variables go there the same way, under the
-//! folder's id, and a request's under `<request id>/variables`.
+//! folder's id, and a request's under `<request id>/variables`. A folder's auth credentials
+//! too (see [`auth_secrets`]).
 //!
 //! Why folders are files beside the requests, not directories holding them: moving a request
 //! is then a one-line change of its `folder` field (plus its line in the order), renaming a
@@ -22,6 +23,8 @@
 //!
 //! Every write is atomic (temp file in the same folder, fsync, rename). Loading skips a file
 //! that cannot be read or parsed, reports it by path, and never overwrites it afterwards.
+
+mod auth_secrets;
 
 use std::collections::{HashMap, HashSet};
 use std::fs;
@@ -251,6 +254,8 @@ impl Store {
                     }
                     for folder in &mut folders {
                         merge_secrets(&mut folder.variables, secrets.get(&folder.id));
+                        let auth = secrets.get(&auth_secrets::key(&folder.id));
+                        auth_secrets::merge(&mut folder.auth, auth);
                     }
                     for request in &mut requests {
                         let key = request_vars_key(&request.id);
@@ -405,6 +410,10 @@ impl Store {
             let values = split_secrets(&mut public.variables);
             if !values.is_empty() {
                 secrets.insert(folder.id.clone(), values);
+            }
+            let auth = auth_secrets::split(&mut public.auth);
+            if !auth.is_empty() {
+                secrets.insert(auth_secrets::key(&folder.id), auth);
             }
             wanted.push((
                 self.file_for(FOLDERS_DIR, &folder.id),

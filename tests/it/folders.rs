@@ -71,6 +71,9 @@ fn store_layout_is_one_file_per_folder_and_a_field_per_request() {
     assert_eq!(home["name"], "Home");
     assert_eq!(home["headers"][0]["key"], "X-Folder");
     assert_eq!(home["auth"]["type"], "Bearer");
+    // Its credentials are secrets too: kept out of the git-tracked file.
+    assert_eq!(home["auth"]["token"], "");
+    assert!(read(dir.path(), ".secrets.json").contains("<<token>>"));
     assert!(home.get("parent").is_none(), "top level: no parent field");
     // A secret folder variable goes to .secrets.json, as an environment's does.
     assert_eq!(home["variables"][1]["value"], "");
@@ -565,6 +568,9 @@ fn a_requests_own_header_wins_and_the_folder_page_edits_what_it_shares() {
     h.get_by_role_and_label(Role::Button, "Home").click();
     h.run();
     assert!(has_label_containing(&h, "Home · 1 request · 1 folder"));
+    run_until(&mut h, "the folder in the title", |h| {
+        h.state().window_title() == "Home — wsprobe"
+    });
     h.get_by_role_and_label(Role::Button, "Variables").click();
     h.run();
     h.get_by_label("variable 1 value")
@@ -717,6 +723,23 @@ fn insomnia_groups_become_nested_folders_with_their_settings() {
             token: "<<token>>".into()
         }
     );
+}
+
+#[test]
+fn export_folder_from_the_app_writes_that_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    save(dir.path(), &home_workspace("ws://127.0.0.1:1"));
+    let mut h = open(dir.path());
+    let out = dir.path().join("home.json");
+    h.state_mut()
+        .export_to(&out, wsprobe::ui::app::ExportScope::Folder("home".into()))
+        .unwrap();
+    h.run();
+    assert!(has_label_containing(&h, "Exported 1 request to"));
+    let back = wsprobe::import::read_file(&out).unwrap();
+    let folders: Vec<&str> = back.folders.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(folders, ["Home", "Lights"]);
+    assert_eq!(back.requests.len(), 1);
 }
 
 #[test]

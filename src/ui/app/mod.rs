@@ -135,8 +135,15 @@ impl App {
         Self::new(dir)
     }
 
-    /// "Market feed — Connected — wsprobe", or "wsprobe" with nothing selected.
+    /// "Market feed — Connected — wsprobe", "Home/Lights — wsprobe" for a folder, or
+    /// "wsprobe" with nothing selected.
     pub fn window_title(&self) -> String {
+        // A folder's page: "Home/Lights — wsprobe".
+        if let Some(folder) = &self.workspace.selected_folder
+            && self.workspace.folder(folder).is_some()
+        {
+            return format!("{} — wsprobe", self.workspace.folder_path(folder));
+        }
         match self.selected_request() {
             Some(r) => {
                 let rs = self.sessions.get(&r.id);
