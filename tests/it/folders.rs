@@ -740,6 +740,17 @@ fn export_folder_from_the_app_writes_that_folder() {
     let folders: Vec<&str> = back.folders.iter().map(|f| f.name.as_str()).collect();
     assert_eq!(folders, ["Home", "Lights"]);
     assert_eq!(back.requests.len(), 1);
+
+    // "Export selected requests" with a folder selected exports that folder.
+    h.get_by_role_and_label(Role::Button, "Lights").click();
+    h.run();
+    h.state_mut()
+        .export_to(&out, wsprobe::ui::app::ExportScope::Selection)
+        .unwrap();
+    let back = wsprobe::import::read_file(&out).unwrap();
+    assert_eq!(back.folders.len(), 1);
+    assert_eq!(back.folders[0].name, "Lights");
+    assert_eq!(back.folders[0].parent, None);
 }
 
 #[test]

@@ -98,7 +98,7 @@ impl App {
         if self.refuse_if_busy().is_err() {
             return;
         }
-        let name = match &scope {
+        let name = match &self.scope_of(&scope) {
             ExportScope::Workspace => "workspace".to_owned(),
             ExportScope::Selection => match self.selected_request() {
                 Some(r) => file_stem(&r.name),
@@ -119,6 +119,17 @@ impl App {
         }));
     }
 
+    /// "Export selected requests…" while a folder is selected (its page showing) exports that
+    /// folder.
+    fn scope_of(&self, scope: &ExportScope) -> ExportScope {
+        match (scope, &self.workspace.selected_folder) {
+            (ExportScope::Selection, Some(folder)) if self.workspace.folder(folder).is_some() => {
+                ExportScope::Folder(folder.clone())
+            }
+            _ => scope.clone(),
+        }
+    }
+
     fn start_transfer(&mut self, task: Task<Transfer>) {
         self.notice = None;
         self.transfers = Transfers {
@@ -128,7 +139,7 @@ impl App {
     }
 
     fn export_bundle(&self, scope: &ExportScope) -> Bundle {
-        match scope {
+        match &self.scope_of(scope) {
             ExportScope::Workspace => import::export_workspace(&self.workspace),
             ExportScope::Folder(id) => import::export_folder(&self.workspace, id),
             ExportScope::Selection => {

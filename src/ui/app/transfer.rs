@@ -12,7 +12,8 @@ use crate::ui::text::file_name;
 /// What File → Export... writes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ExportScope {
-    /// The selected request, or those picked with Ctrl+click in the sidebar.
+    /// The selected request, or those picked with Ctrl+click in the sidebar; the selected
+    /// folder when a folder is selected.
     Selection,
     Workspace,
     /// A folder with everything in it (the folder's "Export folder…").
