@@ -11,6 +11,7 @@ use std::collections::HashMap;
 use egui::{Key, RichText, Sense, Ui};
 
 use super::session::RequestSession;
+use super::widgets::ConnState;
 use crate::model::{Removed, SavedRequest, Workspace};
 use tree::{Item, Rename, RowCommand, RowLook};
 
@@ -281,32 +282,22 @@ impl Sidebar {
         if let Some(rename) = self.renaming.as_mut().filter(|r| r.item == row.item) {
             return tree::rename_ui(ui, rename, row.depth);
         }
-        let (name, selected, state, folder) = match &row.item {
-            Item::Request(id) => {
-                let r = workspace.request(id)?;
-                let selected = (workspace.selected_folder.is_none()
+        let (selected, state) = match &row.item {
+            Item::Request(id) => (
+                (workspace.selected_folder.is_none()
                     && workspace.selected_request.as_deref() == Some(id))
-                    || self.marked.contains(id);
-                let state = sessions.get(id).map(|s| s.state).unwrap_or_default();
-                (r.name.as_str(), selected, state, workspace.folder_of(r))
-            }
-            Item::Folder(id) => {
-                let f = workspace.folder(id)?;
-                let selected = workspace.selected_folder.as_deref() == Some(id);
-                (
-                    f.name.as_str(),
-                    selected,
-                    Default::default(),
-                    Some(id.as_str()),
-                )
-            }
+                    || self.marked.contains(id),
+                sessions.get(id).map(|s| s.state).unwrap_or_default(),
+            ),
+            Item::Folder(id) => (
+                workspace.selected_folder.as_deref() == Some(id),
+                ConnState::default(),
+            ),
         };
         let look = RowLook {
             row,
-            name,
             selected,
             state,
-            folder,
         };
         tree::row_ui(ui, &look, workspace)
     }

@@ -35,6 +35,9 @@ pub struct Row {
     pub item: Item,
     pub depth: usize,
     pub open: bool,
+    pub name: String,
+    /// The folder it is in; a folder row: the folder itself (where "New request here" goes).
+    pub folder: Option<String>,
 }
 
 /// What a row asked for this frame.
@@ -129,6 +132,8 @@ fn push_level<'a>(
             item: Item::Folder(f.id.clone()),
             depth,
             open,
+            name: f.name.clone(),
+            folder: Some(f.id.clone()),
         });
         if open {
             let id = Some(f.id.as_str());
@@ -149,6 +154,8 @@ fn push_level<'a>(
             item: Item::Request(r.id.clone()),
             depth,
             open: false,
+            name: r.name.clone(),
+            folder: parent.map(str::to_owned),
         });
     }
 }
@@ -202,14 +209,11 @@ pub fn rename_ui(ui: &mut Ui, rename: &mut Rename, depth: usize) -> Option<RowCo
     command
 }
 
-/// How a row looks and where it sits: enough to draw it without the workspace.
+/// How a row looks: enough to draw it without the workspace.
 pub struct RowLook<'a> {
     pub row: &'a Row,
-    pub name: &'a str,
     pub selected: bool,
     pub state: ConnState,
-    /// The folder it is in (a folder row: the folder itself, for "New request here").
-    pub folder: Option<&'a str>,
 }
 
 /// Draws one row (not being renamed) and returns what the user asked of it.
@@ -227,8 +231,8 @@ pub fn row_ui(ui: &mut Ui, look: &RowLook<'_>, ws: &Workspace) -> Option<RowComm
             };
             if ui
                 .add(egui::Button::new(arrow).frame(false).small())
-                .on_hover_text(format!("{verb} “{}”", look.name))
-                .accessible_name(format!("{verb} {}", look.name))
+                .on_hover_text(format!("{verb} “{}”", look.row.name))
+                .accessible_name(format!("{verb} {}", look.row.name))
                 .clicked()
             {
                 command = Some(RowCommand::ToggleOpen(id.clone()));
@@ -247,9 +251,9 @@ pub fn row_ui(ui: &mut Ui, look: &RowLook<'_>, ws: &Workspace) -> Option<RowComm
             }
         }
         let text = if is_folder {
-            RichText::new(look.name).strong()
+            RichText::new(look.row.name.as_str()).strong()
         } else {
-            RichText::new(look.name)
+            RichText::new(look.row.name.as_str())
         };
         ui.add(
             egui::Button::selectable(look.selected, (text, egui::Atom::grow()))
@@ -260,7 +264,7 @@ pub fn row_ui(ui: &mut Ui, look: &RowLook<'_>, ws: &Workspace) -> Option<RowComm
     });
     let response = inner.inner;
     let response = if look.state.is_active() {
-        response.on_hover_text(format!("{}: {}", look.name, look.state.label()))
+        response.on_hover_text(format!("{}: {}", look.row.name, look.state.label()))
     } else {
         response
     };
@@ -298,7 +302,7 @@ fn context_menu(ui: &mut Ui, look: &RowLook<'_>) -> Option<RowCommand> {
             command = Some(c);
         }
     };
-    let folder = look.folder.map(str::to_owned);
+    let folder = look.row.folder.clone();
     if let Item::Folder(id) = &item {
         choose(
             ui,
