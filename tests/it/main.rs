@@ -12,6 +12,7 @@ mod comfort;
 mod composer;
 mod engine;
 mod folders;
+mod folders_io;
 mod gui;
 mod gui_perf;
 mod hostile;
