@@ -197,11 +197,16 @@ impl Sidebar {
                 .on_hover_text("New request (Ctrl+N)")
                 .accessible_name("Add request")
                 .clicked();
-            let new_folder = ui
-                .button("🗀+")
-                .on_hover_text("New folder")
-                .accessible_name("Add folder")
-                .clicked();
+            // The + menu: a request or a folder (in the selected folder).
+            let mut new_folder = false;
+            let mut new_request = new_request;
+            ui.menu_button("⏷", |ui| {
+                new_request |= ui.button("New request").clicked();
+                new_folder = ui.button("🗀 New folder").clicked();
+            })
+            .response
+            .on_hover_text("New request or folder")
+            .accessible_name("Add menu");
             ui.add(
                 egui::TextEdit::singleline(&mut self.search)
                     .hint_text("🔍 Filter requests")

@@ -210,6 +210,14 @@ fn folder_named<'a>(ws: &'a Workspace, name: &str) -> &'a Folder {
         .unwrap_or_else(|| panic!("no folder {name}"))
 }
 
+/// The + menu → New folder.
+fn new_folder(h: &mut Harness<'_, App>) {
+    h.get_by_label("Add menu").click();
+    h.run();
+    h.get_by_label("🗀 New folder").click();
+    h.run();
+}
+
 fn right_click(h: &mut Harness<'_, App>, label: &str) {
     h.get_by_role_and_label(Role::Button, label)
         .click_secondary();
@@ -246,8 +254,7 @@ fn drag(h: &mut Harness<'_, App>, from: &str, to: &str, at: f32) {
 fn create_rename_nest_and_new_request_here() {
     let dir = tempfile::tempdir().unwrap();
     let mut h = open(dir.path());
-    h.get_by_label("Add folder").click();
-    h.run();
+    new_folder(&mut h);
     type_name(&mut h, "Folder name", "Home");
     assert_eq!(h.state().workspace().folders[0].name, "Home");
 
@@ -448,8 +455,7 @@ fn delete_a_folder_with_confirmation_and_undo_and_duplicate_it() {
     assert_eq!(ws.requests, before.requests);
 
     // An empty folder goes at once (Undo still there).
-    h.get_by_label("Add folder").click();
-    h.run();
+    new_folder(&mut h);
     h.key_press(egui::Key::Enter);
     h.run();
     let n = h.state().workspace().folders.len();
