@@ -268,7 +268,17 @@ pub fn from_v4(root: &Value) -> Imported {
         .get("resources")
         .and_then(Value::as_array)
         .unwrap_or(&empty);
-    let by_id: HashMap<String, &Value> = resources.iter().map(|r| (text(r, "_id"), r)).collect();
+    // Insomnia's order among siblings is `metaSortKey`, not the file's (a stable sort: without
+    // keys the file's order stays).
+    let mut resources: Vec<&Value> = resources.iter().collect();
+    let sort_key = |r: &Value| {
+        r.get("metaSortKey")
+            .and_then(Value::as_f64)
+            .unwrap_or(f64::INFINITY)
+    };
+    resources.sort_by(|a, b| sort_key(a).total_cmp(&sort_key(b)));
+    let resources = resources.as_slice();
+    let by_id: HashMap<String, &Value> = resources.iter().map(|r| (text(r, "_id"), *r)).collect();
     let kind_of = |id: &str| by_id.get(id).map(|r| text(r, "_type")).unwrap_or_default();
 
     // The folder a resource is in: its parent, if that is a request group.

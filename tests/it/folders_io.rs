@@ -238,3 +238,29 @@ fn cli_import_on_conflict() {
     let out = cli(&["import", file, "--on-conflict", "merge"], &ws_dir);
     assert_eq!(out.status.code(), Some(2), "{out:?}");
 }
+
+#[test]
+fn insomnia_order_among_siblings_is_its_sort_key() {
+    let doc = serde_json::json!({
+        "_type": "export", "__export_format": 4,
+        "resources": [
+            {"_id": "fld_b", "_type": "request_group", "parentId": "wrk", "name": "B", "metaSortKey": -1},
+            {"_id": "fld_a", "_type": "request_group", "parentId": "wrk", "name": "A", "metaSortKey": -2},
+            {"_id": "ws-2", "_type": "websocket_request", "parentId": "fld_a", "name": "second",
+             "url": "ws://h/2", "metaSortKey": 20},
+            {"_id": "ws-1", "_type": "websocket_request", "parentId": "fld_a", "name": "first",
+             "url": "ws://h/1", "metaSortKey": 10},
+        ]
+    });
+    let mut ws = Workspace::default();
+    wsprobe::import::parse(&doc.to_string())
+        .unwrap()
+        .add_to(&mut ws, wsprobe::import::OnConflict::Skip);
+    let folders: Vec<&str> = ws.child_folders(None).map(|f| f.name.as_str()).collect();
+    assert_eq!(folders, ["A", "B"]);
+    let requests: Vec<&str> = ws
+        .requests_in(Some("fld_a"))
+        .map(|r| r.name.as_str())
+        .collect();
+    assert_eq!(requests, ["first", "second"]);
+}
