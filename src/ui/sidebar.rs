@@ -304,7 +304,9 @@ impl Sidebar {
             selected,
             state,
         };
-        tree::row_ui(ui, &look, workspace)
+        tree::row_ui(ui, &look, |ui, response, rect| {
+            dnd::row_drop(ui, response, rect, row, workspace)
+        })
     }
 
     /// "Delete “Home” and the 3 requests in it?" for a folder that holds requests.

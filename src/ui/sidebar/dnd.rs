@@ -10,17 +10,8 @@
 
 use egui::{Rect, Response, Stroke, Ui};
 
-use super::tree::{Item, Row, RowCommand};
+use super::tree::{Drop, Item, Row, RowCommand};
 use crate::model::Workspace;
-
-/// Where a drop lands.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Drop {
-    /// At the end of a folder (`None`: the top level).
-    Into(Option<String>),
-    /// Next to a row, in the same parent.
-    Beside { item: Item, after: bool },
-}
 
 /// The drop a row offers for what is being dragged, with its indicator; the command when it
 /// is released here.

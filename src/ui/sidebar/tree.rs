@@ -10,7 +10,6 @@ use std::collections::HashMap;
 use egui::text::{CCursor, CCursorRange};
 use egui::{Color32, Key, RichText, Sense, Ui};
 
-use super::dnd::{self, Drop};
 use crate::model::{Folder, SavedRequest, Workspace};
 use crate::ui::widgets::ConnState;
 
@@ -60,6 +59,15 @@ pub enum RowCommand {
         dragged: Item,
         onto: Drop,
     },
+}
+
+/// Where a drop lands (see `dnd`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Drop {
+    /// At the end of a folder (`None`: the top level).
+    Into(Option<String>),
+    /// Next to a row, in the same parent.
+    Beside { item: Item, after: bool },
 }
 
 /// The name being typed for a request or folder.
@@ -216,8 +224,13 @@ pub struct RowLook<'a> {
     pub state: ConnState,
 }
 
-/// Draws one row (not being renamed) and returns what the user asked of it.
-pub fn row_ui(ui: &mut Ui, look: &RowLook<'_>, ws: &Workspace) -> Option<RowCommand> {
+/// Draws one row (not being renamed) and returns what the user asked of it. `drop_zone` is
+/// asked, with the row's response and rect, what a drag held over it would do.
+pub fn row_ui(
+    ui: &mut Ui,
+    look: &RowLook<'_>,
+    drop_zone: impl FnOnce(&Ui, &egui::Response, &egui::Rect) -> Option<RowCommand>,
+) -> Option<RowCommand> {
     let mut command = None;
     let row = look.row;
     let is_folder = matches!(row.item, Item::Folder(_));
@@ -282,7 +295,7 @@ pub fn row_ui(ui: &mut Ui, look: &RowLook<'_>, ws: &Workspace) -> Option<RowComm
             item => RowCommand::Select(item.clone()),
         });
     }
-    if let Some(drop) = dnd::row_drop(ui, &response, &inner.response.rect, row, ws) {
+    if let Some(drop) = drop_zone(ui, &response, &inner.response.rect) {
         command = Some(drop);
     }
     response.dnd_set_drag_payload(row.item.clone());
