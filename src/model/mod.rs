@@ -3,6 +3,7 @@
 mod environment;
 mod fields;
 mod folder;
+mod folder_tree;
 mod lookup;
 mod message;
 mod request;
@@ -12,7 +13,8 @@ mod workspace;
 
 pub use environment::{Environment, GLOBALS_ID, Variable};
 pub use fields::{Unknown, new_id};
-pub use folder::{Folder, InheritedHeader, VarSource};
+pub use folder::Folder;
+pub use folder_tree::{InheritedHeader, VarSource};
 pub use lookup::Lookup;
 pub use message::{Opcode, Outgoing};
 pub use request::{
