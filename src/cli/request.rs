@@ -169,6 +169,28 @@ fn find_request<'a>(
         }
         Lookup::NotFound => {}
     }
+    // A folder is not something to run: say so, and what is in it.
+    let wanted = name.trim().trim_matches('/');
+    if let Some(folder) = workspace
+        .folders
+        .iter()
+        .find(|f| workspace.folder_path(&f.id).eq_ignore_ascii_case(wanted))
+    {
+        let inside: Vec<String> = workspace
+            .requests_under(&folder.id)
+            .iter()
+            .filter_map(|id| workspace.request(id))
+            .map(|r| workspace.request_path(r))
+            .collect();
+        let inside: Vec<&str> = inside.iter().map(String::as_str).collect();
+        if inside.is_empty() {
+            bail!("`{name}` is a folder{place}, and it holds no requests")
+        }
+        bail!(
+            "`{name}` is a folder{place}: name one of its requests, {}",
+            quote_list(&inside)
+        )
+    }
     let paths: Vec<String> = workspace
         .requests
         .iter()

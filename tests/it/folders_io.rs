@@ -64,6 +64,14 @@ fn cli_run_takes_a_folder_path_and_lists_paths_when_a_name_is_not_unique() {
             && stderr.contains("`Home/Lights/Lights feed`, `Lights feed`"),
         "{stderr}"
     );
+    // A folder is not a request: the error lists what is in it.
+    let out = cli(&["run", "Home", "--count", "0"], dir.path());
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("`Home` is a folder") && stderr.contains("`Home/Lights/Lights feed`"),
+        "{stderr}"
+    );
     // The end of a path is enough when it is unique.
     run_once("lights/lights feed");
 }
