@@ -24,9 +24,6 @@ use super::folder::Folder;
 use super::request::{Auth, KeyValue, SavedRequest};
 use super::workspace::Workspace;
 
-/// How deep a folder chain is followed: a guard against loops in hand-edited files.
-const MAX_DEPTH: usize = 64;
-
 /// Where a variable's value comes from, for the hover on `<<name>>`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum VarSource {
@@ -82,7 +79,7 @@ impl Workspace {
             if f.id == folder.id {
                 return None;
             }
-            if seen.contains(&f.id.as_str()) || seen.len() > MAX_DEPTH {
+            if seen.contains(&f.id.as_str()) {
                 break;
             }
             seen.push(&f.id);
@@ -122,7 +119,7 @@ impl Workspace {
         let mut chain: Vec<&Folder> = Vec::new();
         let mut at = self.placed(folder);
         while let Some(f) = at {
-            if chain.iter().any(|c| c.id == f.id) || chain.len() > MAX_DEPTH {
+            if chain.iter().any(|c| c.id == f.id) {
                 break;
             }
             chain.push(f);
@@ -374,6 +371,23 @@ mod tests {
         assert_eq!(ws.request_path(ws.request(&id).unwrap()), "Lights/Feed");
         ws.folders.clear();
         assert_eq!(ws.folder_of(ws.request(&id).unwrap()), None);
+    }
+
+    #[test]
+    fn a_long_loop_and_deep_nesting_are_handled() {
+        let mut ws = Workspace::default();
+        let ids: Vec<String> = (0..150).map(|i| format!("f{i}")).collect();
+        for (i, id) in ids.iter().enumerate() {
+            let mut f = Folder::new(id.clone(), Some(ids[(i + 1) % ids.len()].clone()));
+            f.id = id.clone();
+            ws.folders.push(f);
+        }
+        // A loop of 150: every one of them at the top level.
+        assert_eq!(ws.child_folders(None).count(), 150);
+        // Unlooped, 150 deep: the whole path.
+        ws.folders[149].parent = None;
+        assert_eq!(ws.folder_chain(Some("f0")).len(), 150);
+        assert_eq!(ws.child_folders(None).count(), 1);
     }
 
     #[test]

@@ -143,7 +143,8 @@ fn push_level<'a>(
             name: f.name.clone(),
             folder: Some(f.id.clone()),
         });
-        if open {
+        // The model never makes a loop; the depth guard is for the stack all the same.
+        if open && depth < 256 {
             let id = Some(f.id.as_str());
             push_level(
                 ws,
