@@ -467,6 +467,30 @@ fn delete_a_folder_with_confirmation_and_undo_and_duplicate_it() {
 }
 
 #[test]
+fn shortcuts_act_on_the_selected_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    save(dir.path(), &home_workspace("ws://127.0.0.1:1"));
+    let mut h = open(dir.path());
+    h.get_by_role_and_label(Role::Button, "Lights").click();
+    h.run();
+    // Ctrl+N: a new request inside the selected folder.
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::N);
+    h.run();
+    type_name(&mut h, "Request name", "Porch");
+    assert!(sidebar_names(&h).contains(&"Home/Lights/Porch".to_owned()));
+    // Ctrl+D on a folder duplicates it with what it holds.
+    h.get_by_role_and_label(Role::Button, "Lights").click();
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::D);
+    h.run();
+    let ws = h.state().workspace();
+    let copy = folder_named(ws, "Lights copy");
+    assert_eq!(copy.parent.as_deref(), Some("home"));
+    assert_eq!(ws.requests_under(&copy.id).len(), 2);
+    assert_eq!(ws.selected_folder.as_deref(), Some(copy.id.as_str()));
+}
+
+#[test]
 fn arrow_keys_move_the_selection_and_left_right_collapse_and_expand() {
     let dir = tempfile::tempdir().unwrap();
     let mut ws = home_workspace("ws://127.0.0.1:1");
