@@ -37,6 +37,8 @@ pub struct FolderView {
     reveal_auth: bool,
     /// Secret variable rows shown in clear, by (folder id, row).
     revealed: HashSet<(String, usize)>,
+    /// The Name field's text while it is empty (an empty name is not taken): (folder id, text).
+    name_draft: Option<(String, String)>,
 }
 
 impl FolderView {
@@ -58,8 +60,32 @@ impl FolderView {
         ui.horizontal(|ui| {
             ui.label(RichText::new("🗀").size(18.0));
             let l = ui.label("Name");
-            ui.add(egui::TextEdit::singleline(&mut folder.name).desired_width(220.0))
-                .labelled_by(l.id);
+            // The name is taken as typed unless it is empty; meanwhile the folder keeps its old
+            // name and the field says why.
+            if self.name_draft.as_ref().is_some_and(|(f, _)| f != id) {
+                self.name_draft = None;
+            }
+            let mut text = match &self.name_draft {
+                Some((_, draft)) => draft.clone(),
+                None => folder.name.clone(),
+            };
+            // Named apart from the sidebar's inline "Folder name" and the tables' "Name" column.
+            let response = ui
+                .add(egui::TextEdit::singleline(&mut text).desired_width(220.0))
+                .labelled_by(l.id)
+                .accessible_name("Name of the folder");
+            if text.trim().is_empty() {
+                self.name_draft = Some((id.to_owned(), text));
+                ui.colored_label(ui.visuals().error_fg_color, "A folder needs a name");
+                if response.lost_focus() {
+                    self.name_draft = None;
+                }
+            } else {
+                self.name_draft = None;
+                if response.changed() {
+                    folder.name = text;
+                }
+            }
         });
         ui.weak(format!(
             "{path} · {} · {}",

@@ -600,6 +600,16 @@ fn a_requests_own_header_wins_and_the_folder_page_edits_what_it_shares() {
     run_until(&mut h, "the folder in the title", |h| {
         h.state().window_title() == "Home — wsprobe"
     });
+    // Its name: an empty one is refused, and the folder keeps its name meanwhile.
+    h.get_by_label("Name of the folder")
+        .set_text_value_accesskit("");
+    h.run();
+    assert!(has_label_containing(&h, "A folder needs a name"));
+    assert_eq!(h.state().workspace().folder("home").unwrap().name, "Home");
+    h.get_by_label("Name of the folder")
+        .set_text_value_accesskit("Home");
+    h.run();
+    assert!(!has_label_containing(&h, "A folder needs a name"));
     h.get_by_role_and_label(Role::Button, "Variables").click();
     h.run();
     h.get_by_label("variable 1 value")
