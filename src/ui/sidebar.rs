@@ -123,9 +123,7 @@ impl Sidebar {
         let id = request.id.clone();
         workspace.requests.push(request);
         workspace.move_request(&id, folder.as_deref(), None);
-        if let Some(f) = &folder {
-            workspace.collapsed_folders.remove(f);
-        }
+        reveal(workspace, folder.as_deref());
         workspace.selected_request = Some(id.clone());
         workspace.selected_folder = None;
         self.search.clear();
@@ -134,9 +132,7 @@ impl Sidebar {
 
     fn new_folder_in(&mut self, workspace: &mut Workspace, parent: Option<String>) {
         let id = workspace.add_folder(parent.as_deref());
-        if let Some(p) = &parent {
-            workspace.collapsed_folders.remove(p);
-        }
+        reveal(workspace, parent.as_deref());
         workspace.selected_folder = Some(id.clone());
         self.search.clear();
         self.start_renaming(workspace, Item::Folder(id));
@@ -158,8 +154,21 @@ impl Sidebar {
     }
 
     /// F2, Ctrl+D and Delete: on the selected folder, or else the selected request.
-    pub fn rename_selected(&mut self, workspace: &Workspace) {
+    pub fn rename_selected(&mut self, workspace: &mut Workspace) {
         if let Some(item) = Self::selected(workspace) {
+            // The row must be visible to be renamed.
+            let folder = match &item {
+                Item::Request(id) => workspace
+                    .request(id)
+                    .and_then(|r| workspace.folder_of(r))
+                    .map(str::to_owned),
+                Item::Folder(id) => workspace
+                    .folder(id)
+                    .and_then(|f| workspace.parent_of(f))
+                    .map(str::to_owned),
+            };
+            reveal(workspace, folder.as_deref());
+            self.search.clear();
             self.start_renaming(workspace, item);
         }
     }
@@ -514,6 +523,18 @@ impl Sidebar {
             RowCommand::ExportFolder(id) => actions.push(SidebarAction::ExportFolder(id)),
             RowCommand::Drop { dragged, onto } => dnd::apply_drop(workspace, &dragged, &onto),
         }
+    }
+}
+
+/// Opens `folder` and every folder around it, so that what is in it shows.
+fn reveal(workspace: &mut Workspace, folder: Option<&str>) {
+    let chain: Vec<String> = workspace
+        .folder_chain(folder)
+        .iter()
+        .map(|f| f.id.clone())
+        .collect();
+    for id in chain {
+        workspace.collapsed_folders.remove(&id);
     }
 }
 

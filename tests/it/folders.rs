@@ -488,6 +488,22 @@ fn shortcuts_act_on_the_selected_folder() {
     assert_eq!(copy.parent.as_deref(), Some("home"));
     assert_eq!(ws.requests_under(&copy.id).len(), 2);
     assert_eq!(ws.selected_folder.as_deref(), Some(copy.id.as_str()));
+
+    // F2 on a request inside collapsed folders opens them, to show the name being typed.
+    let ws = h.state_mut().workspace_mut();
+    ws.selected_folder = None;
+    ws.selected_request = Some("feed".into());
+    ws.collapsed_folders
+        .extend(["home".to_owned(), "lights".to_owned()]);
+    h.run();
+    assert!(
+        h.query_by_role_and_label(Role::Button, "Lights feed")
+            .is_none()
+    );
+    h.key_press(egui::Key::F2);
+    h.run();
+    type_name(&mut h, "Request name", "Hall feed");
+    assert!(sidebar_names(&h).contains(&"Home/Lights/Hall feed".to_owned()));
 }
 
 #[test]

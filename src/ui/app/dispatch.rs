@@ -13,7 +13,7 @@ impl App {
         match command {
             UiCommand::NewRequest => self.sidebar.new_request(&mut self.workspace),
             // On the selected folder when a folder is selected.
-            UiCommand::RenameRequest => self.sidebar.rename_selected(&self.workspace),
+            UiCommand::RenameRequest => self.sidebar.rename_selected(&mut self.workspace),
             UiCommand::DuplicateRequest => self.sidebar.duplicate_selected(&mut self.workspace),
             UiCommand::DeleteRequest => {
                 for action in self.sidebar.delete_selected(&mut self.workspace) {
