@@ -483,7 +483,9 @@ impl Sidebar {
                     copy.name = workspace.unique_request_name(&format!("{} copy", copy.name));
                     workspace.selected_request = Some(copy.id.clone());
                     workspace.selected_folder = None;
+                    let folder = workspace.folder_of(&copy).map(str::to_owned);
                     workspace.requests.insert(pos + 1, copy);
+                    reveal(workspace, folder.as_deref());
                 }
             }
             RowCommand::Duplicate(Item::Folder(id)) => {
