@@ -24,7 +24,7 @@ fn main() -> ExitCode {
             ExitCode::from(wsprobe::cli::run_tests(*args, cli.workspace) as u8)
         }
         Some(Command::Serve(args)) => ExitCode::from(wsprobe::serve::run(args) as u8),
-        Some(Command::Import { file }) => import(&file, cli.workspace),
+        Some(Command::Import { file, on_conflict }) => import(&file, &on_conflict, cli.workspace),
         Some(Command::Completions { shell }) => {
             use std::io::Write as _;
             // A closed pipe (`| head`) is not an error worth a panic.
@@ -40,9 +40,11 @@ fn main() -> ExitCode {
         },
     }
 }
-fn import(file: &std::path::Path, workspace: Option<PathBuf>) -> ExitCode {
+fn import(file: &std::path::Path, on_conflict: &str, workspace: Option<PathBuf>) -> ExitCode {
     use wsprobe::format::error_chain;
-    use wsprobe::import::ImportError;
+    use wsprobe::import::{ImportError, OnConflict};
+    // clap allows only these words.
+    let on_conflict = OnConflict::parse(on_conflict).unwrap_or_default();
     let dir = match wsprobe::store::workspace_dir(workspace) {
         Ok(dir) => dir,
         Err(err) => {
@@ -50,7 +52,7 @@ fn import(file: &std::path::Path, workspace: Option<PathBuf>) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    match wsprobe::import::import_into_folder(file, &dir) {
+    match wsprobe::import::import_into_folder(file, &dir, on_conflict) {
         Ok(summary) => {
             println!("{summary}");
             ExitCode::SUCCESS

@@ -2,7 +2,8 @@
 //!
 //! ```text
 //! workspace.json            format version, request order, environment order, active env
-//! requests/<id>.json        one file per saved request
+//! requests/<id>.json        one file per saved request (its folder is a field in it)
+//! folders/<id>.json         one file per folder: name, parent, headers, auth, variables
 //! environments/<id>.json    one file per environment (globals.json for Globals)
 //! .secrets.json             values of variables marked secret (not for git)
 //! .gitignore                lists .secrets.json (written with it, added to if it exists)
@@ -10,11 +11,20 @@
 //!
 //! A secret variable is written to its environment file with an empty value; its value goes
 //! to `.secrets.json` (`{"<environment id>": {"<name>": "<value>"}}`, mode 0600 on Unix) and
-//! is merged back on load. A secret whose value is still in an environment file (written by an
+//! is merged back on load. A folder's secret variables go there the same way, under the
+//! folder's id, and a request's under `<request id>/variables`. A folder's auth credentials
+//! too (see [`auth_secrets`]).
+//!
+//! Why folders are files beside the requests, not directories holding them: moving a request
+//! is then a one-line change of its `folder` field (plus its line in the order), renaming a
+//! folder changes one file, no path ever depends on a name, and an older wsprobe still loads
+//! every request (it keeps the `folder` field it does not know and writes it back). A secret whose value is still in an environment file (written by an
 //! older wsprobe, or by hand) is loaded from there and moved on the next save.
 //!
 //! Every write is atomic (temp file in the same folder, fsync, rename). Loading skips a file
 //! that cannot be read or parsed, reports it by path, and never overwrites it afterwards.
+
+mod auth_secrets;
 
 use std::collections::{HashMap, HashSet};
 use std::fs;
@@ -24,7 +34,7 @@ use std::path::{Path, PathBuf};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Environment, GLOBALS_ID, SavedRequest, Workspace};
+use crate::model::{Environment, Folder, GLOBALS_ID, SavedRequest, Variable, Workspace};
 
 /// The format version written to workspace.json.
 pub const FORMAT_VERSION: u32 = 1;
@@ -32,6 +42,7 @@ pub const FORMAT_VERSION: u32 = 1;
 const WORKSPACE_FILE: &str = "workspace.json";
 const REQUESTS_DIR: &str = "requests";
 const ENVIRONMENTS_DIR: &str = "environments";
+const FOLDERS_DIR: &str = "folders";
 /// Values of secret variables; kept out of git by the workspace's `.gitignore`.
 pub const SECRETS_FILE: &str = ".secrets.json";
 const GITIGNORE: &str = ".gitignore";
@@ -81,8 +92,16 @@ struct Manifest {
     requests: Vec<String>,
     /// Environment ids in picker order (Globals not included).
     environments: Vec<String>,
+    /// Folder ids in order (among siblings); absent in a workspace without folders.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    folders: Vec<String>,
+    /// Folders collapsed in the sidebar.
+    #[serde(skip_serializing_if = "std::collections::BTreeSet::is_empty")]
+    collapsed_folders: std::collections::BTreeSet<String>,
     active_environment: Option<String>,
     selected_request: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    selected_folder: Option<String>,
     #[serde(flatten)]
     unknown: crate::model::Unknown,
 }
@@ -93,8 +112,11 @@ impl Default for Manifest {
             format_version: FORMAT_VERSION,
             requests: Vec::new(),
             environments: Vec::new(),
+            folders: Vec::new(),
+            collapsed_folders: std::collections::BTreeSet::new(),
             active_environment: None,
             selected_request: None,
+            selected_folder: None,
             unknown: crate::model::Unknown::new(),
         }
     }
@@ -215,6 +237,9 @@ impl Store {
         let mut requests: Vec<SavedRequest> =
             self.load_dir(REQUESTS_DIR, &mut problems, |r: &SavedRequest| r.id.clone());
         order_by(&mut requests, &manifest.requests, |r| &r.id);
+        let mut folders: Vec<Folder> =
+            self.load_dir(FOLDERS_DIR, &mut problems, |f: &Folder| f.id.clone());
+        order_by(&mut folders, &manifest.folders, |f| &f.id);
 
         let mut environments: Vec<Environment> =
             self.load_dir(ENVIRONMENTS_DIR, &mut problems, |e: &Environment| {
@@ -225,7 +250,16 @@ impl Store {
             match self.read_json::<Secrets>(&secrets_path) {
                 Ok(secrets) => {
                     for env in &mut environments {
-                        merge_secrets(env, secrets.get(&env.id));
+                        merge_secrets(&mut env.variables, secrets.get(&env.id));
+                    }
+                    for folder in &mut folders {
+                        merge_secrets(&mut folder.variables, secrets.get(&folder.id));
+                        let auth = secrets.get(&auth_secrets::key(&folder.id));
+                        auth_secrets::merge(&mut folder.auth, auth);
+                    }
+                    for request in &mut requests {
+                        let key = request_vars_key(&request.id);
+                        merge_secrets(&mut request.variables, secrets.get(&key));
                     }
                 }
                 Err(message) => problems.push(LoadProblem {
@@ -247,7 +281,12 @@ impl Store {
             selected_request: manifest
                 .selected_request
                 .filter(|id| requests.iter().any(|r| &r.id == id)),
+            selected_folder: manifest
+                .selected_folder
+                .filter(|id| folders.iter().any(|f| &f.id == id)),
+            collapsed_folders: manifest.collapsed_folders,
             requests,
+            folders,
             environments,
             globals,
             unknown: manifest.unknown,
@@ -337,20 +376,47 @@ impl Store {
         let mut wanted: Vec<(PathBuf, String)> = Vec::new();
         // Files written here, outside `wanted`, that are not stale either.
         let mut kept: Vec<PathBuf> = Vec::new();
-        for request in &workspace.requests {
-            wanted.push((
-                self.file_for(REQUESTS_DIR, &request.id),
-                to_pretty_json(request),
-            ));
-        }
         let mut secrets = Secrets::new();
+        for request in &workspace.requests {
+            let text = if request.variables.iter().any(|v| v.secret) {
+                let mut public = request.clone();
+                let values = split_secrets(&mut public.variables);
+                if !values.is_empty() {
+                    secrets.insert(request_vars_key(&request.id), values);
+                }
+                to_pretty_json(&public)
+            } else {
+                to_pretty_json(request)
+            };
+            wanted.push((self.file_for(REQUESTS_DIR, &request.id), text));
+        }
         for env in std::iter::once(&workspace.globals).chain(&workspace.environments) {
-            let (public, values) = split_secrets(env);
+            let mut public = env.clone();
+            let values = split_secrets(&mut public.variables);
             if !values.is_empty() {
                 secrets.insert(env.id.clone(), values);
             }
             wanted.push((
                 self.file_for(ENVIRONMENTS_DIR, &env.id),
+                to_pretty_json(&public),
+            ));
+        }
+        if !workspace.folders.is_empty() {
+            let dir = self.root.join(FOLDERS_DIR);
+            fs::create_dir_all(&dir).map_err(|source| StoreError::Create { path: dir, source })?;
+        }
+        for folder in &workspace.folders {
+            let mut public = folder.clone();
+            let values = split_secrets(&mut public.variables);
+            if !values.is_empty() {
+                secrets.insert(folder.id.clone(), values);
+            }
+            let auth = auth_secrets::split(&mut public.auth);
+            if !auth.is_empty() {
+                secrets.insert(auth_secrets::key(&folder.id), auth);
+            }
+            wanted.push((
+                self.file_for(FOLDERS_DIR, &folder.id),
                 to_pretty_json(&public),
             ));
         }
@@ -371,8 +437,11 @@ impl Store {
                 .iter()
                 .map(|e| e.id.clone())
                 .collect(),
+            folders: workspace.folders.iter().map(|f| f.id.clone()).collect(),
+            collapsed_folders: workspace.collapsed_folders.clone(),
             active_environment: workspace.active_environment.clone(),
             selected_request: workspace.selected_request.clone(),
+            selected_folder: workspace.selected_folder.clone(),
             unknown: workspace.unknown.clone(),
         };
         let manifest_path = self.root.join(WORKSPACE_FILE);
@@ -460,28 +529,33 @@ impl Store {
     }
 }
 
-/// Puts values from `.secrets.json` into the environment's secret variables.
+/// Where a request's secret variables are kept in `.secrets.json`.
+fn request_vars_key(id: &str) -> String {
+    format!("{id}/variables")
+}
+
+/// Puts values from `.secrets.json` into the secret variables of an environment, a folder or
+/// a request.
 fn merge_secrets(
-    env: &mut Environment,
+    variables: &mut [Variable],
     values: Option<&std::collections::BTreeMap<String, String>>,
 ) {
     let Some(values) = values else { return };
-    for var in env.variables.iter_mut().filter(|v| v.secret) {
+    for var in variables.iter_mut().filter(|v| v.secret) {
         if let Some(value) = values.get(&var.name) {
             var.value = value.clone();
         }
     }
 }
 
-/// The environment as written to its (git-tracked) file, secret values blanked, and the
-/// secret values by name.
-fn split_secrets(env: &Environment) -> (Environment, std::collections::BTreeMap<String, String>) {
-    let mut public = env.clone();
+/// Blanks the secret values in `variables` (as written to a git-tracked file) and returns
+/// them by name.
+fn split_secrets(variables: &mut [Variable]) -> std::collections::BTreeMap<String, String> {
     let mut values = std::collections::BTreeMap::new();
-    for var in public.variables.iter_mut().filter(|v| v.secret) {
+    for var in variables.iter_mut().filter(|v| v.secret) {
         values.insert(var.name.clone(), std::mem::take(&mut var.value));
     }
-    (public, values)
+    values
 }
 
 #[cfg(unix)]
@@ -507,6 +581,12 @@ impl WithId for SavedRequest {
 }
 
 impl WithId for Environment {
+    fn set_id(&mut self, id: String) {
+        self.id = id;
+    }
+}
+
+impl WithId for Folder {
     fn set_id(&mut self, id: String) {
         self.id = id;
     }
@@ -616,6 +696,7 @@ fn remove_stale_temps(root: &Path) {
         root.to_owned(),
         root.join(REQUESTS_DIR),
         root.join(ENVIRONMENTS_DIR),
+        root.join(FOLDERS_DIR),
     ] {
         let Ok(entries) = fs::read_dir(&dir) else {
             continue;

@@ -207,6 +207,21 @@ impl Resolver {
         Self::new(&workspace.effective_variables())
     }
 
+    /// The variables in effect for `request`: its folders (innermost first) over the active
+    /// environment over Globals.
+    pub fn for_request(workspace: &Workspace, request: &SavedRequest) -> Self {
+        Self::new(&workspace.variables_for(request))
+    }
+
+    /// Resolves `request` as Connect does: with its folders' variables, headers and auth.
+    pub fn resolve_in(
+        &self,
+        workspace: &Workspace,
+        request: &SavedRequest,
+    ) -> Result<ResolvedRequest, TemplateError> {
+        self.resolve_request(&workspace.effective_request(request))
+    }
+
     /// Also sets `name` (e.g. from the CLI's `--var`), overriding any earlier value.
     pub fn set(&mut self, name: &str, value: &str) {
         self.vars.insert(name.to_owned(), Value::from(value));
@@ -306,7 +321,8 @@ impl Resolver {
         }
 
         let auth = match &request.auth {
-            Auth::None => Auth::None,
+            // The caller replaces Inherit with the folder's auth (`Workspace::effective_request`).
+            Auth::None | Auth::Inherit => Auth::None,
             Auth::Basic { username, password } => Auth::Basic {
                 username: self.render("Basic auth username", username)?,
                 password: self.render("Basic auth password", password)?,

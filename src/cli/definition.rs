@@ -37,14 +37,21 @@ pub enum Command {
     Test(Box<super::TestArgs>),
     /// A local demo server: /echo, /tick (deCONZ-like JSON events), /flood (as fast as possible).
     Serve(crate::serve::ServeArgs),
-    /// Add the WebSocket requests and environments of an Insomnia export (v4 JSON/YAML, v5 YAML)
-    /// or a wsprobe export to the workspace. Nothing existing is replaced.
+    /// Add the WebSocket requests, folders and environments of an Insomnia export (v4
+    /// JSON/YAML, v5 YAML) or a wsprobe export to the workspace. Items already there (the
+    /// same file imported before, recognised by their ids) are skipped unless --on-conflict
+    /// says otherwise.
     ///
     /// Exit codes: 0 imported (the summary is printed); 1 the workspace could not be opened or
     /// saved; 2 the file is unreadable or not a supported export, with one line on stderr.
     Import {
         /// The export file to read.
         file: PathBuf,
+        /// What to do with requests, folders and environments already in the workspace: skip
+        /// them (keep yours), replace them with the imported ones, or keep both (the imported
+        /// ones are added with new ids).
+        #[arg(long, value_name = "MODE", default_value = "skip", value_parser = ["skip", "replace", "keep"])]
+        on_conflict: String,
     },
     /// Print a shell completion script to stdout.
     ///

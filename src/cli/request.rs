@@ -8,7 +8,7 @@ use anyhow::{Context as _, anyhow, bail};
 use bytes::Bytes;
 
 use crate::engine::Outgoing;
-use crate::model::{Auth, KeyValue, MessageFormat, SavedRequest, Workspace};
+use crate::model::{Auth, KeyValue, Lookup, MessageFormat, SavedRequest, Workspace};
 use crate::store::{self, Store};
 use crate::template::{ResolvedRequest, Resolver};
 
@@ -100,8 +100,15 @@ pub fn load(args: &RunArgs, workspace_dir: Option<PathBuf>) -> anyhow::Result<Lo
         };
         workspace.active_environment = Some(env.id.clone());
     }
-    let mut resolver = Resolver::for_workspace(&workspace);
-    let effective = workspace.effective_variables();
+    let mut request = if is_url {
+        SavedRequest::new(args.target.clone(), args.target.clone())
+    } else {
+        find_request(&workspace, &args.target, dir.as_deref())?.clone()
+    };
+    apply_options(&mut request, args)?;
+    // A saved request's folders add their variables over the environment's.
+    let mut resolver = Resolver::for_request(&workspace, &request);
+    let effective = workspace.variables_for(&request);
     let is_secret = |name: &str| effective.iter().any(|v| v.secret && v.name == name);
     let mut secrets: Vec<String> = effective
         .iter()
@@ -122,12 +129,6 @@ pub fn load(args: &RunArgs, workspace_dir: Option<PathBuf>) -> anyhow::Result<Lo
         }
     }
 
-    let mut request = if is_url {
-        SavedRequest::new(args.target.clone(), args.target.clone())
-    } else {
-        find_request(&workspace, &args.target, dir.as_deref())?.clone()
-    };
-    apply_options(&mut request, args)?;
     Ok(Loaded {
         request,
         resolver,
@@ -145,10 +146,10 @@ pub fn finish(loaded: Loaded, args: &RunArgs) -> anyhow::Result<Prepared> {
         resolver,
         secrets,
         warnings,
+        workspace,
         is_url,
-        ..
     } = loaded;
-    let resolved = resolver.resolve_request(&request)?;
+    let resolved = resolver.resolve_in(&workspace, &request)?;
 
     let mut sends = Vec::new();
     let mut repeated = Vec::new();
@@ -204,6 +205,37 @@ pub fn finish(loaded: Loaded, args: &RunArgs) -> anyhow::Result<Prepared> {
     })
 }
 
+/// When `target` names a folder of saved requests (and no request), the paths of every request
+/// in it and its subfolders, in sidebar order: `wsprobe test` runs them all.
+pub fn folder_requests(
+    target: &str,
+    workspace_dir: Option<PathBuf>,
+) -> anyhow::Result<Option<Vec<String>>> {
+    if target_is_url(target) {
+        return Ok(None);
+    }
+    let (_, workspace) = load_workspace(workspace_dir, &mut Vec::new())?;
+    if !matches!(workspace.find_request(target), Lookup::NotFound) {
+        return Ok(None);
+    }
+    let wanted = target.trim().trim_matches('/');
+    let Some(folder) = workspace
+        .folders
+        .iter()
+        .find(|f| workspace.folder_path(&f.id).eq_ignore_ascii_case(wanted))
+    else {
+        return Ok(None);
+    };
+    Ok(Some(
+        workspace
+            .requests_under(&folder.id)
+            .iter()
+            .filter_map(|id| workspace.request(id))
+            .map(|r| workspace.request_path(r))
+            .collect(),
+    ))
+}
+
 /// The workspace folder and what it holds, without creating or writing anything.
 fn load_workspace(
     explicit: Option<PathBuf>,
@@ -223,13 +255,49 @@ fn find_request<'a>(
     name: &str,
     dir: Option<&Path>,
 ) -> anyhow::Result<&'a SavedRequest> {
-    if let Some(request) = workspace.request_by_name(name) {
-        return Ok(request);
-    }
     let place = dir
         .map(|d| format!(" in {}", d.display()))
         .unwrap_or_default();
-    let names: Vec<&str> = workspace.requests.iter().map(|r| r.name.as_str()).collect();
+    match workspace.find_request(name) {
+        Lookup::Found(request) => return Ok(request),
+        Lookup::Ambiguous(paths) => {
+            let paths: Vec<&str> = paths.iter().map(String::as_str).collect();
+            bail!(
+                "`{name}` names {} saved requests{place}: {}; give the folder path",
+                paths.len(),
+                quote_list(&paths)
+            )
+        }
+        Lookup::NotFound => {}
+    }
+    // A folder is not something to run: say so, and what is in it.
+    let wanted = name.trim().trim_matches('/');
+    if let Some(folder) = workspace
+        .folders
+        .iter()
+        .find(|f| workspace.folder_path(&f.id).eq_ignore_ascii_case(wanted))
+    {
+        let inside: Vec<String> = workspace
+            .requests_under(&folder.id)
+            .iter()
+            .filter_map(|id| workspace.request(id))
+            .map(|r| workspace.request_path(r))
+            .collect();
+        let inside: Vec<&str> = inside.iter().map(String::as_str).collect();
+        if inside.is_empty() {
+            bail!("`{name}` is a folder{place}, and it holds no requests")
+        }
+        bail!(
+            "`{name}` is a folder{place}: name one of its requests, {}",
+            quote_list(&inside)
+        )
+    }
+    let paths: Vec<String> = workspace
+        .requests
+        .iter()
+        .map(|r| workspace.request_path(r))
+        .collect();
+    let names: Vec<&str> = paths.iter().map(String::as_str).collect();
     let similar = similar_names(name, &names);
     let hint = if !similar.is_empty() {
         format!("; did you mean: {}?", quote_list(&similar))

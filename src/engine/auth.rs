@@ -33,7 +33,8 @@ fn enc(text: &str) -> String {
 /// OAuth gets a fresh nonce and the current timestamp.
 pub fn authorization_header(auth: &Auth, url: &Url) -> Option<String> {
     match auth {
-        Auth::None => None,
+        // Inherit is replaced by the folder's auth before the engine sees a request.
+        Auth::None | Auth::Inherit => None,
         Auth::Basic { username, password } => Some(format!(
             "Basic {}",
             BASE64.encode(format!("{username}:{password}"))

@@ -2,8 +2,13 @@
 //! its environments and Globals), in the same shapes as the workspace folder's files.
 //!
 //! ```json
-//! { "format": "wsprobe-export", "version": 1, "requests": [...], "environments": [...], "globals": [...] }
+//! { "format": "wsprobe-export", "version": 1, "requests": [...], "folders": [...],
+//!   "environments": [...], "globals": [...] }
 //! ```
+//!
+//! `folders` (absent when there are none) holds the folders the requests are in, parents
+//! first: all of them for a workspace, the enclosing ones for a selection, and for "Export
+//! folder…" that folder (put at the top level) with everything inside it.
 //!
 //! Importing adds everything with the ids it had unless they are taken (then fresh ones), so an
 //! export imported into a new workspace comes back exactly as it was.
@@ -13,7 +18,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use super::imported::{ImportError, Imported};
-use crate::model::{Environment, SavedRequest, Variable, Workspace};
+use crate::model::{Environment, Folder, SavedRequest, Variable, Workspace};
 
 pub const FORMAT: &str = "wsprobe-export";
 pub const VERSION: u32 = 1;
@@ -23,6 +28,8 @@ pub struct Bundle {
     pub format: String,
     pub version: u32,
     pub requests: Vec<SavedRequest>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub folders: Vec<Folder>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub environments: Vec<Environment>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -35,6 +42,7 @@ impl Bundle {
             format: FORMAT.into(),
             version: VERSION,
             requests: Vec::new(),
+            folders: Vec::new(),
             environments: Vec::new(),
             globals: Vec::new(),
         }
@@ -50,7 +58,8 @@ impl Bundle {
     }
 }
 
-/// The requests with these ids, in sidebar order (no environments).
+/// The requests with these ids, in sidebar order, and the folders they are in (no
+/// environments).
 pub fn export_requests(workspace: &Workspace, ids: &[String]) -> Bundle {
     let mut bundle = Bundle::new();
     bundle.requests = workspace
@@ -59,13 +68,80 @@ pub fn export_requests(workspace: &Workspace, ids: &[String]) -> Bundle {
         .filter(|r| ids.contains(&r.id))
         .cloned()
         .collect();
+    let mut folders: Vec<String> = Vec::new();
+    for r in &bundle.requests {
+        for f in workspace.folder_chain(workspace.folder_of(r)) {
+            if !folders.contains(&f.id) {
+                folders.push(f.id.clone());
+            }
+        }
+    }
+    bundle.folders = parents_first(folders_among(workspace, &folders));
     bundle
 }
 
-/// Every request, every environment and the Globals variables.
+/// The workspace's folders whose ids are in `ids`, in workspace order.
+fn folders_among(workspace: &Workspace, ids: &[String]) -> Vec<Folder> {
+    workspace
+        .folders
+        .iter()
+        .filter(|f| ids.contains(&f.id))
+        .cloned()
+        .collect()
+}
+
+/// Folder `id` (at the top level in the export) with every folder and request inside it.
+pub fn export_folder(workspace: &Workspace, id: &str) -> Bundle {
+    let mut bundle = Bundle::new();
+    let folders = workspace.folder_and_descendants(id);
+    let requests = workspace.requests_under(id);
+    bundle.requests = workspace
+        .requests
+        .iter()
+        .filter(|r| requests.contains(&r.id))
+        .cloned()
+        .collect();
+    bundle.folders = parents_first(
+        folders_among(workspace, &folders)
+            .into_iter()
+            .map(|mut f| {
+                if f.id == id {
+                    f.parent = None;
+                }
+                f
+            })
+            .collect(),
+    );
+    bundle
+}
+
+/// `folders` ordered so that a parent comes before its children (siblings keep their order).
+pub(super) fn parents_first(folders: Vec<Folder>) -> Vec<Folder> {
+    let ids: Vec<String> = folders.iter().map(|f| f.id.clone()).collect();
+    let mut out: Vec<Folder> = Vec::with_capacity(folders.len());
+    let mut rest = folders;
+    while !rest.is_empty() {
+        let before = rest.len();
+        let (ready, waiting): (Vec<Folder>, Vec<Folder>) = rest.into_iter().partition(|f| {
+            f.parent
+                .as_ref()
+                .is_none_or(|p| !ids.contains(p) || out.iter().any(|o| o.id == *p))
+        });
+        out.extend(ready);
+        rest = waiting;
+        if rest.len() == before {
+            // A loop (a hand-edited file): take them as they are.
+            out.append(&mut rest);
+        }
+    }
+    out
+}
+
+/// Every request, its folders, every environment and the Globals variables.
 pub fn export_workspace(workspace: &Workspace) -> Bundle {
     let mut bundle = Bundle::new();
     bundle.requests = workspace.requests.clone();
+    bundle.folders = parents_first(workspace.folders.clone());
     bundle.environments = workspace.environments.clone();
     bundle.globals = workspace.globals.variables.clone();
     bundle
@@ -86,6 +162,7 @@ pub(super) fn from_value(value: serde_json::Value) -> Result<Imported, ImportErr
         .map_err(|err| ImportError::Invalid(format!("invalid wsprobe export: {err}")))?;
     Ok(Imported {
         requests: bundle.requests,
+        folders: bundle.folders,
         environments: bundle.environments,
         globals: bundle.globals,
         skipped: Default::default(),

@@ -2,9 +2,12 @@
 //! `resources` linked by `parentId`) and v5 (`type: collection.insomnia.rest/5.0`, YAML, a
 //! nested `collection` tree and an `environments` tree).
 //!
-//! Only WebSocket requests are taken; folders become a "Folder / Sub / " name prefix; the base
+//! Only WebSocket requests are taken. Request groups become folders, nested as they were,
+//! with their headers, authentication and environment (as folder variables). The base
 //! environment's variables go to Globals and its sub-environments become environments.
-//! Insomnia's `{{ _.name }}` / `{{ name }}` become `<<name>>`.
+//! Insomnia's `{{ _.name }}` / `{{ name }}` become `<<name>>`. Requests, folders and
+//! environments keep Insomnia's `_id` as their id, so a second import of the same file is
+//! recognised (see [`super::OnConflict`]).
 
 use std::collections::HashMap;
 
@@ -13,8 +16,42 @@ use serde_json::Value;
 use super::imported::Imported;
 use crate::model::url_params;
 use crate::model::{
-    Auth, Environment, KeyValue, MessageDraft, MessageFormat, SavedMessage, SavedRequest, Variable,
+    Auth, Environment, Folder, KeyValue, MessageDraft, MessageFormat, SavedMessage, SavedRequest,
+    Variable,
 };
+
+/// Insomnia's id as a wsprobe id (file-name safe), or a fresh one if it has none.
+fn source_id(id: &str) -> String {
+    let safe: String = id
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect();
+    if safe.is_empty() {
+        crate::model::new_id()
+    } else {
+        safe
+    }
+}
+
+/// A request group as a folder: headers, authentication (none given: inherit) and its
+/// environment as the folder's variables.
+fn folder_from(item: &Value, id: &str, parent: Option<String>, out: &mut Imported) -> Folder {
+    let mut folder = Folder::new(text(item, "name"), parent);
+    folder.id = source_id(id);
+    folder.headers = pairs(item.get("headers"));
+    let mut params = Vec::new();
+    folder.auth = match item.get("authentication") {
+        Some(auth) if auth.get("type").is_some() => {
+            convert_auth(auth, &mut folder.headers, &mut params, out)
+        }
+        _ => Auth::Inherit,
+    };
+    if !params.is_empty() {
+        out.skip("folder API key in the query");
+    }
+    folder.variables = variables(item.get("environment"));
+    folder
+}
 
 fn text(v: &Value, key: &str) -> String {
     match v.get(key) {
@@ -120,13 +157,25 @@ fn message_format(mime: &str) -> MessageFormat {
 
 /// Builds a request from the fields v4 and v5 share: name, url, headers, parameters,
 /// authentication. `follow` is Insomnia's "global"/"on"/"off".
-fn request_from(item: &Value, name: String, follow: &str, out: &mut Imported) -> SavedRequest {
-    let mut request = SavedRequest::new(name, convert_template(&text(item, "url")));
+fn request_from(
+    item: &Value,
+    (id, folder): (&str, Option<String>),
+    follow: &str,
+    out: &mut Imported,
+) -> SavedRequest {
+    let mut request = SavedRequest::new(text(item, "name"), convert_template(&text(item, "url")));
+    request.id = source_id(id);
     request.headers = pairs(item.get("headers"));
     let mut params = pairs(item.get("parameters"));
-    if let Some(auth) = item.get("authentication") {
-        request.auth = convert_auth(auth, &mut request.headers, &mut params, out);
+    match item.get("authentication") {
+        Some(auth) if auth.get("type").is_some() => {
+            request.auth = convert_auth(auth, &mut request.headers, &mut params, out);
+        }
+        // Insomnia's "inherit from parent" is an empty authentication.
+        _ if folder.is_some() => request.auth = Auth::Inherit,
+        _ => {}
     }
+    request.folder = folder;
     // wsprobe keeps the enabled params in the URL and every row in the table.
     let mut rows = url_params::params_from_url(&request.url, &[]);
     rows.extend(params);
@@ -219,25 +268,31 @@ pub fn from_v4(root: &Value) -> Imported {
         .get("resources")
         .and_then(Value::as_array)
         .unwrap_or(&empty);
-    let by_id: HashMap<String, &Value> = resources.iter().map(|r| (text(r, "_id"), r)).collect();
+    // Insomnia's order among siblings is `metaSortKey`, not the file's (a stable sort: without
+    // keys the file's order stays).
+    let mut resources: Vec<&Value> = resources.iter().collect();
+    let sort_key = |r: &Value| {
+        r.get("metaSortKey")
+            .and_then(Value::as_f64)
+            .unwrap_or(f64::INFINITY)
+    };
+    resources.sort_by(|a, b| sort_key(a).total_cmp(&sort_key(b)));
+    let resources = resources.as_slice();
+    let by_id: HashMap<String, &Value> = resources.iter().map(|r| (text(r, "_id"), *r)).collect();
     let kind_of = |id: &str| by_id.get(id).map(|r| text(r, "_type")).unwrap_or_default();
 
-    // "Folder / Sub / " for a request inside nested request groups.
-    let prefix = |mut parent: String| {
-        let mut names = Vec::new();
-        while let Some(group) = by_id
-            .get(&parent)
-            .filter(|g| text(g, "_type") == "request_group")
-        {
-            names.push(text(group, "name"));
-            parent = text(group, "parentId");
-            if names.len() > 64 {
-                break; // a cycle in a hand-edited file
-            }
-        }
-        names.reverse();
-        names.iter().map(|n| format!("{n} / ")).collect::<String>()
-    };
+    // The folder a resource is in: its parent, if that is a request group.
+    let group_of =
+        |parent: String| (kind_of(&parent) == "request_group").then(|| source_id(&parent));
+    let groups: Vec<Folder> = resources
+        .iter()
+        .filter(|r| text(r, "_type") == "request_group")
+        .map(|g| {
+            let parent = group_of(text(g, "parentId"));
+            folder_from(g, &text(g, "_id"), parent, &mut out)
+        })
+        .collect();
+    out.folders = super::bundle::parents_first(groups);
 
     // Payloads belong to their request.
     let mut payloads: HashMap<String, Vec<&Value>> = HashMap::new();
@@ -251,9 +306,9 @@ pub fn from_v4(root: &Value) -> Imported {
         let kind = text(r, "_type");
         match kind.as_str() {
             "websocket_request" => {
-                let name = format!("{}{}", prefix(text(r, "parentId")), text(r, "name"));
+                let place = (text(r, "_id"), group_of(text(r, "parentId")));
                 let follow = text(r, "settingFollowRedirects");
-                let mut request = request_from(r, name, &follow, &mut out);
+                let mut request = request_from(r, (&place.0, place.1), &follow, &mut out);
                 let list = payloads.get(&text(r, "_id")).cloned().unwrap_or_default();
                 for (i, p) in list.iter().enumerate() {
                     let format = message_format(&text(p, "mode"));
@@ -278,6 +333,7 @@ pub fn from_v4(root: &Value) -> Imported {
                 let parent_is_env = kind_of(&text(r, "parentId")) == "environment";
                 if parent_is_env {
                     let mut env = Environment::new(text(r, "name"));
+                    env.id = source_id(&text(r, "_id"));
                     env.variables = variables(r.get("data"));
                     out.environments.push(env);
                 } else {
@@ -295,7 +351,7 @@ pub fn from_v4(root: &Value) -> Imported {
 pub fn from_v5(root: &Value) -> Imported {
     let mut out = Imported::default();
     if let Some(items) = root.get("collection").and_then(Value::as_array) {
-        walk_v5(items, "", &mut out);
+        walk_v5(items, None, &mut out);
     }
     if let Some(envs) = root.get("environments") {
         out.globals.extend(variables(envs.get("data")));
@@ -306,6 +362,8 @@ pub fn from_v5(root: &Value) -> Imported {
             .flatten()
         {
             let mut env = Environment::new(text(sub, "name"));
+            let id = sub.get("meta").map(|m| text(m, "id")).unwrap_or_default();
+            env.id = source_id(&id);
             env.variables = variables(sub.get("data"));
             out.environments.push(env);
         }
@@ -313,11 +371,14 @@ pub fn from_v5(root: &Value) -> Imported {
     out
 }
 
-fn walk_v5(items: &[Value], prefix: &str, out: &mut Imported) {
+fn walk_v5(items: &[Value], parent: Option<&str>, out: &mut Imported) {
     for item in items {
-        let name = text(item, "name");
+        let id = item.get("meta").map(|m| text(m, "id")).unwrap_or_default();
         if let Some(children) = item.get("children").and_then(Value::as_array) {
-            walk_v5(children, &format!("{prefix}{name} / "), out);
+            let folder = folder_from(item, &id, parent.map(str::to_owned), out);
+            let folder_id = folder.id.clone();
+            out.folders.push(folder);
+            walk_v5(children, Some(&folder_id), out);
         } else if item.get("method").is_some() {
             out.skip("HTTP request");
         } else if item.get("reflectionApi").is_some()
@@ -335,7 +396,8 @@ fn walk_v5(items: &[Value], prefix: &str, out: &mut Imported) {
                 .get("settings")
                 .map(|s| text(s, "followRedirects"))
                 .unwrap_or_default();
-            let mut request = request_from(item, format!("{prefix}{name}"), &follow, out);
+            let place = (id.as_str(), parent.map(str::to_owned));
+            let mut request = request_from(item, place, &follow, out);
             // Insomnia's v5 exporter writes no message payloads for WebSocket requests; a `body`
             // (hand-written, or from another tool) is still taken.
             match item.get("body") {

@@ -2,7 +2,8 @@
 //! own one-file export ([`bundle`]).
 //!
 //! Every importer produces an [`Imported`]: plain model values with fresh ids, plus what was
-//! skipped. [`Imported::add_to`] appends them to a workspace (it never replaces anything) and
+//! skipped. [`Imported::add_to`] adds them to a workspace (what it does with a re-import is
+//! the user's [`OnConflict`]) and
 //! returns the [`ImportSummary`] the GUI and the CLI show.
 
 pub mod bundle;
@@ -11,17 +12,21 @@ mod insomnia;
 
 use std::path::Path;
 
-pub use bundle::{Bundle, export_requests, export_workspace};
-pub use imported::{ImportError, ImportSummary, Imported};
+pub use bundle::{Bundle, export_folder, export_requests, export_workspace};
+pub use imported::{Conflicts, ImportError, ImportSummary, Imported, OnConflict};
 pub use insomnia::convert_template;
 
 /// `wsprobe import`: reads `file`, adds what it holds to the workspace folder `dir` (created if
-/// missing) and saves it.
-pub fn import_into_folder(file: &Path, dir: &Path) -> Result<ImportSummary, ImportError> {
+/// missing) and saves it; items already there (a re-import) are handled as `on_conflict` says.
+pub fn import_into_folder(
+    file: &Path,
+    dir: &Path,
+    on_conflict: OnConflict,
+) -> Result<ImportSummary, ImportError> {
     let imported = read_file(file)?;
     let (mut store, mut workspace, _problems) = crate::store::Store::open(dir)
         .map_err(|e| ImportError::Workspace(crate::format::error_chain(&e)))?;
-    let summary = imported.add_to(&mut workspace);
+    let summary = imported.add_to(&mut workspace, on_conflict);
     store
         .save(&workspace)
         .map_err(|e| ImportError::Workspace(crate::format::error_chain(&e)))?;

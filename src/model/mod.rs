@@ -2,16 +2,24 @@
 
 mod environment;
 mod fields;
+mod folder;
+mod folder_tree;
+mod lookup;
 mod message;
 mod request;
+mod tree_edit;
 pub mod url_params;
 mod workspace;
 
 pub use environment::{Environment, GLOBALS_ID, Variable};
 pub use fields::{Unknown, new_id};
+pub use folder::Folder;
+pub use folder_tree::{InheritedHeader, VarSource};
+pub use lookup::Lookup;
 pub use message::{Opcode, Outgoing};
 pub use request::{
     Auth, ConnectionSettings, HeartbeatSettings, KeyValue, MessageDraft, MessageFormat, OAuth1,
     SavedMessage, SavedRequest, SignatureMethod,
 };
+pub use tree_edit::Removed;
 pub use workspace::Workspace;

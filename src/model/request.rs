@@ -6,6 +6,9 @@ use serde::{Deserialize, Serialize};
 pub struct SavedRequest {
     pub id: String,
     pub name: String,
+    /// The folder it is in (see [`super::folder`]); `None` at the top level.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub folder: Option<String>,
     pub url: String,
     pub params: Vec<KeyValue>,
     pub headers: Vec<KeyValue>,
@@ -18,6 +21,9 @@ pub struct SavedRequest {
     pub script: String,
     /// The message repeated on a schedule while connected (Start/Stop in the Message tab).
     pub heartbeat: HeartbeatSettings,
+    /// `<<name>>` values of this request alone, over its folders' and the environment's.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub variables: Vec<super::environment::Variable>,
     /// Fields a newer version added, kept as they were.
     #[serde(flatten)]
     pub unknown: super::fields::Unknown,
@@ -28,6 +34,7 @@ impl Default for SavedRequest {
         Self {
             id: super::fields::new_id(),
             name: "New request".to_owned(),
+            folder: None,
             url: String::new(),
             params: Vec::new(),
             headers: Vec::new(),
@@ -37,6 +44,7 @@ impl Default for SavedRequest {
             saved_messages: Vec::new(),
             script: String::new(),
             heartbeat: HeartbeatSettings::default(),
+            variables: Vec::new(),
             unknown: super::fields::Unknown::new(),
         }
     }
@@ -99,6 +107,9 @@ pub enum Auth {
     },
     #[serde(rename = "OAuth1")]
     OAuth1(OAuth1),
+    /// Use the enclosing folder's auth ("Inherit from folder"); resolved before the engine
+    /// sees the request, and no auth at the top level.
+    Inherit,
 }
 
 /// OAuth 1.0a credentials (RFC 5849); the engine signs the real upgrade GET with them.

@@ -5,6 +5,13 @@ use super::request::SavedRequest;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Workspace {
     pub requests: Vec<SavedRequest>,
+    /// The sidebar's folders, in order among their siblings (see [`super::folder`]).
+    pub folders: Vec<super::folder::Folder>,
+    /// Folders shown collapsed in the sidebar.
+    pub collapsed_folders: std::collections::BTreeSet<String>,
+    /// The folder selected in the sidebar, if a folder (not a request) is selected: its
+    /// settings show instead of the request.
+    pub selected_folder: Option<String>,
     /// User environments, in picker order (Globals is kept apart).
     pub environments: Vec<Environment>,
     /// Always present; applies beneath the active environment.
@@ -21,6 +28,9 @@ impl Default for Workspace {
     fn default() -> Self {
         Self {
             requests: Vec::new(),
+            folders: Vec::new(),
+            collapsed_folders: std::collections::BTreeSet::new(),
+            selected_folder: None,
             environments: Vec::new(),
             globals: Environment::globals(),
             active_environment: None,
@@ -37,15 +47,6 @@ impl Workspace {
 
     pub fn request_mut(&mut self, id: &str) -> Option<&mut SavedRequest> {
         self.requests.iter_mut().find(|r| r.id == id)
-    }
-
-    /// A request by name (exact first, then case-insensitive), as the CLI's TARGET names it.
-    pub fn request_by_name(&self, name: &str) -> Option<&SavedRequest> {
-        self.requests.iter().find(|r| r.name == name).or_else(|| {
-            self.requests
-                .iter()
-                .find(|r| r.name.eq_ignore_ascii_case(name))
-        })
     }
 
     pub fn environment(&self, id: &str) -> Option<&Environment> {
@@ -107,7 +108,7 @@ impl Workspace {
 }
 
 /// `base`, or `base 2`, `base 3`, ... : the first that `taken` says is free.
-fn unique_name(base: &str, taken: impl Fn(&str) -> bool) -> String {
+pub(super) fn unique_name(base: &str, taken: impl Fn(&str) -> bool) -> String {
     if !taken(base) {
         return base.to_owned();
     }

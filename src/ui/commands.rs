@@ -269,6 +269,6 @@ pub fn shortcuts_window(ctx: &egui::Context, open: &mut bool) {
                     ui.end_row();
                 });
             ui.add_space(4.0);
-            ui.weak("F2, Ctrl+D and Delete act on the selected request when no text field has the keyboard.");
+            ui.weak("F2, Ctrl+D and Delete act on the selected request or folder when no text field has the keyboard.");
         });
 }

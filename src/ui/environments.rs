@@ -5,7 +5,8 @@ use std::collections::HashSet;
 
 use egui::{RichText, Ui};
 
-use crate::model::{Environment, GLOBALS_ID, Variable, Workspace};
+use super::widgets::var_table;
+use crate::model::{Environment, GLOBALS_ID, Workspace};
 
 #[derive(Default)]
 pub struct EnvironmentsWindow {
@@ -109,74 +110,16 @@ impl EnvironmentsWindow {
             });
         }
         ui.add_space(6.0);
-        let mut remove = None;
-        egui::Grid::new(("env_vars", &env_id))
-            .num_columns(5)
-            .spacing([6.0, 4.0])
-            .striped(true)
-            .show(ui, |ui| {
-                ui.weak("Name");
-                ui.weak("Value");
-                ui.weak("Secret");
-                ui.weak("");
-                ui.weak("");
-                ui.end_row();
-                for (i, var) in env.variables.iter_mut().enumerate() {
-                    let n = i + 1;
-                    ui.add(
-                        egui::TextEdit::singleline(&mut var.name)
-                            .desired_width(130.0)
-                            .min_size(egui::vec2(130.0, 0.0))
-                            .hint_text("name"),
-                    )
-                    .accessible_name(format!("variable {n} name"));
-                    let key = (env_id.clone(), i);
-                    let revealed = self.revealed.contains(&key);
-                    ui.add(
-                        egui::TextEdit::singleline(&mut var.value)
-                            .desired_width(200.0)
-                            .min_size(egui::vec2(200.0, 0.0))
-                            .hint_text("value")
-                            .password(var.secret && !revealed),
-                    )
-                    .accessible_name(format!("variable {n} value"));
-                    ui.checkbox(&mut var.secret, "")
-                        .accessible_name(format!("variable {n} secret"));
-                    if var.secret {
-                        let mut show = revealed;
-                        if ui
-                            .toggle_value(&mut show, "👁")
-                            .on_hover_text("Reveal the value")
-                            .accessible_name(format!("Reveal variable {n}"))
-                            .changed()
-                        {
-                            if show {
-                                self.revealed.insert(key);
-                            } else {
-                                self.revealed.remove(&key);
-                            }
-                        }
-                    } else {
-                        ui.label("");
-                    }
-                    if ui
-                        .small_button("×")
-                        .on_hover_text("Remove")
-                        .accessible_name(format!("Remove variable {n}"))
-                        .clicked()
-                    {
-                        remove = Some(i);
-                    }
-                    ui.end_row();
-                }
-            });
-        if let Some(i) = remove {
-            env.variables.remove(i);
-            self.revealed.retain(|(id, _)| *id != env_id);
-        }
-        if ui.button("+ Add variable").clicked() {
-            env.variables.push(Variable::default());
-        }
+        let mut revealed: HashSet<usize> = self
+            .revealed
+            .iter()
+            .filter(|(id, _)| *id == env_id)
+            .map(|(_, i)| *i)
+            .collect();
+        var_table(ui, ("env_vars", &env_id), &mut env.variables, &mut revealed);
+        self.revealed.retain(|(id, _)| *id != env_id);
+        self.revealed
+            .extend(revealed.into_iter().map(|i| (env_id.clone(), i)));
         if delete {
             workspace.environments.retain(|e| e.id != env_id);
             if workspace.active_environment.as_deref() == Some(&env_id) {

@@ -16,12 +16,14 @@
 
 pub mod about;
 pub mod app;
+pub mod auth_editor;
 pub mod budget;
 pub mod commands;
 pub mod composer;
 pub mod environments;
 pub mod event_detail;
 pub mod events;
+pub mod folder_view;
 pub mod frame_stats;
 pub mod heartbeat;
 pub mod jobs;

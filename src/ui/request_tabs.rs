@@ -1,15 +1,14 @@
-//! The request tabs other than Message: Params, Headers, Auth, Settings.
+//! The request tabs other than Message: Params, Headers, Auth, Variables, Settings.
 
 use std::path::PathBuf;
 
 use egui::{RichText, Ui};
 
+use super::auth_editor::{Inheriting, auth_editor, authorization_row};
 use super::jobs::{FileDialog, Job, Poll};
-use super::widgets::{ConnState, VarContext, kv_table, template_field};
+use super::widgets::{ConnState, VarContext, kv_table, var_table};
 use crate::model::url_params;
-use crate::model::{
-    Auth, ConnectionSettings, MessageFormat, OAuth1, SavedRequest, SignatureMethod,
-};
+use crate::model::{Auth, ConnectionSettings, InheritedHeader, MessageFormat, SavedRequest};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Tab {
@@ -18,16 +17,18 @@ pub enum Tab {
     Params,
     Headers,
     Auth,
+    Variables,
     Script,
     Settings,
 }
 
 impl Tab {
-    pub const ALL: [Tab; 6] = [
+    pub const ALL: [Tab; 7] = [
         Tab::Message,
         Tab::Params,
         Tab::Headers,
         Tab::Auth,
+        Tab::Variables,
         Tab::Script,
         Tab::Settings,
     ];
@@ -38,23 +39,35 @@ impl Tab {
             Tab::Params => "Params",
             Tab::Headers => "Headers",
             Tab::Auth => "Auth",
+            Tab::Variables => "Variables",
             Tab::Script => "Script",
             Tab::Settings => "Settings",
         }
     }
 }
 
+/// What the selected request gets from its folders, shown in its Headers and Auth tabs.
+#[derive(Debug, Clone, Default)]
+pub struct Inherited {
+    pub headers: Vec<InheritedHeader>,
+    /// Its auth after "Inherit from folder", and the folder that sets it.
+    pub auth: (Auth, Option<String>),
+}
+
 #[derive(Default)]
 pub struct RequestTabs {
     pub tab: Tab,
     reveal_secrets: bool,
+    /// Secret rows of the Variables tab shown in clear, by (request id, row).
+    revealed_vars: std::collections::HashSet<(String, usize)>,
     /// A CA file dialog running on its own thread: (request id, where the answer arrives).
     picking_ca: Option<(String, Job<Option<PathBuf>>)>,
 }
 
 impl RequestTabs {
     pub fn tabs_row(&mut self, ui: &mut Ui) {
-        ui.horizontal(|ui| {
+        // Wraps rather than clipping the last tabs when the pane is narrow.
+        ui.horizontal_wrapped(|ui| {
             for tab in Tab::ALL {
                 ui.selectable_value(&mut self.tab, tab, tab.label());
             }
@@ -66,6 +79,7 @@ impl RequestTabs {
         ui: &mut Ui,
         request: &mut SavedRequest,
         state: ConnState,
+        inherited: &Inherited,
         vars: &VarContext,
     ) {
         egui::ScrollArea::vertical()
@@ -74,98 +88,53 @@ impl RequestTabs {
                 // Drawn by the app, which has the script's state.
                 Tab::Message | Tab::Script => {}
                 Tab::Params => params_tab(ui, request, vars),
-                Tab::Headers => headers_tab(ui, request, vars),
-                Tab::Auth => self.auth_tab(ui, request, vars),
+                Tab::Headers => headers_tab(ui, request, inherited, vars),
+                Tab::Auth => self.auth_tab(ui, request, inherited, vars),
+                Tab::Variables => self.variables_tab(ui, request),
                 Tab::Settings => self.settings_tab(ui, request, state),
             });
     }
 
-    fn auth_tab(&mut self, ui: &mut Ui, request: &mut SavedRequest, vars: &VarContext) {
-        let kind = match request.auth {
-            Auth::None => "None",
-            Auth::Basic { .. } => "Basic",
-            Auth::Bearer { .. } => "Bearer",
-            Auth::OAuth1(_) => "OAuth 1.0",
+    fn auth_tab(
+        &mut self,
+        ui: &mut Ui,
+        request: &mut SavedRequest,
+        inherited: &Inherited,
+        vars: &VarContext,
+    ) {
+        let inheriting = Inheriting {
+            label: "Inherit from folder",
+            resolved: inherited.auth.clone(),
         };
-        ui.horizontal(|ui| {
-            let label = ui.label("Type");
-            let mut chosen = None;
-            egui::ComboBox::from_id_salt("auth_type")
-                .selected_text(kind)
-                .show_ui(ui, |ui| {
-                    for option in ["None", "Basic", "Bearer", "OAuth 1.0"] {
-                        if ui.selectable_label(option == kind, option).clicked() {
-                            chosen = Some(option);
-                        }
-                    }
-                })
-                .response
-                .labelled_by(label.id);
-            if let Some(option) = chosen.filter(|o| *o != kind) {
-                request.auth = match option {
-                    "Basic" => Auth::Basic {
-                        username: String::new(),
-                        password: String::new(),
-                    },
-                    "Bearer" => Auth::Bearer {
-                        token: String::new(),
-                    },
-                    "OAuth 1.0" => Auth::OAuth1(OAuth1::default()),
-                    _ => Auth::None,
-                };
-            }
-            if !matches!(request.auth, Auth::None) {
-                ui.toggle_value(&mut self.reveal_secrets, "👁 Reveal secrets");
-            }
-        });
-        ui.add_space(6.0);
-        let masked = !self.reveal_secrets;
-        let width = (ui.available_width() - 160.0).max(160.0);
-        let field = |ui: &mut Ui, label: &str, text: &mut String, secret: bool| {
-            let l = ui.label(label);
-            template_field(ui, text, vars, label, "", width, secret && masked)
-                .response
-                .labelled_by(l.id);
-            ui.end_row();
-        };
-        egui::Grid::new("auth_grid")
-            .num_columns(2)
-            .spacing([10.0, 6.0])
-            .show(ui, |ui| match &mut request.auth {
-                Auth::None => {
-                    ui.weak("The handshake sends no credentials.");
-                    ui.end_row();
-                }
-                Auth::Basic { username, password } => {
-                    field(ui, "Username", username, false);
-                    field(ui, "Password", password, true);
-                }
-                Auth::Bearer { token } => field(ui, "Token", token, true),
-                Auth::OAuth1(o) => {
-                    field(ui, "Consumer key", &mut o.consumer_key, false);
-                    field(ui, "Consumer secret", &mut o.consumer_secret, true);
-                    field(ui, "Access token", &mut o.access_token, false);
-                    field(ui, "Token secret", &mut o.token_secret, true);
-                    let l = ui.label("Signature method");
-                    egui::ComboBox::from_id_salt("oauth_signature")
-                        .selected_text(o.signature_method.as_str())
-                        .show_ui(ui, |ui| {
-                            for m in [SignatureMethod::HmacSha1, SignatureMethod::Plaintext] {
-                                ui.selectable_value(&mut o.signature_method, m, m.as_str());
-                            }
-                        })
-                        .response
-                        .labelled_by(l.id);
-                    ui.end_row();
-                    field(ui, "Realm", &mut o.realm, false);
-                }
-            });
-        if !matches!(request.auth, Auth::None) {
-            ui.add_space(6.0);
-            ui.weak(
-                "Fields accept <<variables>>; the Authorization header is added to the handshake.",
-            );
-        }
+        auth_editor(
+            ui,
+            "request",
+            &mut request.auth,
+            &inheriting,
+            &mut self.reveal_secrets,
+            vars,
+        );
+    }
+
+    fn variables_tab(&mut self, ui: &mut Ui, request: &mut SavedRequest) {
+        ui.weak("This request's own variables: over its folders', the active environment's and Globals.");
+        ui.add_space(4.0);
+        let id = request.id.clone();
+        let mut revealed: std::collections::HashSet<usize> = self
+            .revealed_vars
+            .iter()
+            .filter(|(r, _)| *r == id)
+            .map(|(_, i)| *i)
+            .collect();
+        var_table(
+            ui,
+            ("request_vars", &id),
+            &mut request.variables,
+            &mut revealed,
+        );
+        self.revealed_vars.retain(|(r, _)| *r != id);
+        self.revealed_vars
+            .extend(revealed.into_iter().map(|i| (id.clone(), i)));
     }
 
     fn settings_tab(&mut self, ui: &mut Ui, request: &mut SavedRequest, state: ConnState) {
@@ -374,8 +343,9 @@ fn params_tab(ui: &mut Ui, request: &mut SavedRequest, vars: &VarContext) {
     }
 }
 
-fn headers_tab(ui: &mut Ui, request: &mut SavedRequest, vars: &VarContext) {
+fn headers_tab(ui: &mut Ui, request: &mut SavedRequest, inherited: &Inherited, vars: &VarContext) {
     kv_table(ui, "headers_table", &mut request.headers, vars, "header");
+    super::folder_view::inherited_headers(ui, &inherited.headers);
     ui.add_space(10.0);
     ui.label(RichText::new("Added by the handshake").strong());
     let host = crate::template::parse_ws_url(&vars.expand_simple(&request.url))
@@ -400,11 +370,8 @@ fn headers_tab(ui: &mut Ui, request: &mut SavedRequest, vars: &VarContext) {
             request.settings.subprotocols.join(", "),
         ));
     }
-    match request.auth {
-        Auth::None => {}
-        Auth::Basic { .. } => auto.push(("Authorization", "Basic … (from Auth)".to_owned())),
-        Auth::Bearer { .. } => auto.push(("Authorization", "Bearer … (from Auth)".to_owned())),
-        Auth::OAuth1(_) => auto.push(("Authorization", "OAuth … (signed, from Auth)".to_owned())),
+    if let Some(row) = authorization_row(&inherited.auth) {
+        auto.push(("Authorization", row));
     }
     egui::Grid::new("auto_headers")
         .num_columns(2)

@@ -236,7 +236,11 @@ fn gui_import_and_export_use_the_same_code_as_the_menu() {
     let mut h = open_with(dir.path(), &["Alpha"]);
     let fixture =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/insomnia_v4.yaml");
-    let summary = h.state_mut().import_file(&fixture).unwrap();
+    let summary = h
+        .state_mut()
+        .import_file(&fixture)
+        .unwrap()
+        .expect("nothing to ask");
     h.run();
     assert_eq!(summary.requests, 4);
     assert!(
@@ -263,7 +267,12 @@ fn gui_import_and_export_use_the_same_code_as_the_menu() {
         .unwrap();
     let back = wsprobe::import::read_file(&out).unwrap();
     let picked: Vec<&str> = back.requests.iter().map(|r| r.name.as_str()).collect();
-    assert_eq!(picked, ["Feeds / Market feed", "Key in query"]);
+    assert_eq!(picked, ["Market feed", "Key in query"]);
+    assert_eq!(
+        back.folders.len(),
+        1,
+        "the folder the request is in comes along"
+    );
     // A plain click ends the multi-selection.
     h.get_by_role_and_label(Role::Button, "Alpha").click();
     h.run();

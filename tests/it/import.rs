@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use wsprobe::format::error_chain;
-use wsprobe::import::{self, export_requests, export_workspace};
+use wsprobe::import::{self, OnConflict, export_requests, export_workspace};
 use wsprobe::model::{Auth, KeyValue, MessageFormat, SavedRequest, Workspace};
 use wsprobe::store::Store;
 
@@ -32,16 +32,23 @@ fn off(key: &str, value: &str) -> KeyValue {
 fn check_insomnia(file: &str, skipped: &str, with_payload: bool) {
     let imported = import::read_file(&fixture(file)).expect("fixture imports");
     let mut ws = Workspace::default();
-    let summary = imported.add_to(&mut ws);
+    let summary = imported.add_to(&mut ws, OnConflict::Skip);
     assert_eq!(
         summary.to_string(),
         format!(
-            "Imported 4 WebSocket requests and 2 environments (2 variables added to Globals); \
-             skipped {skipped}"
+            "Imported 4 WebSocket requests, 1 folder and 2 environments (2 variables added to \
+             Globals); skipped {skipped}"
         )
     );
 
-    let feed = by_name(&ws, "Feeds / Market feed");
+    // The request group is a folder now, not a name prefix.
+    let feed = by_name(&ws, "Feeds/Market feed");
+    assert_eq!(feed.name, "Market feed");
+    assert_eq!(ws.request_path(feed), "Feeds/Market feed");
+    assert_eq!(
+        feed.id, "ws-req_1",
+        "Insomnia's id, to recognise a re-import"
+    );
     assert_eq!(feed.url, "wss://<<host>>/feed?v=1&symbol=ACME");
     assert_eq!(
         feed.params,
@@ -119,24 +126,79 @@ fn insomnia_v5_yaml() {
 }
 
 #[test]
-fn import_adds_and_never_replaces() {
+fn a_second_import_is_recognised_and_skipped_replaced_or_kept() {
     let mut ws = Workspace::default();
     ws.requests
         .push(SavedRequest::new("Market feed", "ws://mine"));
     ws.globals = ws.globals.clone().with_var("host", "mine.example");
-    for _ in 0..2 {
-        import::read_file(&fixture("insomnia_v4.json"))
-            .unwrap()
-            .add_to(&mut ws);
-    }
-    assert_eq!(ws.requests.len(), 1 + 4 + 4);
-    assert_eq!(ws.requests[0].url, "ws://mine");
+    let file = fixture("insomnia_v4.json");
+    let first = import::read_file(&file)
+        .unwrap()
+        .add_to(&mut ws, OnConflict::Skip);
+    assert_eq!(first.conflicts.total(), 0);
+    assert_eq!(ws.requests.len(), 1 + 4);
+    assert_eq!(ws.globals.get("host").unwrap().value, "mine.example");
+
+    // The default: what is already here stays, nothing is doubled.
+    ws.request_mut("ws-req_2").unwrap().url = "ws://edited".into();
+    let again = import::read_file(&file).unwrap();
+    assert_eq!(again.conflicts(&ws).total(), 4 + 1 + 2);
+    let skipped = again.add_to(&mut ws, OnConflict::Skip);
+    assert_eq!(
+        skipped.to_string(),
+        "Imported 0 WebSocket requests and 0 environments; skipped 1 HTTP request; \
+         4 requests, 1 folder and 2 environments were already here: left as they were (skipped)"
+    );
+    assert_eq!(
+        (ws.requests.len(), ws.folders.len(), ws.environments.len()),
+        (5, 1, 2)
+    );
+    assert_eq!(ws.request("ws-req_2").unwrap().url, "ws://edited");
+
+    // Replace: the file's version, in the same place.
+    let replaced = import::read_file(&file)
+        .unwrap()
+        .add_to(&mut ws, OnConflict::Replace);
+    assert!(
+        replaced
+            .to_string()
+            .ends_with("were already here: replaced"),
+        "{replaced}"
+    );
+    assert_eq!(
+        (ws.requests.len(), ws.folders.len(), ws.environments.len()),
+        (5, 1, 2)
+    );
+    assert_eq!(
+        ws.request("ws-req_2").unwrap().url,
+        "ws://localhost:9000/ws"
+    );
+    assert_eq!(
+        ws.requests[0].url, "ws://mine",
+        "not from the file: untouched"
+    );
+    assert_eq!(ws.globals.get("host").unwrap().value, "example.com");
+
+    // Keep both: copies with new ids, the copied folder holding the copied request.
+    import::read_file(&file)
+        .unwrap()
+        .add_to(&mut ws, OnConflict::Keep);
+    assert_eq!(
+        (ws.requests.len(), ws.folders.len(), ws.environments.len()),
+        (9, 2, 4)
+    );
     let mut ids: Vec<_> = ws.requests.iter().map(|r| r.id.clone()).collect();
     ids.sort();
     ids.dedup();
     assert_eq!(ids.len(), 9, "every request has its own id");
-    assert_eq!(ws.environments.len(), 4);
-    assert_eq!(ws.globals.get("host").unwrap().value, "mine.example");
+    let copy = ws
+        .requests
+        .iter()
+        .rfind(|r| r.name == "Market feed")
+        .unwrap();
+    let folder = ws.folder_of(copy).unwrap();
+    assert_ne!(folder, "fld_1");
+    assert_eq!(ws.folder(folder).unwrap().name, "Feeds");
 }
 
 #[test]
@@ -161,7 +223,7 @@ fn own_export_round_trip_is_exact() {
     let mut ws = Workspace::default();
     import::read_file(&fixture("insomnia_v4.json"))
         .unwrap()
-        .add_to(&mut ws);
+        .add_to(&mut ws, OnConflict::Skip);
     let first = &mut ws.requests[0];
     first.saved_messages.push(wsprobe::model::SavedMessage {
         name: "bin".into(),
@@ -180,11 +242,15 @@ fn own_export_round_trip_is_exact() {
     let file = dir.path().join("all.json");
     export_workspace(&ws).write(&file).unwrap();
     let mut back = Workspace::default();
-    let summary = import::read_file(&file).unwrap().add_to(&mut back);
+    let summary = import::read_file(&file)
+        .unwrap()
+        .add_to(&mut back, OnConflict::Skip);
     assert_eq!(
         summary.to_string(),
-        "Imported 4 WebSocket requests and 2 environments (2 variables added to Globals)"
+        "Imported 4 WebSocket requests, 1 folder and 2 environments (2 variables added to \
+         Globals)"
     );
+    assert_eq!(back.folders, ws.folders);
     assert_eq!(back.requests, ws.requests);
     assert_eq!(back.environments, ws.environments);
     assert_eq!(back.globals, ws.globals);
@@ -194,16 +260,20 @@ fn own_export_round_trip_is_exact() {
     let file = dir.path().join("two.json");
     export_requests(&ws, &ids).write(&file).unwrap();
     let mut back = Workspace::default();
-    import::read_file(&file).unwrap().add_to(&mut back);
+    import::read_file(&file)
+        .unwrap()
+        .add_to(&mut back, OnConflict::Skip);
     assert_eq!(
         back.requests,
         vec![ws.requests[0].clone(), ws.requests[2].clone()]
     );
     assert!(back.environments.is_empty());
 
-    // Importing into the workspace it came from adds copies with fresh ids.
+    // Importing into the workspace it came from, keeping both, adds copies with fresh ids.
     let before = ws.requests.len();
-    import::read_file(&file).unwrap().add_to(&mut ws);
+    import::read_file(&file)
+        .unwrap()
+        .add_to(&mut ws, OnConflict::Keep);
     assert_eq!(ws.requests.len(), before + 2);
     assert_ne!(ws.requests[before].id, ws.requests[0].id);
     assert_eq!(ws.requests[before].name, ws.requests[0].name);
@@ -227,8 +297,8 @@ fn cli_import() {
     assert_eq!(out.status.code(), Some(0), "{out:?}");
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),
-        "Imported 4 WebSocket requests and 2 environments (2 variables added to Globals); \
-         skipped 2 HTTP requests, 1 Socket.IO request and 1 gRPC request\n"
+        "Imported 4 WebSocket requests, 1 folder and 2 environments (2 variables added to \
+         Globals); skipped 2 HTTP requests, 1 Socket.IO request and 1 gRPC request\n"
     );
     let (saved, problems) = Store::load_read_only(&ws_dir).unwrap();
     assert!(problems.is_empty());

@@ -11,6 +11,8 @@ mod cli;
 mod comfort;
 mod composer;
 mod engine;
+mod folders;
+mod folders_io;
 mod gui;
 mod gui_perf;
 mod hostile;

@@ -376,7 +376,7 @@ proptest! {
         let doc = serde_json::json!({"_type": "export", "__export_format": 4, "resources": resources});
         let imported = wsprobe::import::parse(&doc.to_string()).unwrap();
         let mut workspace = wsprobe::model::Workspace::default();
-        let summary = imported.add_to(&mut workspace);
+        let summary = imported.add_to(&mut workspace, wsprobe::import::OnConflict::Skip);
         prop_assert_eq!(summary.requests, names.len());
         prop_assert_eq!(workspace.requests.len(), names.len());
         for (i, request) in workspace.requests.iter().enumerate() {

@@ -547,3 +547,45 @@ fn the_readme_example_passes_against_wsprobe_serve() {
         .count();
     assert_eq!(cases, 5, "four sensor events of six, and the close: {xml}");
 }
+
+/// A folder as TARGET runs every request in it and its subfolders, in sidebar order, and its
+/// headers reach the server (issue 17's rule for `wsprobe test`).
+#[test]
+fn a_folder_as_target_runs_every_request_in_it() {
+    let server = echo_server();
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, mut ws, _) = Store::open(dir.path()).unwrap();
+    let mut home = wsprobe::model::Folder::new("Home", None);
+    home.headers = vec![wsprobe::model::KeyValue::new("X-Folder", "home")];
+    let lights = wsprobe::model::Folder::new("Lights", Some(home.id.clone()));
+    let script = |name: &str| {
+        format!(
+            "ws.on('open', () => {{ test('{name} opened', () => expect(ws.connected).toBe(true)); ws.close(); }});"
+        )
+    };
+    let mut doors = SavedRequest::new("Doors", server.url_for("/doors"));
+    doors.folder = Some(home.id.clone());
+    doors.script = script("doors");
+    let mut feed = SavedRequest::new("Feed", server.url_for("/feed"));
+    feed.folder = Some(lights.id.clone());
+    feed.script = script("feed");
+    let mut outside = SavedRequest::new("Outside", server.url_for("/outside"));
+    outside.script = script("outside");
+    ws.requests = vec![doors, feed, outside];
+    ws.folders = vec![home, lights];
+    store.save(&ws).unwrap();
+
+    let run = wsprobe_test(dir.path(), &["Home"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stdout.contains("Doors\n  ✓ doors opened"), "{run:?}");
+    assert!(run.stdout.contains("Feed\n  ✓ feed opened"), "{run:?}");
+    assert!(run.stdout.ends_with("2 passed, 0 failed\n"), "{run:?}");
+    let seen = server.requests();
+    let uris: Vec<&str> = seen.iter().map(|r| r.uri.as_str()).collect();
+    assert_eq!(
+        uris,
+        ["/doors", "/feed"],
+        "only the folder's requests, in order"
+    );
+    assert!(seen.iter().all(|r| r.header("x-folder") == Some("home")));
+}

@@ -13,6 +13,8 @@ fn full_request() -> SavedRequest {
     SavedRequest {
         id: "req1".into(),
         name: "deCONZ events".into(),
+        folder: None,
+        variables: vec![wsprobe::model::Variable::new("room", "hall")],
         url: "ws://<<host>>:443/events".into(),
         params: vec![
             KeyValue::new("token", "<<token>>"),
@@ -99,7 +101,7 @@ fn full_workspace() -> Workspace {
         globals,
         active_environment: Some("dev".into()),
         selected_request: Some("req2".into()),
-        unknown: Default::default(),
+        ..Workspace::default()
     }
 }
 
@@ -373,7 +375,7 @@ fn fields_from_a_newer_version_survive_an_edit_and_save() {
         v["icon"] = "🧪".into()
     });
     add(root.join("workspace.json"), &|v| {
-        v["folders"] = serde_json::json!([["a", "req1"]])
+        v["tags"] = serde_json::json!([["a", "req1"]])
     });
 
     // This version opens it, the user edits the request, and it is saved again.
@@ -392,5 +394,5 @@ fn fields_from_a_newer_version_survive_an_edit_and_save() {
     assert_eq!(req["settings"]["compression"]["deflate"], true);
     assert_eq!(req["settings"]["max_log_events"], 5000);
     assert_eq!(read("environments/dev.json")["icon"], "🧪");
-    assert_eq!(read("workspace.json")["folders"][0][1], "req1");
+    assert_eq!(read("workspace.json")["tags"][0][1], "req1");
 }

@@ -1,8 +1,9 @@
 //! `wsprobe test`: run requests with their scripts, headless, and report the tests (for CI).
 //!
 //! The rules, for CI jobs that rely on them:
-//! - Each TARGET is a saved request (by name) or a URL; they run one after another. A URL
-//!   needs `--script FILE`; `--script` replaces a saved request's script.
+//! - Each TARGET is a saved request (by its folder path or its bare name), a folder (every
+//!   request in it and its subfolders, in sidebar order) or a URL; they run one after another.
+//!   A URL needs `--script FILE`; `--script` replaces a saved request's script.
 //! - Before anything connects, every target is checked: an unknown request, an unreadable
 //!   script or a script that does not compile ends the run with exit 2, nothing sent.
 //! - A target ends when its script closes the connection, the server closes it, its script is
@@ -88,7 +89,18 @@ impl Suite {
             targets: Vec::new(),
             carried: Vec::new(),
         };
-        for name in suite.args.targets.clone() {
+        // A folder as TARGET runs every request in it.
+        let mut names = Vec::new();
+        for target in &suite.args.targets {
+            match request::folder_requests(target, suite.workspace_dir.clone())? {
+                Some(paths) if paths.is_empty() => {
+                    anyhow::bail!("`{target}` is a folder that holds no requests")
+                }
+                Some(paths) => names.extend(paths),
+                None => names.push(target.clone()),
+            }
+        }
+        for name in names {
             let loaded = suite.load(&name)?;
             let script = match &file_script {
                 Some(config) => Some(config.clone()),

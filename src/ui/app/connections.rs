@@ -45,11 +45,14 @@ impl App {
         if rs.state.is_active() || rs.script.is_starting() {
             return;
         }
-        let resolver = Resolver::for_workspace(&self.workspace);
+        // The request's folders add their variables, headers and auth.
+        let resolver = Resolver::for_request(&self.workspace, &request);
         if !request.script.trim().is_empty() {
             let init = ScriptInit {
                 vars: resolver.values(),
-                headers: request
+                headers: self
+                    .workspace
+                    .effective_request(&request)
                     .headers
                     .iter()
                     .filter(|h| h.enabled && !h.key.trim().is_empty())
@@ -70,7 +73,7 @@ impl App {
             self.by_session.insert(session, request_id.to_owned());
             return;
         }
-        match resolver.resolve_request(&request) {
+        match resolver.resolve_in(&self.workspace, &request) {
             Err(err) => rs.error = Some(error_chain(&err)),
             Ok(resolved) => {
                 rs.error = None;
@@ -102,11 +105,11 @@ impl App {
                             }
                             request.headers.push(KeyValue::new(name, value));
                         }
-                        let mut resolver = Resolver::for_workspace(&self.workspace);
+                        let mut resolver = Resolver::for_request(&self.workspace, &request);
                         for (name, value) in &prepared.vars_set {
                             resolver.set(name, value);
                         }
-                        resolver.resolve_request(&request)
+                        resolver.resolve_in(&self.workspace, &request)
                     });
                     match (resolved, rs.session, &self.engine) {
                         (Some(Ok(request)), Some(session), Some((engine, _))) => {
@@ -175,7 +178,7 @@ impl App {
         let Some(request) = self.workspace.request(request_id) else {
             return;
         };
-        let message = Resolver::for_workspace(&self.workspace)
+        let message = Resolver::for_request(&self.workspace, request)
             .resolve_message(request.draft.format, &request.draft.body);
         let sent = SentBody::Draft {
             format: request.draft.format,
@@ -225,6 +228,9 @@ impl App {
                     rs.script.stop();
                 }
                 self.sessions.remove(&id);
+            }
+            SidebarAction::ExportFolder(id) => {
+                self.export_with_dialog(super::transfer::ExportScope::Folder(id));
             }
         }
     }

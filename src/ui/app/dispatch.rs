@@ -12,21 +12,12 @@ impl App {
         let selected = self.workspace.selected_request.clone();
         match command {
             UiCommand::NewRequest => self.sidebar.new_request(&mut self.workspace),
-            UiCommand::RenameRequest => {
-                if let Some(id) = selected {
-                    self.sidebar.start_rename(&self.workspace, &id);
-                }
-            }
-            UiCommand::DuplicateRequest => {
-                if let Some(id) = selected {
-                    self.sidebar.duplicate(&mut self.workspace, &id);
-                }
-            }
+            // On the selected folder when a folder is selected.
+            UiCommand::RenameRequest => self.sidebar.rename_selected(&mut self.workspace),
+            UiCommand::DuplicateRequest => self.sidebar.duplicate_selected(&mut self.workspace),
             UiCommand::DeleteRequest => {
-                if let Some(id) = selected {
-                    for action in self.sidebar.delete(&mut self.workspace, &id) {
-                        self.handle_sidebar(action);
-                    }
+                for action in self.sidebar.delete_selected(&mut self.workspace) {
+                    self.handle_sidebar(action);
                 }
             }
             UiCommand::Send => {

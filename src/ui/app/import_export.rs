@@ -7,12 +7,13 @@ use std::path::Path;
 use std::sync::mpsc;
 
 use crate::format::error_chain;
-use crate::import::{self, Bundle, ImportError, ImportSummary, Imported};
+use crate::import::{self, Bundle, ImportError, ImportSummary, Imported, OnConflict};
 use crate::ui::jobs::{FileDialog, Task, TaskPoll};
-use crate::ui::text::file_stem;
+use crate::ui::text::{file_name, file_stem};
 use crate::ui::widgets::Notice;
 
 use super::App;
+use super::import_conflict::PendingImport;
 use super::transfer::{ExportScope, Transfer, TransferError, Transfers, export_job, import_job};
 
 impl App {
@@ -24,8 +25,9 @@ impl App {
 
     /// Adds the requests and environments of an export file, reading it on this thread (for
     /// tests and scripts). The window uses [`App::start_import`], which reads the file on a
-    /// worker and then applies it with the same code.
-    pub fn import_file(&mut self, path: &Path) -> Result<ImportSummary, TransferError> {
+    /// worker and then applies it with the same code. `None`: the file holds items already in
+    /// the workspace, and the window now asks whether to skip, replace or keep them.
+    pub fn import_file(&mut self, path: &Path) -> Result<Option<ImportSummary>, TransferError> {
         self.refuse_if_busy()?;
         let result = import::read_file(path);
         self.finish_import(path, result)
@@ -55,7 +57,7 @@ impl App {
     /// this thread (for tests and scripts; the window uses [`App::start_export`]).
     pub fn export_to(&mut self, path: &Path, scope: ExportScope) -> Result<(), TransferError> {
         self.refuse_if_busy()?;
-        let bundle = self.export_bundle(scope);
+        let bundle = self.export_bundle(&scope);
         let result = bundle.write(path);
         self.finish_export(path, bundle.requests.len(), result)
     }
@@ -69,7 +71,7 @@ impl App {
         }
         let job = export_job(
             path.to_owned(),
-            self.export_bundle(scope),
+            self.export_bundle(&scope),
             self.ctx.as_ref(),
         );
         self.start_transfer(Task::Working(job));
@@ -96,10 +98,14 @@ impl App {
         if self.refuse_if_busy().is_err() {
             return;
         }
-        let name = match scope {
+        let name = match &self.scope_of(&scope) {
             ExportScope::Workspace => "workspace".to_owned(),
             ExportScope::Selection => match self.selected_request() {
                 Some(r) => file_stem(&r.name),
+                None => return,
+            },
+            ExportScope::Folder(id) => match self.workspace.folder(id) {
+                Some(f) => file_stem(&f.name),
                 None => return,
             },
         };
@@ -107,10 +113,21 @@ impl App {
             .file_name(format!("{name}.wsprobe.json"))
             .filter("wsprobe export", &["json"])
             .save_file(self.ctx.as_ref());
-        let (bundle, ctx) = (self.export_bundle(scope), self.ctx.clone());
+        let (bundle, ctx) = (self.export_bundle(&scope), self.ctx.clone());
         self.start_transfer(Task::after_dialog(dialog, move |path| {
             export_job(path, bundle, ctx.as_ref())
         }));
+    }
+
+    /// "Export selected requests…" while a folder is selected (its page showing) exports that
+    /// folder.
+    fn scope_of(&self, scope: &ExportScope) -> ExportScope {
+        match (scope, &self.workspace.selected_folder) {
+            (ExportScope::Selection, Some(folder)) if self.workspace.folder(folder).is_some() => {
+                ExportScope::Folder(folder.clone())
+            }
+            _ => scope.clone(),
+        }
     }
 
     fn start_transfer(&mut self, task: Task<Transfer>) {
@@ -121,9 +138,10 @@ impl App {
         };
     }
 
-    fn export_bundle(&self, scope: ExportScope) -> Bundle {
-        match scope {
+    fn export_bundle(&self, scope: &ExportScope) -> Bundle {
+        match &self.scope_of(scope) {
             ExportScope::Workspace => import::export_workspace(&self.workspace),
+            ExportScope::Folder(id) => import::export_folder(&self.workspace, id),
             ExportScope::Selection => {
                 let ids = self.sidebar.selection(&self.workspace);
                 import::export_requests(&self.workspace, &ids)
@@ -172,12 +190,20 @@ impl App {
         &mut self,
         path: &Path,
         result: Result<Imported, ImportError>,
-    ) -> Result<ImportSummary, TransferError> {
+    ) -> Result<Option<ImportSummary>, TransferError> {
         match result {
             Ok(imported) => {
-                let summary = imported.add_to(&mut self.workspace);
-                self.notice = Some(Notice::success(summary.to_string()));
-                Ok(summary)
+                let conflicts = imported.conflicts(&self.workspace);
+                if conflicts.total() > 0 {
+                    // A re-import: the user chooses (see `import_conflict`).
+                    self.pending_import = Some(PendingImport {
+                        file: file_name(path),
+                        imported,
+                        conflicts,
+                    });
+                    return Ok(None);
+                }
+                Ok(Some(self.apply_import(imported, OnConflict::Skip)))
             }
             Err(source) => Err(self.report(TransferError::Import {
                 path: path.to_owned(),

@@ -5,7 +5,8 @@
 //! - [`routing`]: engine events into the requests' logs, within the frame budget;
 //! - [`connections`]: Connect, Disconnect, Send; [`heartbeats`]: Ping and heartbeats;
 //! - [`dispatch`]: running a [`UiCommand`]; [`menu`]: the menu bar and shortcuts;
-//! - [`transfer`]: File → Import/Export as background jobs; [`saver`]: debounced saving;
+//! - [`transfer`]: File → Import/Export as background jobs ([`import_conflict`]: Skip,
+//!   Replace or Keep both on a re-import); [`saver`]: debounced saving;
 //! - [`close_guard`]: no close while the workspace cannot be saved; [`banners`]: notices.
 
 mod banners;
@@ -13,6 +14,7 @@ mod close_guard;
 mod connections;
 mod dispatch;
 mod heartbeats;
+mod import_conflict;
 mod import_export;
 mod logic;
 mod menu;
@@ -32,8 +34,9 @@ use crate::store::{Store, StoreError};
 use super::commands::{self, CommandPalette};
 use super::composer::{Composer, ComposerAction};
 use super::environments::EnvironmentsWindow;
+use super::folder_view::FolderView;
 use super::request_bar::{BarAction, request_bar};
-use super::request_tabs::{RequestTabs, Tab};
+use super::request_tabs::{Inherited, RequestTabs, Tab};
 use super::session::RequestSession;
 use super::sidebar::Sidebar;
 use super::text::state_text;
@@ -54,6 +57,7 @@ pub struct App {
     by_session: HashMap<SessionId, String>,
     sidebar: Sidebar,
     tabs: RequestTabs,
+    folder_view: FolderView,
     composer: Composer,
     environments: EnvironmentsWindow,
     /// The workspace as of the last frame, to notice edits.
@@ -73,6 +77,8 @@ pub struct App {
     notice: Option<Notice>,
     /// The import or export running in the background; its spinner replaces the notice.
     transfers: transfer::Transfers,
+    /// A re-import waiting for Skip / Replace / Keep both.
+    pending_import: Option<import_conflict::PendingImport>,
     /// The window title last sent to the viewport.
     title: String,
     /// `WSPROBE_FRAME_STATS`: also report how long each Disconnect took, on stderr.
@@ -107,6 +113,7 @@ impl App {
             by_session: HashMap::new(),
             sidebar: Sidebar::default(),
             tabs: RequestTabs::default(),
+            folder_view: FolderView::default(),
             composer: Composer::default(),
             environments: EnvironmentsWindow::default(),
             last_change: None,
@@ -119,6 +126,7 @@ impl App {
             about_open: false,
             notice: None,
             transfers: transfer::Transfers::default(),
+            pending_import: None,
             title: String::new(),
             report_disconnects: crate::ui::frame_stats::FrameStats::enabled(),
             close_blocked: false,
@@ -137,8 +145,15 @@ impl App {
         Self::new(dir)
     }
 
-    /// "Market feed — Connected — wsprobe", or "wsprobe" with nothing selected.
+    /// "Market feed — Connected — wsprobe", "Home/Lights — wsprobe" for a folder, or
+    /// "wsprobe" with nothing selected.
     pub fn window_title(&self) -> String {
+        // A folder's page: "Home/Lights — wsprobe".
+        if let Some(folder) = &self.workspace.selected_folder
+            && self.workspace.folder(folder).is_some()
+        {
+            return format!("{} — wsprobe", self.workspace.folder_path(folder));
+        }
         match self.selected_request() {
             Some(r) => {
                 let rs = self.sessions.get(&r.id);
@@ -200,7 +215,14 @@ impl App {
         if let Some(command) = self.palette.ui(&ctx) {
             commands.push(command);
         }
-        let vars = VarContext::new(self.workspace.effective_variables());
+        // The variables in effect where the selection is: the request's own over its folders'
+        // over the environment's.
+        let vars = match (&self.workspace.selected_folder, self.selected_request()) {
+            (Some(folder), _) => self.workspace.variables_in(Some(folder)),
+            (None, Some(request)) => self.workspace.variables_of(request),
+            (None, None) => self.workspace.variables_in(None),
+        };
+        let vars = VarContext::with_sources(vars);
 
         egui::Panel::top("menu_bar").show(ui, |ui| {
             commands.extend(self.menu_bar(ui));
@@ -232,6 +254,7 @@ impl App {
         egui::CentralPanel::default().show(ui, |ui| self.request_view(ui, &vars));
 
         self.environments.ui(&ctx, &mut self.workspace);
+        self.import_conflict_ui(&ctx);
         commands::shortcuts_window(&ctx, &mut self.shortcuts_open);
         super::about::about_window(&ctx, &mut self.about_open);
         for command in commands {
@@ -247,6 +270,13 @@ impl App {
     }
 
     fn request_view(&mut self, ui: &mut egui::Ui, vars: &VarContext) {
+        if let Some(folder) = self.workspace.selected_folder.clone() {
+            if self.workspace.folder(&folder).is_some() {
+                self.folder_view.ui(ui, &mut self.workspace, &folder, vars);
+                return;
+            }
+            self.workspace.selected_folder = None;
+        }
         let Some(id) = self.workspace.selected_request.clone() else {
             empty_state(
                 ui,
@@ -318,6 +348,15 @@ impl App {
                 }
             });
 
+        let inherited = {
+            let request = &self.workspace.requests[index];
+            Inherited {
+                headers: self.workspace.inherited_headers(request),
+                auth: self
+                    .workspace
+                    .effective_auth(&request.auth, self.workspace.folder_of(request)),
+            }
+        };
         let mut composer_action = None;
         let mut control_action = None;
         egui::CentralPanel::default()
@@ -337,7 +376,7 @@ impl App {
                         &rs.script,
                         &mut self.script_editor,
                     ),
-                    _ => self.tabs.ui(ui, request, state, vars),
+                    _ => self.tabs.ui(ui, request, state, &inherited, vars),
                 }
             });
         match composer_action {

@@ -10,11 +10,14 @@ use crate::ui::jobs::{Job, Task};
 use crate::ui::text::file_name;
 
 /// What File → Export... writes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ExportScope {
-    /// The selected request, or those picked with Ctrl+click in the sidebar.
+    /// The selected request, or those picked with Ctrl+click in the sidebar; the selected
+    /// folder when a folder is selected.
     Selection,
     Workspace,
+    /// A folder with everything in it (the folder's "Export folder…").
+    Folder(String),
 }
 
 /// Why an import or export did not happen.

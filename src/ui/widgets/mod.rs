@@ -6,12 +6,14 @@ pub mod kv_table;
 pub mod notice;
 pub mod status_badge;
 pub mod template_field;
+pub mod var_table;
 
 pub use code_editor::CodeEditor;
 pub use kv_table::kv_table;
 pub use notice::{Notice, NoticeLevel};
 pub use status_badge::{ConnState, status_badge, status_badge_text};
 pub use template_field::{VarContext, template_field};
+pub use var_table::var_table;
 
 /// A text field with a visible label on its left, tied to it for screen readers and tests.
 pub fn labelled_text(

@@ -31,13 +31,28 @@ const FUNCTION_NAMES: [&str; 5] = [
 #[derive(Debug, Clone, Default)]
 pub struct VarContext {
     values: BTreeMap<String, Variable>,
+    /// Where each value comes from ("folder “Home”"), when known: shown on hover.
+    sources: BTreeMap<String, String>,
 }
 
 impl VarContext {
     pub fn new(variables: Vec<Variable>) -> Self {
         Self {
             values: variables.into_iter().map(|v| (v.name.clone(), v)).collect(),
+            sources: BTreeMap::new(),
         }
+    }
+
+    /// The variables in effect with where each comes from
+    /// ([`crate::model::Workspace::variables_in`]).
+    pub fn with_sources(variables: Vec<(Variable, crate::model::VarSource)>) -> Self {
+        let sources = variables
+            .iter()
+            .map(|(v, source)| (v.name.clone(), source.to_string()))
+            .collect();
+        let mut vars = Self::new(variables.into_iter().map(|(v, _)| v).collect());
+        vars.sources = sources;
+        vars
     }
 
     pub fn get(&self, name: &str) -> Option<&Variable> {
@@ -95,11 +110,16 @@ impl VarContext {
                 format!("{}: unknown built-in", span.name)
             };
         }
+        let from = self
+            .sources
+            .get(&span.name)
+            .map(|s| format!(" · from {s}"))
+            .unwrap_or_default();
         match self.get(&span.name) {
-            Some(v) if v.secret => format!("{} = •••••• (secret)", span.name),
-            Some(v) => format!("{} = {}", span.name, v.value),
+            Some(v) if v.secret => format!("{} = •••••• (secret){from}", span.name),
+            Some(v) => format!("{} = {}{from}", span.name, v.value),
             None => format!(
-                "{}: undefined in the active environment and Globals",
+                "{}: undefined in the folders, the active environment and Globals",
                 span.name
             ),
         }
