@@ -5,6 +5,7 @@ use std::collections::HashSet;
 
 use egui::{RichText, Ui};
 
+use super::widgets::new_row_focus;
 use crate::model::{Environment, GLOBALS_ID, Variable, Workspace};
 
 #[derive(Default)]
@@ -110,6 +111,7 @@ impl EnvironmentsWindow {
         }
         ui.add_space(6.0);
         let mut remove = None;
+        let table = egui::Id::unique(("env_vars", &env_id));
         egui::Grid::new(("env_vars", &env_id))
             .num_columns(5)
             .spacing([6.0, 4.0])
@@ -123,13 +125,15 @@ impl EnvironmentsWindow {
                 ui.end_row();
                 for (i, var) in env.variables.iter_mut().enumerate() {
                     let n = i + 1;
-                    ui.add(
-                        egui::TextEdit::singleline(&mut var.name)
-                            .desired_width(130.0)
-                            .min_size(egui::vec2(130.0, 0.0))
-                            .hint_text("name"),
-                    )
-                    .accessible_name(format!("variable {n} name"));
+                    let name = ui
+                        .add(
+                            egui::TextEdit::singleline(&mut var.name)
+                                .desired_width(130.0)
+                                .min_size(egui::vec2(130.0, 0.0))
+                                .hint_text("name"),
+                        )
+                        .accessible_name(format!("variable {n} name"));
+                    new_row_focus::take(ui, table, i, &name);
                     let key = (env_id.clone(), i);
                     let revealed = self.revealed.contains(&key);
                     ui.add(
@@ -176,6 +180,7 @@ impl EnvironmentsWindow {
         }
         if ui.button("+ Add variable").clicked() {
             env.variables.push(Variable::default());
+            new_row_focus::mark(ui, table, env.variables.len() - 1);
         }
         if delete {
             workspace.environments.retain(|e| e.id != env_id);

@@ -18,6 +18,7 @@ mod import;
 mod inspect;
 mod install;
 mod limits;
+mod newcomer;
 mod properties;
 mod saves;
 mod serve;

@@ -3,6 +3,7 @@
 
 pub mod code_editor;
 pub mod kv_table;
+pub mod new_row_focus;
 pub mod notice;
 pub mod status_badge;
 pub mod template_field;

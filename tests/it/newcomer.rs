@@ -1,0 +1,111 @@
+//! Issue 18, what a new user trips over in the window: each test reproduces one report the
+//! way a user meets it (clicks, typing, a real server on 127.0.0.1), and fails without its fix.
+
+use crate::support;
+
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+use support::gui::*;
+use support::*;
+use wsprobe::ui::App;
+use wsprobe::ui::widgets::ConnState;
+
+/// Types `text` into whatever has the keyboard focus, as a user typing at once would.
+fn type_now(h: &mut Harness<'_, App>, text: &str) {
+    h.event(egui::Event::Text(text.to_owned()));
+    h.run();
+}
+
+fn value_of(h: &Harness<'_, App>, label: &str) -> String {
+    h.get_by_label(label).value().unwrap_or_default()
+}
+
+fn url_of(h: &Harness<'_, App>) -> String {
+    let id = selected_id(h);
+    h.state().workspace().request(&id).unwrap().url.clone()
+}
+
+#[test]
+fn params_are_shown_decoded_and_sent_encoded() {
+    let server = echo_server();
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path());
+    add_request(&mut h);
+    set_url(&mut h, &server.url_for("/feed"));
+    h.get_by_label("Params").click();
+    h.run();
+    h.get_by_label("+ Add param").click();
+    h.run();
+    h.get_by_label("param 1 name")
+        .set_text_value_accesskit("probe");
+    h.run();
+    h.get_by_label("param 1 value")
+        .set_text_value_accesskit("a b&c");
+    h.run();
+    assert!(
+        url_of(&h).ends_with("/feed?probe=a+b%26c"),
+        "the URL shows the value encoded: {}",
+        url_of(&h)
+    );
+    h.get_by_role_and_label(Role::Button, "Connect").click();
+    run_until(&mut h, "Connected", |h| state_of(h) == ConnState::Connected);
+    assert_eq!(server.requests()[0].uri, "/feed?probe=a+b%26c");
+    h.get_by_role_and_label(Role::Button, "Disconnect").click();
+    run_until(&mut h, "Disconnected", |h| {
+        state_of(h) == ConnState::Disconnected
+    });
+
+    // The other way round: the table shows what the URL's encoding means.
+    set_url(&mut h, &server.url_for("/feed?q=one%20two&r=x+y%26z"));
+    assert_eq!(value_of(&h, "param 1 value"), "one two");
+    assert_eq!(value_of(&h, "param 2 value"), "x y&z");
+    // A URL typed by hand is not rewritten.
+    assert!(url_of(&h).ends_with("?q=one%20two&r=x+y%26z"));
+}
+
+#[test]
+fn a_variable_in_a_param_is_encoded_once_resolved() {
+    let server = echo_server();
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path());
+    add_request(&mut h);
+    h.state_mut()
+        .workspace_mut()
+        .globals
+        .variables
+        .push(wsprobe::model::Variable::new("who", "Ann & Bo"));
+    set_url(&mut h, &server.url_for("/?name=<<who>>"));
+    h.get_by_label("Params").click();
+    h.run();
+    assert_eq!(value_of(&h, "param 1 value"), "<<who>>");
+    h.get_by_role_and_label(Role::Button, "Connect").click();
+    run_until(&mut h, "Connected", |h| state_of(h) == ConnState::Connected);
+    assert_eq!(server.requests()[0].uri, "/?name=Ann+%26+Bo");
+}
+
+#[test]
+fn add_row_buttons_focus_the_new_rows_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path());
+    add_request(&mut h);
+    for (tab, button, field) in [
+        ("Params", "+ Add param", "param 1 name"),
+        ("Headers", "+ Add header", "header 1 name"),
+    ] {
+        h.get_by_label(tab).click();
+        h.run();
+        h.get_by_label(button).click();
+        h.run();
+        type_now(&mut h, "typed");
+        assert_eq!(value_of(&h, field), "typed", "{button} focuses {field}");
+    }
+
+    h.get_by_label("Manage environments").click();
+    h.run();
+    h.get_by_label("+ Add variable").click();
+    h.run();
+    type_now(&mut h, "host");
+    assert_eq!(value_of(&h, "variable 1 name"), "host");
+    assert_eq!(h.state().workspace().globals.variables[0].name, "host");
+}
