@@ -5,7 +5,7 @@ use crate::support;
 
 use egui::accesskit::Role;
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable as _;
+use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use support::gui::*;
 use support::*;
 use wsprobe::ui::App;
@@ -108,4 +108,70 @@ fn add_row_buttons_focus_the_new_rows_name() {
     type_now(&mut h, "host");
     assert_eq!(value_of(&h, "variable 1 name"), "host");
     assert_eq!(h.state().workspace().globals.variables[0].name, "host");
+}
+
+fn type_body(h: &mut Harness<'_, App>, text: &str) {
+    h.get_by_label("Message body").focus();
+    h.run();
+    h.get_by_label("Message body")
+        .set_text_value_accesskit(text);
+    h.run();
+}
+
+fn choose_format(h: &mut Harness<'_, App>, format: &str) {
+    h.get_by_role_and_label(Role::Button, format).click();
+    h.run();
+}
+
+#[test]
+fn switching_the_format_checks_the_draft_again() {
+    let server = echo_server();
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path());
+    add_request(&mut h);
+    set_url(&mut h, &server.url());
+    h.get_by_role_and_label(Role::Button, "Connect").click();
+    run_until(&mut h, "Connected", |h| state_of(h) == ConnState::Connected);
+    type_body(&mut h, r#"{"at": "<<$isoTimestamp>>"}"#);
+    assert!(!has_label_containing(&h, "Cannot send"));
+    choose_format(&mut h, "Hex");
+    assert!(
+        has_label_containing(&h, "is not a hex digit"),
+        "the Hex error shows as soon as the format changes"
+    );
+    assert!(
+        h.get_by_role_and_label(Role::Button, "Send")
+            .accesskit_node()
+            .is_disabled()
+    );
+    choose_format(&mut h, "JSON");
+    assert!(!has_label_containing(&h, "Cannot send"));
+}
+
+#[test]
+fn the_byte_count_is_what_send_sends() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path());
+    add_request(&mut h);
+    choose_format(&mut h, "Hex");
+    type_body(&mut h, "48 65 6c 6c 6f 00 ff");
+    assert!(has_label_containing(&h, "7 bytes"), "7 bytes, not 20");
+
+    h.state_mut()
+        .workspace_mut()
+        .globals
+        .variables
+        .push(wsprobe::model::Variable::new("name", "Ann"));
+    choose_format(&mut h, "Text");
+    type_body(&mut h, "hi <<name>>");
+    assert!(
+        has_label_containing(&h, "6 bytes"),
+        "the variable counts as its value"
+    );
+    type_body(&mut h, "hi <<nobody>>");
+    assert!(has_label_containing(&h, "size unknown"));
+    assert!(has_label_containing(&h, "undefined variable `nobody`"));
+    // A stray `<<` is reported while typing, not only at Send.
+    type_body(&mut h, "cat <<EOF");
+    assert!(has_label_containing(&h, "size unknown"));
 }
