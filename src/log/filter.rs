@@ -67,8 +67,9 @@ impl SearchMode {
 enum Query {
     #[default]
     None,
-    /// Lower-cased needle.
-    Text(String),
+    /// The needle, escaped, as a case-insensitive regex: it folds case with Unicode's rules
+    /// (`MÜNCHEN` finds `München`), and the regex crate's literal search is fast.
+    Text(regex::bytes::Regex),
     Regex(regex::bytes::Regex),
     Json(Vec<JsonCondition>),
 }
@@ -101,7 +102,7 @@ impl Filter {
             query: if search.is_empty() {
                 Query::None
             } else {
-                Query::Text(search.to_lowercase())
+                Query::Text(text_query(search))
             },
         }
     }
@@ -116,7 +117,7 @@ impl Filter {
             Query::None
         } else {
             match mode {
-                SearchMode::Text => Query::Text(search.to_lowercase()),
+                SearchMode::Text => Query::Text(text_query(search)),
                 SearchMode::Regex => regex::bytes::RegexBuilder::new(search)
                     .case_insensitive(true)
                     .build()
@@ -151,7 +152,7 @@ impl Filter {
         direction_ok
             && match &self.query {
                 Query::None => true,
-                Query::Text(needle) => with_text(event, |t| contains_ignore_case(t, needle)),
+                Query::Text(needle) => with_text(event, |t| needle.is_match(t)),
                 Query::Regex(re) => with_text(event, |t| re.is_match(t)),
                 Query::Json(conditions) => match event.payload() {
                     Some(payload) if event.direction().is_some() => conditions
@@ -188,21 +189,28 @@ fn with_text<R>(event: &Event, f: impl FnOnce(&[u8]) -> R) -> R {
     }
 }
 
-/// ASCII case-insensitive substring test on raw bytes; `needle` must be lower-case.
-/// Non-ASCII text still matches exactly (the common case for search in payloads).
+/// The regex for a plain-text search: the needle matched literally, case folded by Unicode.
+fn text_query(needle: &str) -> regex::bytes::Regex {
+    regex::bytes::RegexBuilder::new(&regex::escape(needle))
+        .case_insensitive(true)
+        // A long needle's case-folded automaton can be large; give it room rather than fail.
+        .size_limit(64 << 20)
+        .build()
+        .unwrap_or_else(|_| {
+            // Only an absurdly long needle gets here: fall back to an exact match.
+            regex::bytes::Regex::new(&regex::escape(needle)).unwrap_or_else(|_| never())
+        })
+}
+
+/// A regex that matches nothing (for a needle no regex can hold).
+fn never() -> regex::bytes::Regex {
+    regex::bytes::Regex::new(r"[^\s\S]").expect("a valid regex")
+}
+
+/// Case-insensitive (Unicode case folding) substring test on raw bytes, as the events
+/// search does it. Builds a regex per call: for one-off checks, not for loops.
 pub fn contains_ignore_case(haystack: &[u8], needle: &str) -> bool {
-    let needle = needle.as_bytes();
-    if needle.is_empty() {
-        return true;
-    }
-    if needle.len() > haystack.len() {
-        return false;
-    }
-    let first = needle[0];
-    let first_upper = first.to_ascii_uppercase();
-    haystack
-        .windows(needle.len())
-        .any(|w| (w[0] == first || w[0] == first_upper) && w.eq_ignore_ascii_case(needle))
+    needle.is_empty() || text_query(needle).is_match(haystack)
 }
 
 #[cfg(test)]

@@ -175,3 +175,33 @@ fn the_byte_count_is_what_send_sends() {
     type_body(&mut h, "cat <<EOF");
     assert!(has_label_containing(&h, "size unknown"));
 }
+
+#[test]
+fn search_finds_non_ascii_text_in_its_own_case() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path());
+    add_request(&mut h);
+    let id = selected_id(&h);
+    h.state_mut()
+        .session_mut(&id)
+        .log
+        .extend(received_events(3, |i| {
+            if i == 1 {
+                r#"{"city":"MÜNCHEN"}"#.to_owned()
+            } else {
+                format!(r#"{{"city":"Bonn {i}"}}"#)
+            }
+        }));
+    h.run();
+    assert_eq!(rows(&h, '↓', "city"), 3);
+    for needle in ["MÜNCHEN", "münchen"] {
+        h.get_by_label("Search events")
+            .set_text_value_accesskit(needle);
+        run_until(&mut h, "the search applied", |h| {
+            let rs = h.state().session(&selected_id(h)).unwrap();
+            rs.view.filtering_progress(&rs.log).is_none()
+        });
+        assert_eq!(rows(&h, '↓', "MÜNCHEN"), 1, "{needle} finds MÜNCHEN");
+        assert_eq!(rows(&h, '↓', "Bonn"), 0);
+    }
+}
