@@ -205,3 +205,94 @@ fn search_finds_non_ascii_text_in_its_own_case() {
         assert_eq!(rows(&h, '↓', "Bonn"), 0);
     }
 }
+
+fn press(h: &mut Harness<'_, App>, modifiers: egui::Modifiers, key: egui::Key) {
+    h.key_press_modifiers(modifiers, key);
+    h.run();
+}
+
+/// The palette's frame on screen.
+fn palette_rect(h: &Harness<'_, App>) -> egui::Rect {
+    h.ctx
+        .memory(|m| m.area_rect(egui::Id::unique("command_palette")))
+        .expect("the palette is shown")
+}
+
+#[test]
+fn the_palette_sizes_to_its_rows_and_lists_every_menu_action() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path());
+    add_request(&mut h);
+    press(&mut h, egui::Modifiers::COMMAND, egui::Key::K);
+    // Typed with a slip: "themex" matches nothing, Backspace brings the three back.
+    h.get_by_label("Command").type_text("themex");
+    h.run();
+    h.get_by_label("Command").set_text_value_accesskit("theme");
+    h.run();
+    let frame = palette_rect(&h);
+    for theme in ["Theme: follow the system", "Theme: light", "Theme: dark"] {
+        let rect = h.get_by_label(theme).rect();
+        assert!(
+            frame.contains_rect(rect.shrink(0.5)),
+            "{theme} is whole inside the palette: {rect:?} in {frame:?}"
+        );
+    }
+    // No gap below the last row either (the list is as tall as its rows).
+    let last = h.get_by_label("Theme: dark").rect();
+    assert!(
+        frame.bottom() - last.bottom() < 24.0,
+        "{last:?} in {frame:?}"
+    );
+
+    // Every menu action is there, Export events and Quit included.
+    h.get_by_label("Command").set_text_value_accesskit("");
+    h.run();
+    for label in [
+        "Export events as JSON Lines…",
+        "Export events as HAR…",
+        "Quit",
+        "Manage environments",
+        "About wsprobe",
+    ] {
+        h.get_by_label("Command").set_text_value_accesskit(label);
+        h.run();
+        assert!(
+            h.query_all_by_label(label)
+                .any(|n| palette_rect(&h).contains_rect(n.rect())),
+            "the palette lists {label}"
+        );
+    }
+}
+
+#[test]
+fn the_palette_jumps_to_a_request_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path());
+    for name in ["Alpha feed", "Beta ticker"] {
+        h.get_by_label("Add request").click();
+        h.run();
+        h.event(egui::Event::Text(name.to_owned()));
+        h.key_press(egui::Key::Enter);
+        h.run();
+    }
+    let alpha = h.state().workspace().requests[0].id.clone();
+    let beta = h.state().workspace().requests[1].id.clone();
+    assert_eq!(selected_id(&h), beta);
+    press(&mut h, egui::Modifiers::COMMAND, egui::Key::K);
+    h.get_by_label("Command").type_text("alpha");
+    h.run();
+    let names: Vec<String> = h
+        .state()
+        .workspace()
+        .requests
+        .iter()
+        .map(|r| r.name.clone())
+        .collect();
+    assert!(
+        h.query_by_label_contains("Go to Alpha feed").is_some(),
+        "{names:?}"
+    );
+    press(&mut h, egui::Modifiers::NONE, egui::Key::Enter);
+    assert!(!h.state().palette_open());
+    assert_eq!(selected_id(&h), alpha);
+}

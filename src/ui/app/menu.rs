@@ -33,10 +33,18 @@ impl App {
         egui::MenuBar::new().ui(ui, |ui| {
             let mut item = |ui: &mut egui::Ui, command: UiCommand| {
                 let shortcut = command.shortcut_text(ui.ctx());
+                let button = match theme_of(command) {
+                    // The active theme is marked (selected, with a check mark).
+                    Some(theme) if ui.ctx().options(|o| o.theme_preference) == theme => {
+                        egui::Button::selectable(true, command.label()).right_text("✔")
+                    }
+                    Some(_) => egui::Button::selectable(false, command.label()),
+                    None => egui::Button::new(command.label()),
+                };
                 let button = if shortcut.is_empty() {
-                    egui::Button::new(command.label())
+                    button
                 } else {
-                    egui::Button::new(command.label()).shortcut_text(shortcut)
+                    button.shortcut_text(shortcut)
                 };
                 let file_command = matches!(
                     command,
@@ -51,14 +59,15 @@ impl App {
             };
             ui.menu_button("File", |ui| {
                 item(ui, UiCommand::NewRequest);
+                item(ui, UiCommand::ManageEnvironments);
                 ui.separator();
                 item(ui, UiCommand::Import);
                 item(ui, UiCommand::ExportRequest);
                 item(ui, UiCommand::ExportWorkspace);
+                item(ui, UiCommand::ExportEventsJsonl);
+                item(ui, UiCommand::ExportEventsHar);
                 ui.separator();
-                if ui.button("Quit").clicked() {
-                    ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
-                }
+                item(ui, UiCommand::Quit);
             });
             ui.menu_button("Request", |ui| {
                 for command in [
@@ -77,8 +86,6 @@ impl App {
                 ] {
                     item(ui, command);
                 }
-                ui.separator();
-                item(ui, UiCommand::ManageEnvironments);
             });
             ui.menu_button("View", |ui| {
                 item(ui, UiCommand::CommandPalette);
@@ -103,5 +110,15 @@ impl App {
             });
         });
         chosen
+    }
+}
+
+/// The theme a theme command picks.
+fn theme_of(command: UiCommand) -> Option<egui::ThemePreference> {
+    match command {
+        UiCommand::ThemeSystem => Some(egui::ThemePreference::System),
+        UiCommand::ThemeLight => Some(egui::ThemePreference::Light),
+        UiCommand::ThemeDark => Some(egui::ThemePreference::Dark),
+        _ => None,
     }
 }

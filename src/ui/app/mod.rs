@@ -27,9 +27,10 @@ use crate::engine::{Engine, EventReceiver, SessionId};
 use crate::model::{SavedRequest, Workspace};
 use crate::store::{Store, StoreError};
 
-use super::commands::{self, CommandPalette};
+use super::commands;
 use super::composer::{Composer, ComposerAction};
 use super::environments::EnvironmentsWindow;
+use super::palette::{CommandPalette, PaletteChoice, PaletteRequest};
 use super::request_bar::{BarAction, request_bar};
 use super::request_tabs::{RequestTabs, Tab};
 use super::session::RequestSession;
@@ -187,8 +188,22 @@ impl App {
         let ctx = ui.ctx().clone();
         let mut commands = self.shortcuts(&ctx);
         // Drawn first so it takes Enter and the arrows before any panel sees them.
-        if let Some(command) = self.palette.ui(&ctx) {
-            commands.push(command);
+        let requests: Vec<PaletteRequest> = if self.palette.open {
+            self.workspace
+                .requests
+                .iter()
+                .map(|r| PaletteRequest {
+                    id: r.id.clone(),
+                    name: r.name.clone(),
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        match self.palette.ui(&ctx, &requests) {
+            Some(PaletteChoice::Command(command)) => commands.push(command),
+            Some(PaletteChoice::Request(id)) => self.workspace.selected_request = Some(id),
+            None => {}
         }
         let vars = VarContext::new(self.workspace.effective_variables());
 

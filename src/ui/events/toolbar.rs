@@ -166,17 +166,33 @@ impl EventsView {
                 } else {
                     return;
                 };
-                let (ext, name) = format.file_name();
-                let dialog = FileDialog::new("Export events")
-                    .filter(ext, &[ext])
-                    .file_name(name)
-                    .save_file(Some(ui.ctx()));
-                // Only now, on export, are the secret values gathered; the log is copied when
-                // the path is chosen (see `poll_jobs`), so events that arrive while the dialog
-                // is open are exported too.
-                self.export_dialog = Some((dialog, format, vars.secret_values()));
+                self.export_with_dialog(ui.ctx(), format, vars);
             });
         });
+    }
+
+    /// Export (JSON Lines or HAR) through the save dialog, as the Export menu does; the
+    /// palette runs it too. Does nothing (and returns false) with no events or while an
+    /// export or its dialog is under way.
+    pub fn export_with_dialog(
+        &mut self,
+        ctx: &egui::Context,
+        format: ExportFormat,
+        vars: &VarContext,
+    ) -> bool {
+        if self.export.is_some() || self.export_dialog.is_some() {
+            return false;
+        }
+        let (ext, name) = format.file_name();
+        let dialog = FileDialog::new("Export events")
+            .filter(ext, &[ext])
+            .file_name(name)
+            .save_file(Some(ctx));
+        // Only now, on export, are the secret values gathered; the log is copied when
+        // the path is chosen (see `poll_jobs`), so events that arrive while the dialog
+        // is open are exported too.
+        self.export_dialog = Some((dialog, format, vars.secret_values()));
+        true
     }
 
     /// What the Export menu does once a path is chosen: the events are written by a
