@@ -305,6 +305,15 @@ pub fn settings_grid(ui: &mut Ui, s: &mut ConnectionSettings) -> bool {
         }
         ui.end_row();
 
+        let l = ui.label("Strict subprotocol");
+        ui.checkbox(&mut s.strict_subprotocol, "")
+            .labelled_by(l.id)
+            .on_hover_text(
+                "Close the connection (1002) when the server accepts none of the offered \
+                 subprotocols. Off: it stays open, with a warning in the events",
+            );
+        ui.end_row();
+
         let l = ui.label("Open message");
         ui.vertical(|ui| {
             ui.add(

@@ -55,6 +55,7 @@ pub fn preview(event: &Event) -> String {
             s.push_str(&format!(" by {}", by.as_str()));
             s
         }
+        kind @ EventKind::Error { message } if kind.is_warning() => format!("Warning: {message}"),
         EventKind::Error { message } => format!("Error: {message}"),
         EventKind::Reconnecting {
             attempt,

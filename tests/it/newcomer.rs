@@ -296,3 +296,50 @@ fn the_palette_jumps_to_a_request_by_name() {
     assert!(!h.state().palette_open());
     assert_eq!(selected_id(&h), alpha);
 }
+
+fn open_settings(h: &mut Harness<'_, App>) {
+    h.get_by_label("Settings").click();
+    h.run();
+}
+
+#[test]
+fn no_subprotocol_is_an_amber_warning_and_strict_is_a_setting() {
+    let server = echo_server();
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path());
+    add_request(&mut h);
+    set_url(&mut h, &server.url());
+    open_settings(&mut h);
+    h.get_by_label("Subprotocols")
+        .set_text_value_accesskit("chat");
+    h.run();
+    h.get_by_role_and_label(Role::Button, "Connect").click();
+    run_until(&mut h, "the warning", |h| {
+        rows(h, '•', "Warning: server accepted no subprotocol") == 1
+    });
+    assert_eq!(state_of(&h), ConnState::Connected);
+    assert_eq!(rows(&h, '•', "Error:"), 0, "not shown as an error");
+    h.get_by_role_and_label(Role::Button, "Disconnect").click();
+    run_until(&mut h, "Disconnected", |h| {
+        state_of(h) == ConnState::Disconnected
+    });
+
+    // Strict: the same server is refused, and that is an error.
+    h.get_by_label("Strict subprotocol").click();
+    h.run();
+    let id = selected_id(&h);
+    assert!(
+        h.state()
+            .workspace()
+            .request(&id)
+            .unwrap()
+            .settings
+            .strict_subprotocol
+    );
+    h.get_by_role_and_label(Role::Button, "Connect").click();
+    run_until(&mut h, "the strict close", |h| {
+        rows(h, '•', "Error: server accepted no subprotocol") == 1
+            && state_of(h) == ConnState::Disconnected
+    });
+    assert!(has_label_containing(&h, "Disconnected: 1002"));
+}

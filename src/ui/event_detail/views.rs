@@ -270,6 +270,7 @@ pub(super) fn kind_title(event: &Event) -> &'static str {
         EventKind::Redirected { .. } => "Redirected",
         EventKind::Connected(_) => "Connected",
         EventKind::Closed { .. } => "Disconnected",
+        kind @ EventKind::Error { .. } if kind.is_warning() => "Warning",
         EventKind::Error { .. } => "Error",
         EventKind::Reconnecting { .. } => "Reconnecting",
     }

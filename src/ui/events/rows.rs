@@ -244,7 +244,13 @@ fn row_job(event: &Event, font: FontId, text_color: Color32, dark: bool) -> Layo
             Color32::from_rgb(0xc6, 0x28, 0x28),
         )
     };
+    let warning = if dark {
+        Color32::from_rgb(0xff, 0xb0, 0x3b)
+    } else {
+        Color32::from_rgb(0xa8, 0x5d, 0x00)
+    };
     let glyph_color = match (&event.kind, event.direction()) {
+        (kind, _) if kind.is_warning() => warning,
         (EventKind::Error { .. }, _) => error,
         (EventKind::Closed { code, .. }, _) if *code != 1000 => error,
         (_, Some(Direction::Sent)) => sent,
