@@ -67,9 +67,8 @@ impl SearchMode {
 enum Query {
     #[default]
     None,
-    /// The needle, escaped, as a case-insensitive regex: it folds case with Unicode's rules
-    /// (`MÜNCHEN` finds `München`), and the regex crate's literal search is fast.
-    Text(regex::bytes::Regex),
+    /// A plain-text search, case-insensitive.
+    Text(TextQuery),
     Regex(regex::bytes::Regex),
     Json(Vec<JsonCondition>),
 }
@@ -189,28 +188,67 @@ fn with_text<R>(event: &Event, f: impl FnOnce(&[u8]) -> R) -> R {
     }
 }
 
-/// The regex for a plain-text search: the needle matched literally, case folded by Unicode.
-fn text_query(needle: &str) -> regex::bytes::Regex {
-    regex::bytes::RegexBuilder::new(&regex::escape(needle))
-        .case_insensitive(true)
-        // A long needle's case-folded automaton can be large; give it room rather than fail.
-        .size_limit(64 << 20)
-        .build()
-        .unwrap_or_else(|_| {
-            // Only an absurdly long needle gets here: fall back to an exact match.
-            regex::bytes::Regex::new(&regex::escape(needle)).unwrap_or_else(|_| never())
-        })
+/// A plain-text search. An ASCII needle is compared byte by byte, folding ASCII case (the
+/// common case, and the fastest); any other needle becomes an escaped regex that folds case
+/// by Unicode's rules (`MÜNCHEN` finds `München`). The one difference: an ASCII `k` or `s`
+/// does not find the Kelvin sign or the long s, whose case folds to them.
+#[derive(Debug, Clone)]
+pub enum TextQuery {
+    /// Lower-cased ASCII.
+    Ascii(String),
+    Unicode(regex::bytes::Regex),
 }
 
-/// A regex that matches nothing (for a needle no regex can hold).
-fn never() -> regex::bytes::Regex {
-    regex::bytes::Regex::new(r"[^\s\S]").expect("a valid regex")
+impl TextQuery {
+    pub fn new(needle: &str) -> Self {
+        if needle.is_ascii() {
+            return Self::Ascii(needle.to_ascii_lowercase());
+        }
+        let escaped = regex::escape(needle);
+        let regex = regex::bytes::RegexBuilder::new(&escaped)
+            .case_insensitive(true)
+            // A long needle's case-folded automaton can be large: give it room.
+            .size_limit(64 << 20)
+            .build()
+            // Only an absurdly long needle gets here: it is matched exactly instead.
+            .or_else(|_| regex::bytes::Regex::new(&escaped));
+        match regex {
+            Ok(regex) => Self::Unicode(regex),
+            Err(_) => Self::Ascii(needle.to_owned()),
+        }
+    }
+
+    pub fn is_match(&self, haystack: &[u8]) -> bool {
+        match self {
+            Self::Ascii(needle) => contains_ascii_ignore_case(haystack, needle.as_bytes()),
+            Self::Unicode(regex) => regex.is_match(haystack),
+        }
+    }
 }
 
-/// Case-insensitive (Unicode case folding) substring test on raw bytes, as the events
-/// search does it. Builds a regex per call: for one-off checks, not for loops.
+fn text_query(needle: &str) -> TextQuery {
+    TextQuery::new(needle)
+}
+
+/// Case-insensitive substring test on raw bytes, as the events search does it (Unicode case
+/// folding for non-ASCII needles, see [`TextQuery`]).
 pub fn contains_ignore_case(haystack: &[u8], needle: &str) -> bool {
-    needle.is_empty() || text_query(needle).is_match(haystack)
+    TextQuery::new(needle).is_match(haystack)
+}
+
+/// ASCII case-insensitive substring test; `needle` must be lower-case ASCII.
+fn contains_ascii_ignore_case(haystack: &[u8], needle: &[u8]) -> bool {
+    if needle.is_empty() {
+        return true;
+    }
+    if needle.len() > haystack.len() {
+        return false;
+    }
+    let first = needle[0];
+    let first_upper = first.to_ascii_uppercase();
+    haystack
+        .windows(needle.len())
+        .any(|w| (w[0] == first || w[0] == first_upper) && w.eq_ignore_ascii_case(needle))
 }
 
 #[cfg(test)]
