@@ -343,3 +343,73 @@ fn no_subprotocol_is_an_amber_warning_and_strict_is_a_setting() {
     });
     assert!(has_label_containing(&h, "Disconnected: 1002"));
 }
+
+#[test]
+fn escape_closes_the_shortcuts_and_environments_windows() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path());
+    add_request(&mut h);
+    h.state_mut().run_command(
+        &egui::Context::default(),
+        wsprobe::ui::commands::UiCommand::KeyboardShortcuts,
+    );
+    h.run();
+    assert!(h.query_by_label("Keyboard shortcuts").is_some());
+    assert!(has_label_containing(&h, "Rename: commit / cancel"));
+    press(&mut h, egui::Modifiers::NONE, egui::Key::Escape);
+    assert!(!has_label_containing(&h, "Rename: commit / cancel"));
+
+    h.get_by_label("Manage environments").click();
+    h.run();
+    assert!(has_label_containing(
+        &h,
+        "Always applies, beneath the active environment"
+    ));
+    // Escape in one of its fields leaves the field first, then closes the window.
+    h.get_by_label("+ Add variable").click();
+    h.run();
+    assert!(h.get_by_label("variable 1 name").is_focused());
+    press(&mut h, egui::Modifiers::NONE, egui::Key::Escape);
+    assert!(has_label_containing(
+        &h,
+        "Always applies, beneath the active environment"
+    ));
+    press(&mut h, egui::Modifiers::NONE, egui::Key::Escape);
+    assert!(!has_label_containing(
+        &h,
+        "Always applies, beneath the active environment"
+    ));
+}
+
+#[test]
+fn escape_then_tab_leaves_the_message_editor() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path());
+    add_request(&mut h);
+    type_body(&mut h, "a");
+    let focused = |h: &Harness<'_, App>| -> Vec<String> {
+        h.query_all_by(|n| n.is_focused())
+            .filter_map(|n| n.accesskit_node().label())
+            .collect()
+    };
+    assert_eq!(focused(&h), ["Message body"]);
+    // Tab alone types a tab (it is a code editor)...
+    press(&mut h, egui::Modifiers::NONE, egui::Key::Tab);
+    assert_eq!(focused(&h), ["Message body"]);
+    assert!(value_of(&h, "Message body").contains('\t'));
+    // ...Escape, then Tab, moves on to the next control, and types nothing.
+    let before = value_of(&h, "Message body");
+    press(&mut h, egui::Modifiers::NONE, egui::Key::Escape);
+    press(&mut h, egui::Modifiers::NONE, egui::Key::Tab);
+    let editor = h.get_by_label("Message body").rect();
+    let next = h
+        .query_all_by(|n| n.is_focused())
+        .next()
+        .expect("a control has the focus");
+    assert!(
+        next.rect().top() >= editor.bottom(),
+        "the next control below the editor has the focus, not the top of the window: {:?}",
+        next.accesskit_node().label()
+    );
+    assert_eq!(value_of(&h, "Message body"), before);
+}

@@ -27,6 +27,26 @@ impl App {
         pressed
     }
 
+    /// Escape closes the window on top (Keyboard shortcuts, About, Environments), one per
+    /// press, unless a text field has the keyboard (Escape leaves the field first) or the
+    /// palette is open (it closes itself).
+    pub(super) fn close_window_on_escape(&mut self, ctx: &egui::Context) {
+        // egui drops the focus on Escape before this runs: ask about the last frame.
+        let typing = std::mem::replace(&mut self.typing_last_frame, ctx.text_edit_focused());
+        if self.palette.open || typing || !ctx.input(|i| i.key_pressed(egui::Key::Escape)) {
+            return;
+        }
+        for open in [
+            &mut self.shortcuts_open,
+            &mut self.about_open,
+            &mut self.environments.open,
+        ] {
+            if std::mem::take(open) {
+                return;
+            }
+        }
+    }
+
     pub(super) fn menu_bar(&mut self, ui: &mut egui::Ui) -> Vec<UiCommand> {
         let mut chosen = Vec::new();
         let busy = self.transfers.task.is_some();

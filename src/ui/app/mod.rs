@@ -66,6 +66,8 @@ pub struct App {
     palette: CommandPalette,
     shortcuts_open: bool,
     about_open: bool,
+    /// A text field had the keyboard at the end of the last frame (Escape leaves it first).
+    typing_last_frame: bool,
     /// The outcome of the last import or export.
     notice: Option<Notice>,
     /// The import or export running in the background; its spinner replaces the notice.
@@ -110,6 +112,7 @@ impl App {
             palette: CommandPalette::default(),
             shortcuts_open: false,
             about_open: false,
+            typing_last_frame: false,
             notice: None,
             transfers: transfer::Transfers::default(),
             title: String::new(),
@@ -186,6 +189,7 @@ impl App {
     /// Draws one frame and runs what was chosen in it (no logic step: see [`App::logic`]).
     pub fn draw(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
+        self.close_window_on_escape(&ctx);
         let mut commands = self.shortcuts(&ctx);
         // Drawn first so it takes Enter and the arrows before any panel sees them.
         let requests: Vec<PaletteRequest> = if self.palette.open {
@@ -245,6 +249,7 @@ impl App {
         if let Some(command) = self.close_dialog(&ctx) {
             self.run_command(&ctx, command);
         }
+        self.typing_last_frame = ctx.text_edit_focused();
         // Edits of this frame are saved (and the title follows) by the next logic step.
         if self.workspace != self.last_seen {
             ctx.request_repaint();
