@@ -13,6 +13,7 @@ pub use super::message_check::Validation;
 use super::message_check::{Check, Size, byte_count, check};
 use super::text::file_name;
 use super::widgets::code_editor::large_text_note;
+use super::widgets::undo_bar::{UndoChoice, undo_bar};
 use super::widgets::{CodeEditor, ConnState, VarContext};
 use crate::engine::Outgoing;
 use crate::format::encode_base64;
@@ -151,6 +152,8 @@ pub struct Composer {
     file_error: Option<(String, String)>,
     /// The bottom of the tab shows the history instead of the saved messages.
     show_history: bool,
+    /// The saved message deleted last, for Undo: (request id, where it was, it).
+    deleted_message: Option<(String, usize, SavedMessage)>,
 }
 
 impl Composer {
@@ -544,16 +547,20 @@ impl Composer {
 
     fn saved_messages(&mut self, ui: &mut Ui, request: &mut SavedRequest) {
         ui.horizontal(|ui| {
-            ui.add(
-                egui::TextEdit::singleline(&mut self.save_name)
-                    .hint_text("Name for this message")
-                    .desired_width(160.0),
-            )
-            .accessible_name("Saved message name");
+            let field = ui
+                .add(
+                    egui::TextEdit::singleline(&mut self.save_name)
+                        .hint_text("Name for this message")
+                        .desired_width(160.0),
+                )
+                .accessible_name("Saved message name");
+            // Enter in the name box saves, as the button does.
+            let entered = field.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter));
             let can_save = !self.save_name.trim().is_empty();
             if ui
                 .add_enabled(can_save, egui::Button::new("Save draft"))
                 .clicked()
+                || (entered && can_save)
             {
                 let name = self.save_name.trim().to_owned();
                 let message = SavedMessage {
@@ -569,6 +576,19 @@ impl Composer {
                 self.save_name.clear();
             }
         });
+        if let Some((id, index, m)) = &self.deleted_message
+            && *id == request.id
+        {
+            match undo_bar(ui, &m.name) {
+                Some(UndoChoice::Undo) => {
+                    let index = (*index).min(request.saved_messages.len());
+                    request.saved_messages.insert(index, m.clone());
+                    self.deleted_message = None;
+                }
+                Some(UndoChoice::Dismiss) => self.deleted_message = None,
+                None => {}
+            }
+        }
         if request.saved_messages.is_empty() {
             ui.weak("None yet: name the draft and press Save draft.");
             return;
@@ -637,7 +657,8 @@ impl Composer {
             request.draft.body = m.body.clone();
         }
         if let Some(i) = remove {
-            request.saved_messages.remove(i);
+            let m = request.saved_messages.remove(i);
+            self.deleted_message = Some((request.id.clone(), i, m));
         }
     }
 }

@@ -6,6 +6,7 @@ use std::collections::HashSet;
 use egui::{RichText, Ui};
 
 use super::widgets::new_row_focus;
+use super::widgets::undo_bar::{UndoChoice, undo_bar};
 use crate::model::{Environment, GLOBALS_ID, Variable, Workspace};
 
 #[derive(Default)]
@@ -17,6 +18,60 @@ pub struct EnvironmentsWindow {
     revealed: HashSet<(String, usize)>,
     /// The window was closed last frame: on opening, show the active environment.
     just_opened: bool,
+    /// The last delete, for Undo.
+    undo: Option<Deleted>,
+}
+
+/// What the last delete took away, and where it was.
+enum Deleted {
+    Environment {
+        index: usize,
+        env: Environment,
+        was_active: bool,
+    },
+    Variable {
+        env_id: String,
+        index: usize,
+        var: Variable,
+    },
+}
+
+impl Deleted {
+    fn name(&self) -> &str {
+        match self {
+            Self::Environment { env, .. } => &env.name,
+            Self::Variable { var, .. } => &var.name,
+        }
+    }
+
+    /// Puts it back where it was.
+    fn restore(self, workspace: &mut Workspace) -> Option<String> {
+        match self {
+            Self::Environment {
+                index,
+                env,
+                was_active,
+            } => {
+                let id = env.id.clone();
+                if was_active {
+                    workspace.active_environment = Some(id.clone());
+                }
+                let index = index.min(workspace.environments.len());
+                workspace.environments.insert(index, env);
+                Some(id)
+            }
+            Self::Variable { env_id, index, var } => {
+                let env = if env_id == GLOBALS_ID {
+                    Some(&mut workspace.globals)
+                } else {
+                    workspace.environments.iter_mut().find(|e| e.id == env_id)
+                }?;
+                let index = index.min(env.variables.len());
+                env.variables.insert(index, var);
+                (env_id != GLOBALS_ID).then_some(env_id)
+            }
+        }
+    }
 }
 
 impl EnvironmentsWindow {
@@ -85,6 +140,19 @@ impl EnvironmentsWindow {
     }
 
     fn editor(&mut self, ui: &mut Ui, workspace: &mut Workspace) {
+        if let Some(deleted) = &self.undo {
+            match undo_bar(ui, deleted.name()) {
+                Some(UndoChoice::Undo) => {
+                    if let Some(deleted) = self.undo.take() {
+                        self.editing = deleted.restore(workspace);
+                        self.revealed.clear();
+                    }
+                }
+                Some(UndoChoice::Dismiss) => self.undo = None,
+                None => {}
+            }
+            ui.add_space(4.0);
+        }
         let mut delete = false;
         let active_id = workspace.active_environment.clone();
         let env: &mut Environment = match &self.editing {
@@ -112,14 +180,16 @@ impl EnvironmentsWindow {
         ui.add_space(6.0);
         let mut remove = None;
         let table = egui::Id::unique(("env_vars", &env_id));
+        let duplicated = duplicate_names(&env.variables);
         egui::Grid::new(("env_vars", &env_id))
-            .num_columns(5)
+            .num_columns(6)
             .spacing([6.0, 4.0])
             .striped(true)
             .show(ui, |ui| {
                 ui.weak("Name");
                 ui.weak("Value");
                 ui.weak("Secret");
+                ui.weak("");
                 ui.weak("");
                 ui.weak("");
                 ui.end_row();
@@ -171,23 +241,53 @@ impl EnvironmentsWindow {
                     {
                         remove = Some(i);
                     }
+                    if duplicated.contains(var.name.trim()) {
+                        ui.colored_label(ui.visuals().warn_fg_color, "⚠ duplicate name")
+                            .on_hover_text(
+                                "Another variable here has this name: the last one wins",
+                            );
+                    } else {
+                        ui.label("");
+                    }
                     ui.end_row();
                 }
             });
         if let Some(i) = remove {
-            env.variables.remove(i);
+            let var = env.variables.remove(i);
             self.revealed.retain(|(id, _)| *id != env_id);
+            self.undo = Some(Deleted::Variable {
+                env_id: env_id.clone(),
+                index: i,
+                var,
+            });
         }
         if ui.button("+ Add variable").clicked() {
             env.variables.push(Variable::default());
             new_row_focus::mark(ui, table, env.variables.len() - 1);
         }
-        if delete {
-            workspace.environments.retain(|e| e.id != env_id);
-            if workspace.active_environment.as_deref() == Some(&env_id) {
+        if delete && let Some(index) = workspace.environments.iter().position(|e| e.id == env_id) {
+            let env = workspace.environments.remove(index);
+            let was_active = workspace.active_environment.as_deref() == Some(&env_id);
+            if was_active {
                 workspace.active_environment = None;
             }
+            self.undo = Some(Deleted::Environment {
+                index,
+                env,
+                was_active,
+            });
             self.editing = None;
         }
     }
+}
+
+/// The non-empty names used by more than one variable.
+fn duplicate_names(variables: &[Variable]) -> HashSet<String> {
+    let mut seen = HashSet::new();
+    variables
+        .iter()
+        .map(|v| v.name.trim())
+        .filter(|n| !n.is_empty() && !seen.insert(*n))
+        .map(str::to_owned)
+        .collect()
 }

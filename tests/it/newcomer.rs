@@ -413,3 +413,106 @@ fn escape_then_tab_leaves_the_message_editor() {
     );
     assert_eq!(value_of(&h, "Message body"), before);
 }
+
+#[test]
+fn deleting_the_active_environment_can_be_undone_with_its_secrets() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path());
+    add_request(&mut h);
+    let mut env = wsprobe::model::Environment::new("Staging").with_var("host", "127.0.0.1:1");
+    env.variables.push(wsprobe::model::Variable {
+        name: "token".into(),
+        value: "s3cret".into(),
+        secret: true,
+    });
+    let env_id = env.id.clone();
+    h.state_mut().workspace_mut().environments.push(env);
+    h.state_mut().workspace_mut().active_environment = Some(env_id.clone());
+    h.run();
+    h.get_by_label("Manage environments").click();
+    h.run();
+    h.get_by_label("🗑 Delete").click();
+    h.run();
+    assert!(h.state().workspace().environments.is_empty());
+    assert!(has_label_containing(&h, "Deleted “Staging”."));
+    h.get_by_role_and_label(Role::Button, "Undo").click();
+    h.run();
+    let ws = h.state().workspace();
+    assert_eq!(ws.environments.len(), 1);
+    assert_eq!(ws.active_environment.as_deref(), Some(env_id.as_str()));
+    assert_eq!(
+        ws.environments[0]
+            .get("token")
+            .map(|v| (v.value.as_str(), v.secret)),
+        Some(("s3cret", true))
+    );
+    assert!(!has_label_containing(&h, "Deleted “Staging”."));
+
+    // A variable, too.
+    h.get_by_label("Remove variable 1").click();
+    h.run();
+    assert_eq!(h.state().workspace().environments[0].variables.len(), 1);
+    h.get_by_role_and_label(Role::Button, "Undo").click();
+    h.run();
+    let names: Vec<String> = h.state().workspace().environments[0]
+        .variables
+        .iter()
+        .map(|v| v.name.clone())
+        .collect();
+    assert_eq!(names, ["host", "token"]);
+}
+
+#[test]
+fn duplicate_variable_names_are_flagged_on_the_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path());
+    add_request(&mut h);
+    h.get_by_label("Manage environments").click();
+    h.run();
+    for n in 1..=2 {
+        h.get_by_label("+ Add variable").click();
+        h.run();
+        h.get_by_label(&format!("variable {n} name"))
+            .set_text_value_accesskit("host");
+        h.run();
+    }
+    assert_eq!(
+        h.query_all_by_label_contains("duplicate name").count(),
+        2,
+        "both rows say so"
+    );
+    h.get_by_label("variable 2 name")
+        .set_text_value_accesskit("port");
+    h.run();
+    assert!(!has_label_containing(&h, "duplicate name"));
+}
+
+#[test]
+fn saved_messages_save_on_enter_and_deletes_can_be_undone() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path());
+    add_request(&mut h);
+    type_body(&mut h, "hello");
+    h.get_by_label("Saved message name").focus();
+    h.run();
+    h.get_by_label("Saved message name").type_text("greeting");
+    h.run();
+    press(&mut h, egui::Modifiers::NONE, egui::Key::Enter);
+    let saved = |h: &Harness<'_, App>| -> Vec<String> {
+        h.state()
+            .selected_request()
+            .unwrap()
+            .saved_messages
+            .iter()
+            .map(|m| m.name.clone())
+            .collect()
+    };
+    assert_eq!(saved(&h), ["greeting"], "Enter saved it");
+
+    h.get_by_label("Delete saved message greeting").click();
+    h.run();
+    assert!(saved(&h).is_empty());
+    h.get_by_role_and_label(Role::Button, "Undo").click();
+    h.run();
+    assert_eq!(saved(&h), ["greeting"]);
+}

@@ -7,6 +7,7 @@ pub mod new_row_focus;
 pub mod notice;
 pub mod status_badge;
 pub mod template_field;
+pub mod undo_bar;
 
 pub use code_editor::CodeEditor;
 pub use kv_table::kv_table;
