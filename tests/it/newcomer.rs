@@ -516,3 +516,140 @@ fn saved_messages_save_on_enter_and_deletes_can_be_undone() {
     h.run();
     assert_eq!(saved(&h), ["greeting"]);
 }
+
+/// Every file in the workspace folder that its `.gitignore` does not exclude, with its text.
+fn git_tracked_files(root: &std::path::Path) -> Vec<(std::path::PathBuf, String)> {
+    let ignored: Vec<String> = std::fs::read_to_string(root.join(".gitignore"))
+        .unwrap_or_default()
+        .lines()
+        .map(|l| l.trim().trim_start_matches('/').to_owned())
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .collect();
+    let mut out = Vec::new();
+    let mut dirs = vec![root.to_owned()];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            let rel = path
+                .strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            if ignored.contains(&rel) {
+                continue;
+            }
+            if path.is_dir() {
+                dirs.push(path);
+            } else {
+                out.push((
+                    path.clone(),
+                    std::fs::read_to_string(&path).unwrap_or_default(),
+                ));
+            }
+        }
+    }
+    out
+}
+
+fn choose_auth(h: &mut Harness<'_, App>, kind: &str) {
+    h.get_by_label("Auth").click();
+    h.run();
+    h.get_by_label("Type").click();
+    h.run();
+    h.get_by_role_and_label(Role::Button, kind).click();
+    h.run();
+}
+
+#[test]
+fn auth_secrets_never_reach_a_git_tracked_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let mut h = open(root);
+    add_request(&mut h);
+    set_url(&mut h, "ws://127.0.0.1:1/");
+    choose_auth(&mut h, "Basic");
+    h.get_by_label("Username").set_text_value_accesskit("ann");
+    h.get_by_label("Password")
+        .set_text_value_accesskit("pa55-basic");
+    h.run();
+    add_request(&mut h);
+    choose_auth(&mut h, "Bearer");
+    h.get_by_label("Token")
+        .set_text_value_accesskit("tok-bearer-1");
+    h.run();
+    add_request(&mut h);
+    choose_auth(&mut h, "OAuth 1.0");
+    h.get_by_label("Consumer secret")
+        .set_text_value_accesskit("cs-oauth-1");
+    h.get_by_label("Token secret")
+        .set_text_value_accesskit("ts-oauth-1");
+    h.get_by_label("Access token")
+        .set_text_value_accesskit("<<access>>");
+    h.run();
+    h.state_mut().save_now();
+    let before = h.state().workspace().clone();
+
+    let files = git_tracked_files(root);
+    assert!(
+        files
+            .iter()
+            .any(|(p, _)| p.to_string_lossy().contains("requests"))
+    );
+    for (path, text) in &files {
+        for secret in ["pa55-basic", "tok-bearer-1", "cs-oauth-1", "ts-oauth-1"] {
+            assert!(!text.contains(secret), "{secret} is in {}", path.display());
+        }
+    }
+    // The username and a variable reference are no secrets: they stay in the request file.
+    assert!(files.iter().any(|(_, t)| t.contains("\"ann\"")));
+    assert!(files.iter().any(|(_, t)| t.contains("<<access>>")));
+    let secrets = std::fs::read_to_string(root.join(".secrets.json")).unwrap();
+    assert!(secrets.contains("tok-bearer-1") && secrets.contains("pa55-basic"));
+
+    // Reopened, the requests have their credentials back.
+    drop(h);
+    let h = open(root);
+    assert_eq!(h.state().workspace().requests, before.requests);
+}
+
+#[test]
+fn an_auth_secret_in_an_old_request_file_moves_out_on_the_next_save() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let mut h = open(root);
+    add_request(&mut h);
+    h.state_mut().save_now();
+    drop(h);
+    // As an older wsprobe wrote it: the token in the request file.
+    let requests = root.join("requests");
+    let file = std::fs::read_dir(&requests)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let mut json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    json["auth"] = serde_json::json!({"type": "Bearer", "token": "old-tok-9"});
+    std::fs::write(&file, serde_json::to_string_pretty(&json).unwrap()).unwrap();
+
+    let mut h = open(root);
+    let token = match &h.state().workspace().requests[0].auth {
+        wsprobe::model::Auth::Bearer { token } => token.clone(),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(token, "old-tok-9", "loaded from the old file");
+    h.state_mut().workspace_mut().requests[0].name = "Renamed".into();
+    h.run();
+    h.state_mut().save_now();
+    assert!(
+        !std::fs::read_to_string(&file)
+            .unwrap()
+            .contains("old-tok-9")
+    );
+    assert!(
+        std::fs::read_to_string(root.join(".secrets.json"))
+            .unwrap()
+            .contains("old-tok-9")
+    );
+}
