@@ -24,6 +24,7 @@ pub mod frame_stats;
 pub mod jobs;
 pub mod message_check;
 pub mod palette;
+pub mod path_prompt;
 pub mod rate_plot;
 pub mod request_bar;
 pub mod request_tabs;

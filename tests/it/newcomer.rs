@@ -653,3 +653,112 @@ fn an_auth_secret_in_an_old_request_file_moves_out_on_the_next_save() {
             .contains("old-tok-9")
     );
 }
+
+/// Runs frames (stepping: a spinner may keep repainting) until `condition` holds.
+fn step_until(h: &mut Harness<'_, App>, what: &str, condition: impl Fn(&Harness<'_, App>) -> bool) {
+    let deadline = std::time::Instant::now() + WAIT;
+    while !condition(h) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "timed out waiting for {what}"
+        );
+        h.step();
+        // Not synchronisation: only not spinning while a worker reads or writes a file.
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    h.run_ok();
+}
+
+/// Answers the window's own file dialog with `path`.
+fn answer_dialog(h: &mut Harness<'_, App>, button: &str, path: &std::path::Path) {
+    step_until(h, "the file dialog", |h| {
+        h.query_by_label("File path").is_some()
+    });
+    h.get_by_label("File path")
+        .set_text_value_accesskit(&path.display().to_string());
+    h.run();
+    h.get_by_role_and_label(Role::Button, button).click();
+    h.run();
+}
+
+fn click_menu(h: &mut Harness<'_, App>, menu: &str, item: &str) {
+    h.get_by_role_and_label(Role::Button, menu).click();
+    h.run();
+    h.get_by_role_and_label(Role::Button, item).click();
+    h.run();
+}
+
+#[test]
+fn the_window_has_its_own_file_dialog_when_the_desktop_has_none() {
+    let server = echo_server();
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path());
+    wsprobe::ui::path_prompt::set_builtin(&h.ctx, true);
+    add_request(&mut h);
+
+    // Import… : Open, an existing file.
+    let fixture =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/insomnia_v4.yaml");
+    click_menu(&mut h, "File", "Import…");
+    // A path that is not there is refused in the dialog, which stays open.
+    answer_dialog(&mut h, "Open", &dir.path().join("missing.yaml"));
+    assert!(has_label_containing(&h, "No file"));
+    answer_dialog(&mut h, "Open", &fixture);
+    step_until(&mut h, "the import", |h| {
+        h.state().workspace().requests.len() == 5
+    });
+    assert!(h.query_by_label("File path").is_none(), "the dialog closed");
+
+    // Export workspace… : Save, a new file.
+    let out = dir.path().join("all.json");
+    click_menu(&mut h, "File", "Export workspace…");
+    answer_dialog(&mut h, "Save", &out);
+    step_until(&mut h, "the export", |_| out.exists());
+    assert_eq!(wsprobe::import::read_file(&out).unwrap().requests.len(), 5);
+
+    // Settings → CA file Browse…
+    let first = h.state().workspace().requests[0].id.clone();
+    h.state_mut().workspace_mut().selected_request = Some(first.clone());
+    h.run();
+    h.get_by_label("Settings").click();
+    h.run();
+    let pem = dir.path().join("ca.pem");
+    std::fs::write(&pem, "-----BEGIN CERTIFICATE-----\n").unwrap();
+    h.get_by_role_and_label(Role::Button, "Browse…").click();
+    h.run();
+    answer_dialog(&mut h, "Open", &pem);
+    step_until(&mut h, "the CA path", |h| {
+        h.state()
+            .workspace()
+            .request(&first)
+            .unwrap()
+            .settings
+            .ca_cert_path
+            .is_some()
+    });
+
+    // Send file… ; Cancel sends nothing.
+    h.get_by_label("Message").click();
+    h.run();
+    set_url(&mut h, &server.url());
+    h.get_by_role_and_label(Role::Button, "Connect").click();
+    run_until(&mut h, "Connected", |h| state_of(h) == ConnState::Connected);
+    h.get_by_role_and_label(Role::Button, "📎 Send file…")
+        .click();
+    h.run();
+    step_until(&mut h, "the file dialog", |h| {
+        h.query_by_label("File path").is_some()
+    });
+    h.get_by_role_and_label(Role::Button, "Cancel").click();
+    h.run();
+    assert!(h.query_by_label("File path").is_none());
+    let file = dir.path().join("blob.bin");
+    std::fs::write(&file, [1u8, 2, 3]).unwrap();
+    h.get_by_role_and_label(Role::Button, "📎 Send file…")
+        .click();
+    h.run();
+    answer_dialog(&mut h, "Open", &file);
+    step_until(&mut h, "the chosen file", |h| {
+        h.state().composer().pending_file().is_some()
+    });
+}

@@ -15,6 +15,7 @@ impl App {
             if !command.handled_by_app()
                 || (typing && !command.fires_while_typing())
                 || (self.palette.open && command != UiCommand::CommandPalette)
+                || self.path_prompt.is_open()
             {
                 continue;
             }
@@ -33,7 +34,11 @@ impl App {
     pub(super) fn close_window_on_escape(&mut self, ctx: &egui::Context) {
         // egui drops the focus on Escape before this runs: ask about the last frame.
         let typing = std::mem::replace(&mut self.typing_last_frame, ctx.text_edit_focused());
-        if self.palette.open || typing || !ctx.input(|i| i.key_pressed(egui::Key::Escape)) {
+        if self.palette.open
+            || self.path_prompt.is_open()
+            || typing
+            || !ctx.input(|i| i.key_pressed(egui::Key::Escape))
+        {
             return;
         }
         for open in [

@@ -31,6 +31,7 @@ use super::commands;
 use super::composer::{Composer, ComposerAction};
 use super::environments::EnvironmentsWindow;
 use super::palette::{CommandPalette, PaletteChoice, PaletteRequest};
+use super::path_prompt::PathPrompt;
 use super::request_bar::{BarAction, request_bar};
 use super::request_tabs::{RequestTabs, Tab};
 use super::session::RequestSession;
@@ -64,6 +65,8 @@ pub struct App {
     /// For the engine's waker: repaint when events arrive.
     ctx: Option<egui::Context>,
     palette: CommandPalette,
+    /// The file dialog inside the window (when the desktop's cannot open).
+    path_prompt: PathPrompt,
     shortcuts_open: bool,
     about_open: bool,
     /// A text field had the keyboard at the end of the last frame (Escape leaves it first).
@@ -110,6 +113,7 @@ impl App {
             style_set: false,
             ctx: None,
             palette: CommandPalette::default(),
+            path_prompt: PathPrompt::default(),
             shortcuts_open: false,
             about_open: false,
             typing_last_frame: false,
@@ -243,6 +247,7 @@ impl App {
         self.environments.ui(&ctx, &mut self.workspace);
         commands::shortcuts_window(&ctx, &mut self.shortcuts_open);
         super::about::about_window(&ctx, &mut self.about_open);
+        self.path_prompt.ui(&ctx);
         for command in commands {
             self.run_command(&ctx, command);
         }
