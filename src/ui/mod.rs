@@ -28,6 +28,7 @@ pub mod path_prompt;
 pub mod rate_plot;
 pub mod request_bar;
 pub mod request_tabs;
+pub mod secret_mask;
 pub mod session;
 pub mod sidebar;
 pub mod style;

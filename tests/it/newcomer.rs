@@ -762,3 +762,57 @@ fn the_window_has_its_own_file_dialog_when_the_desktop_has_none() {
         h.state().composer().pending_file().is_some()
     });
 }
+
+#[test]
+fn secret_values_are_masked_in_the_events_until_revealed() {
+    let server = echo_server();
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path());
+    add_request(&mut h);
+    h.state_mut()
+        .workspace_mut()
+        .globals
+        .variables
+        .push(wsprobe::model::Variable {
+            name: "tok".into(),
+            value: "s3cr3t-value".into(),
+            secret: true,
+        });
+    set_url(&mut h, &server.url_for("/feed?t=<<tok>>"));
+    h.get_by_role_and_label(Role::Button, "Connect").click();
+    run_until(&mut h, "Connected", |h| state_of(h) == ConnState::Connected);
+    type_body(&mut h, r#"{"auth": "<<tok>>"}"#);
+    h.get_by_role_and_label(Role::Button, "Send").click();
+    run_until(&mut h, "the echo", |h| rows(h, '↓', "auth") == 1);
+    assert_eq!(
+        server.requests()[0].uri,
+        "/feed?t=s3cr3t-value",
+        "sent for real"
+    );
+
+    let leaks = |h: &Harness<'_, App>| h.query_all_by_label_contains("s3cr3t-value").count();
+    assert_eq!(leaks(&h), 0, "no row shows the secret");
+    assert!(
+        rows(&h, '•', "t=••••••") >= 1,
+        "the Connecting line is masked"
+    );
+    assert_eq!(rows(&h, '↑', "••••••"), 1);
+
+    // The detail of the sent message, and the timeline's request line.
+    click_row(&mut h, '↑', "auth");
+    let text = |h: &Harness<'_, App>| {
+        let rs = h.state().session(&selected_id(h)).unwrap();
+        rs.view.detail().text().unwrap_or_default().to_owned()
+    };
+    assert!(text(&h).contains("••••••") && !text(&h).contains("s3cr3t"));
+    assert_eq!(leaks(&h), 0);
+    click_row(&mut h, '•', "Connected");
+    assert_eq!(leaks(&h), 0, "the timeline masks it too");
+
+    // 👁 reveals it everywhere.
+    h.get_by_label("Reveal secrets").click();
+    h.run();
+    assert!(leaks(&h) > 0);
+    click_row(&mut h, '↑', "auth");
+    assert!(text(&h).contains("s3cr3t-value"));
+}

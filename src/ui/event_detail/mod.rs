@@ -22,6 +22,7 @@ pub use views::{
 };
 
 use super::jobs::{FileDialog, Job, Task, poll_notice_task};
+use super::secret_mask::SecretMask;
 use super::text::{file_name, glyph, preview};
 use super::timeline::{Timeline, closed_ui};
 use super::widgets::Notice;
@@ -52,6 +53,8 @@ pub struct EventDetail {
     saving: Option<Task<Notice>>,
     /// The Info line of event `.0`.
     info: Option<(Seq, String)>,
+    /// Secret values are shown (the 👁 toggle); masked otherwise, everywhere in the panel.
+    pub reveal: bool,
 }
 
 impl Default for EventDetail {
@@ -73,6 +76,7 @@ impl Default for EventDetail {
             notice: None,
             saving: None,
             info: None,
+            reveal: false,
         }
     }
 }
@@ -93,8 +97,9 @@ impl EventDetail {
         self.derived.as_ref().map(|(_, d)| d.text.as_str())
     }
 
-    /// Shows the detail of event `seq`; returns true when the user closes it.
-    pub fn ui(&mut self, ui: &mut Ui, log: &EventLog, seq: Seq) -> bool {
+    /// Shows the detail of event `seq`, `secrets` masked unless revealed; returns true when
+    /// the user closes it.
+    pub fn ui(&mut self, ui: &mut Ui, log: &EventLog, seq: Seq, secrets: &SecretMask) -> bool {
         let Some(event) = log.get(seq) else {
             return true;
         };
@@ -116,6 +121,11 @@ impl EventDetail {
                     .on_hover_text("Close the detail")
                     .accessible_name("Close detail")
                     .clicked();
+                if !secrets.is_empty() {
+                    ui.toggle_value(&mut self.reveal, "👁")
+                        .on_hover_text("Reveal secret variable values in the events")
+                        .accessible_name("Reveal secrets");
+                }
                 if ui
                     .small_button("Copy as JSON")
                     .on_hover_text("Copy this event as one JSON object (the jsonl schema)")
@@ -125,13 +135,18 @@ impl EventDetail {
                 }
             });
         });
+        let none = SecretMask::default();
+        let mask = if self.reveal { &none } else { secrets };
         match &event.kind {
             EventKind::Message { .. } | EventKind::Ping { .. } | EventKind::Pong { .. } => {
-                self.payload_ui(ui, seq, event);
+                self.payload_ui(ui, seq, event, mask);
             }
             EventKind::Connected(_) => {
                 ui.separator();
-                self.timeline.connected_ui(ui, log, seq, event);
+                // One 👁: the timeline's toggle and this panel's are the same.
+                self.timeline.reveal = self.reveal;
+                self.timeline.connected_ui(ui, log, seq, event, mask);
+                self.reveal = self.timeline.reveal;
             }
             EventKind::Closed { code, reason, by } => {
                 ui.separator();
@@ -139,13 +154,17 @@ impl EventDetail {
             }
             _ => {
                 ui.separator();
-                ui.add(egui::Label::new(preview(event)).selectable(true).wrap());
+                ui.add(
+                    egui::Label::new(mask.text(&preview(event)))
+                        .selectable(true)
+                        .wrap(),
+                );
             }
         }
         close
     }
 
-    fn payload_ui(&mut self, ui: &mut Ui, seq: Seq, event: &Event) {
+    fn payload_ui(&mut self, ui: &mut Ui, seq: Seq, event: &Event, mask: &SecretMask) {
         let Some(payload) = event.payload() else {
             return;
         };
@@ -228,7 +247,7 @@ impl EventDetail {
         });
         self.find_bar(ui);
         ui.separator();
-        self.body_ui(ui, seq, payload);
+        self.body_ui(ui, seq, payload, mask);
     }
 
     /// Moves a running Save… on; called once per frame by the app's logic step.
@@ -240,7 +259,13 @@ impl EventDetail {
 
     /// Makes `self.derived` hold `key`'s view: at once for small payloads, on a background
     /// thread for big ones (polled each frame).
-    fn update_derived(&mut self, ui: &Ui, key: DerivedKey, payload: &bytes::Bytes) {
+    fn update_derived(
+        &mut self,
+        ui: &Ui,
+        key: DerivedKey,
+        payload: &bytes::Bytes,
+        mask: &SecretMask,
+    ) {
         if self.derived.as_ref().is_some_and(|(k, _)| *k == key) {
             return;
         }
@@ -260,6 +285,8 @@ impl EventDetail {
         }
         let font = egui::TextStyle::Monospace.resolve(ui.style());
         let color = ui.visuals().text_color();
+        // Shared, not copied, unless a secret is in it.
+        let payload = &mask.bytes(payload);
         self.renders += 1;
         self.shown_job = None;
         if payload.len() <= BACKGROUND_ABOVE {

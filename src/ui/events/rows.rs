@@ -10,12 +10,13 @@ use crate::engine::{Direction, Event, EventKind};
 use crate::format::{human_size, local_time};
 use crate::log::{EventLog, Seq};
 use crate::ui::event_detail::{ViewAs, derive_text};
+use crate::ui::secret_mask::SecretMask;
 use crate::ui::text::{PREVIEW_CHARS, glyph, preview};
 
 impl EventsView {
     /// The list, scrolled as following newest (or not) asks; `added` rows arrived since the
     /// last drawing.
-    pub(super) fn rows_ui(&mut self, ui: &mut Ui, log: &EventLog, added: usize) {
+    pub(super) fn rows_ui(&mut self, ui: &mut Ui, log: &EventLog, added: usize, mask: &SecretMask) {
         let dark = ui.visuals().dark_mode;
         let font = egui::TextStyle::Monospace.resolve(ui.style());
         // Every row is exactly this tall (the tick box included), as show_rows assumes.
@@ -59,7 +60,9 @@ impl EventsView {
                         ui.add_space(56.0);
                         ui.add(
                             egui::Label::new(
-                                egui::RichText::new(text).font(font.clone()).color(weak),
+                                egui::RichText::new(mask.text(text))
+                                    .font(font.clone())
+                                    .color(weak),
                             )
                             .truncate()
                             .selectable(true),
@@ -101,7 +104,7 @@ impl EventsView {
                     {
                         ticked_changed = Some((seq, ticked));
                     }
-                    let job = row_job(event, font.clone(), ui.visuals().text_color(), dark);
+                    let job = row_job(event, font.clone(), ui.visuals().text_color(), dark, mask);
                     let selected = self.selected == Some(seq);
                     let response = ui.add(
                         egui::Button::selectable(selected, (job, egui::Atom::grow()))
@@ -231,7 +234,13 @@ pub(super) fn row_colors(dark: bool) -> (Color32, Color32) {
     }
 }
 
-fn row_job(event: &Event, font: FontId, text_color: Color32, dark: bool) -> LayoutJob {
+fn row_job(
+    event: &Event,
+    font: FontId,
+    text_color: Color32,
+    dark: bool,
+    mask: &SecretMask,
+) -> LayoutJob {
     let (received, sent) = row_colors(dark);
     let (conn, error) = if dark {
         (
@@ -285,7 +294,7 @@ fn row_job(event: &Event, font: FontId, text_color: Color32, dark: bool) -> Layo
         text_color
     };
     job.append(
-        &preview(event),
+        &mask.preview(&preview(event)),
         12.0,
         TextFormat::simple(font, preview_color),
     );
