@@ -541,7 +541,12 @@ impl Composer {
             }
             SentBody::File { bytes, .. } => Outgoing::Binary(bytes.clone()),
         };
-        self.record_sent(&request.id, body);
+        // Re-sent from the list: it stays where it is (under the pointer), with its new time.
+        if let Some(entry) = self.history.get_mut(&request.id).and_then(|l| l.get_mut(i)) {
+            entry.at = Local::now();
+        } else {
+            self.record_sent(&request.id, body);
+        }
         Some(ComposerAction::SendOutgoing(outgoing))
     }
 

@@ -50,10 +50,29 @@ pub struct RequestTabs {
 }
 
 impl RequestTabs {
-    pub fn tabs_row(&mut self, ui: &mut Ui) {
-        ui.horizontal(|ui| {
+    /// The tab names, with counts as Postman shows them: "Params (1)", "Headers (2)" (the
+    /// enabled, non-empty rows).
+    pub fn tabs_row(&mut self, ui: &mut Ui, request: &SavedRequest) {
+        let count = |rows: &[crate::model::KeyValue]| {
+            rows.iter()
+                .filter(|r| r.enabled && !(r.key.trim().is_empty() && r.value.is_empty()))
+                .count()
+        };
+        ui.horizontal_wrapped(|ui| {
             for tab in Tab::ALL {
-                ui.selectable_value(&mut self.tab, tab, tab.label());
+                let n = match tab {
+                    Tab::Params => count(&request.params),
+                    Tab::Headers => count(&request.headers),
+                    _ => 0,
+                };
+                let text = if n > 0 {
+                    format!("{} ({n})", tab.label())
+                } else {
+                    tab.label().to_owned()
+                };
+                if ui.selectable_label(self.tab == tab, text).clicked() {
+                    self.tab = tab;
+                }
             }
         });
     }
@@ -182,9 +201,15 @@ impl RequestTabs {
         }
         let locked = state.is_active();
         if locked {
+            let (what, how) = match state {
+                ConnState::Connecting => ("Connecting", "cancel"),
+                ConnState::Reconnecting { .. } => ("Reconnecting", "cancel"),
+                ConnState::Disconnecting => ("Disconnecting", "wait"),
+                _ => ("Connected", "disconnect"),
+            };
             ui.colored_label(
                 ui.visuals().warn_fg_color,
-                "🔒 Connected: disconnect to change these settings.",
+                format!("🔒 {what}: {how} to change these settings."),
             );
             ui.add_space(4.0);
         }

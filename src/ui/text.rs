@@ -74,6 +74,9 @@ pub fn preview(event: &Event) -> String {
 }
 
 fn payload_preview(opcode: Opcode, payload: &[u8]) -> String {
+    if payload.is_empty() {
+        return "(empty)".to_owned();
+    }
     match opcode {
         Opcode::Text => text_preview(payload, PREVIEW_CHARS, LineBreaks::Collapse),
         Opcode::Binary => format!("Binary {}", hex_preview(payload, 24)),

@@ -282,6 +282,7 @@ impl App {
         let reconnect_in = rs.reconnect_at;
 
         // Header: name, URL, status, Connect.
+        rs.forget_stale_error(&self.workspace.requests[index], vars);
         let mut bar_action = None;
         egui::Panel::top("request_header")
             .frame(egui::Frame::new().inner_margin(egui::Margin::symmetric(4, 6)))
@@ -319,7 +320,7 @@ impl App {
             .frame(egui::Frame::new().inner_margin(egui::Margin::symmetric(4, 4)))
             .show(ui, |ui| {
                 let request = &mut self.workspace.requests[index];
-                self.tabs.tabs_row(ui);
+                self.tabs.tabs_row(ui, request);
                 ui.separator();
                 match self.tabs.tab {
                     Tab::Message => {

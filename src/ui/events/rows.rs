@@ -111,6 +111,13 @@ impl EventsView {
                             .truncate()
                             .min_size(egui::vec2(ui.available_width(), row_height)),
                     );
+                    // The whole line on hover (the row may be cut to the panel's width); built
+                    // only while hovered.
+                    let response = response.on_hover_ui(|ui| {
+                        ui.set_max_width(520.0);
+                        let more = hover_text(event);
+                        ui.label(mask.text(&more));
+                    });
                     if response.clicked() {
                         clicked = Some(seq);
                     }
@@ -231,6 +238,21 @@ pub(super) fn row_colors(dark: bool) -> (Color32, Color32) {
             Color32::from_rgb(0x1e, 0x8e, 0x3e),
             Color32::from_rgb(0xb0, 0x6a, 0x00),
         )
+    }
+}
+
+/// What hovering a row shows: its line with more of the payload (up to 400 characters).
+fn hover_text(event: &Event) -> String {
+    match &event.kind {
+        EventKind::Message {
+            opcode, payload, ..
+        } if *opcode == crate::engine::Opcode::Text => {
+            if payload.is_empty() {
+                return "(empty)".to_owned();
+            }
+            crate::format::text_preview(payload, 400, crate::format::LineBreaks::Collapse)
+        }
+        _ => preview(event),
     }
 }
 

@@ -11,6 +11,7 @@ use super::rows::row_colors;
 use crate::export::ExportFormat;
 use crate::log::{DirectionFilter, EventLog, SearchMode};
 use crate::ui::jobs::{FileDialog, Job, Poll, Task, poll_notice_task};
+use crate::ui::message_check::thousands;
 use crate::ui::widgets::{Notice, VarContext};
 
 impl EventsView {
@@ -54,19 +55,26 @@ impl EventsView {
         }
         ui.horizontal_wrapped(|ui| {
             let total = log.len();
-            ui.label(format!("{total} events ({} shown)", self.shown.len()));
+            ui.label(format!(
+                "{} events ({} shown)",
+                thousands(total),
+                thousands(self.shown.len())
+            ));
             if let Some(done) = self.filtering_progress(log) {
                 ui.spinner();
                 ui.weak(format!("filtering… {:.0}%", done * 100.0));
             }
             if log.dropped() > 0 {
-                ui.weak(format!("· {} oldest dropped", log.dropped()))
-                    .on_hover_text(format!(
-                        "The log keeps the newest {} events and at most about {} MiB \
+                ui.weak(format!(
+                    "· {} oldest dropped",
+                    thousands(log.dropped() as usize)
+                ))
+                .on_hover_text(format!(
+                    "The log keeps the newest {} events and at most about {} MiB \
                          (Settings: Keep newest events, Events log memory)",
-                        log.max_events(),
-                        log.max_bytes() / (1024 * 1024)
-                    ));
+                    log.max_events(),
+                    log.max_bytes() / (1024 * 1024)
+                ));
             }
             let (received, sent) = row_colors(ui.visuals().dark_mode);
             self.rates.ui(ui, received, sent);
@@ -108,25 +116,13 @@ impl EventsView {
                 self.refresh(log);
             }
         });
-        if self.ticked.len() == 2
-            && let Some(ms) = self.ticked_difference_ms(log)
-        {
+        // A line of its own that is always there: ticking must not move the rows (the
+        // second tick would land on the wrong one).
+        if !log.is_empty() {
             ui.horizontal(|ui| {
-                let seconds = if ms >= 1000 {
-                    format!(" ({:.3} s)", ms as f64 / 1000.0)
-                } else {
-                    String::new()
-                };
-                ui.label(
-                    egui::RichText::new(format!("Δ {ms} ms{seconds} between the ticked events"))
-                        .strong(),
-                );
-                if ui.small_button("Untick").clicked() {
-                    self.ticked.clear();
-                }
+                ui.set_min_height(ui.spacing().interact_size.y);
+                self.ticks_ui(ui, log);
             });
-        } else if self.ticked.len() == 1 {
-            ui.weak("Tick a second event to see the time between them");
         }
         if let Some(export) = &self.export {
             ui.horizontal(|ui| export.ui(ui));
@@ -137,6 +133,30 @@ impl EventsView {
             if dismissed {
                 self.notice = None;
             }
+        }
+    }
+
+    /// The time between two ticked events, or the hint after the first tick.
+    fn ticks_ui(&mut self, ui: &mut Ui, log: &EventLog) {
+        if self.ticked.len() == 2
+            && let Some(ms) = self.ticked_difference_ms(log)
+        {
+            let seconds = if ms >= 1000 {
+                format!(" ({:.3} s)", ms as f64 / 1000.0)
+            } else {
+                String::new()
+            };
+            ui.label(
+                egui::RichText::new(format!("Δ {ms} ms{seconds} between the ticked events"))
+                    .strong(),
+            );
+            if ui.small_button("Untick").clicked() {
+                self.ticked.clear();
+            }
+        } else if self.ticked.len() == 1 {
+            ui.weak("Tick a second event to see the time between them");
+        } else {
+            ui.weak("Tick two events to see the time between them");
         }
     }
 
