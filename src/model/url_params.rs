@@ -92,32 +92,22 @@ pub fn decode_component(text: &str) -> String {
         .into_owned()
 }
 
-/// Encodes the literal text of `text`, leaving `<<variables>>` as they are.
-pub fn encode_template(text: &str) -> String {
+/// `text` with `f` applied to its literal pieces, `<<variables>>` left as they are.
+fn map_literals(text: &str, f: impl Fn(&str) -> String) -> String {
     pieces(text)
         .into_iter()
-        .map(|(var, piece)| {
-            if var {
-                piece.to_owned()
-            } else {
-                encode_component(piece)
-            }
-        })
+        .map(|(var, piece)| if var { piece.to_owned() } else { f(piece) })
         .collect()
+}
+
+/// Encodes the literal text of `text`, leaving `<<variables>>` as they are.
+pub fn encode_template(text: &str) -> String {
+    map_literals(text, encode_component)
 }
 
 /// Decodes the literal text of `text`, leaving `<<variables>>` as they are.
 pub fn decode_template(text: &str) -> String {
-    pieces(text)
-        .into_iter()
-        .map(|(var, piece)| {
-            if var {
-                piece.to_owned()
-            } else {
-                decode_component(piece)
-            }
-        })
-        .collect()
+    map_literals(text, decode_component)
 }
 
 /// The query's pairs as written (still encoded), in order; the value is `None` for a bare

@@ -11,6 +11,33 @@ use support::*;
 use wsprobe::ui::App;
 use wsprobe::ui::widgets::ConnState;
 
+/// A new workspace in a temporary folder, open, with one new request selected.
+fn fresh() -> (tempfile::TempDir, Harness<'static, App>) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path());
+    add_request(&mut h);
+    (dir, h)
+}
+
+/// Adds a variable to Globals.
+fn add_global(h: &mut Harness<'_, App>, variable: wsprobe::model::Variable) {
+    h.state_mut()
+        .workspace_mut()
+        .globals
+        .variables
+        .push(variable);
+}
+
+/// Fills the selected request's log with `n` received messages.
+fn log_messages(h: &mut Harness<'_, App>, n: usize, payload: impl Fn(usize) -> String) {
+    let id = selected_id(h);
+    h.state_mut()
+        .session_mut(&id)
+        .log
+        .extend(received_events(n, payload));
+    h.run();
+}
+
 /// Types `text` into whatever has the keyboard focus, as a user typing at once would.
 fn type_now(h: &mut Harness<'_, App>, text: &str) {
     h.event(egui::Event::Text(text.to_owned()));
@@ -29,9 +56,7 @@ fn url_of(h: &Harness<'_, App>) -> String {
 #[test]
 fn params_are_shown_decoded_and_sent_encoded() {
     let server = echo_server();
-    let dir = tempfile::tempdir().unwrap();
-    let mut h = open(dir.path());
-    add_request(&mut h);
+    let (_dir, mut h) = fresh();
     set_url(&mut h, &server.url_for("/feed"));
     h.get_by_label("Params").click();
     h.run();
@@ -67,14 +92,8 @@ fn params_are_shown_decoded_and_sent_encoded() {
 #[test]
 fn a_variable_in_a_param_is_encoded_once_resolved() {
     let server = echo_server();
-    let dir = tempfile::tempdir().unwrap();
-    let mut h = open(dir.path());
-    add_request(&mut h);
-    h.state_mut()
-        .workspace_mut()
-        .globals
-        .variables
-        .push(wsprobe::model::Variable::new("who", "Ann & Bo"));
+    let (_dir, mut h) = fresh();
+    add_global(&mut h, wsprobe::model::Variable::new("who", "Ann & Bo"));
     set_url(&mut h, &server.url_for("/?name=<<who>>"));
     h.get_by_label("Params (1)").click();
     h.run();
@@ -86,9 +105,7 @@ fn a_variable_in_a_param_is_encoded_once_resolved() {
 
 #[test]
 fn add_row_buttons_focus_the_new_rows_name() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut h = open(dir.path());
-    add_request(&mut h);
+    let (_dir, mut h) = fresh();
     for (tab, button, field) in [
         ("Params", "+ Add param", "param 1 name"),
         ("Headers", "+ Add header", "header 1 name"),
@@ -126,9 +143,7 @@ fn choose_format(h: &mut Harness<'_, App>, format: &str) {
 #[test]
 fn switching_the_format_checks_the_draft_again() {
     let server = echo_server();
-    let dir = tempfile::tempdir().unwrap();
-    let mut h = open(dir.path());
-    add_request(&mut h);
+    let (_dir, mut h) = fresh();
     set_url(&mut h, &server.url());
     h.get_by_role_and_label(Role::Button, "Connect").click();
     run_until(&mut h, "Connected", |h| state_of(h) == ConnState::Connected);
@@ -150,18 +165,12 @@ fn switching_the_format_checks_the_draft_again() {
 
 #[test]
 fn the_byte_count_is_what_send_sends() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut h = open(dir.path());
-    add_request(&mut h);
+    let (_dir, mut h) = fresh();
     choose_format(&mut h, "Hex");
     type_body(&mut h, "48 65 6c 6c 6f 00 ff");
     assert!(has_label_containing(&h, "7 bytes"), "7 bytes, not 20");
 
-    h.state_mut()
-        .workspace_mut()
-        .globals
-        .variables
-        .push(wsprobe::model::Variable::new("name", "Ann"));
+    add_global(&mut h, wsprobe::model::Variable::new("name", "Ann"));
     choose_format(&mut h, "Text");
     type_body(&mut h, "hi <<name>>");
     assert!(
@@ -178,21 +187,14 @@ fn the_byte_count_is_what_send_sends() {
 
 #[test]
 fn search_finds_non_ascii_text_in_its_own_case() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut h = open(dir.path());
-    add_request(&mut h);
-    let id = selected_id(&h);
-    h.state_mut()
-        .session_mut(&id)
-        .log
-        .extend(received_events(3, |i| {
-            if i == 1 {
-                r#"{"city":"MÜNCHEN"}"#.to_owned()
-            } else {
-                format!(r#"{{"city":"Bonn {i}"}}"#)
-            }
-        }));
-    h.run();
+    let (_dir, mut h) = fresh();
+    log_messages(&mut h, 3, |i| {
+        if i == 1 {
+            r#"{"city":"MÜNCHEN"}"#.to_owned()
+        } else {
+            format!(r#"{{"city":"Bonn {i}"}}"#)
+        }
+    });
     assert_eq!(rows(&h, '↓', "city"), 3);
     for needle in ["MÜNCHEN", "münchen"] {
         h.get_by_label("Search events")
@@ -220,9 +222,7 @@ fn palette_rect(h: &Harness<'_, App>) -> egui::Rect {
 
 #[test]
 fn the_palette_sizes_to_its_rows_and_lists_every_menu_action() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut h = open(dir.path());
-    add_request(&mut h);
+    let (_dir, mut h) = fresh();
     press(&mut h, egui::Modifiers::COMMAND, egui::Key::K);
     // Typed with a slip: "themex" matches nothing, Backspace brings the three back.
     h.get_by_label("Command").type_text("themex");
@@ -305,9 +305,7 @@ fn open_settings(h: &mut Harness<'_, App>) {
 #[test]
 fn no_subprotocol_is_an_amber_warning_and_strict_is_a_setting() {
     let server = echo_server();
-    let dir = tempfile::tempdir().unwrap();
-    let mut h = open(dir.path());
-    add_request(&mut h);
+    let (_dir, mut h) = fresh();
     set_url(&mut h, &server.url());
     open_settings(&mut h);
     h.get_by_label("Subprotocols")
@@ -346,9 +344,7 @@ fn no_subprotocol_is_an_amber_warning_and_strict_is_a_setting() {
 
 #[test]
 fn escape_closes_the_shortcuts_and_environments_windows() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut h = open(dir.path());
-    add_request(&mut h);
+    let (_dir, mut h) = fresh();
     h.state_mut().run_command(
         &egui::Context::default(),
         wsprobe::ui::commands::UiCommand::KeyboardShortcuts,
@@ -383,9 +379,7 @@ fn escape_closes_the_shortcuts_and_environments_windows() {
 
 #[test]
 fn escape_then_tab_leaves_the_message_editor() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut h = open(dir.path());
-    add_request(&mut h);
+    let (_dir, mut h) = fresh();
     type_body(&mut h, "a");
     let focused = |h: &Harness<'_, App>| -> Vec<String> {
         h.query_all_by(|n| n.is_focused())
@@ -416,9 +410,7 @@ fn escape_then_tab_leaves_the_message_editor() {
 
 #[test]
 fn deleting_the_active_environment_can_be_undone_with_its_secrets() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut h = open(dir.path());
-    add_request(&mut h);
+    let (_dir, mut h) = fresh();
     let mut env = wsprobe::model::Environment::new("Staging").with_var("host", "127.0.0.1:1");
     env.variables.push(wsprobe::model::Variable {
         name: "token".into(),
@@ -464,9 +456,7 @@ fn deleting_the_active_environment_can_be_undone_with_its_secrets() {
 
 #[test]
 fn duplicate_variable_names_are_flagged_on_the_row() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut h = open(dir.path());
-    add_request(&mut h);
+    let (_dir, mut h) = fresh();
     h.get_by_label("Manage environments").click();
     h.run();
     for n in 1..=2 {
@@ -489,9 +479,7 @@ fn duplicate_variable_names_are_flagged_on_the_row() {
 
 #[test]
 fn saved_messages_save_on_enter_and_deletes_can_be_undone() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut h = open(dir.path());
-    add_request(&mut h);
+    let (_dir, mut h) = fresh();
     type_body(&mut h, "hello");
     h.get_by_label("Saved message name").focus();
     h.run();
@@ -676,16 +664,16 @@ fn answer_dialog(h: &mut Harness<'_, App>, button: &str, path: &std::path::Path)
     });
     h.get_by_label("File path")
         .set_text_value_accesskit(&path.display().to_string());
-    h.run();
+    h.run_ok();
     h.get_by_role_and_label(Role::Button, button).click();
-    h.run();
+    h.run_ok();
 }
 
 fn click_menu(h: &mut Harness<'_, App>, menu: &str, item: &str) {
     h.get_by_role_and_label(Role::Button, menu).click();
-    h.run();
+    h.run_ok();
     h.get_by_role_and_label(Role::Button, item).click();
-    h.run();
+    h.run_ok();
 }
 
 #[test]
@@ -705,7 +693,7 @@ fn the_window_has_its_own_file_dialog_when_the_desktop_has_none() {
     assert!(has_label_containing(&h, "No file"));
     answer_dialog(&mut h, "Open", &fixture);
     step_until(&mut h, "the import", |h| {
-        h.state().workspace().requests.len() == 5
+        h.state().workspace().requests.len() == 5 && h.state().busy().is_none()
     });
     assert!(h.query_by_label("File path").is_none(), "the dialog closed");
 
@@ -713,19 +701,21 @@ fn the_window_has_its_own_file_dialog_when_the_desktop_has_none() {
     let out = dir.path().join("all.json");
     click_menu(&mut h, "File", "Export workspace…");
     answer_dialog(&mut h, "Save", &out);
-    step_until(&mut h, "the export", |_| out.exists());
+    step_until(&mut h, "the export", |h| {
+        out.exists() && h.state().busy().is_none()
+    });
     assert_eq!(wsprobe::import::read_file(&out).unwrap().requests.len(), 5);
 
     // Settings → CA file Browse…
     let first = h.state().workspace().requests[0].id.clone();
     h.state_mut().workspace_mut().selected_request = Some(first.clone());
-    h.run();
+    h.run_ok();
     h.get_by_label("Settings").click();
-    h.run();
+    h.run_ok();
     let pem = dir.path().join("ca.pem");
     std::fs::write(&pem, "-----BEGIN CERTIFICATE-----\n").unwrap();
     h.get_by_role_and_label(Role::Button, "Browse…").click();
-    h.run();
+    h.run_ok();
     answer_dialog(&mut h, "Open", &pem);
     step_until(&mut h, "the CA path", |h| {
         h.state()
@@ -739,24 +729,24 @@ fn the_window_has_its_own_file_dialog_when_the_desktop_has_none() {
 
     // Send file… ; Cancel sends nothing.
     h.get_by_label("Message").click();
-    h.run();
+    h.run_ok();
     set_url(&mut h, &server.url());
     h.get_by_role_and_label(Role::Button, "Connect").click();
     run_until(&mut h, "Connected", |h| state_of(h) == ConnState::Connected);
     h.get_by_role_and_label(Role::Button, "📎 Send file…")
         .click();
-    h.run();
+    h.run_ok();
     step_until(&mut h, "the file dialog", |h| {
         h.query_by_label("File path").is_some()
     });
     h.get_by_role_and_label(Role::Button, "Cancel").click();
-    h.run();
+    h.run_ok();
     assert!(h.query_by_label("File path").is_none());
     let file = dir.path().join("blob.bin");
     std::fs::write(&file, [1u8, 2, 3]).unwrap();
     h.get_by_role_and_label(Role::Button, "📎 Send file…")
         .click();
-    h.run();
+    h.run_ok();
     answer_dialog(&mut h, "Open", &file);
     step_until(&mut h, "the chosen file", |h| {
         h.state().composer().pending_file().is_some()
@@ -766,18 +756,15 @@ fn the_window_has_its_own_file_dialog_when_the_desktop_has_none() {
 #[test]
 fn secret_values_are_masked_in_the_events_until_revealed() {
     let server = echo_server();
-    let dir = tempfile::tempdir().unwrap();
-    let mut h = open(dir.path());
-    add_request(&mut h);
-    h.state_mut()
-        .workspace_mut()
-        .globals
-        .variables
-        .push(wsprobe::model::Variable {
+    let (_dir, mut h) = fresh();
+    add_global(
+        &mut h,
+        wsprobe::model::Variable {
             name: "tok".into(),
             value: "s3cr3t-value".into(),
             secret: true,
-        });
+        },
+    );
     set_url(&mut h, &server.url_for("/feed?t=<<tok>>"));
     h.get_by_role_and_label(Role::Button, "Connect").click();
     run_until(&mut h, "Connected", |h| state_of(h) == ConnState::Connected);
@@ -820,9 +807,7 @@ fn secret_values_are_masked_in_the_events_until_revealed() {
 #[test]
 fn smaller_things_a_postman_user_expects() {
     let server = SilentListener::start();
-    let dir = tempfile::tempdir().unwrap();
-    let mut h = open(dir.path());
-    add_request(&mut h);
+    let (_dir, mut h) = fresh();
 
     // Counts on the tabs.
     set_url(&mut h, "ws://127.0.0.1:1/?a=1&b=2");
@@ -903,21 +888,14 @@ fn smaller_things_a_postman_user_expects() {
 
 #[test]
 fn empty_messages_say_so_and_ticking_does_not_move_the_rows() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut h = open(dir.path());
-    add_request(&mut h);
-    let id = selected_id(&h);
-    h.state_mut()
-        .session_mut(&id)
-        .log
-        .extend(received_events(3, |i| {
-            if i == 0 {
-                String::new()
-            } else {
-                format!("m{i}")
-            }
-        }));
-    h.run();
+    let (_dir, mut h) = fresh();
+    log_messages(&mut h, 3, |i| {
+        if i == 0 {
+            String::new()
+        } else {
+            format!("m{i}")
+        }
+    });
     assert_eq!(rows(&h, '↓', "(empty)"), 1);
     let before = h.get_by_label("Tick event 1").rect();
     h.get_by_label("Tick event 2").click();
@@ -933,9 +911,7 @@ fn empty_messages_say_so_and_ticking_does_not_move_the_rows() {
 #[test]
 fn resending_from_the_history_keeps_the_row_in_place() {
     let server = echo_server();
-    let dir = tempfile::tempdir().unwrap();
-    let mut h = open(dir.path());
-    add_request(&mut h);
+    let (_dir, mut h) = fresh();
     set_url(&mut h, &server.url());
     h.get_by_role_and_label(Role::Button, "Connect").click();
     run_until(&mut h, "Connected", |h| state_of(h) == ConnState::Connected);

@@ -412,6 +412,21 @@ fn arbitrary_json() -> impl Strategy<Value = serde_json::Value> {
     })
 }
 
+/// A log holding one received text message.
+fn one_message(payload: Bytes) -> EventLog {
+    let mut log = EventLog::with_cap(10);
+    log.push(Event {
+        at_ms: 0,
+        session: wsprobe::engine::SessionId(1),
+        kind: EventKind::Message {
+            direction: Direction::Received,
+            opcode: Opcode::Text,
+            payload,
+        },
+    });
+    log
+}
+
 /// `text` with each character re-cased by `pattern` (upper, lower or as is), where the
 /// re-cased form is a single character (as simple case folding sees it).
 fn recase(text: &str, pattern: &[u8]) -> String {
@@ -447,16 +462,7 @@ proptest! {
         let len = len.min(chars.len() - from);
         let needle: String = chars[from..from + len].iter().collect();
         let needle = recase(&needle, &pattern);
-        let mut log = EventLog::with_cap(10);
-        log.push(Event {
-            at_ms: 0,
-            session: wsprobe::engine::SessionId(1),
-            kind: EventKind::Message {
-                direction: Direction::Received,
-                opcode: Opcode::Text,
-                payload: Bytes::from(text.clone()),
-            },
-        });
+        let log = one_message(Bytes::from(text.clone()));
         let filter = Filter::new(DirectionFilter::All, &needle);
         prop_assert_eq!(log.filtered(&filter).len(), 1, "{:?} in {:?}", needle, text);
     }
@@ -464,16 +470,7 @@ proptest! {
 
 #[test]
 fn text_search_folds_unicode_case() {
-    let mut log = EventLog::with_cap(10);
-    log.push(Event {
-        at_ms: 0,
-        session: wsprobe::engine::SessionId(1),
-        kind: EventKind::Message {
-            direction: Direction::Received,
-            opcode: Opcode::Text,
-            payload: Bytes::from_static("{\"city\":\"MÜNCHEN\"}".as_bytes()),
-        },
-    });
+    let log = one_message(Bytes::from_static("{\"city\":\"MÜNCHEN\"}".as_bytes()));
     for needle in ["MÜNCHEN", "münchen", "München", "ü"] {
         let filter = Filter::parse(DirectionFilter::All, SearchMode::Text, needle).unwrap();
         assert_eq!(log.filtered(&filter).len(), 1, "{needle}");
