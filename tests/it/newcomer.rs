@@ -942,3 +942,25 @@ fn resending_from_the_history_keeps_the_row_in_place() {
         "the row stays under the pointer"
     );
 }
+
+#[test]
+fn a_long_error_keeps_its_dismiss_button_beside_it() {
+    let (_dir, mut h) = fresh();
+    let long = format!("ws://127.0.0.1:1/{} end", "very/long/path/".repeat(20));
+    set_url(&mut h, &long);
+    h.get_by_role_and_label(Role::Button, "Connect").click();
+    h.run();
+    let message = h
+        .query_all_by_label_contains("contains a space")
+        .next()
+        .expect("the error")
+        .rect();
+    let dismiss = h.get_by_label("Dismiss error").rect();
+    assert!(
+        dismiss.top() <= message.top() + 4.0,
+        "the × is on the message's first line: {dismiss:?} vs {message:?}"
+    );
+    h.get_by_label("Dismiss error").click();
+    h.run();
+    assert!(h.query_by_label("Dismiss error").is_none());
+}
