@@ -964,3 +964,18 @@ fn a_long_error_keeps_its_dismiss_button_beside_it() {
     h.run();
     assert!(h.query_by_label("Dismiss error").is_none());
 }
+
+#[test]
+fn a_hexdump_is_never_wrapped_and_scrolls_sideways() {
+    let (_dir, mut h) = fresh();
+    log_messages(&mut h, 1, |_| "0123456789abcdef".repeat(8));
+    click_row(&mut h, '↓', "0123");
+    h.get_by_label("View as Hexdump").click();
+    h.run();
+    let panel_right = h.get_by_label("Close detail").rect().right();
+    let text = h.get_by_label("Event detail").rect();
+    assert!(
+        text.right() > panel_right,
+        "whole lines, wider than the pane (it scrolls): {text:?} vs {panel_right}"
+    );
+}

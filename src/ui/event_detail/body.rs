@@ -81,7 +81,8 @@ impl EventDetail {
         let Some((_, _, _, job)) = &self.shown_job else {
             return;
         };
-        let wrap = self.wrap;
+        // A hexdump's columns only read in one piece: never wrapped, scrolled sideways.
+        let wrap = self.wrap && self.view != ViewAs::Hexdump;
         let scroll_target = if std::mem::take(&mut self.scroll_to_match) {
             self.matches
                 .get(self.find_current)

@@ -188,8 +188,11 @@ impl EventDetail {
                 }
             }
             ui.separator();
-            ui.toggle_value(&mut self.wrap, "Wrap")
-                .on_hover_text("Wrap long lines");
+            ui.add_enabled_ui(self.view != ViewAs::Hexdump, |ui| {
+                ui.toggle_value(&mut self.wrap, "Wrap")
+                    .on_hover_text("Wrap long lines")
+                    .on_disabled_hover_text("A hexdump is never wrapped: it scrolls sideways");
+            });
             if is_text {
                 if ui
                     .button("Copy")
