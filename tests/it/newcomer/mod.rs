@@ -2,6 +2,7 @@
 //! way a user meets it (clicks, typing, a real server on 127.0.0.1), and fails without its fix.
 //! Here the shared steps; [`bugs`] (items 1–3, 5, 8, 9, 11, 13, 14), [`trust`] (auth secrets,
 //! the file dialog, masking: items 4, 7, 10) and [`layout`] (items 16–18).
+
 use crate::support;
 use egui::accesskit::Role;
 use egui_kittest::Harness;
