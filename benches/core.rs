@@ -67,6 +67,11 @@ fn log_benches(c: &mut Criterion) {
             Filter::new(DirectionFilter::All, "\"id\":\"7\""),
         ),
         (
+            // Not ASCII: a regex folding case by Unicode's rules.
+            "filter 1M: search miss, non-ASCII needle",
+            Filter::new(DirectionFilter::All, "münchen"),
+        ),
+        (
             "filter 1M: sent only",
             Filter::new(DirectionFilter::Sent, ""),
         ),

@@ -112,7 +112,55 @@ fn editor(c: &mut Criterion) {
     group.bench_function("240 KB JSON (highlighted), idle frame", |b| {
         b.iter(|| black_box(frame(&ctx, &mut app, Vec::new())))
     });
+    drop(app);
+    // A 3 MB message pasted into an empty editor (issue 18): the memory it costs, then
+    // typing into it.
+    let (mut app, ctx, _dir3) = app_typing_into(String::new());
+    let pasted = big_pretty_json(2400 * 1024);
+    let rss_before = rss_kib();
+    frame(&ctx, &mut app, vec![egui::Event::Paste(pasted.clone())]);
+    for _ in 0..3 {
+        frame(&ctx, &mut app, Vec::new());
+    }
+    let rss_after = rss_kib();
+    let len = app
+        .workspace()
+        .requests
+        .last()
+        .map_or(0, |r| r.draft.body.len());
+    eprintln!(
+        "pasted {} bytes (draft now {len}): RSS {} MiB -> {} MiB",
+        pasted.len(),
+        rss_before / 1024,
+        rss_after / 1024
+    );
+    group.bench_function("3 MB JSON pasted, type one character", |b| {
+        b.iter(|| black_box(frame(&ctx, &mut app, vec![egui::Event::Text("x".into())])))
+    });
+    group.bench_function("3 MB JSON pasted, idle frame", |b| {
+        b.iter(|| black_box(frame(&ctx, &mut app, Vec::new())))
+    });
+    eprintln!("after typing: RSS {} MiB", rss_kib() / 1024);
+    drop(app);
+    // The same size loaded with the workspace rather than pasted.
+    let (mut app, ctx, _dir4) = app_typing_into(big_pretty_json(2400 * 1024));
+    group.bench_function("3 MB JSON loaded, idle frame", |b| {
+        b.iter(|| black_box(frame(&ctx, &mut app, Vec::new())))
+    });
     group.finish();
+}
+
+/// The resident set of this process, in KiB (Linux; 0 elsewhere).
+fn rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|n| n.parse().ok())
+        })
+        .unwrap_or(0)
 }
 
 criterion_group!(benches, editor);

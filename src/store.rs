@@ -21,6 +21,12 @@
 //! every request (it keeps the `folder` field it does not know and writes it back). A secret whose value is still in an environment file (written by an
 //! older wsprobe, or by hand) is loaded from there and moved on the next save.
 //!
+//! Auth secrets (the Basic password, the Bearer token, the OAuth consumer and token secrets)
+//! are kept the same way: written to the request file empty, their values in `.secrets.json`
+//! under `"request:<request id>"` (`{"bearer.token": "..."}`), merged back on load, and moved
+//! out of a request file that still holds one on its next save. A value that is only a
+//! `<<variable>>` reference is no secret itself and stays in the request file.
+//!
 //! Every write is atomic (temp file in the same folder, fsync, rename). Loading skips a file
 //! that cannot be read or parsed, reports it by path, and never overwrites it afterwards.
 
@@ -261,6 +267,12 @@ impl Store {
                         let key = request_vars_key(&request.id);
                         merge_secrets(&mut request.variables, secrets.get(&key));
                     }
+                    for request in &mut requests {
+                        merge_request_secrets(
+                            request,
+                            secrets.get(&request_secrets_key(&request.id)),
+                        );
+                    }
                 }
                 Err(message) => problems.push(LoadProblem {
                     path: secrets_path,
@@ -378,17 +390,19 @@ impl Store {
         let mut kept: Vec<PathBuf> = Vec::new();
         let mut secrets = Secrets::new();
         for request in &workspace.requests {
-            let text = if request.variables.iter().any(|v| v.secret) {
-                let mut public = request.clone();
-                let values = split_secrets(&mut public.variables);
-                if !values.is_empty() {
-                    secrets.insert(request_vars_key(&request.id), values);
-                }
-                to_pretty_json(&public)
-            } else {
-                to_pretty_json(request)
-            };
-            wanted.push((self.file_for(REQUESTS_DIR, &request.id), text));
+            // Auth credentials and secret variables go to .secrets.json, under keys of their own.
+            let (mut public, values) = split_request_secrets(request);
+            if !values.is_empty() {
+                secrets.insert(request_secrets_key(&request.id), values);
+            }
+            let var_values = split_secrets(&mut public.variables);
+            if !var_values.is_empty() {
+                secrets.insert(request_vars_key(&request.id), var_values);
+            }
+            wanted.push((
+                self.file_for(REQUESTS_DIR, &request.id),
+                to_pretty_json(&public),
+            ));
         }
         for env in std::iter::once(&workspace.globals).chain(&workspace.environments) {
             let mut public = env.clone();
@@ -556,6 +570,45 @@ fn split_secrets(variables: &mut [Variable]) -> std::collections::BTreeMap<Strin
         values.insert(var.name.clone(), std::mem::take(&mut var.value));
     }
     values
+}
+
+/// Where a request's auth secrets live in `.secrets.json` (environment ids never start so).
+fn request_secrets_key(request_id: &str) -> String {
+    format!("request:{request_id}")
+}
+
+/// Whether `value` is nothing but one `<<variable>>` reference (no secret in itself).
+fn is_reference(value: &str) -> bool {
+    let v = value.trim();
+    v.starts_with("<<") && v.ends_with(">>") && v[2..].find(">>") == Some(v.len() - 4)
+}
+
+/// The request as written to its (git-tracked) file, auth secrets blanked, and their values.
+fn split_request_secrets(
+    request: &SavedRequest,
+) -> (SavedRequest, std::collections::BTreeMap<String, String>) {
+    let mut public = request.clone();
+    let mut values = std::collections::BTreeMap::new();
+    for (key, value) in public.auth.secret_fields_mut() {
+        if !value.is_empty() && !is_reference(value) {
+            values.insert(key.to_owned(), std::mem::take(value));
+        }
+    }
+    (public, values)
+}
+
+/// Puts a request's auth secrets from `.secrets.json` back (a value still in the request
+/// file, from an older wsprobe, is kept when `.secrets.json` has none).
+fn merge_request_secrets(
+    request: &mut SavedRequest,
+    values: Option<&std::collections::BTreeMap<String, String>>,
+) {
+    let Some(values) = values else { return };
+    for (key, value) in request.auth.secret_fields_mut() {
+        if let Some(secret) = values.get(key) {
+            *value = secret.clone();
+        }
+    }
 }
 
 #[cfg(unix)]

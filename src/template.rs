@@ -15,6 +15,7 @@ use minijinja::{Environment, UndefinedBehavior, Value};
 use url::Url;
 
 use crate::format::{self, EncodeError};
+use crate::model::url_params;
 use crate::model::{
     Auth, ConnectionSettings, MessageFormat, Outgoing, SavedRequest, Variable, Workspace,
 };
@@ -284,22 +285,60 @@ impl Resolver {
         }
     }
 
+    /// The URL with its variables resolved, and the query pairs as the URL wrote them (both
+    /// decoded, as the Params table shows them, and raw). Each query name and value is
+    /// decoded, resolved, then encoded (see `model::url_params`), so a resolved value with a
+    /// space or `&` in it stays one parameter.
+    fn resolve_url(&self, template: &str) -> Result<(Url, Vec<(String, String)>), TemplateError> {
+        let (base, query, fragment) = url_params::split(template);
+        let mut text = self.render("URL", base)?;
+        let mut written = Vec::new();
+        if let Some(query) = query {
+            let mut encoded = Vec::new();
+            for (raw_key, raw_value) in url_params::raw_query_pairs(query) {
+                let key = url_params::decode_template(raw_key);
+                let value = url_params::decode_template(raw_value.unwrap_or(""));
+                let mut pair = url_params::encode_component(&self.render("URL", &key)?);
+                if let Some(raw) = raw_value {
+                    pair.push('=');
+                    pair.push_str(&url_params::encode_component(&self.render("URL", &value)?));
+                    written.push((raw_key.to_owned(), raw.to_owned()));
+                }
+                written.push((key, value));
+                encoded.push(pair);
+            }
+            if !encoded.is_empty() {
+                text.push(if text.contains('?') { '&' } else { '?' });
+                text.push_str(&encoded.join("&"));
+            }
+        }
+        text.push_str(&self.render("URL", fragment)?);
+        Ok((parse_ws_url(&text)?, written))
+    }
+
     /// Expands every templated field of `request` and checks the result.
     pub fn resolve_request(
         &self,
         request: &SavedRequest,
     ) -> Result<ResolvedRequest, TemplateError> {
-        let mut url = parse_ws_url(&self.render("URL", &request.url)?)?;
+        let (mut url, written) = self.resolve_url(&request.url)?;
         let existing: Vec<(String, String)> = url.query_pairs().into_owned().collect();
         let mut extra = Vec::new();
         for param in request.params.iter().filter(|p| p.enabled) {
             if param.key.is_empty() && param.value.is_empty() {
                 continue;
             }
+            // The URL bar and the Params table mirror each other: a pair already in the URL
+            // (as the table shows it, or as written there before the table held decoded
+            // text) is the same parameter, not a second one.
+            if written
+                .iter()
+                .any(|(k, v)| *k == param.key && *v == param.value)
+            {
+                continue;
+            }
             let key = self.render(&format!("query param `{}` name", param.key), &param.key)?;
             let value = self.render(&format!("query param `{}` value", param.key), &param.value)?;
-            // The URL bar and the Params table mirror each other: a pair already in the URL
-            // is the same parameter, not a second one.
             if !existing.iter().any(|(k, v)| *k == key && *v == value) {
                 extra.push((key, value));
             }
@@ -594,6 +633,23 @@ mod tests {
             resolved.open_message,
             Some(Outgoing::Text("{\"hello\":\"s3cret\"}".into()))
         );
+    }
+
+    #[test]
+    fn resolve_request_encodes_resolved_query_values() {
+        let r = resolver(&[("v", "x y&z=1"), ("k", "n")]);
+        let mut req = SavedRequest::new("feed", "ws://127.0.0.1:9/?probe=a+b%26c&<<k>>=<<v>>&flag");
+        req.params = crate::model::url_params::params_from_url(&req.url, &[]);
+        let resolved = r.resolve_request(&req).unwrap();
+        assert_eq!(
+            resolved.url.as_str(),
+            "ws://127.0.0.1:9/?probe=a+b%26c&n=x+y%26z%3D1&flag"
+        );
+        // A table saved before it held decoded text is still the same parameter.
+        req.url = "ws://127.0.0.1:9/?q=a%20b".into();
+        req.params = vec![KeyValue::new("q", "a%20b")];
+        let resolved = r.resolve_request(&req).unwrap();
+        assert_eq!(resolved.url.as_str(), "ws://127.0.0.1:9/?q=a+b");
     }
 
     #[test]

@@ -8,7 +8,10 @@ use tokio::time::{Instant, timeout_at};
 
 use super::channel::EventSender;
 use super::close_code::CloseCode;
-use super::event::{ClosedBy, Direction, Event, EventKind, Opcode, Outgoing, SessionId, now_ms};
+use super::event::{
+    ClosedBy, Direction, Event, EventKind, NO_SUBPROTOCOL, Opcode, Outgoing,
+    STRICT_SUBPROTOCOL_CLOSE, SessionId, now_ms,
+};
 use super::handshake::{self, Established, Socket};
 use super::keepalive::{Due, KeepAlive};
 use super::opcode::OpCode;
@@ -313,16 +316,12 @@ async fn connected(
         auto_pong: request.settings.auto_pong,
     };
     let offered = &request.settings.subprotocols;
-    let no_subprotocol = (!offered.is_empty() && info.subprotocol.is_none()).then(|| {
-        format!(
-            "server accepted no subprotocol (offered: {})",
-            offered.join(", ")
-        )
-    });
+    let no_subprotocol = (!offered.is_empty() && info.subprotocol.is_none())
+        .then(|| format!("{NO_SUBPROTOCOL} (offered: {})", offered.join(", ")));
     if let Some(message) = &no_subprotocol
         && request.settings.strict_subprotocol
     {
-        let message = format!("{message}; closing because strict subprotocol is on");
+        let message = format!("{message}{STRICT_SUBPROTOCOL_CLOSE}");
         emit(EventKind::Error {
             message: message.clone(),
         });

@@ -147,7 +147,20 @@ impl ScriptLevel {
     }
 }
 
+/// How the `Error` a server gives by accepting none of the offered subprotocols starts.
+pub const NO_SUBPROTOCOL: &str = "server accepted no subprotocol";
+/// What ends that `Error` when strict subprotocol closes the connection for it.
+pub const STRICT_SUBPROTOCOL_CLOSE: &str = "; closing because strict subprotocol is on";
+
 impl EventKind {
+    /// An `Error` the connection lives on after (the server accepted no subprotocol, and
+    /// strict subprotocol is off): the window shows it as an amber warning. Its JSONL name
+    /// stays "error".
+    pub fn is_warning(&self) -> bool {
+        matches!(self, Self::Error { message }
+            if message.starts_with(NO_SUBPROTOCOL) && !message.ends_with(STRICT_SUBPROTOCOL_CLOSE))
+    }
+
     /// The name used in the CLI's jsonl output and in filters.
     pub fn name(&self) -> &'static str {
         match self {

@@ -80,8 +80,8 @@ impl SearchMode {
 enum Query {
     #[default]
     None,
-    /// Lower-cased needle.
-    Text(String),
+    /// A plain-text search, case-insensitive.
+    Text(TextQuery),
     Regex(regex::bytes::Regex),
     Json(Vec<JsonCondition>),
 }
@@ -119,7 +119,7 @@ impl Filter {
             query: if search.is_empty() {
                 Query::None
             } else {
-                Query::Text(search.to_lowercase())
+                Query::Text(text_query(search))
             },
             hide_ping_pong: false,
         }
@@ -141,7 +141,7 @@ impl Filter {
             Query::None
         } else {
             match mode {
-                SearchMode::Text => Query::Text(search.to_lowercase()),
+                SearchMode::Text => Query::Text(text_query(search)),
                 SearchMode::Regex => regex::bytes::RegexBuilder::new(search)
                     .case_insensitive(true)
                     .build()
@@ -187,7 +187,7 @@ impl Filter {
         direction_ok
             && match &self.query {
                 Query::None => true,
-                Query::Text(needle) => with_text(event, |t| contains_ignore_case(t, needle)),
+                Query::Text(needle) => with_text(event, |t| needle.is_match(t)),
                 Query::Regex(re) => with_text(event, |t| re.is_match(t)),
                 Query::Json(conditions) => match event.payload() {
                     Some(payload) if event.direction().is_some() => conditions
@@ -225,10 +225,56 @@ fn with_text<R>(event: &Event, f: impl FnOnce(&[u8]) -> R) -> R {
     }
 }
 
-/// ASCII case-insensitive substring test on raw bytes; `needle` must be lower-case.
-/// Non-ASCII text still matches exactly (the common case for search in payloads).
+/// A plain-text search. An ASCII needle is compared byte by byte, folding ASCII case (the
+/// common case, and the fastest); any other needle becomes an escaped regex that folds case
+/// by Unicode's rules (`MÜNCHEN` finds `München`). The one difference: an ASCII `k` or `s`
+/// does not find the Kelvin sign or the long s, whose case folds to them.
+#[derive(Debug, Clone)]
+pub enum TextQuery {
+    /// Lower-cased ASCII.
+    Ascii(String),
+    Unicode(regex::bytes::Regex),
+}
+
+impl TextQuery {
+    pub fn new(needle: &str) -> Self {
+        if needle.is_ascii() {
+            return Self::Ascii(needle.to_ascii_lowercase());
+        }
+        let escaped = regex::escape(needle);
+        let regex = regex::bytes::RegexBuilder::new(&escaped)
+            .case_insensitive(true)
+            // A long needle's case-folded automaton can be large: give it room.
+            .size_limit(64 << 20)
+            .build()
+            // Only an absurdly long needle gets here: it is matched exactly instead.
+            .or_else(|_| regex::bytes::Regex::new(&escaped));
+        match regex {
+            Ok(regex) => Self::Unicode(regex),
+            Err(_) => Self::Ascii(needle.to_owned()),
+        }
+    }
+
+    pub fn is_match(&self, haystack: &[u8]) -> bool {
+        match self {
+            Self::Ascii(needle) => contains_ascii_ignore_case(haystack, needle.as_bytes()),
+            Self::Unicode(regex) => regex.is_match(haystack),
+        }
+    }
+}
+
+fn text_query(needle: &str) -> TextQuery {
+    TextQuery::new(needle)
+}
+
+/// Case-insensitive substring test on raw bytes, as the events search does it (Unicode case
+/// folding for non-ASCII needles, see [`TextQuery`]).
 pub fn contains_ignore_case(haystack: &[u8], needle: &str) -> bool {
-    let needle = needle.as_bytes();
+    TextQuery::new(needle).is_match(haystack)
+}
+
+/// ASCII case-insensitive substring test; `needle` must be lower-case ASCII.
+fn contains_ascii_ignore_case(haystack: &[u8], needle: &[u8]) -> bool {
     if needle.is_empty() {
         return true;
     }

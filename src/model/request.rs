@@ -112,6 +112,22 @@ pub enum Auth {
     Inherit,
 }
 
+impl Auth {
+    /// The credential fields that are secrets (Basic password, Bearer token, OAuth consumer
+    /// and token secrets), by a stable key: the store keeps them out of git-tracked files.
+    pub fn secret_fields_mut(&mut self) -> Vec<(&'static str, &mut String)> {
+        match self {
+            Self::None | Self::Inherit => Vec::new(),
+            Self::Basic { password, .. } => vec![("basic.password", password)],
+            Self::Bearer { token } => vec![("bearer.token", token)],
+            Self::OAuth1(o) => vec![
+                ("oauth1.consumer_secret", &mut o.consumer_secret),
+                ("oauth1.token_secret", &mut o.token_secret),
+            ],
+        }
+    }
+}
+
 /// OAuth 1.0a credentials (RFC 5849); the engine signs the real upgrade GET with them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(default)]

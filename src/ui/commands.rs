@@ -23,6 +23,9 @@ pub enum UiCommand {
     Import,
     ExportRequest,
     ExportWorkspace,
+    ExportEventsJsonl,
+    ExportEventsHar,
+    Quit,
     KeyboardShortcuts,
     About,
     ZoomIn,
@@ -39,7 +42,7 @@ const fn ctrl(key: Key) -> KeyboardShortcut {
 
 impl UiCommand {
     /// In palette order. Ctrl+Shift+Enter comes before Ctrl+Enter so the longer chord wins.
-    pub const ALL: [UiCommand; 23] = [
+    pub const ALL: [UiCommand; 26] = [
         Self::NewRequest,
         Self::RenameRequest,
         Self::DuplicateRequest,
@@ -54,6 +57,9 @@ impl UiCommand {
         Self::Import,
         Self::ExportRequest,
         Self::ExportWorkspace,
+        Self::ExportEventsJsonl,
+        Self::ExportEventsHar,
+        Self::Quit,
         Self::CommandPalette,
         Self::KeyboardShortcuts,
         Self::About,
@@ -82,6 +88,9 @@ impl UiCommand {
             Self::Import => "Import…",
             Self::ExportRequest => "Export selected requests…",
             Self::ExportWorkspace => "Export workspace…",
+            Self::ExportEventsJsonl => "Export events as JSON Lines…",
+            Self::ExportEventsHar => "Export events as HAR…",
+            Self::Quit => "Quit",
             Self::KeyboardShortcuts => "Keyboard shortcuts",
             Self::About => "About wsprobe",
             Self::ZoomIn => "Zoom in",
@@ -136,115 +145,6 @@ impl UiCommand {
             self,
             Self::RenameRequest | Self::DuplicateRequest | Self::DeleteRequest
         )
-    }
-}
-
-/// The Ctrl+K palette: type to filter, arrows to choose, Enter runs, Escape closes.
-#[derive(Default)]
-pub struct CommandPalette {
-    pub open: bool,
-    filter: String,
-    selected: usize,
-    just_opened: bool,
-}
-
-impl CommandPalette {
-    pub fn show(&mut self) {
-        self.open = true;
-        self.filter.clear();
-        self.selected = 0;
-        self.just_opened = true;
-    }
-
-    /// The commands matching the filter: every word must appear in the label.
-    pub fn matches(&self) -> Vec<UiCommand> {
-        let words: Vec<String> = self
-            .filter
-            .split_whitespace()
-            .map(str::to_lowercase)
-            .collect();
-        UiCommand::ALL
-            .into_iter()
-            .filter(|c| c.label() != UiCommand::CommandPalette.label())
-            .filter(|c| {
-                let label = c.label().to_lowercase();
-                words.iter().all(|w| label.contains(w.as_str()))
-            })
-            .collect()
-    }
-
-    /// Draws the palette if open; returns the command to run.
-    pub fn ui(&mut self, ctx: &egui::Context) -> Option<UiCommand> {
-        if !self.open {
-            return None;
-        }
-        let matches = self.matches();
-        let (up, down, enter) = ctx.input_mut(|i| {
-            (
-                i.consume_key(Modifiers::NONE, Key::ArrowUp),
-                i.consume_key(Modifiers::NONE, Key::ArrowDown),
-                i.consume_key(Modifiers::NONE, Key::Enter),
-            )
-        });
-        if down {
-            self.selected = (self.selected + 1).min(matches.len().saturating_sub(1));
-        }
-        if up {
-            self.selected = self.selected.saturating_sub(1);
-        }
-        self.selected = self.selected.min(matches.len().saturating_sub(1));
-        let mut chosen = None;
-        let modal = egui::Modal::new(egui::Id::unique("command_palette")).show(ctx, |ui| {
-            ui.set_width(420.0);
-            let label = ui.label(egui::RichText::new("Command palette").strong());
-            let field = ui
-                .add(
-                    egui::TextEdit::singleline(&mut self.filter)
-                        .hint_text("Type a command…")
-                        .desired_width(f32::INFINITY),
-                )
-                .labelled_by(label.id)
-                .accessible_name("Command");
-            if self.just_opened {
-                field.request_focus();
-                self.just_opened = false;
-            }
-            if field.changed() {
-                self.selected = 0;
-            }
-            ui.separator();
-            if matches.is_empty() {
-                ui.weak("No command matches");
-            }
-            egui::ScrollArea::vertical()
-                .max_height(360.0)
-                .show(ui, |ui| {
-                    for (i, command) in matches.iter().enumerate() {
-                        let shortcut = command.shortcut_text(ui.ctx());
-                        let button = egui::Button::selectable(i == self.selected, command.label());
-                        let button = if shortcut.is_empty() {
-                            button
-                        } else {
-                            button.right_text(egui::RichText::new(shortcut).weak())
-                        };
-                        let button = button.min_size(egui::vec2(ui.available_width(), 22.0));
-                        let response = ui.add(button);
-                        if i == self.selected && (up || down) {
-                            response.scroll_to_me(None);
-                        }
-                        if response.clicked() {
-                            chosen = Some(*command);
-                        }
-                    }
-                });
-        });
-        if enter && chosen.is_none() {
-            chosen = matches.get(self.selected).copied();
-        }
-        if chosen.is_some() || modal.should_close() {
-            self.open = false;
-        }
-        chosen
     }
 }
 

@@ -9,12 +9,15 @@ use chrono::{DateTime, Local};
 use egui::{Key, KeyboardShortcut, Modifiers, RichText, Ui};
 
 use super::jobs::{FileDialog, Job, Task, TaskPoll};
+pub use super::message_check::Validation;
+use super::message_check::{Check, Size, byte_count, check};
 use super::text::file_name;
 use super::widgets::code_editor::large_text_note;
+use super::widgets::undo_bar::{UndoChoice, undo_bar};
 use super::widgets::{CodeEditor, ConnState, VarContext};
 use crate::engine::Outgoing;
+use crate::format::encode_base64;
 use crate::format::pretty;
-use crate::format::{decode_base64, encode_base64, parse_hex};
 use crate::format::{error_chain, human_size};
 use crate::model::{MessageFormat, SavedMessage, SavedRequest, Variable};
 use crate::template::Resolver;
@@ -131,59 +134,11 @@ fn too_large(name: &str, len: u64, max: u64) -> String {
     )
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Validation {
-    Ok,
-    /// Can still be sent (e.g. JSON that does not parse: it may be meant that way).
-    Warning(String),
-    /// Cannot be sent as written (bad hex or base64).
-    Error(String),
-}
-
-/// Checks a body in `format`. Bodies with `<<variables>>` are checked as far as possible.
-pub fn validate(format: MessageFormat, body: &str) -> Validation {
-    if body.trim().is_empty() {
-        return Validation::Ok;
-    }
-    // Variables expand at send time; don't flag the `<<` syntax itself.
-    let templated = body.contains("<<") || body.contains("<%");
-    match format {
-        MessageFormat::Json if !templated => {
-            match serde_json::from_str::<serde::de::IgnoredAny>(body) {
-                Ok(_) => Validation::Ok,
-                Err(e) => Validation::Warning(format!(
-                    "Invalid JSON at line {}, column {}: {}",
-                    e.line(),
-                    e.column(),
-                    strip_position(&e.to_string())
-                )),
-            }
-        }
-        MessageFormat::Hex if !templated => match parse_hex(body) {
-            Ok(_) => Validation::Ok,
-            Err(e) => Validation::Error(format!("Cannot send: {}", error_chain(&e))),
-        },
-        MessageFormat::Base64 if !templated => match decode_base64(body) {
-            Ok(_) => Validation::Ok,
-            Err(e) => Validation::Error(format!("Cannot send: {}", error_chain(&e))),
-        },
-        _ => Validation::Ok,
-    }
-}
-
-fn strip_position(message: &str) -> String {
-    message
-        .split(" at line ")
-        .next()
-        .unwrap_or(message)
-        .to_owned()
-}
-
 #[derive(Default)]
 pub struct Composer {
     editor: CodeEditor,
-    /// The format and body last validated, and the verdict.
-    validation: Option<(MessageFormat, String, Validation)>,
+    /// The format, body and variables last checked, and the verdict.
+    validation: Option<(MessageFormat, String, u64, Check)>,
     save_name: String,
     renaming: Option<(usize, String)>,
     /// Focus the rename field on its first frame.
@@ -197,6 +152,8 @@ pub struct Composer {
     file_error: Option<(String, String)>,
     /// The bottom of the tab shows the history instead of the saved messages.
     show_history: bool,
+    /// The saved message deleted last, for Undo: (request id, where it was, it).
+    deleted_message: Option<(String, usize, SavedMessage)>,
 }
 
 impl Composer {
@@ -289,19 +246,25 @@ impl Composer {
             }
         });
 
-        // Validation is recomputed only when the body or format changes (checked against a
-        // copy of the validated body: a memory compare, cheaper than hashing 1 MB every frame).
-        let validation = match &mut self.validation {
-            Some((format, body, v)) if *format == draft.format && *body == draft.body => v.clone(),
+        // Checked again only when the body, the format or the variables change (against a
+        // copy of the checked body: a memory compare, cheaper than hashing 1 MB every frame).
+        let fingerprint = vars.fingerprint();
+        let checked = match &mut self.validation {
+            Some((format, body, vars_seen, c))
+                if *format == draft.format && *vars_seen == fingerprint && *body == draft.body =>
+            {
+                c.clone()
+            }
             cached => {
-                let v = validate(draft.format, &draft.body);
-                let mut body = cached.take().map(|(_, b, _)| b).unwrap_or_default();
+                let c = check(draft.format, &draft.body, || resolver(vars));
+                let mut body = cached.take().map(|(_, b, _, _)| b).unwrap_or_default();
                 body.clear();
                 body.push_str(&draft.body);
-                *cached = Some((draft.format, body, v.clone()));
-                v
+                *cached = Some((draft.format, body, fingerprint, c.clone()));
+                c
             }
         };
+        let validation = checked.verdict.clone();
         if let Some(note) = large_text_note(draft.body.len()) {
             ui.weak(note).on_hover_text(
                 "The whole message is kept, edited and sent; only the colours are left out",
@@ -380,12 +343,21 @@ impl Composer {
                 });
                 self.picking = Some((request.id.clone(), task));
             }
+            if !draft.body.is_empty() {
+                match &checked.size {
+                    Size::Bytes(n) => {
+                        ui.weak(byte_count(*n))
+                            .on_hover_text("What Send sends: variables resolved, then encoded");
+                    }
+                    Size::Unknown(why) => {
+                        ui.weak(format!("size unknown: {why}"));
+                    }
+                }
+            }
             match &validation {
                 Validation::Ok => {
                     if !connected {
                         ui.weak("Not connected: press Connect");
-                    } else if !draft.body.is_empty() {
-                        ui.weak(format!("{} bytes", draft.body.len()));
                     }
                 }
                 Validation::Warning(w) => {
@@ -569,22 +541,31 @@ impl Composer {
             }
             SentBody::File { bytes, .. } => Outgoing::Binary(bytes.clone()),
         };
-        self.record_sent(&request.id, body);
+        // Re-sent from the list: it stays where it is (under the pointer), with its new time.
+        if let Some(entry) = self.history.get_mut(&request.id).and_then(|l| l.get_mut(i)) {
+            entry.at = Local::now();
+        } else {
+            self.record_sent(&request.id, body);
+        }
         Some(ComposerAction::SendOutgoing(outgoing))
     }
 
     fn saved_messages(&mut self, ui: &mut Ui, request: &mut SavedRequest) {
         ui.horizontal(|ui| {
-            ui.add(
-                egui::TextEdit::singleline(&mut self.save_name)
-                    .hint_text("Name for this message")
-                    .desired_width(160.0),
-            )
-            .accessible_name("Saved message name");
+            let field = ui
+                .add(
+                    egui::TextEdit::singleline(&mut self.save_name)
+                        .hint_text("Name for this message")
+                        .desired_width(160.0),
+                )
+                .accessible_name("Saved message name");
+            // Enter in the name box saves, as the button does.
+            let entered = field.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter));
             let can_save = !self.save_name.trim().is_empty();
             if ui
                 .add_enabled(can_save, egui::Button::new("Save draft"))
                 .clicked()
+                || (entered && can_save)
             {
                 let name = self.save_name.trim().to_owned();
                 let message = SavedMessage {
@@ -600,6 +581,19 @@ impl Composer {
                 self.save_name.clear();
             }
         });
+        if let Some((id, index, m)) = &self.deleted_message
+            && *id == request.id
+        {
+            match undo_bar(ui, &m.name) {
+                Some(UndoChoice::Undo) => {
+                    let index = (*index).min(request.saved_messages.len());
+                    request.saved_messages.insert(index, m.clone());
+                    self.deleted_message = None;
+                }
+                Some(UndoChoice::Dismiss) => self.deleted_message = None,
+                None => {}
+            }
+        }
         if request.saved_messages.is_empty() {
             ui.weak("None yet: name the draft and press Save draft.");
             return;
@@ -674,7 +668,8 @@ impl Composer {
             request.draft.body = m.body.clone();
         }
         if let Some(i) = remove {
-            request.saved_messages.remove(i);
+            let m = request.saved_messages.remove(i);
+            self.deleted_message = Some((request.id.clone(), i, m));
         }
     }
 }
@@ -739,28 +734,5 @@ mod tests {
             },
         };
         assert_eq!(f.preview(), "photo.png · 12.4 KiB");
-    }
-
-    #[test]
-    fn json_warning_has_line_and_column() {
-        let v = validate(MessageFormat::Json, "{\n  \"a\": 1,\n  oops\n}");
-        let Validation::Warning(w) = v else {
-            panic!("{v:?}")
-        };
-        assert!(w.contains("line 3, column 3"), "{w}");
-    }
-
-    #[test]
-    fn bad_hex_and_base64_are_errors_with_position() {
-        let Validation::Error(e) = validate(MessageFormat::Hex, "de ad zz") else {
-            panic!()
-        };
-        assert!(e.contains("character 7"), "{e}");
-        assert!(matches!(
-            validate(MessageFormat::Base64, "ab!d"),
-            Validation::Error(_)
-        ));
-        assert_eq!(validate(MessageFormat::Hex, "de ad"), Validation::Ok);
-        assert_eq!(validate(MessageFormat::Text, "<<x"), Validation::Ok);
     }
 }

@@ -5,8 +5,9 @@ use std::collections::HashSet;
 
 use egui::{RichText, Ui};
 
+use super::widgets::undo_bar::{UndoChoice, undo_bar};
 use super::widgets::var_table;
-use crate::model::{Environment, GLOBALS_ID, Workspace};
+use crate::model::{Environment, GLOBALS_ID, Variable, Workspace};
 
 #[derive(Default)]
 pub struct EnvironmentsWindow {
@@ -17,6 +18,60 @@ pub struct EnvironmentsWindow {
     revealed: HashSet<(String, usize)>,
     /// The window was closed last frame: on opening, show the active environment.
     just_opened: bool,
+    /// The last delete, for Undo.
+    undo: Option<Deleted>,
+}
+
+/// What the last delete took away, and where it was.
+enum Deleted {
+    Environment {
+        index: usize,
+        env: Environment,
+        was_active: bool,
+    },
+    Variable {
+        env_id: String,
+        index: usize,
+        var: Variable,
+    },
+}
+
+impl Deleted {
+    fn name(&self) -> &str {
+        match self {
+            Self::Environment { env, .. } => &env.name,
+            Self::Variable { var, .. } => &var.name,
+        }
+    }
+
+    /// Puts it back where it was.
+    fn restore(self, workspace: &mut Workspace) -> Option<String> {
+        match self {
+            Self::Environment {
+                index,
+                env,
+                was_active,
+            } => {
+                let id = env.id.clone();
+                if was_active {
+                    workspace.active_environment = Some(id.clone());
+                }
+                let index = index.min(workspace.environments.len());
+                workspace.environments.insert(index, env);
+                Some(id)
+            }
+            Self::Variable { env_id, index, var } => {
+                let env = if env_id == GLOBALS_ID {
+                    Some(&mut workspace.globals)
+                } else {
+                    workspace.environments.iter_mut().find(|e| e.id == env_id)
+                }?;
+                let index = index.min(env.variables.len());
+                env.variables.insert(index, var);
+                (env_id != GLOBALS_ID).then_some(env_id)
+            }
+        }
+    }
 }
 
 impl EnvironmentsWindow {
@@ -85,6 +140,19 @@ impl EnvironmentsWindow {
     }
 
     fn editor(&mut self, ui: &mut Ui, workspace: &mut Workspace) {
+        if let Some(deleted) = &self.undo {
+            match undo_bar(ui, deleted.name()) {
+                Some(UndoChoice::Undo) => {
+                    if let Some(deleted) = self.undo.take() {
+                        self.editing = deleted.restore(workspace);
+                        self.revealed.clear();
+                    }
+                }
+                Some(UndoChoice::Dismiss) => self.undo = None,
+                None => {}
+            }
+            ui.add_space(4.0);
+        }
         let mut delete = false;
         let active_id = workspace.active_environment.clone();
         let env: &mut Environment = match &self.editing {
@@ -116,15 +184,28 @@ impl EnvironmentsWindow {
             .filter(|(id, _)| *id == env_id)
             .map(|(_, i)| *i)
             .collect();
-        var_table(ui, ("env_vars", &env_id), &mut env.variables, &mut revealed);
+        let removed = var_table(ui, ("env_vars", &env_id), &mut env.variables, &mut revealed);
         self.revealed.retain(|(id, _)| *id != env_id);
         self.revealed
             .extend(revealed.into_iter().map(|i| (env_id.clone(), i)));
-        if delete {
-            workspace.environments.retain(|e| e.id != env_id);
-            if workspace.active_environment.as_deref() == Some(&env_id) {
+        if let Some((index, var)) = removed {
+            self.undo = Some(Deleted::Variable {
+                env_id: env_id.clone(),
+                index,
+                var,
+            });
+        }
+        if delete && let Some(index) = workspace.environments.iter().position(|e| e.id == env_id) {
+            let env = workspace.environments.remove(index);
+            let was_active = workspace.active_environment.as_deref() == Some(&env_id);
+            if was_active {
                 workspace.active_environment = None;
             }
+            self.undo = Some(Deleted::Environment {
+                index,
+                env,
+                was_active,
+            });
             self.editing = None;
         }
     }

@@ -5,8 +5,8 @@
 //! once per frame ([`Job::poll`], from `App::logic`), draws [`Job::ui`] (spinner, label,
 //! progress) while it runs, and turns the result into a [`Notice`].
 //! A [`Task`] is the common shape "ask for a path in a dialog, then do the work on it".
-//! Dialogs open through [`FileDialog`]; where no dialog can open (no portal, under Xvfb) the
-//! answer is "cancelled" and nothing happens.
+//! Dialogs open through [`FileDialog`]; where the desktop's dialog cannot open (no portal,
+//! under Xvfb) the window's own dialog asks instead (see [`super::path_prompt`]).
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -14,6 +14,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc;
 use std::time::Duration;
 
+use super::path_prompt::{self, PromptRequest};
 use super::widgets::Notice;
 
 /// How often a running job is looked at when nothing else wakes the window.
@@ -115,6 +116,15 @@ impl<T: Send + 'static> Job<T> {
         }
     }
 
+    /// A job whose result arrives on `done` (sent by whoever answers).
+    pub fn from_receiver(label: impl Into<String>, done: mpsc::Receiver<T>) -> Self {
+        Self {
+            label: label.into(),
+            done,
+            progress: Arc::new(Progress::default()),
+        }
+    }
+
     /// Waits (at most `timeout`) for the result: for direct calls and tests, never a frame.
     pub fn wait(self, timeout: Duration) -> Poll<T> {
         match self.done.recv_timeout(timeout) {
@@ -188,20 +198,75 @@ impl FileDialog {
 
     /// "Open": the chosen path, or `None` if cancelled.
     pub fn pick_file(self, ctx: Option<&egui::Context>) -> Job<Option<PathBuf>> {
-        Job::spawn(self.title.clone(), ctx, move |_| self.build().pick_file())
+        self.open(false, ctx)
     }
 
     /// "Save as": the chosen path, or `None` if cancelled.
     pub fn save_file(self, ctx: Option<&egui::Context>) -> Job<Option<PathBuf>> {
-        Job::spawn(self.title.clone(), ctx, move |_| self.build().save_file())
+        self.open(true, ctx)
     }
 
-    fn build(self) -> rfd::FileDialog {
-        let mut dialog = rfd::FileDialog::new().set_title(self.title);
+    /// The native dialog on a helper thread; the window's own dialog instead when the native
+    /// one is not wanted or not there, or after it, when it gave up at once (it never showed).
+    fn open(self, save: bool, ctx: Option<&egui::Context>) -> Job<Option<PathBuf>> {
+        let (tx, rx) = mpsc::channel();
+        let label = self.title.clone();
+        let request = PromptRequest {
+            title: self.title.clone(),
+            save,
+            filters: self.filters.clone(),
+            file_name: self.file_name.clone(),
+            answer: tx,
+        };
+        let Some(ctx) = ctx.cloned() else {
+            // No window to ask in (direct calls): the native dialog or nothing.
+            let dialog = self.build();
+            let _ = std::thread::Builder::new()
+                .name("wsprobe-dialog".into())
+                .spawn(move || {
+                    let picked = if save {
+                        dialog.save_file()
+                    } else {
+                        dialog.pick_file()
+                    };
+                    let _ = request.answer.send(picked);
+                });
+            return Job::from_receiver(label, rx);
+        };
+        if path_prompt::builtin_wanted(&ctx) {
+            path_prompt::ask(&ctx, request);
+            return Job::from_receiver(label, rx);
+        }
+        let dialog = self.build();
+        // If the thread cannot start, the request is dropped with it: the job says Lost.
+        let _ = std::thread::Builder::new()
+            .name("wsprobe-dialog".into())
+            .spawn({
+                let ctx = ctx.clone();
+                move || {
+                    let started = std::time::Instant::now();
+                    let picked = if save {
+                        dialog.save_file()
+                    } else {
+                        dialog.pick_file()
+                    };
+                    if picked.is_none() && started.elapsed() < path_prompt::NO_DIALOG_WITHIN {
+                        path_prompt::ask(&ctx, request);
+                    } else {
+                        let _ = request.answer.send(picked);
+                        ctx.request_repaint();
+                    }
+                }
+            });
+        Job::from_receiver(label, rx)
+    }
+
+    fn build(&self) -> rfd::FileDialog {
+        let mut dialog = rfd::FileDialog::new().set_title(&self.title);
         for (name, extensions) in &self.filters {
             dialog = dialog.add_filter(name, extensions);
         }
-        if let Some(name) = self.file_name {
+        if let Some(name) = &self.file_name {
             dialog = dialog.set_file_name(name);
         }
         dialog

@@ -80,8 +80,9 @@ pub fn request_bar(
         }
     });
     if let Some(error) = error {
-        ui.horizontal_wrapped(|ui| {
-            ui.colored_label(ui.visuals().error_fg_color, format!("⚠ {error}"));
+        // The × first, the message wrapping in the width left: a long message never leaves
+        // the × alone on a line.
+        ui.horizontal_top(|ui| {
             if ui
                 .small_button("×")
                 .on_hover_text("Dismiss")
@@ -90,6 +91,12 @@ pub fn request_bar(
             {
                 action = Some(BarAction::DismissError);
             }
+            ui.add(
+                egui::Label::new(
+                    RichText::new(format!("⚠ {error}")).color(ui.visuals().error_fg_color),
+                )
+                .wrap(),
+            );
         });
     }
     action

@@ -65,11 +65,29 @@ pub struct RequestTabs {
 }
 
 impl RequestTabs {
-    pub fn tabs_row(&mut self, ui: &mut Ui) {
-        // Wraps rather than clipping the last tabs when the pane is narrow.
+    /// The tab names, with counts as Postman shows them: "Params (1)", "Headers (2)" (the
+    /// enabled, non-empty rows).
+    pub fn tabs_row(&mut self, ui: &mut Ui, request: &SavedRequest) {
+        let count = |rows: &[crate::model::KeyValue]| {
+            rows.iter()
+                .filter(|r| r.enabled && !(r.key.trim().is_empty() && r.value.is_empty()))
+                .count()
+        };
         ui.horizontal_wrapped(|ui| {
             for tab in Tab::ALL {
-                ui.selectable_value(&mut self.tab, tab, tab.label());
+                let n = match tab {
+                    Tab::Params => count(&request.params),
+                    Tab::Headers => count(&request.headers),
+                    _ => 0,
+                };
+                let text = if n > 0 {
+                    format!("{} ({n})", tab.label())
+                } else {
+                    tab.label().to_owned()
+                };
+                if ui.selectable_label(self.tab == tab, text).clicked() {
+                    self.tab = tab;
+                }
             }
         });
     }
@@ -155,9 +173,15 @@ impl RequestTabs {
         }
         let locked = state.is_active();
         if locked {
+            let (what, how) = match state {
+                ConnState::Connecting => ("Connecting", "cancel"),
+                ConnState::Reconnecting { .. } => ("Reconnecting", "cancel"),
+                ConnState::Disconnecting => ("Disconnecting", "wait"),
+                _ => ("Connected", "disconnect"),
+            };
             ui.colored_label(
                 ui.visuals().warn_fg_color,
-                "🔒 Connected: disconnect to change these settings.",
+                format!("🔒 {what}: {how} to change these settings."),
             );
             ui.add_space(4.0);
         }
@@ -283,6 +307,15 @@ pub fn settings_grid(ui: &mut Ui, s: &mut ConnectionSettings) -> bool {
                     .collect()
             };
         }
+        ui.end_row();
+
+        let l = ui.label("Strict subprotocol");
+        ui.checkbox(&mut s.strict_subprotocol, "")
+            .labelled_by(l.id)
+            .on_hover_text(
+                "Close the connection (1002) when the server accepts none of the offered \
+                 subprotocols. Off: it stays open, with a warning in the events",
+            );
         ui.end_row();
 
         let l = ui.label("Open message");

@@ -11,7 +11,22 @@ use super::events::EventsView;
 use super::heartbeat::HeartbeatRun;
 use super::ping::PingDraft;
 use super::scripting::ScriptRun;
-use super::widgets::ConnState;
+use super::widgets::{ConnState, VarContext};
+use crate::model::SavedRequest;
+
+/// A digest of what a Connect or Send error can be about.
+fn error_context(request: &SavedRequest, vars: &VarContext) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    request.url.hash(&mut h);
+    for row in request.params.iter().chain(&request.headers) {
+        (&row.key, &row.value, row.enabled).hash(&mut h);
+    }
+    format!("{:?}", request.auth).hash(&mut h);
+    (request.draft.format.label(), &request.draft.body).hash(&mut h);
+    vars.fingerprint().hash(&mut h);
+    h.finish()
+}
 
 /// The live state of one request: its current session, what it has logged, how it is viewed.
 #[derive(Default)]
@@ -36,9 +51,29 @@ pub struct RequestSession {
     pub script: ScriptRun,
     /// The events panel shows the Tests list instead of the events.
     pub show_tests: bool,
+    /// What the request and the variables were when `error` was first shown.
+    error_context: Option<u64>,
 }
 
 impl RequestSession {
+    /// Drops the error banner once what it complained about changed: the request (its URL,
+    /// params, headers, auth or draft) or the variables in effect (another environment).
+    pub fn forget_stale_error(&mut self, request: &SavedRequest, vars: &VarContext) {
+        if self.error.is_none() {
+            self.error_context = None;
+            return;
+        }
+        let context = error_context(request, vars);
+        match self.error_context {
+            Some(seen) if seen != context => {
+                self.error = None;
+                self.error_context = None;
+            }
+            Some(_) => {}
+            None => self.error_context = Some(context),
+        }
+    }
+
     /// Logs a batch of one engine session's events; events of the current session also move
     /// the connection state (a batch of an older session is only logged).
     pub fn apply(&mut self, batch: Vec<Event>) {

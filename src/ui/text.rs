@@ -55,6 +55,7 @@ pub fn preview(event: &Event) -> String {
             s.push_str(&format!(" by {}", by.as_str()));
             s
         }
+        kind @ EventKind::Error { message } if kind.is_warning() => format!("Warning: {message}"),
         EventKind::Error { message } => format!("Error: {message}"),
         EventKind::Script { level, text } => match level {
             crate::engine::ScriptLevel::Log => format!("Script: {text}"),
@@ -95,6 +96,9 @@ fn control_preview(what: &str, payload: &[u8], rtt: Option<RoundTrip>) -> String
 }
 
 fn payload_preview(opcode: Opcode, payload: &[u8]) -> String {
+    if payload.is_empty() {
+        return "(empty)".to_owned();
+    }
     match opcode {
         Opcode::Text => text_preview(payload, PREVIEW_CHARS, LineBreaks::Collapse),
         Opcode::Binary => format!("Binary {}", hex_preview(payload, 24)),

@@ -4,6 +4,8 @@
 
 use egui::{RichText, Ui};
 
+use super::secret_mask::SecretMask;
+
 use crate::engine::{CloseCode, ClosedBy, Event, EventKind, HandshakeInfo};
 use crate::format::local_time;
 use crate::log::{EventLog, Seq};
@@ -89,7 +91,14 @@ pub struct Timeline {
 }
 
 impl Timeline {
-    pub fn connected_ui(&mut self, ui: &mut Ui, log: &EventLog, seq: Seq, event: &Event) {
+    pub fn connected_ui(
+        &mut self,
+        ui: &mut Ui,
+        log: &EventLog,
+        seq: Seq,
+        event: &Event,
+        mask: &SecretMask,
+    ) {
         let EventKind::Connected(info) = &event.kind else {
             return;
         };
@@ -98,12 +107,20 @@ impl Timeline {
             .id_salt("timeline_scroll")
             .auto_shrink([false, false])
             .show(ui, |ui| {
-                self.sections(ui, info, &hops, event.at_ms);
+                self.sections(ui, info, &hops, event.at_ms, mask);
             });
     }
 
-    fn sections(&mut self, ui: &mut Ui, info: &HandshakeInfo, hops: &[Hop], connected_ms: i64) {
+    fn sections(
+        &mut self,
+        ui: &mut Ui,
+        info: &HandshakeInfo,
+        hops: &[Hop],
+        connected_ms: i64,
+        mask: &SecretMask,
+    ) {
         let mono = |ui: &mut Ui, text: String| {
+            let text = mask.text(&text).into_owned();
             ui.add(egui::Label::new(RichText::new(text).monospace()).selectable(true));
         };
         let any_secret = info
@@ -114,7 +131,7 @@ impl Timeline {
 
         ui.horizontal(|ui| {
             ui.label(RichText::new("Request").strong());
-            if any_secret {
+            if any_secret || !mask.is_empty() {
                 ui.toggle_value(&mut self.reveal, "👁 Reveal masked headers")
                     .on_hover_text("Authorization, Cookie and Proxy-Authorization are masked");
             }

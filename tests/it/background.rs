@@ -89,7 +89,10 @@ fn exporting_a_million_events_does_not_block_frames() {
         let rs = h.state().session(&id).expect("a session");
         rs.view.filtering_progress(&rs.log).is_none() && !rs.view.behind(&rs.log)
     });
-    assert!(has_label_containing(&h, &format!("{events} events")));
+    assert!(has_label_containing(
+        &h,
+        &format!("{} events", wsprobe::ui::message_check::thousands(events))
+    ));
 
     // What the Export menu does once the dialog answers, with a gate so the test sees the
     // running job for certain (the writer waits for it before it starts).

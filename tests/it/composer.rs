@@ -210,8 +210,8 @@ fn history_lists_newest_first_resends_and_loads() {
     );
     assert!(has_label_containing(&h, "Text"));
 
-    // One click re-sends the older one: the server receives it twice, and it moves to the top
-    // (a duplicate collapses into the newest entry).
+    // One click re-sends the older one: the server receives it twice, and its row stays where
+    // it is, under the pointer (issue 18: it used to jump to the top).
     h.get_by_label("Re-send: first message").click();
     run_until(&mut h, "the re-sent echo", |h| {
         rows(h, '↓', "first message") == 2
@@ -227,7 +227,7 @@ fn history_lists_newest_first_resends_and_loads() {
     );
     let history = h.state().composer().history(&id);
     assert_eq!(history.len(), 2);
-    assert_eq!(history[0].preview(), "first message");
+    assert_eq!(history[1].preview(), "first message");
 
     // Load into the editor puts the body and its format back.
     h.get_by_label("Message body").set_text_value_accesskit("");

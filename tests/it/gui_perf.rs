@@ -3,6 +3,7 @@
 //! (How fast this is is measured by `cargo bench --bench editor`, not here.)
 
 use crate::support;
+use wsprobe::ui::message_check::thousands;
 
 use egui::accesskit::Role;
 use egui_kittest::kittest::Queryable as _;
@@ -100,7 +101,7 @@ fn a_search_over_many_events_shows_its_progress() {
     });
     assert!(has_label_containing(
         &h,
-        &format!("{events} events ({events} shown)")
+        &format!("{n} events ({n} shown)", n = thousands(events))
     ));
 
     h.get_by_label("Search events")
@@ -118,6 +119,10 @@ fn a_search_over_many_events_shows_its_progress() {
     });
     assert!(has_label_containing(
         &h,
-        &format!("{events} events ({} shown)", events / 40)
+        &format!(
+            "{} events ({} shown)",
+            thousands(events),
+            thousands(events / 40)
+        )
     ));
 }

@@ -360,7 +360,7 @@ fn large_payload_is_cut_and_computed_once() {
             |ui, state: &mut (EventDetail, EventLog)| {
                 let (detail, log) = state;
                 wsprobe::ui::style::setup_style(ui.ctx());
-                detail.ui(ui, log, wsprobe::log::Seq(0));
+                detail.ui(ui, log, wsprobe::log::Seq(0), &Default::default());
             },
             (EventDetail::default(), log),
         );

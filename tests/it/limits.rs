@@ -57,7 +57,7 @@ fn a_burst_over_the_cap_keeps_the_newest_and_shows_the_dropped_count() {
         .get(log.next_seq().prev().expect("not empty"))
         .and_then(|e| e.payload().cloned());
     assert_eq!(newest.as_deref(), Some(&b"2999"[..]));
-    assert!(has_label_containing(&h, "2002 oldest dropped"));
+    assert!(has_label_containing(&h, "2,002 oldest dropped"));
 
     // The caps stay editable while connected (the connection settings are locked), and a
     // lower cap applies at once.

@@ -24,6 +24,7 @@ mod keepalive;
 mod keepalive_cli;
 mod keepalive_gui;
 mod limits;
+mod newcomer;
 mod properties;
 mod saves;
 mod scripts;

@@ -421,3 +421,68 @@ fn arbitrary_json() -> impl Strategy<Value = serde_json::Value> {
         ]
     })
 }
+
+/// A log holding one received text message.
+fn one_message(payload: Bytes) -> EventLog {
+    let mut log = EventLog::with_cap(10);
+    log.push(Event {
+        at_ms: 0,
+        session: wsprobe::engine::SessionId(1),
+        kind: EventKind::Message {
+            direction: Direction::Received,
+            opcode: Opcode::Text,
+            payload,
+        },
+    });
+    log
+}
+
+/// `text` with each character re-cased by `pattern` (upper, lower or as is), where the
+/// re-cased form is a single character (as simple case folding sees it).
+fn recase(text: &str, pattern: &[u8]) -> String {
+    fn single(mut it: impl Iterator<Item = char>) -> Option<char> {
+        let first = it.next()?;
+        it.next().is_none().then_some(first)
+    }
+    text.chars()
+        .enumerate()
+        .map(|(i, c)| {
+            let other = match pattern[i % pattern.len()] % 3 {
+                0 => single(c.to_uppercase()),
+                1 => single(c.to_lowercase()),
+                _ => None,
+            };
+            other.unwrap_or(c)
+        })
+        .collect()
+}
+
+proptest! {
+    /// Text search folds case by Unicode's rules: any substring of a message, re-cased, finds
+    /// it (`MÜNCHEN` finds `{"city":"München"}`).
+    #[test]
+    fn text_search_finds_any_recased_substring(
+        text in "[a-zA-Z0-9 äöüÄÖÜßéÉçÇłŁøØæÆσΣωΩжЖ\"{}:,.]{1,40}",
+        from in 0usize..40,
+        len in 1usize..12,
+        pattern in prop::collection::vec(any::<u8>(), 1..8),
+    ) {
+        let chars: Vec<char> = text.chars().collect();
+        let from = from % chars.len();
+        let len = len.min(chars.len() - from);
+        let needle: String = chars[from..from + len].iter().collect();
+        let needle = recase(&needle, &pattern);
+        let log = one_message(Bytes::from(text.clone()));
+        let filter = Filter::new(DirectionFilter::All, &needle);
+        prop_assert_eq!(log.filtered(&filter).len(), 1, "{:?} in {:?}", needle, text);
+    }
+}
+
+#[test]
+fn text_search_folds_unicode_case() {
+    let log = one_message(Bytes::from_static("{\"city\":\"MÜNCHEN\"}".as_bytes()));
+    for needle in ["MÜNCHEN", "münchen", "München", "ü"] {
+        let filter = Filter::parse(DirectionFilter::All, SearchMode::Text, needle).unwrap();
+        assert_eq!(log.filtered(&filter).len(), 1, "{needle}");
+    }
+}

@@ -5,6 +5,8 @@ use crate::ui::commands::{EVENT_SEARCH_ID, UiCommand};
 
 use super::App;
 use super::transfer::ExportScope;
+use crate::export::ExportFormat;
+use crate::ui::widgets::{Notice, VarContext};
 
 impl App {
     /// Runs one command, as its shortcut, the menu or the palette would.
@@ -71,6 +73,21 @@ impl App {
             UiCommand::Import => self.import_with_dialog(),
             UiCommand::ExportRequest => self.export_with_dialog(ExportScope::Selection),
             UiCommand::ExportWorkspace => self.export_with_dialog(ExportScope::Workspace),
+            UiCommand::ExportEventsJsonl | UiCommand::ExportEventsHar => {
+                let format = if command == UiCommand::ExportEventsHar {
+                    ExportFormat::Har
+                } else {
+                    ExportFormat::JsonLines
+                };
+                let vars = VarContext::new(self.workspace.effective_variables());
+                match selected.and_then(|id| self.sessions.get_mut(&id)) {
+                    Some(rs) if !rs.log.is_empty() => {
+                        rs.view.export_with_dialog(ctx, format, &vars);
+                    }
+                    _ => self.notice = Some(Notice::info("No events to export")),
+                }
+            }
+            UiCommand::Quit => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
             UiCommand::KeyboardShortcuts => self.shortcuts_open = true,
             UiCommand::About => self.about_open = true,
             UiCommand::ZoomIn => egui::gui_zoom::zoom_in(ctx),

@@ -15,6 +15,7 @@ impl App {
             if !command.handled_by_app()
                 || (typing && !command.fires_while_typing())
                 || (self.palette.open && command != UiCommand::CommandPalette)
+                || self.path_prompt.is_open()
             {
                 continue;
             }
@@ -27,16 +28,48 @@ impl App {
         pressed
     }
 
+    /// Escape closes the window on top (Keyboard shortcuts, About, Environments), one per
+    /// press, unless a text field has the keyboard (Escape leaves the field first) or the
+    /// palette is open (it closes itself).
+    pub(super) fn close_window_on_escape(&mut self, ctx: &egui::Context) {
+        // egui drops the focus on Escape before this runs: ask about the last frame.
+        let typing = std::mem::replace(&mut self.typing_last_frame, ctx.text_edit_focused());
+        if self.palette.open
+            || self.path_prompt.is_open()
+            || typing
+            || !ctx.input(|i| i.key_pressed(egui::Key::Escape))
+        {
+            return;
+        }
+        for open in [
+            &mut self.shortcuts_open,
+            &mut self.about_open,
+            &mut self.environments.open,
+        ] {
+            if std::mem::take(open) {
+                return;
+            }
+        }
+    }
+
     pub(super) fn menu_bar(&mut self, ui: &mut egui::Ui) -> Vec<UiCommand> {
         let mut chosen = Vec::new();
         let busy = self.transfers.task.is_some();
         egui::MenuBar::new().ui(ui, |ui| {
             let mut item = |ui: &mut egui::Ui, command: UiCommand| {
                 let shortcut = command.shortcut_text(ui.ctx());
+                let button = match theme_of(command) {
+                    // The active theme is marked (selected, with a check mark).
+                    Some(theme) if ui.ctx().options(|o| o.theme_preference) == theme => {
+                        egui::Button::selectable(true, command.label()).right_text("✔")
+                    }
+                    Some(_) => egui::Button::selectable(false, command.label()),
+                    None => egui::Button::new(command.label()),
+                };
                 let button = if shortcut.is_empty() {
-                    egui::Button::new(command.label())
+                    button
                 } else {
-                    egui::Button::new(command.label()).shortcut_text(shortcut)
+                    button.shortcut_text(shortcut)
                 };
                 let file_command = matches!(
                     command,
@@ -51,14 +84,15 @@ impl App {
             };
             ui.menu_button("File", |ui| {
                 item(ui, UiCommand::NewRequest);
+                item(ui, UiCommand::ManageEnvironments);
                 ui.separator();
                 item(ui, UiCommand::Import);
                 item(ui, UiCommand::ExportRequest);
                 item(ui, UiCommand::ExportWorkspace);
+                item(ui, UiCommand::ExportEventsJsonl);
+                item(ui, UiCommand::ExportEventsHar);
                 ui.separator();
-                if ui.button("Quit").clicked() {
-                    ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
-                }
+                item(ui, UiCommand::Quit);
             });
             ui.menu_button("Request", |ui| {
                 for command in [
@@ -79,8 +113,6 @@ impl App {
                 ] {
                     item(ui, command);
                 }
-                ui.separator();
-                item(ui, UiCommand::ManageEnvironments);
             });
             ui.menu_button("View", |ui| {
                 item(ui, UiCommand::CommandPalette);
@@ -105,5 +137,15 @@ impl App {
             });
         });
         chosen
+    }
+}
+
+/// The theme a theme command picks.
+fn theme_of(command: UiCommand) -> Option<egui::ThemePreference> {
+    match command {
+        UiCommand::ThemeSystem => Some(egui::ThemePreference::System),
+        UiCommand::ThemeLight => Some(egui::ThemePreference::Light),
+        UiCommand::ThemeDark => Some(egui::ThemePreference::Dark),
+        _ => None,
     }
 }

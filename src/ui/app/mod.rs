@@ -31,10 +31,12 @@ use crate::engine::{Engine, EventReceiver, SessionId};
 use crate::model::{SavedRequest, Workspace};
 use crate::store::{Store, StoreError};
 
-use super::commands::{self, CommandPalette};
+use super::commands;
 use super::composer::{Composer, ComposerAction};
 use super::environments::EnvironmentsWindow;
 use super::folder_view::FolderView;
+use super::palette::{CommandPalette, PaletteChoice, PaletteRequest};
+use super::path_prompt::PathPrompt;
 use super::request_bar::{BarAction, request_bar};
 use super::request_tabs::{Inherited, RequestTabs, Tab};
 use super::session::RequestSession;
@@ -71,8 +73,12 @@ pub struct App {
     /// For the engine's waker: repaint when events arrive.
     ctx: Option<egui::Context>,
     palette: CommandPalette,
+    /// The file dialog inside the window (when the desktop's cannot open).
+    path_prompt: PathPrompt,
     shortcuts_open: bool,
     about_open: bool,
+    /// A text field had the keyboard at the end of the last frame (Escape leaves it first).
+    typing_last_frame: bool,
     /// The outcome of the last import or export.
     notice: Option<Notice>,
     /// The import or export running in the background; its spinner replaces the notice.
@@ -122,8 +128,10 @@ impl App {
             style_set: false,
             ctx: None,
             palette: CommandPalette::default(),
+            path_prompt: PathPrompt::default(),
             shortcuts_open: false,
             about_open: false,
+            typing_last_frame: false,
             notice: None,
             transfers: transfer::Transfers::default(),
             pending_import: None,
@@ -210,10 +218,25 @@ impl App {
     /// Draws one frame and runs what was chosen in it (no logic step: see [`App::logic`]).
     pub fn draw(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
+        self.close_window_on_escape(&ctx);
         let mut commands = self.shortcuts(&ctx);
         // Drawn first so it takes Enter and the arrows before any panel sees them.
-        if let Some(command) = self.palette.ui(&ctx) {
-            commands.push(command);
+        let requests: Vec<PaletteRequest> = if self.palette.open {
+            self.workspace
+                .requests
+                .iter()
+                .map(|r| PaletteRequest {
+                    id: r.id.clone(),
+                    name: r.name.clone(),
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        match self.palette.ui(&ctx, &requests) {
+            Some(PaletteChoice::Command(command)) => commands.push(command),
+            Some(PaletteChoice::Request(id)) => self.workspace.selected_request = Some(id),
+            None => {}
         }
         // The variables in effect where the selection is: the request's own over its folders'
         // over the environment's.
@@ -257,12 +280,14 @@ impl App {
         self.import_conflict_ui(&ctx);
         commands::shortcuts_window(&ctx, &mut self.shortcuts_open);
         super::about::about_window(&ctx, &mut self.about_open);
+        self.path_prompt.ui(&ctx);
         for command in commands {
             self.run_command(&ctx, command);
         }
         if let Some(command) = self.close_dialog(&ctx) {
             self.run_command(&ctx, command);
         }
+        self.typing_last_frame = ctx.text_edit_focused();
         // Edits of this frame are saved (and the title follows) by the next logic step.
         if self.workspace != self.last_seen {
             ctx.request_repaint();
@@ -297,6 +322,7 @@ impl App {
         let reconnect_in = rs.reconnect_at;
 
         // Header: name, URL, status, Connect.
+        rs.forget_stale_error(&self.workspace.requests[index], vars);
         let mut bar_action = None;
         egui::Panel::top("request_header")
             .frame(egui::Frame::new().inner_margin(egui::Margin::symmetric(4, 6)))
@@ -363,7 +389,7 @@ impl App {
             .frame(egui::Frame::new().inner_margin(egui::Margin::symmetric(4, 4)))
             .show(ui, |ui| {
                 let request = &mut self.workspace.requests[index];
-                self.tabs.tabs_row(ui);
+                self.tabs.tabs_row(ui, request);
                 ui.separator();
                 match self.tabs.tab {
                     Tab::Message => {

@@ -10,18 +10,26 @@ use super::find::MAX_MATCHES;
 use super::find::{find_matches, line_job, overlay};
 use super::views::{DerivedKey, HEX_LIMIT, TEXT_LIMIT, ViewAs};
 use crate::format::human_size;
+use crate::ui::secret_mask::SecretMask;
 
 impl EventDetail {
     /// Draws the body of event `seq` (its `payload`) in the current view.
-    pub(super) fn body_ui(&mut self, ui: &mut Ui, seq: crate::log::Seq, payload: &bytes::Bytes) {
+    pub(super) fn body_ui(
+        &mut self,
+        ui: &mut Ui,
+        seq: crate::log::Seq,
+        payload: &bytes::Bytes,
+        mask: &SecretMask,
+    ) {
         let dark = ui.visuals().dark_mode;
         let key = DerivedKey {
             seq,
             view: self.view,
             show_all: self.show_all,
             dark,
+            mask: mask.fingerprint(),
         };
-        self.update_derived(ui, key, payload);
+        self.update_derived(ui, key, payload, mask);
         let Some((_, derived)) = self.derived.as_ref().filter(|(k, _)| *k == key) else {
             ui.horizontal(|ui| {
                 ui.spinner();
@@ -73,7 +81,8 @@ impl EventDetail {
         let Some((_, _, _, job)) = &self.shown_job else {
             return;
         };
-        let wrap = self.wrap;
+        // A hexdump's columns only read in one piece: never wrapped, scrolled sideways.
+        let wrap = self.wrap && self.view != ViewAs::Hexdump;
         let scroll_target = if std::mem::take(&mut self.scroll_to_match) {
             self.matches
                 .get(self.find_current)

@@ -22,6 +22,7 @@ pub use views::{
 };
 
 use super::jobs::{FileDialog, Job, Task, poll_notice_task};
+use super::secret_mask::SecretMask;
 use super::text::{file_name, glyph, preview};
 use super::timeline::{Timeline, closed_ui};
 use super::widgets::Notice;
@@ -54,6 +55,8 @@ pub struct EventDetail {
     info: Option<(Seq, String)>,
     /// "Show the ping it answers" was clicked on a pong: the panel selects this event.
     pub go_to: Option<Seq>,
+    /// Secret values are shown (the 👁 toggle); masked otherwise, everywhere in the panel.
+    pub reveal: bool,
 }
 
 impl Default for EventDetail {
@@ -76,6 +79,7 @@ impl Default for EventDetail {
             saving: None,
             info: None,
             go_to: None,
+            reveal: false,
         }
     }
 }
@@ -114,8 +118,9 @@ impl EventDetail {
         self.derived.as_ref().map(|(_, d)| d.text.as_str())
     }
 
-    /// Shows the detail of event `seq`; returns true when the user closes it.
-    pub fn ui(&mut self, ui: &mut Ui, log: &EventLog, seq: Seq) -> bool {
+    /// Shows the detail of event `seq`, `secrets` masked unless revealed; returns true when
+    /// the user closes it.
+    pub fn ui(&mut self, ui: &mut Ui, log: &EventLog, seq: Seq, secrets: &SecretMask) -> bool {
         let Some(event) = log.get(seq) else {
             return true;
         };
@@ -137,6 +142,11 @@ impl EventDetail {
                     .on_hover_text("Close the detail")
                     .accessible_name("Close detail")
                     .clicked();
+                if !secrets.is_empty() {
+                    ui.toggle_value(&mut self.reveal, "👁")
+                        .on_hover_text("Reveal secret variable values in the events")
+                        .accessible_name("Reveal secrets");
+                }
                 if ui
                     .small_button("Copy as JSON")
                     .on_hover_text("Copy this event as one JSON object (the jsonl schema)")
@@ -146,6 +156,8 @@ impl EventDetail {
                 }
             });
         });
+        let none = SecretMask::default();
+        let mask = if self.reveal { &none } else { secrets };
         match &event.kind {
             EventKind::Message { .. } | EventKind::Ping { .. } | EventKind::Pong { .. } => {
                 if let EventKind::Pong {
@@ -160,11 +172,14 @@ impl EventDetail {
                 {
                     self.go_to = ping_answered_by(log, seq, payload);
                 }
-                self.payload_ui(ui, seq, event);
+                self.payload_ui(ui, seq, event, mask);
             }
             EventKind::Connected(_) => {
                 ui.separator();
-                self.timeline.connected_ui(ui, log, seq, event);
+                // One 👁: the timeline's toggle and this panel's are the same.
+                self.timeline.reveal = self.reveal;
+                self.timeline.connected_ui(ui, log, seq, event, mask);
+                self.reveal = self.timeline.reveal;
             }
             EventKind::Closed { code, reason, by } => {
                 ui.separator();
@@ -172,13 +187,17 @@ impl EventDetail {
             }
             _ => {
                 ui.separator();
-                ui.add(egui::Label::new(preview(event)).selectable(true).wrap());
+                ui.add(
+                    egui::Label::new(mask.text(&preview(event)))
+                        .selectable(true)
+                        .wrap(),
+                );
             }
         }
         close
     }
 
-    fn payload_ui(&mut self, ui: &mut Ui, seq: Seq, event: &Event) {
+    fn payload_ui(&mut self, ui: &mut Ui, seq: Seq, event: &Event, mask: &SecretMask) {
         let Some(payload) = event.payload() else {
             return;
         };
@@ -202,8 +221,11 @@ impl EventDetail {
                 }
             }
             ui.separator();
-            ui.toggle_value(&mut self.wrap, "Wrap")
-                .on_hover_text("Wrap long lines");
+            ui.add_enabled_ui(self.view != ViewAs::Hexdump, |ui| {
+                ui.toggle_value(&mut self.wrap, "Wrap")
+                    .on_hover_text("Wrap long lines")
+                    .on_disabled_hover_text("A hexdump is never wrapped: it scrolls sideways");
+            });
             if is_text {
                 if ui
                     .button("Copy")
@@ -261,7 +283,7 @@ impl EventDetail {
         });
         self.find_bar(ui);
         ui.separator();
-        self.body_ui(ui, seq, payload);
+        self.body_ui(ui, seq, payload, mask);
     }
 
     /// Moves a running Save… on; called once per frame by the app's logic step.
@@ -273,7 +295,13 @@ impl EventDetail {
 
     /// Makes `self.derived` hold `key`'s view: at once for small payloads, on a background
     /// thread for big ones (polled each frame).
-    fn update_derived(&mut self, ui: &Ui, key: DerivedKey, payload: &bytes::Bytes) {
+    fn update_derived(
+        &mut self,
+        ui: &Ui,
+        key: DerivedKey,
+        payload: &bytes::Bytes,
+        mask: &SecretMask,
+    ) {
         if self.derived.as_ref().is_some_and(|(k, _)| *k == key) {
             return;
         }
@@ -293,6 +321,8 @@ impl EventDetail {
         }
         let font = egui::TextStyle::Monospace.resolve(ui.style());
         let color = ui.visuals().text_color();
+        // Shared, not copied, unless a secret is in it.
+        let payload = &mask.bytes(payload);
         self.renders += 1;
         self.shown_job = None;
         if payload.len() <= BACKGROUND_ABOVE {

@@ -92,6 +92,8 @@ pub(super) struct DerivedKey {
     pub view: ViewAs,
     pub show_all: bool,
     pub dark: bool,
+    /// The [`crate::ui::secret_mask::SecretMask`] applied (its fingerprint; 0: none).
+    pub mask: u64,
 }
 
 /// The text of `payload` in `view`, cut to the limits unless `show_all`; with a note saying
@@ -279,6 +281,7 @@ pub(super) fn kind_title(event: &Event) -> &'static str {
         EventKind::Redirected { .. } => "Redirected",
         EventKind::Connected(_) => "Connected",
         EventKind::Closed { .. } => "Disconnected",
+        kind @ EventKind::Error { .. } if kind.is_warning() => "Warning",
         EventKind::Error { .. } => "Error",
         EventKind::Reconnecting { .. } => "Reconnecting",
         EventKind::Script { .. } => "Script",

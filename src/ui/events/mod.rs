@@ -18,6 +18,7 @@ use egui::Ui;
 use super::event_detail::EventDetail;
 use super::jobs::{Job, Task};
 use super::rate_plot::RateCounter;
+use super::secret_mask::SecretMask;
 use super::widgets::{ConnState, Notice, VarContext, empty_state};
 use crate::export::ExportFormat;
 use crate::log::{DirectionFilter, EventLog, Filter, SearchMode, Seq};
@@ -147,6 +148,8 @@ impl EventsView {
     pub fn ui(&mut self, ui: &mut Ui, log: &mut EventLog, state: ConnState, vars: &VarContext) {
         let added = std::mem::take(&mut self.arrived);
         self.toolbar(ui, log, vars);
+        // Secret values are masked in everything shown, until revealed in the detail.
+        let secrets = SecretMask::new(vars.secret_values());
         ui.separator();
 
         if let Some(seq) = self.selected
@@ -158,7 +161,7 @@ impl EventsView {
                 .default_size(ui.available_height() * 0.5)
                 .size_range(80.0..=(ui.available_height() - 60.0).max(100.0))
                 .show(ui, |ui| {
-                    close = self.detail.ui(ui, log, seq);
+                    close = self.detail.ui(ui, log, seq, &secrets);
                 });
             if close {
                 self.selected = None;
@@ -184,6 +187,11 @@ impl EventsView {
             }
             return;
         }
-        self.rows_ui(ui, log, added);
+        let mask = if self.detail.reveal {
+            SecretMask::default()
+        } else {
+            secrets
+        };
+        self.rows_ui(ui, log, added, &mask);
     }
 }

@@ -10,12 +10,13 @@ use crate::engine::{Direction, Event, EventKind};
 use crate::format::{human_size, local_time};
 use crate::log::{EventLog, Seq};
 use crate::ui::event_detail::{ViewAs, derive_text};
+use crate::ui::secret_mask::SecretMask;
 use crate::ui::text::{PREVIEW_CHARS, glyph, preview};
 
 impl EventsView {
     /// The list, scrolled as following newest (or not) asks; `added` rows arrived since the
     /// last drawing.
-    pub(super) fn rows_ui(&mut self, ui: &mut Ui, log: &EventLog, added: usize) {
+    pub(super) fn rows_ui(&mut self, ui: &mut Ui, log: &EventLog, added: usize, mask: &SecretMask) {
         let dark = ui.visuals().dark_mode;
         let font = egui::TextStyle::Monospace.resolve(ui.style());
         // Every row is exactly this tall (the tick box included), as show_rows assumes.
@@ -59,7 +60,9 @@ impl EventsView {
                         ui.add_space(56.0);
                         ui.add(
                             egui::Label::new(
-                                egui::RichText::new(text).font(font.clone()).color(weak),
+                                egui::RichText::new(mask.text(text))
+                                    .font(font.clone())
+                                    .color(weak),
                             )
                             .truncate()
                             .selectable(true),
@@ -101,13 +104,20 @@ impl EventsView {
                     {
                         ticked_changed = Some((seq, ticked));
                     }
-                    let job = row_job(event, font.clone(), ui.visuals().text_color(), dark);
+                    let job = row_job(event, font.clone(), ui.visuals().text_color(), dark, mask);
                     let selected = self.selected == Some(seq);
                     let response = ui.add(
                         egui::Button::selectable(selected, (job, egui::Atom::grow()))
                             .truncate()
                             .min_size(egui::vec2(ui.available_width(), row_height)),
                     );
+                    // The whole line on hover (the row may be cut to the panel's width); built
+                    // only while hovered.
+                    let response = response.on_hover_ui(|ui| {
+                        ui.set_max_width(520.0);
+                        let more = hover_text(event);
+                        ui.label(mask.text(&more));
+                    });
                     if response.clicked() {
                         clicked = Some(seq);
                     }
@@ -231,7 +241,28 @@ pub(super) fn row_colors(dark: bool) -> (Color32, Color32) {
     }
 }
 
-fn row_job(event: &Event, font: FontId, text_color: Color32, dark: bool) -> LayoutJob {
+/// What hovering a row shows: its line with more of the payload (up to 400 characters).
+fn hover_text(event: &Event) -> String {
+    match &event.kind {
+        EventKind::Message {
+            opcode, payload, ..
+        } if *opcode == crate::engine::Opcode::Text => {
+            if payload.is_empty() {
+                return "(empty)".to_owned();
+            }
+            crate::format::text_preview(payload, 400, crate::format::LineBreaks::Collapse)
+        }
+        _ => preview(event),
+    }
+}
+
+fn row_job(
+    event: &Event,
+    font: FontId,
+    text_color: Color32,
+    dark: bool,
+    mask: &SecretMask,
+) -> LayoutJob {
     let (received, sent) = row_colors(dark);
     let (conn, error) = if dark {
         (
@@ -244,7 +275,13 @@ fn row_job(event: &Event, font: FontId, text_color: Color32, dark: bool) -> Layo
             Color32::from_rgb(0xc6, 0x28, 0x28),
         )
     };
+    let warning = if dark {
+        Color32::from_rgb(0xff, 0xb0, 0x3b)
+    } else {
+        Color32::from_rgb(0xa8, 0x5d, 0x00)
+    };
     let glyph_color = match (&event.kind, event.direction()) {
+        (kind, _) if kind.is_warning() => warning,
         (EventKind::Error { .. }, _) => error,
         (EventKind::Closed { code, .. }, _) if *code != 1000 => error,
         (_, Some(Direction::Sent)) => sent,
@@ -279,7 +316,7 @@ fn row_job(event: &Event, font: FontId, text_color: Color32, dark: bool) -> Layo
         text_color
     };
     job.append(
-        &preview(event),
+        &mask.preview(&preview(event)),
         12.0,
         TextFormat::simple(font, preview_color),
     );

@@ -11,6 +11,7 @@ use super::rows::row_colors;
 use crate::export::ExportFormat;
 use crate::log::{DirectionFilter, EventLog, SearchMode};
 use crate::ui::jobs::{FileDialog, Job, Poll, Task, poll_notice_task};
+use crate::ui::message_check::thousands;
 use crate::ui::widgets::{Notice, VarContext};
 
 impl EventsView {
@@ -62,19 +63,26 @@ impl EventsView {
         }
         ui.horizontal_wrapped(|ui| {
             let total = log.len();
-            ui.label(format!("{total} events ({} shown)", self.shown.len()));
+            ui.label(format!(
+                "{} events ({} shown)",
+                thousands(total),
+                thousands(self.shown.len())
+            ));
             if let Some(done) = self.filtering_progress(log) {
                 ui.spinner();
                 ui.weak(format!("filtering… {:.0}%", done * 100.0));
             }
             if log.dropped() > 0 {
-                ui.weak(format!("· {} oldest dropped", log.dropped()))
-                    .on_hover_text(format!(
-                        "The log keeps the newest {} events and at most about {} MiB \
+                ui.weak(format!(
+                    "· {} oldest dropped",
+                    thousands(log.dropped() as usize)
+                ))
+                .on_hover_text(format!(
+                    "The log keeps the newest {} events and at most about {} MiB \
                          (Settings: Keep newest events, Events log memory)",
-                        log.max_events(),
-                        log.max_bytes() / (1024 * 1024)
-                    ));
+                    log.max_events(),
+                    log.max_bytes() / (1024 * 1024)
+                ));
             }
             let (received, sent) = row_colors(ui.visuals().dark_mode);
             self.rates.ui(ui, received, sent);
@@ -116,25 +124,13 @@ impl EventsView {
                 self.refresh(log);
             }
         });
-        if self.ticked.len() == 2
-            && let Some(ms) = self.ticked_difference_ms(log)
-        {
+        // A line of its own that is always there: ticking must not move the rows (the
+        // second tick would land on the wrong one).
+        if !log.is_empty() {
             ui.horizontal(|ui| {
-                let seconds = if ms >= 1000 {
-                    format!(" ({:.3} s)", ms as f64 / 1000.0)
-                } else {
-                    String::new()
-                };
-                ui.label(
-                    egui::RichText::new(format!("Δ {ms} ms{seconds} between the ticked events"))
-                        .strong(),
-                );
-                if ui.small_button("Untick").clicked() {
-                    self.ticked.clear();
-                }
+                ui.set_min_height(ui.spacing().interact_size.y);
+                self.ticks_ui(ui, log);
             });
-        } else if self.ticked.len() == 1 {
-            ui.weak("Tick a second event to see the time between them");
         }
         if let Some(export) = &self.export {
             ui.horizontal(|ui| export.ui(ui));
@@ -145,6 +141,30 @@ impl EventsView {
             if dismissed {
                 self.notice = None;
             }
+        }
+    }
+
+    /// The time between two ticked events, or the hint after the first tick.
+    fn ticks_ui(&mut self, ui: &mut Ui, log: &EventLog) {
+        if self.ticked.len() == 2
+            && let Some(ms) = self.ticked_difference_ms(log)
+        {
+            let seconds = if ms >= 1000 {
+                format!(" ({:.3} s)", ms as f64 / 1000.0)
+            } else {
+                String::new()
+            };
+            ui.label(
+                egui::RichText::new(format!("Δ {ms} ms{seconds} between the ticked events"))
+                    .strong(),
+            );
+            if ui.small_button("Untick").clicked() {
+                self.ticked.clear();
+            }
+        } else if self.ticked.len() == 1 {
+            ui.weak("Tick a second event to see the time between them");
+        } else {
+            ui.weak("Tick two events to see the time between them");
         }
     }
 
@@ -174,17 +194,33 @@ impl EventsView {
                 } else {
                     return;
                 };
-                let (ext, name) = format.file_name();
-                let dialog = FileDialog::new("Export events")
-                    .filter(ext, &[ext])
-                    .file_name(name)
-                    .save_file(Some(ui.ctx()));
-                // Only now, on export, are the secret values gathered; the log is copied when
-                // the path is chosen (see `poll_jobs`), so events that arrive while the dialog
-                // is open are exported too.
-                self.export_dialog = Some((dialog, format, vars.secret_values()));
+                self.export_with_dialog(ui.ctx(), format, vars);
             });
         });
+    }
+
+    /// Export (JSON Lines or HAR) through the save dialog, as the Export menu does; the
+    /// palette runs it too. Does nothing (and returns false) with no events or while an
+    /// export or its dialog is under way.
+    pub fn export_with_dialog(
+        &mut self,
+        ctx: &egui::Context,
+        format: ExportFormat,
+        vars: &VarContext,
+    ) -> bool {
+        if self.export.is_some() || self.export_dialog.is_some() {
+            return false;
+        }
+        let (ext, name) = format.file_name();
+        let dialog = FileDialog::new("Export events")
+            .filter(ext, &[ext])
+            .file_name(name)
+            .save_file(Some(ctx));
+        // Only now, on export, are the secret values gathered; the log is copied when
+        // the path is chosen (see `poll_jobs`), so events that arrive while the dialog
+        // is open are exported too.
+        self.export_dialog = Some((dialog, format, vars.secret_values()));
+        true
     }
 
     /// What the Export menu does once a path is chosen: the events are written by a

@@ -461,6 +461,11 @@ pub struct CodeEditor {
     sentinel: Option<Arc<Galley>>,
     /// Syntax colours per line, so an edit highlights a line or two again, not everything.
     colours: LineColours,
+    /// Keyboard: Tab types a tab, so the keyboard could never leave the editor. Escape (which
+    /// egui makes drop the focus) keeps the focus here but lets the next Tab / Shift+Tab move
+    /// it on, until the editor is left or typed in.
+    tab_moves_on: bool,
+    had_focus: bool,
 }
 
 /// The note shown above an editor whose text is too large to highlight, if it is.
@@ -567,9 +572,14 @@ impl CodeEditor {
             cached.galley = Some((wrap_width, galley.clone()));
             galley
         };
+        let escaped = self.had_focus && ui.input(|i| i.key_pressed(egui::Key::Escape));
+        if escaped {
+            self.tab_moves_on = true;
+        }
         let output = egui::TextEdit::multiline(text)
             .id(id)
             .code_editor()
+            .lock_focus(!self.tab_moves_on)
             .desired_rows(rows)
             .desired_width(f32::INFINITY)
             .hint_text(match format {
@@ -578,7 +588,14 @@ impl CodeEditor {
             })
             .layouter(&mut layouter)
             .show(ui);
-        output.response.response.clone().accessible_name(name);
+        let response = output.response.response.clone().accessible_name(name);
+        if escaped {
+            response.request_focus();
+        }
+        if response.changed() || (!escaped && !response.has_focus()) {
+            self.tab_moves_on = false;
+        }
+        self.had_focus = response.has_focus() || escaped;
         output
     }
 }

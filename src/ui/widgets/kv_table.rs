@@ -2,6 +2,7 @@
 
 use egui::Ui;
 
+use super::new_row_focus;
 use super::template_field::{VarContext, template_field};
 use crate::model::KeyValue;
 
@@ -17,6 +18,7 @@ pub fn kv_table(
     let mut changed = false;
     let mut remove: Option<usize> = None;
     let width = ((ui.available_width() - 80.0) / 2.0).max(80.0);
+    let table = egui::Id::unique(id);
     egui::Grid::new(id)
         .num_columns(4)
         .spacing([6.0, 4.0])
@@ -34,7 +36,7 @@ pub fn kv_table(
                     .accessible_name(format!("{what} {n} enabled"))
                     .on_hover_text("Enabled")
                     .changed();
-                changed |= template_field(
+                let name = template_field(
                     ui,
                     &mut row.key,
                     vars,
@@ -43,8 +45,9 @@ pub fn kv_table(
                     width,
                     false,
                 )
-                .response
-                .changed();
+                .response;
+                new_row_focus::take(ui, table, i, &name);
+                changed |= name.changed();
                 changed |= template_field(
                     ui,
                     &mut row.value,
@@ -73,6 +76,7 @@ pub fn kv_table(
     }
     if ui.button(format!("+ Add {what}")).clicked() {
         rows.push(KeyValue::default());
+        new_row_focus::mark(ui, table, rows.len() - 1);
         changed = true;
     }
     changed

@@ -3,9 +3,11 @@
 
 pub mod code_editor;
 pub mod kv_table;
+pub mod new_row_focus;
 pub mod notice;
 pub mod status_badge;
 pub mod template_field;
+pub mod undo_bar;
 pub mod var_table;
 
 pub use code_editor::CodeEditor;

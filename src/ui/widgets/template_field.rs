@@ -68,6 +68,16 @@ impl VarContext {
             .collect()
     }
 
+    /// Changes whenever a variable is added, removed or changes value (a cheap cache key).
+    pub fn fingerprint(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        for v in self.values.values() {
+            (&v.name, &v.value, v.secret).hash(&mut h);
+        }
+        h.finish()
+    }
+
     pub fn names(&self) -> impl Iterator<Item = &str> {
         self.values.keys().map(String::as_str)
     }
