@@ -638,7 +638,7 @@ fn a_requests_own_header_wins_and_the_folder_page_edits_what_it_shares() {
 
     h.get_by_role_and_label(Role::Button, "Lights feed").click();
     h.run();
-    h.get_by_role_and_label(Role::Button, "Headers").click();
+    h.get_by_role_and_label(Role::Button, "Headers (1)").click();
     h.run();
     assert!(
         !has_label_containing(&h, "Inherited from folders"),
