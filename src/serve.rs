@@ -5,7 +5,10 @@
 //! - `/tick?ms=1000` sends a deCONZ-like JSON event every `ms` milliseconds.
 //! - `/flood?n=N&size=B` sends `n` text messages of `size` bytes as fast as the socket takes
 //!   them (frames are encoded once and written in large batches, so the server is not the
-//!   bottleneck), then closes with 1000.
+//!   bottleneck), then closes with 1000. With `deflate=1` the messages are JSON-like text,
+//!   compressed once with permessage-deflate and `server_no_context_takeover` (so the same
+//!   frame can be replayed): a compressed flood to measure inflating clients with. The
+//!   client must offer permessage-deflate (a 400 says so otherwise).
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -42,6 +45,7 @@ enum Route {
         count: u64,
         size: usize,
         rate: u64,
+        deflate: bool,
     },
 }
 
@@ -83,6 +87,7 @@ fn route(path_and_query: &str) -> Result<Route, String> {
                 count: number("n", default_count)?,
                 size,
                 rate,
+                deflate: number("deflate", 0)? != 0,
             })
         }
         other => Err(format!(
@@ -154,8 +159,37 @@ async fn handle(stream: TcpStream) {
             .path_and_query()
             .map(|pq| pq.as_str().to_owned())
             .unwrap_or_else(|| "/".to_owned());
+        let offered_deflate = request
+            .headers()
+            .get_all("sec-websocket-extensions")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .any(|v| {
+                v.split(',').any(|e| {
+                    e.split(';')
+                        .next()
+                        .is_some_and(|name| name.trim() == crate::engine::deflate::NAME)
+                })
+            });
         match route(&target) {
+            Ok(Route::Flood { deflate: true, .. }) if !offered_deflate => {
+                let mut refusal = ErrorResponse::new(Some(
+                    "/flood?deflate=1 sends compressed messages: the client must offer permessage-deflate"
+                        .to_owned(),
+                ));
+                *refusal.status_mut() = StatusCode::BAD_REQUEST;
+                Err(refusal)
+            }
             Ok(r) => {
+                let mut response = response;
+                if matches!(r, Route::Flood { deflate: true, .. }) {
+                    response.headers_mut().insert(
+                        "sec-websocket-extensions",
+                        tokio_tungstenite::tungstenite::http::HeaderValue::from_static(
+                            "permessage-deflate; server_no_context_takeover",
+                        ),
+                    );
+                }
                 chosen = Some(r);
                 Ok(response)
             }
@@ -172,7 +206,12 @@ async fn handle(stream: TcpStream) {
     match chosen {
         Some(Route::Echo) | None => echo(ws).await,
         Some(Route::Tick { interval }) => tick(ws, interval).await,
-        Some(Route::Flood { count, size, rate }) => flood(ws, count, size, rate).await,
+        Some(Route::Flood {
+            count,
+            size,
+            rate,
+            deflate,
+        }) => flood(ws, count, size, rate, deflate).await,
     }
 }
 
@@ -237,12 +276,63 @@ fn push_text_frame(buf: &mut Vec<u8>, payload: &[u8]) {
     buf.extend_from_slice(payload);
 }
 
-async fn flood(mut ws: Ws, count: u64, size: usize, rate: u64) {
+/// JSON-like text of exactly `size` bytes (records cut at the end): what compressed floods
+/// carry, so the compression ratio is like a real API's.
+pub fn json_like(size: usize) -> Vec<u8> {
+    let mut text = String::with_capacity(size + 100);
+    text.push_str("{\"t\":\"event\",\"items\":[");
+    let mut n = 0u64;
+    while text.len() < size {
+        text.push_str(&format!(
+            "{{\"id\":{n},\"name\":\"sensor-{}\",\"state\":{{\"temperature\":{},\"on\":{}}}}},",
+            n % 17,
+            2000 + (n * 37) % 500,
+            n % 3 == 0
+        ));
+        n += 1;
+    }
+    let mut bytes = text.into_bytes();
+    bytes.truncate(size);
+    bytes
+}
+
+/// One server text frame of `payload`, compressed (RSV1) when `deflate`.
+fn flood_frame(payload: &[u8], deflate: bool) -> Vec<u8> {
+    let mut frame = Vec::with_capacity(payload.len() + 10);
+    if deflate {
+        use crate::engine::deflate::Deflater;
+        let agreed = crate::engine::DeflateParams {
+            server_no_context_takeover: true,
+            client_no_context_takeover: true,
+            server_max_window_bits: 15,
+            client_max_window_bits: 15,
+        };
+        let mut deflated = Vec::new();
+        // Our own deflater, as the client's side would: each message on its own.
+        if Deflater::new(&agreed).deflate(payload, &mut deflated) {
+            crate::engine::wire::push_compressed_header(
+                &mut frame,
+                crate::engine::OpCode::Text,
+                false,
+                deflated.len(),
+            );
+            frame.extend_from_slice(&deflated);
+            return frame;
+        }
+    }
+    push_text_frame(&mut frame, payload);
+    frame
+}
+
+async fn flood(mut ws: Ws, count: u64, size: usize, rate: u64, deflate: bool) {
     use futures_util::FutureExt;
     // Printable, valid UTF-8, and recognisably ours.
-    let payload: Vec<u8> = (0..size).map(|i| b'a' + (i % 26) as u8).collect();
-    let mut frame = Vec::with_capacity(size + 10);
-    push_text_frame(&mut frame, &payload);
+    let payload: Vec<u8> = if deflate {
+        json_like(size)
+    } else {
+        (0..size).map(|i| b'a' + (i % 26) as u8).collect()
+    };
+    let frame = flood_frame(&payload, deflate);
     // Batches of about 256 KiB: few syscalls, the same buffer every time.
     let per_batch = (256 * 1024 / frame.len()).max(1) as u64;
     let mut batch = Vec::with_capacity(frame.len() * per_batch as usize);
@@ -318,7 +408,8 @@ mod tests {
             Ok(Route::Flood {
                 count: 10,
                 size: 4,
-                rate: 0
+                rate: 0,
+                deflate: false
             })
         );
         assert_eq!(
@@ -326,7 +417,8 @@ mod tests {
             Ok(Route::Flood {
                 count: 1_000_000,
                 size: 100,
-                rate: 0
+                rate: 0,
+                deflate: false
             })
         );
         assert_eq!(
@@ -334,9 +426,18 @@ mod tests {
             Ok(Route::Flood {
                 count: u64::MAX,
                 size: 100,
-                rate: 100_000
+                rate: 100_000,
+                deflate: false
             })
         );
+        assert!(matches!(
+            route("/flood?deflate=1&size=4096"),
+            Ok(Route::Flood {
+                deflate: true,
+                size: 4096,
+                ..
+            })
+        ));
         assert!(
             route("/flood?n=x")
                 .unwrap_err()

@@ -74,6 +74,9 @@ pub struct RunArgs {
     /// Accept invalid TLS certificates.
     #[arg(long)]
     pub insecure: bool,
+    /// Do not offer permessage-deflate (it is offered by default, as browsers do).
+    #[arg(long)]
+    pub no_deflate: bool,
     /// Show credentials (Authorization, Cookie... headers, secret variables) instead of ***.
     #[arg(long)]
     pub reveal_secrets: bool,

@@ -307,6 +307,9 @@ pub fn apply_options(request: &mut SavedRequest, args: &RunArgs) -> anyhow::Resu
     if args.insecure {
         settings.accept_invalid_certs = true;
     }
+    if args.no_deflate {
+        settings.compression.enabled = false;
+    }
     if let Some(secs) = args.duration
         && !(secs.is_finite() && secs > 0.0)
     {

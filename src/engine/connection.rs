@@ -8,7 +8,10 @@ use tokio::time::{Instant, timeout_at};
 
 use super::channel::EventSender;
 use super::close_code::CloseCode;
-use super::event::{ClosedBy, Direction, Event, EventKind, Opcode, Outgoing, SessionId, now_ms};
+use super::deflate::{Deflater, Inflater};
+use super::event::{
+    ClosedBy, Direction, Event, EventKind, Opcode, Outgoing, SessionId, WireSize, now_ms,
+};
 use super::handshake::{self, Established, Socket};
 use super::opcode::OpCode;
 use super::protocol_error::ProtocolError;
@@ -167,6 +170,9 @@ struct Conn {
     socket: Socket,
     reader: Reader,
     out: Vec<u8>,
+    /// Set when permessage-deflate was agreed; `deflated` is its reusable output.
+    deflater: Option<Deflater>,
+    deflated: Vec<u8>,
 }
 
 impl Conn {
@@ -175,6 +181,32 @@ impl Conn {
         self.out.clear();
         wire::encode(opcode, payload, &mut self.out);
         self.flush_out().await
+    }
+
+    /// Writes one text or binary message, compressed when permessage-deflate was agreed.
+    /// Returns its payload size on the wire if it went compressed.
+    async fn write_message(
+        &mut self,
+        opcode: OpCode,
+        payload: &[u8],
+    ) -> std::io::Result<Option<WireSize>> {
+        self.out.clear();
+        let deflated = match self.deflater.as_mut() {
+            Some(deflater) => deflater.deflate(payload, &mut self.deflated),
+            None => false,
+        };
+        let compressed = if deflated {
+            wire::encode_compressed(opcode, &self.deflated, &mut self.out);
+            Some(WireSize::new(self.deflated.len() as u64))
+        } else {
+            wire::encode(opcode, payload, &mut self.out);
+            None
+        };
+        if self.deflated.capacity() > 1 << 20 {
+            self.deflated = Vec::new();
+        }
+        self.flush_out().await?;
+        Ok(compressed)
     }
 
     /// Writes whatever frames `out` holds.
@@ -211,10 +243,15 @@ impl Conn {
             kind,
         };
         let result = self.reader.parse(|item| match item {
-            Item::Message { opcode, payload } => batch.push(event(EventKind::Message {
+            Item::Message {
+                opcode,
+                payload,
+                wire_size,
+            } => batch.push(event(EventKind::Message {
                 direction: Direction::Received,
                 opcode,
                 payload,
+                wire_size: wire_size.map(WireSize::new),
             })),
             Item::Ping(payload) => {
                 if answer_pings {
@@ -288,10 +325,16 @@ async fn connected(
 ) -> End {
     let emit = |kind| events.emit(session, kind);
     let Established { socket, tail, info } = established;
+    let mut reader = Reader::new(&tail, request.settings.max_message_size_bytes);
+    if let Some(agreed) = &info.compression {
+        reader = reader.inflating(Inflater::new(agreed));
+    }
     let mut conn = Conn {
         socket,
-        reader: Reader::new(&tail, request.settings.max_message_size_bytes),
+        reader,
         out: Vec::new(),
+        deflater: info.compression.as_ref().map(Deflater::new),
+        deflated: Vec::new(),
     };
     let offered = &request.settings.subprotocols;
     let no_subprotocol = (!offered.is_empty() && info.subprotocol.is_none()).then(|| {
@@ -446,13 +489,14 @@ async fn send(
         Outgoing::Text(text) => (Opcode::Text, Bytes::from(text)),
         Outgoing::Binary(payload) => (Opcode::Binary, payload),
     };
-    conn.write_frame(OpCode::from(opcode), &payload).await?;
+    let wire_size = conn.write_message(OpCode::from(opcode), &payload).await?;
     events.emit(
         session,
         EventKind::Message {
             direction: Direction::Sent,
             opcode,
             payload,
+            wire_size,
         },
     );
     Ok(())

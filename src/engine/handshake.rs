@@ -28,6 +28,7 @@ use rustls::{ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme
 
 use super::auth;
 use super::channel::EventSender;
+use super::deflate;
 use super::event::{EventKind, HandshakeInfo, SessionId};
 use crate::template::ResolvedRequest;
 
@@ -115,6 +116,7 @@ async fn follow_redirects(
     events: &EventSender,
 ) -> Result<Established, HandshakeError> {
     let settings = &request.settings;
+    deflate::check_settings(&settings.compression).map_err(fatal)?;
     let tls = if request.url.scheme() == "wss" {
         Some(tls_connector(
             settings.accept_invalid_certs,
@@ -273,6 +275,13 @@ async fn hop(
     let status = response.status;
     if status == 101 {
         let subprotocol = verify_upgrade(&response, &key, &request.settings.subprotocols)?;
+        let extensions = response
+            .headers
+            .iter()
+            .filter(|(name, _)| name.eq_ignore_ascii_case("sec-websocket-extensions"))
+            .map(|(_, value)| value.as_str());
+        let compression =
+            deflate::negotiate(&request.settings.compression, extensions).map_err(transient)?;
         let tail = buffer.split_off(response.head_len);
         let info = HandshakeInfo {
             url: url.to_string(),
@@ -283,6 +292,7 @@ async fn hop(
             subprotocol,
             elapsed_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
             tls_version,
+            compression,
         };
         return Ok(Hop::Upgraded(Box::new(Established {
             socket: stream,
@@ -335,6 +345,9 @@ fn request_headers(
             "Sec-WebSocket-Protocol".into(),
             request.settings.subprotocols.join(", "),
         ));
+    }
+    if let Some(offer) = deflate::offer(&request.settings.compression) {
+        headers.push(("Sec-WebSocket-Extensions".into(), offer));
     }
     const CREDENTIALS: [&str; 3] = ["authorization", "proxy-authorization", "cookie"];
     // The key and version make the upgrade work; a user header may not replace them.

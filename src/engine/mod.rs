@@ -84,6 +84,7 @@ mod auth;
 mod channel;
 mod close_code;
 mod connection;
+pub(crate) mod deflate;
 mod event;
 mod handshake;
 mod opcode;
@@ -94,6 +95,7 @@ pub use auth::{authorization_header, oauth1_authorization, oauth1_signature_base
 pub use channel::{EventReceiver, MAX_BACKLOG};
 pub use close_code::CloseCode;
 pub use connection::CLOSE_TIMEOUT;
+pub use deflate::{Negotiated as DeflateParams, offer as deflate_offer};
 pub use event::*;
 pub(crate) use opcode::OpCode;
 

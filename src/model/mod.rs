@@ -1,5 +1,6 @@
 //! Plain data shared by the GUI, the engine and the CLI: serde only, no I/O, no egui, no tokio.
 
+mod compression;
 mod environment;
 mod fields;
 mod message;
@@ -7,6 +8,7 @@ mod request;
 pub mod url_params;
 mod workspace;
 
+pub use compression::{Compression, WINDOW_BITS};
 pub use environment::{Environment, GLOBALS_ID, Variable};
 pub use fields::{Unknown, new_id};
 pub use message::{Opcode, Outgoing};

@@ -151,6 +151,8 @@ pub struct ConnectionSettings {
     pub max_log_events: u64,
     /// ... and at most about this many MiB (payloads plus per-event bookkeeping).
     pub max_log_mib: u64,
+    /// permessage-deflate: offered (on) by default.
+    pub compression: super::Compression,
     /// Settings a newer version added, kept as they were.
     #[serde(flatten)]
     pub unknown: super::fields::Unknown,
@@ -190,6 +192,7 @@ impl Default for ConnectionSettings {
             ca_cert_path: None,
             max_log_events: DEFAULT_MAX_LOG_EVENTS,
             max_log_mib: DEFAULT_MAX_LOG_MIB,
+            compression: super::Compression::default(),
             unknown: super::fields::Unknown::new(),
         }
     }

@@ -8,10 +8,12 @@
 //! - `redirected`: `status`, `location`
 //! - `connected`: `url`, `status`, `subprotocol` (string or null), `elapsed_ms`,
 //!   `request_line`, `request_headers` and `response_headers` (arrays of `[name, value]`, in
-//!   order, as sent/received), `tls_version` (string or null). `wsprobe run` masks credentials
+//!   order, as sent/received), `tls_version` (string or null), `compression` (the agreed
+//!   permessage-deflate parameters, or null). `wsprobe run` masks credentials
 //!   (see [`Redaction`]) before this unless `--reveal-secrets` is given.
-//! - `incoming`/`outgoing`: `opcode` (`text`|`binary`), `size`, and `text` for text or
-//!   `base64` for binary
+//! - `incoming`/`outgoing`: `opcode` (`text`|`binary`), `size` (the uncompressed payload),
+//!   `wire_size` (its bytes on the wire: smaller for a compressed message, else equal to
+//!   `size`), and `text` for text or `base64` for binary (always the uncompressed payload)
 //! - `ping`/`pong`: `direction` (`received`|`sent`), `size`, and `text` when the payload is
 //!   UTF-8, else `base64`
 //! - `closed`: `code`, `reason`, `by` (`client`|`server`|`network`)
@@ -59,6 +61,7 @@ enum KindJson<'a> {
         request_headers: &'a [(String, String)],
         response_headers: &'a [(String, String)],
         tls_version: Option<&'a str>,
+        compression: Option<String>,
     },
     Incoming(MessageJson<'a>),
     Outgoing(MessageJson<'a>),
@@ -83,6 +86,7 @@ enum KindJson<'a> {
 struct MessageJson<'a> {
     opcode: &'static str,
     size: usize,
+    wire_size: u64,
     #[serde(flatten)]
     body: Body<'a>,
 }
@@ -119,10 +123,12 @@ impl<'a> EventJson<'a> {
                 direction,
                 opcode,
                 payload,
+                wire_size,
             } => {
                 let message = MessageJson {
                     opcode: opcode.as_str(),
                     size: payload.len(),
+                    wire_size: wire_size.map_or(payload.len() as u64, |w| w.bytes()),
                     body: match opcode {
                         Opcode::Text => Body::Text(String::from_utf8_lossy(payload)),
                         Opcode::Binary => Body::Base64(encode_base64(payload)),
@@ -179,6 +185,7 @@ fn connected(info: &HandshakeInfo) -> KindJson<'_> {
         request_headers: &info.request_headers,
         response_headers: &info.response_headers,
         tls_version: info.tls_version.as_deref(),
+        compression: info.compression.map(|c| c.to_string()),
     }
 }
 
@@ -249,6 +256,7 @@ mod tests {
             subprotocol: Some("chat".into()),
             elapsed_ms: 3,
             tls_version: None,
+            compression: None,
         })));
         let v = event_to_json(&connected);
         assert_eq!(v["kind"], "connected");

@@ -17,6 +17,7 @@ pub mod app;
 pub mod budget;
 pub mod commands;
 pub mod composer;
+pub mod compression;
 pub mod environments;
 pub mod event_detail;
 pub mod events;

@@ -191,6 +191,10 @@ impl RequestTabs {
         let mut browse = false;
         ui.add_enabled_ui(!locked, |ui| {
             browse = settings_grid(ui, &mut request.settings);
+            ui.add_space(8.0);
+            ui.separator();
+            ui.strong("Compression");
+            super::compression::compression_grid(ui, &mut request.settings.compression);
         });
         // The log's caps are not about the connection: they apply at once, even while
         // connected (a lower cap drops the oldest events now).
@@ -388,6 +392,9 @@ fn headers_tab(ui: &mut Ui, request: &mut SavedRequest, vars: &VarContext) {
             "Sec-WebSocket-Protocol",
             request.settings.subprotocols.join(", "),
         ));
+    }
+    if let Some(offer) = crate::engine::deflate_offer(&request.settings.compression) {
+        auto.push(("Sec-WebSocket-Extensions", offer));
     }
     match request.auth {
         Auth::None => {}

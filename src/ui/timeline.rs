@@ -190,6 +190,12 @@ impl Timeline {
                 ui.weak("TLS");
                 ui.label(info.tls_version.as_deref().unwrap_or("none (ws://)"));
                 ui.end_row();
+                ui.weak("Compression");
+                ui.label(info.compression.map_or_else(
+                    || "none: messages go uncompressed".to_owned(),
+                    |agreed| agreed.to_string(),
+                ));
+                ui.end_row();
             });
 
         ui.add_space(6.0);

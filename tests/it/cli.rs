@@ -17,15 +17,15 @@ use wsprobe::store::Store;
 const RUN_LIMIT: Duration = Duration::from_secs(20);
 const WAIT: Duration = Duration::from_secs(5);
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
+pub(crate) struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
     took: Duration,
 }
 
 impl Run {
-    fn jsonl(&self) -> Vec<Value> {
+    pub fn jsonl(&self) -> Vec<Value> {
         self.stdout
             .lines()
             .map(|line| {
@@ -59,7 +59,7 @@ fn command(args: &[&str]) -> (Command, tempfile::TempDir) {
     (cmd, home)
 }
 
-fn wsprobe(args: &[&str]) -> Run {
+pub(crate) fn wsprobe(args: &[&str]) -> Run {
     let (mut cmd, home) = command(args);
     let run = finish(cmd.spawn().expect("start wsprobe"));
     assert!(

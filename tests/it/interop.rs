@@ -45,7 +45,10 @@ fn python_websockets_echoes_text_and_binary() {
     };
     assert_eq!(&payload[..], "grüß dich".as_bytes());
 
-    engine.send(session, Outgoing::Binary(bytes::Bytes::from(vec![0u8, 255, 7])));
+    engine.send(
+        session,
+        Outgoing::Binary(bytes::Bytes::from(vec![0u8, 255, 7])),
+    );
     let echo = events.wait_incoming(session, WAIT);
     let EventKind::Message { payload, .. } = &echo.kind else {
         panic!("not a message: {:?}", echo.kind)

@@ -10,6 +10,7 @@ mod background;
 mod cli;
 mod comfort;
 mod composer;
+mod deflate;
 mod engine;
 mod gui;
 mod gui_perf;

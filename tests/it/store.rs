@@ -46,6 +46,12 @@ fn full_request() -> SavedRequest {
             ca_cert_path: Some("/etc/ssl/my-ca.pem".into()),
             max_log_events: 5000,
             max_log_mib: 64,
+            compression: wsprobe::model::Compression {
+                enabled: false,
+                server_no_context_takeover: true,
+                client_max_window_bits: Some(10),
+                ..Default::default()
+            },
             unknown: Default::default(),
         },
         draft: MessageDraft {

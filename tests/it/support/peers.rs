@@ -84,7 +84,10 @@ impl Peer {
     /// Starts `command`, which prints `LISTENING <port>` on a line of stdout once it accepts
     /// connections. Further stdout lines are discarded.
     pub fn announced(mut command: Command, what: &str) -> Peer {
-        command.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
+        command
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
         let mut child = spawn(&mut command, what);
         let stdout = child.stdout.take().expect("piped stdout");
         let (tx, rx) = mpsc::channel();
@@ -98,19 +101,30 @@ impl Peer {
             }
         });
         match rx.recv_timeout(START_TIMEOUT) {
-            Ok(Some(port)) => Peer { child, port, what: what.to_string() },
+            Ok(Some(port)) => Peer {
+                child,
+                port,
+                what: what.to_string(),
+            },
             _ => fail_start(child, what),
         }
     }
 
     /// Starts `command`, which was told to listen on `port`, and waits until it accepts TCP.
     pub fn on_port(mut command: Command, port: u16, what: &str) -> Peer {
-        command.stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::piped());
+        command
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
         let mut child = spawn(&mut command, what);
         let deadline = Instant::now() + START_TIMEOUT;
         loop {
             if TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                return Peer { child, port, what: what.to_string() };
+                return Peer {
+                    child,
+                    port,
+                    what: what.to_string(),
+                };
             }
             let exited = matches!(child.try_wait(), Ok(Some(_)));
             if exited || Instant::now() >= deadline {
@@ -145,7 +159,9 @@ impl Drop for Peer {
 }
 
 fn spawn(command: &mut Command, what: &str) -> Child {
-    command.spawn().unwrap_or_else(|e| panic!("could not start {what}: {e}"))
+    command
+        .spawn()
+        .unwrap_or_else(|e| panic!("could not start {what}: {e}"))
 }
 
 fn fail_start(mut child: Child, what: &str) -> ! {
