@@ -68,7 +68,15 @@
 //! a whole batch, for consumers that route per batch.
 //!
 //! When more than [`MAX_BACKLOG`] events wait for the consumer, sessions pause reading their
-//! sockets (commands are still handled) until it catches up: backpressure, not loss.
+//! sockets (commands are still handled) until it has caught up to half of that (a wait on a
+//! `Notify`, not a poll): backpressure, not loss.
+//!
+//! # Writes
+//!
+//! A session never blocks on a write (`writer.rs`): sends, pings and answers are queued and
+//! written by the session's loop while it goes on reading and handling commands. A sent
+//! message or ping is reported once its last byte was written. Disconnect queues the close
+//! frame behind whatever is queued and ends within [`CLOSE_TIMEOUT`] regardless.
 //!
 //! # Waking the UI
 //!
@@ -90,6 +98,7 @@ mod handshake;
 mod opcode;
 mod protocol_error;
 pub(crate) mod wire;
+mod writer;
 
 pub use auth::{authorization_header, oauth1_authorization, oauth1_signature_base_string};
 pub use channel::{EventReceiver, MAX_BACKLOG};

@@ -13,12 +13,10 @@ pub fn compression_grid(ui: &mut Ui, c: &mut Compression) {
         .spacing([12.0, 8.0])
         .min_col_width(150.0)
         .show(ui, |ui| {
-            let l = ui.label("Compression");
+            ui.label("Compression");
             ui.horizontal(|ui| {
-                ui.radio_value(&mut c.enabled, false, "Off")
-                    .labelled_by(l.id);
+                ui.radio_value(&mut c.enabled, false, "Off");
                 ui.radio_value(&mut c.enabled, true, "On (permessage-deflate)")
-                    .labelled_by(l.id)
                     .on_hover_text("Offered in Sec-WebSocket-Extensions; the server decides");
             });
             ui.end_row();

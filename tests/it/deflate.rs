@@ -387,3 +387,80 @@ fn wsprobe_run_reports_wire_size_from_a_compressed_flood_and_no_deflate_turns_it
         .expect("connected");
     assert!(connected["compression"].is_null());
 }
+
+/// `wsprobe serve` in this process; its base URL.
+fn serve() -> String {
+    let addr = runtime().block_on(async {
+        let (listener, addr) = wsprobe::serve::bind("127.0.0.1", 0).await.unwrap();
+        tokio::spawn(wsprobe::serve::serve(listener));
+        addr
+    });
+    format!("ws://{addr}")
+}
+
+#[test]
+fn the_window_sets_compression_and_shows_both_sizes_and_what_was_agreed() {
+    use egui::accesskit::Role;
+    use egui_kittest::kittest::{NodeT as _, Queryable as _};
+    use support::gui::*;
+
+    let base = serve();
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path());
+    add_request(&mut h);
+    let id = selected_id(&h);
+    let compression = |h: &egui_kittest::Harness<'_, wsprobe::ui::App>| {
+        h.state()
+            .workspace()
+            .request(&id)
+            .unwrap()
+            .settings
+            .compression
+    };
+    assert_eq!(compression(&h), Compression::default());
+
+    // Settings → Compression: Off, then On with a parameter.
+    h.get_by_label("Settings").click();
+    h.run();
+    h.get_by_role_and_label(Role::RadioButton, "Off").click();
+    h.run();
+    assert!(!compression(&h).enabled);
+    assert!(
+        h.get_by_label("Server no context takeover")
+            .accesskit_node()
+            .is_disabled()
+    );
+    h.get_by_role_and_label(Role::RadioButton, "On (permessage-deflate)")
+        .click();
+    h.run();
+    h.get_by_label("Server no context takeover").click();
+    h.run();
+    assert!(compression(&h).enabled && compression(&h).server_no_context_takeover);
+    // The Headers tab lists the offer the handshake adds.
+    h.get_by_label("Headers").click();
+    h.run();
+    assert!(has_label_containing(
+        &h,
+        "permessage-deflate; server_no_context_takeover; client_max_window_bits"
+    ));
+
+    h.get_by_label("Message").click();
+    h.run();
+    set_url(&mut h, &format!("{base}/flood?deflate=1&n=3&size=4096"));
+    h.get_by_role_and_label(Role::Button, "Connect").click();
+    run_until(&mut h, "the compressed flood", |h| {
+        log_of(h).received().0 == 3
+    });
+    // Each row shows both sizes.
+    assert_eq!(rows(&h, '↓', "4.0 KiB · "), 3, "rows show both sizes");
+    assert!(has_label_containing(&h, "on the wire"));
+    click_row(&mut h, '↓', "on the wire");
+    assert!(has_label_containing(&h, "4096 bytes (4.0 KiB) · "));
+    assert!(has_label_containing(&h, "bytes on the wire (compressed)"));
+    // The timeline shows what the server accepted.
+    click_row(&mut h, '•', "Connected to");
+    assert!(has_label_containing(
+        &h,
+        "permessage-deflate; server_no_context_takeover; server_max_window_bits=15"
+    ));
+}

@@ -25,3 +25,4 @@ mod saves;
 mod serve;
 
 mod store;
+mod writes;
