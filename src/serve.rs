@@ -287,7 +287,7 @@ pub fn json_like(size: usize) -> Vec<u8> {
             "{{\"id\":{n},\"name\":\"sensor-{}\",\"state\":{{\"temperature\":{},\"on\":{}}}}},",
             n % 17,
             2000 + (n * 37) % 500,
-            n % 3 == 0
+            n.is_multiple_of(3)
         ));
         n += 1;
     }

@@ -83,6 +83,9 @@ struct Manifest {
     environments: Vec<String>,
     active_environment: Option<String>,
     selected_request: Option<String>,
+    /// The workspace-wide proxy; left out while empty.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    proxy: String,
     #[serde(flatten)]
     unknown: crate::model::Unknown,
 }
@@ -95,6 +98,7 @@ impl Default for Manifest {
             environments: Vec::new(),
             active_environment: None,
             selected_request: None,
+            proxy: String::new(),
             unknown: crate::model::Unknown::new(),
         }
     }
@@ -250,6 +254,7 @@ impl Store {
             requests,
             environments,
             globals,
+            proxy: manifest.proxy,
             unknown: manifest.unknown,
         };
         Ok((workspace, problems))
@@ -373,6 +378,7 @@ impl Store {
                 .collect(),
             active_environment: workspace.active_environment.clone(),
             selected_request: workspace.selected_request.clone(),
+            proxy: workspace.proxy.clone(),
             unknown: workspace.unknown.clone(),
         };
         let manifest_path = self.root.join(WORKSPACE_FILE);

@@ -51,6 +51,13 @@ pub fn text_line(event: &Event) -> String {
             if let Some(compression) = &info.compression {
                 let _ = write!(line, ", {compression}");
             }
+            if let Some(hop) = &info.proxy {
+                let _ = write!(
+                    line,
+                    ", via proxy {} in {} ms: {}",
+                    hop.proxy, hop.elapsed_ms, hop.answer
+                );
+            }
             line.push(')');
         }
         EventKind::Message {

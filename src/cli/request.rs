@@ -98,6 +98,9 @@ pub fn prepare(args: &RunArgs, workspace_dir: Option<PathBuf>) -> anyhow::Result
     };
     apply_options(&mut request, args)?;
     let resolved = resolver.resolve_request(&request)?;
+    if let crate::model::ProxyChoice::Custom { url } = &resolved.settings.proxy {
+        crate::engine::check_proxy_url(url)?;
+    }
 
     let mut sends = Vec::new();
     let specs = args.sends();
@@ -309,6 +312,12 @@ pub fn apply_options(request: &mut SavedRequest, args: &RunArgs) -> anyhow::Resu
     }
     if args.no_deflate {
         settings.compression.enabled = false;
+    }
+    if let Some(url) = &args.proxy {
+        settings.proxy = crate::model::ProxyChoice::Custom { url: url.clone() };
+    }
+    if args.no_proxy {
+        settings.proxy = crate::model::ProxyChoice::None;
     }
     if let Some(secs) = args.duration
         && !(secs.is_finite() && secs > 0.0)

@@ -171,6 +171,8 @@ pub struct HandshakeInfo {
     pub tls_version: Option<String>,
     /// The permessage-deflate parameters agreed, None when messages go uncompressed.
     pub compression: Option<super::deflate::Negotiated>,
+    /// The proxy the connection went through: its answer and time.
+    pub proxy: Option<super::proxy::ProxyHop>,
 }
 
 /// How many payload bytes a compressed message took on the wire (all its frames, headers not

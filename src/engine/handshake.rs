@@ -30,6 +30,7 @@ use super::auth;
 use super::channel::EventSender;
 use super::deflate;
 use super::event::{EventKind, HandshakeInfo, SessionId};
+use super::proxy;
 use crate::template::ResolvedRequest;
 
 /// The upgraded connection: plain TCP or TLS. Framing is ours (`wire.rs`).
@@ -218,10 +219,22 @@ async fn hop(
     let port = url
         .port_or_known_default()
         .ok_or_else(|| fatal(format!("`{url}` has no port")))?;
-    // `host_str` keeps IPv6 brackets, which is what "host:port" lookup expects.
-    let tcp = TcpStream::connect(format!("{host}:{port}"))
-        .await
-        .map_err(|err| transient(format!("could not connect to {host}:{port}")).because(err))?;
+    let via = proxy::choose(&request.settings.proxy, url).map_err(fatal)?;
+    let (tcp, proxy_hop) = match &via {
+        Some(via) => {
+            let (tcp, hop) = proxy::connect(via, host, port).await.map_err(transient)?;
+            (tcp, Some(hop))
+        }
+        // `host_str` keeps IPv6 brackets, which is what "host:port" lookup expects.
+        None => (
+            TcpStream::connect(format!("{host}:{port}"))
+                .await
+                .map_err(|err| {
+                    transient(format!("could not connect to {host}:{port}")).because(err)
+                })?,
+            None,
+        ),
+    };
     // Latency matters more than throughput for an interactive tester.
     let _ = tcp.set_nodelay(true);
 
@@ -293,6 +306,7 @@ async fn hop(
             elapsed_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
             tls_version,
             compression,
+            proxy: proxy_hop,
         };
         return Ok(Hop::Upgraded(Box::new(Established {
             socket: stream,

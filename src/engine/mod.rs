@@ -97,6 +97,7 @@ mod event;
 mod handshake;
 mod opcode;
 mod protocol_error;
+mod proxy;
 pub(crate) mod wire;
 mod writer;
 
@@ -105,6 +106,18 @@ pub use channel::{EventReceiver, MAX_BACKLOG};
 pub use close_code::CloseCode;
 pub use connection::CLOSE_TIMEOUT;
 pub use deflate::{Negotiated as DeflateParams, offer as deflate_offer};
+pub use proxy::ProxyHop;
+
+/// Checks a proxy URL (`http://`, `socks5://`, `socks5h://`, optional `user:pass@`) without
+/// connecting; the error never quotes the password.
+pub fn check_proxy_url(url: &str) -> Result<(), ProxyUrlError> {
+    proxy::parse(url).map(|_| ()).map_err(ProxyUrlError)
+}
+
+/// Why a proxy URL is not usable.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct ProxyUrlError(String);
 pub use event::*;
 pub(crate) use opcode::OpCode;
 

@@ -153,6 +153,8 @@ pub struct ConnectionSettings {
     pub max_log_mib: u64,
     /// permessage-deflate: offered (on) by default.
     pub compression: super::Compression,
+    /// Which proxy the connection goes through.
+    pub proxy: super::ProxyChoice,
     /// Settings a newer version added, kept as they were.
     #[serde(flatten)]
     pub unknown: super::fields::Unknown,
@@ -193,6 +195,7 @@ impl Default for ConnectionSettings {
             max_log_events: DEFAULT_MAX_LOG_EVENTS,
             max_log_mib: DEFAULT_MAX_LOG_MIB,
             compression: super::Compression::default(),
+            proxy: super::ProxyChoice::Default,
             unknown: super::fields::Unknown::new(),
         }
     }

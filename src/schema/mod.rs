@@ -9,7 +9,8 @@
 //! - `connected`: `url`, `status`, `subprotocol` (string or null), `elapsed_ms`,
 //!   `request_line`, `request_headers` and `response_headers` (arrays of `[name, value]`, in
 //!   order, as sent/received), `tls_version` (string or null), `compression` (the agreed
-//!   permessage-deflate parameters, or null). `wsprobe run` masks credentials
+//!   permessage-deflate parameters, or null), `proxy` (null, or `url` with the password
+//!   masked, `answer`: the CONNECT status line or SOCKS reply, and `elapsed_ms`). `wsprobe run` masks credentials
 //!   (see [`Redaction`]) before this unless `--reveal-secrets` is given.
 //! - `incoming`/`outgoing`: `opcode` (`text`|`binary`), `size` (the uncompressed payload),
 //!   `wire_size` (its bytes on the wire: smaller for a compressed message, else equal to
@@ -62,6 +63,7 @@ enum KindJson<'a> {
         response_headers: &'a [(String, String)],
         tls_version: Option<&'a str>,
         compression: Option<String>,
+        proxy: Option<ProxyJson<'a>>,
     },
     Incoming(MessageJson<'a>),
     Outgoing(MessageJson<'a>),
@@ -80,6 +82,13 @@ enum KindJson<'a> {
         of: u32,
         delay_ms: u64,
     },
+}
+
+#[derive(Debug, Serialize)]
+struct ProxyJson<'a> {
+    url: &'a str,
+    answer: &'a str,
+    elapsed_ms: u64,
 }
 
 #[derive(Debug, Serialize)]
@@ -186,6 +195,11 @@ fn connected(info: &HandshakeInfo) -> KindJson<'_> {
         response_headers: &info.response_headers,
         tls_version: info.tls_version.as_deref(),
         compression: info.compression.map(|c| c.to_string()),
+        proxy: info.proxy.as_ref().map(|hop| ProxyJson {
+            url: &hop.proxy,
+            answer: &hop.answer,
+            elapsed_ms: hop.elapsed_ms,
+        }),
     }
 }
 
@@ -257,6 +271,7 @@ mod tests {
             elapsed_ms: 3,
             tls_version: None,
             compression: None,
+            proxy: None,
         })));
         let v = event_to_json(&connected);
         assert_eq!(v["kind"], "connected");

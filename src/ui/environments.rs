@@ -81,6 +81,8 @@ impl EnvironmentsWindow {
             ui.separator();
             ui.vertical(|ui| self.editor(ui, workspace));
         });
+        ui.separator();
+        super::proxy::workspace_proxy_ui(ui, &mut workspace.proxy);
     }
 
     fn editor(&mut self, ui: &mut Ui, workspace: &mut Workspace) {

@@ -23,6 +23,7 @@ pub mod event_detail;
 pub mod events;
 pub mod frame_stats;
 pub mod jobs;
+pub mod proxy;
 pub mod rate_plot;
 pub mod request_bar;
 pub mod request_tabs;

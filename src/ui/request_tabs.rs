@@ -195,6 +195,10 @@ impl RequestTabs {
             ui.separator();
             ui.strong("Compression");
             super::compression::compression_grid(ui, &mut request.settings.compression);
+            ui.add_space(8.0);
+            ui.separator();
+            ui.strong("Proxy");
+            super::proxy::proxy_grid(ui, &mut request.settings.proxy);
         });
         // The log's caps are not about the connection: they apply at once, even while
         // connected (a lower cap drops the oldest events now).

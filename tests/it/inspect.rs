@@ -423,6 +423,7 @@ fn session_events() -> Vec<Event> {
                 elapsed_ms: 10,
                 tls_version: None,
                 compression: None,
+                proxy: None,
             })),
         ),
         ev(

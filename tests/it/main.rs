@@ -21,6 +21,7 @@ mod install;
 mod interop;
 mod limits;
 mod properties;
+mod proxies;
 mod saves;
 mod serve;
 

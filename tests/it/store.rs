@@ -52,6 +52,9 @@ fn full_request() -> SavedRequest {
                 client_max_window_bits: Some(10),
                 ..Default::default()
             },
+            proxy: wsprobe::model::ProxyChoice::Custom {
+                url: "socks5h://u:<<proxy_pass>>@127.0.0.1:1080".into(),
+            },
             unknown: Default::default(),
         },
         draft: MessageDraft {
@@ -92,6 +95,7 @@ fn full_workspace() -> Workspace {
         ],
         environments: vec![prod, dev],
         globals,
+        proxy: "http://proxy.internal:3128".into(),
         active_environment: Some("dev".into()),
         selected_request: Some("req2".into()),
         unknown: Default::default(),
