@@ -245,7 +245,7 @@ mod tests {
         assert_eq!(
             v,
             json!({"time": "2026-11-25T15:01:02.123Z", "kind": "incoming", "opcode": "text",
-                   "size": 7, "text": "{\"t\":1}"})
+                   "size": 7, "wire_size": 7, "text": "{\"t\":1}"})
         );
         let v = event_to_json(&msg(
             Direction::Sent,
@@ -255,7 +255,7 @@ mod tests {
         assert_eq!(
             v,
             json!({"time": "2026-11-25T15:01:02.123Z", "kind": "outgoing", "opcode": "binary",
-                   "size": 4, "base64": "3q2+7w=="})
+                   "size": 4, "wire_size": 4, "base64": "3q2+7w=="})
         );
     }
 
