@@ -46,6 +46,8 @@ impl EnvironmentsWindow {
         {
             self.editing = None;
         }
+        super::proxy::workspace_proxy_ui(ui, &mut workspace.proxy);
+        ui.separator();
         ui.horizontal_top(|ui| {
             // The list.
             ui.vertical(|ui| {
@@ -81,8 +83,6 @@ impl EnvironmentsWindow {
             ui.separator();
             ui.vertical(|ui| self.editor(ui, workspace));
         });
-        ui.separator();
-        super::proxy::workspace_proxy_ui(ui, &mut workspace.proxy);
     }
 
     fn editor(&mut self, ui: &mut Ui, workspace: &mut Workspace) {

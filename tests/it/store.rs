@@ -366,7 +366,7 @@ fn fields_from_a_newer_version_survive_an_edit_and_save() {
     };
     add(root.join("requests/req1.json"), &|v| {
         v["color"] = "teal".into();
-        v["settings"]["compression"] = serde_json::json!({"deflate": true});
+        v["settings"]["transport"] = serde_json::json!({"http2": true});
     });
     add(root.join("environments/dev.json"), &|v| {
         v["icon"] = "🧪".into()
@@ -388,7 +388,7 @@ fn fields_from_a_newer_version_survive_an_edit_and_save() {
     let req = read("requests/req1.json");
     assert_eq!(req["name"], "renamed");
     assert_eq!(req["color"], "teal");
-    assert_eq!(req["settings"]["compression"]["deflate"], true);
+    assert_eq!(req["settings"]["transport"]["http2"], true);
     assert_eq!(req["settings"]["max_log_events"], 5000);
     assert_eq!(read("environments/dev.json")["icon"], "🧪");
     assert_eq!(read("workspace.json")["folders"][0][1], "req1");

@@ -444,3 +444,171 @@ mod random_streams {
         }
     }
 }
+
+/// On valid frame streams our reader decodes exactly what tungstenite's does.
+mod differential {
+    use super::*;
+    use proptest::prelude::*;
+    use tokio_tungstenite::tungstenite::{Message, protocol::Role, protocol::WebSocket};
+
+    /// A server-to-client byte stream for tungstenite: reads the frames, swallows writes
+    /// (its automatic pong answers).
+    struct Feed(std::io::Cursor<Vec<u8>>);
+
+    impl std::io::Read for Feed {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            self.0.read(buf)
+        }
+    }
+
+    impl std::io::Write for Feed {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// One thing the server sends: a data message in fragments (with a ping between two of
+    /// them when `ping_inside`), or a ping/pong.
+    #[derive(Debug, Clone)]
+    enum Send {
+        Data {
+            text: bool,
+            payload: Vec<u8>,
+            cuts: Vec<usize>,
+            ping_inside: bool,
+        },
+        Control {
+            ping: bool,
+            payload: Vec<u8>,
+        },
+    }
+
+    fn send() -> impl Strategy<Value = Send> {
+        let data = (
+            any::<bool>(),
+            "\\PC{0,200}",
+            prop::collection::vec(any::<u8>(), 0..200),
+            prop::collection::vec(0usize..400, 0..4),
+            any::<bool>(),
+        )
+            .prop_map(|(text, s, bytes, cuts, ping_inside)| Send::Data {
+                text,
+                payload: if text { s.into_bytes() } else { bytes },
+                cuts,
+                ping_inside,
+            });
+        let control = (any::<bool>(), prop::collection::vec(any::<u8>(), 0..126))
+            .prop_map(|(ping, payload)| Send::Control { ping, payload });
+        prop_oneof![3 => data, 1 => control]
+    }
+
+    fn encode(sends: &[Send]) -> Vec<u8> {
+        let mut wire = Vec::new();
+        for send in sends {
+            match send {
+                Send::Control { ping, payload } => {
+                    wire.extend(server_frame(if *ping { 0x89 } else { 0x8A }, payload));
+                }
+                Send::Data {
+                    text,
+                    payload,
+                    cuts,
+                    ping_inside,
+                } => {
+                    let mut at: Vec<usize> = cuts.iter().map(|c| c % (payload.len() + 1)).collect();
+                    at.sort_unstable();
+                    at.dedup();
+                    let mut bounds = vec![0];
+                    bounds.extend(at.into_iter().filter(|&c| c > 0 && c < payload.len()));
+                    bounds.push(payload.len());
+                    let pieces = bounds.len() - 1;
+                    for i in 0..pieces {
+                        let opcode = if i > 0 {
+                            0x0
+                        } else if *text {
+                            0x1
+                        } else {
+                            0x2
+                        };
+                        let fin = if i + 1 == pieces { 0x80 } else { 0 };
+                        wire.extend(server_frame(
+                            fin | opcode,
+                            &payload[bounds[i]..bounds[i + 1]],
+                        ));
+                        if *ping_inside && i == 0 && pieces > 1 {
+                            wire.extend(server_frame(0x89, b"mid"));
+                        }
+                    }
+                }
+            }
+        }
+        wire
+    }
+
+    /// What both parsers are compared on.
+    #[derive(Debug, PartialEq)]
+    enum Got {
+        Text(Vec<u8>),
+        Binary(Vec<u8>),
+        Ping(Vec<u8>),
+        Pong(Vec<u8>),
+    }
+
+    fn ours(wire: &[u8], reads: &[usize]) -> Vec<Got> {
+        let mut reader = Reader::new(&[], 0);
+        let mut got = Vec::new();
+        let mut at = 0;
+        let mut sizes = reads.iter().cycle();
+        while at < wire.len() {
+            let end = (at + sizes.next().copied().unwrap_or(1).max(1)).min(wire.len());
+            let (items, result) = feed(&mut reader, &wire[at..end]);
+            result.expect("a valid stream");
+            got.extend(items.into_iter().map(|item| match item {
+                Item::Message {
+                    opcode: Opcode::Text,
+                    payload,
+                    ..
+                } => Got::Text(payload.to_vec()),
+                Item::Message { payload, .. } => Got::Binary(payload.to_vec()),
+                Item::Ping(p) => Got::Ping(p.to_vec()),
+                Item::Pong(p) => Got::Pong(p.to_vec()),
+                Item::Close { .. } => unreachable!("no close frames generated"),
+            }));
+            at = end;
+        }
+        got
+    }
+
+    fn theirs(wire: &[u8]) -> Vec<Got> {
+        let mut ws = WebSocket::from_raw_socket(
+            Feed(std::io::Cursor::new(wire.to_vec())),
+            Role::Client,
+            None,
+        );
+        let mut got = Vec::new();
+        while let Ok(message) = ws.read() {
+            got.push(match message {
+                Message::Text(t) => Got::Text(t.as_bytes().to_vec()),
+                Message::Binary(b) => Got::Binary(b.to_vec()),
+                Message::Ping(p) => Got::Ping(p.to_vec()),
+                Message::Pong(p) => Got::Pong(p.to_vec()),
+                other => panic!("unexpected {other:?}"),
+            });
+        }
+        got
+    }
+
+    proptest! {
+        #[test]
+        fn our_reader_decodes_what_tungstenite_decodes(
+            sends in prop::collection::vec(send(), 0..12),
+            reads in prop::collection::vec(1usize..300, 1..10),
+        ) {
+            let wire = encode(&sends);
+            prop_assert_eq!(ours(&wire, &reads), theirs(&wire));
+        }
+    }
+}
