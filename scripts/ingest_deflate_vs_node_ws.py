@@ -31,7 +31,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TARGET = os.environ.get("CARGO_TARGET_DIR") or os.path.join(ROOT, "target")
 WSPROBE = os.path.join(TARGET, "release", "wsprobe")
 NODE_MODULES = os.path.join(ROOT, "target", "peers", "node", "node_modules")
-GNU_TIME = "/usr/bin/time"
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ingest_vs_websocat import free_port, timed  # noqa: E402  (the same timing, one copy)
 
 # Node's ws client with its defaults (perMessageDeflate on), counting messages until close.
 NODE_CLIENT = r"""
@@ -46,30 +47,6 @@ ws.on('close', () => {
 });
 ws.on('error', (e) => { console.error(String(e)); process.exit(1); });
 """
-
-
-def timed(argv, env=None):
-    """Runs argv with stdout to /dev/null; returns (seconds, peak RSS in bytes)."""
-    wrap = os.access(GNU_TIME, os.X_OK)
-    if wrap:
-        argv = [GNU_TIME, "-f", "%M"] + argv
-    with open(os.devnull, "wb") as null:
-        started = time.perf_counter()
-        proc = subprocess.Popen(argv, stdout=null, stderr=subprocess.PIPE, env=env)
-        err = proc.stderr.read()
-        _, status, usage = os.wait4(proc.pid, 0)
-        took = time.perf_counter() - started
-    if os.waitstatus_to_exitcode(status) != 0:
-        sys.exit(f"{argv} failed with {status}: {err.decode(errors='replace')}")
-    if wrap:
-        return took, int(err.decode().strip().splitlines()[-1]) * 1024
-    return took, usage.ru_maxrss * 1024
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_for(port):

@@ -91,7 +91,7 @@ fn route(path_and_query: &str) -> Result<Route, String> {
             })
         }
         other => Err(format!(
-            "no route `{other}`: try /echo, /tick?ms=1000, /flood?n=1000000&size=100 or /flood?rate=100000"
+            "no route `{other}`: try /echo, /tick?ms=1000, /flood?n=1000000&size=100, /flood?rate=100000 or /flood?deflate=1"
         )),
     }
 }
@@ -139,7 +139,7 @@ pub fn run(args: ServeArgs) -> i32 {
             }
         };
         println!(
-            "wsprobe serve: listening on ws://{addr}  (/echo, /tick?ms=1000, /flood?n=1000000&size=100, /flood?rate=100000); Ctrl+C stops"
+            "wsprobe serve: listening on ws://{addr}  (/echo, /tick?ms=1000, /flood?n=1000000&size=100, /flood?rate=100000, /flood?deflate=1); Ctrl+C stops"
         );
         tokio::select! {
             () = serve(listener) => 0,

@@ -38,6 +38,14 @@
 //!   by Client}`.
 //! - A message larger than `max_message_size_bytes`: `Error` naming both sizes, a close frame
 //!   1009, then `Closed{1009, by Client}` (no reconnect).
+//! - With permessage-deflate agreed (`deflate.rs`; `Connected`'s `compression` says what), the
+//!   limit applies to the inflated size: a message that inflates past it gives the same
+//!   `Error`/1009/`Closed{1009}` as soon as it crosses it; data that is not valid deflate gives
+//!   1007. A 101 whose extensions do not match the offer is a failed handshake (`Error` naming
+//!   the extension or parameter).
+//! - Through a proxy (`proxy.rs`), `Connected`'s `proxy` holds the hop; a proxy that cannot be
+//!   reached, refuses the tunnel or the credentials is a failed handshake whose `Error` names
+//!   the proxy (password masked) and its answer.
 //! - A server that breaks the protocol (a reserved opcode or reserved bits, a masked or
 //!   fragmented control frame, ...): `Error{"protocol error from the server: ..."}`, a close
 //!   frame 1002, `Closed{1002, by Client}`; invalid UTF-8 in a text message or close reason:

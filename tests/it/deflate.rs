@@ -7,6 +7,7 @@ use crate::support;
 use std::process::Command;
 use std::time::Duration;
 
+use crate::hostile::errors;
 use bytes::Bytes;
 use support::peers::{Peer, python};
 use support::*;
@@ -224,14 +225,7 @@ fn an_answer_we_did_not_offer_fails_the_handshake_and_names_it() {
             "{answer}: {:#?}",
             events.kinds(session)
         );
-        let error = events
-            .kinds(session)
-            .into_iter()
-            .find_map(|k| match k {
-                EventKind::Error { message } => Some(message),
-                _ => None,
-            })
-            .expect("an error event");
+        let error = errors(&events, session).join("\n");
         assert!(error.contains(named), "{answer}: {error}");
     }
 }
@@ -314,14 +308,7 @@ fn a_zip_bomb_ends_the_connection_with_1009_and_memory_stays_bounded() {
         "{:#?}",
         events.kinds(session)
     );
-    let error = events
-        .kinds(session)
-        .into_iter()
-        .find_map(|k| match k {
-            EventKind::Error { message } => Some(message),
-            _ => None,
-        })
-        .expect("an error event");
+    let error = errors(&events, session).join("\n");
     assert!(
         error.contains("past the maximum message size of 16777216 bytes"),
         "{error}"

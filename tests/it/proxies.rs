@@ -6,6 +6,7 @@ use crate::support;
 
 use std::time::Duration;
 
+use crate::hostile::errors;
 use support::proxies::{microsocks, tinyproxy};
 use support::*;
 use wsprobe::engine::{EventKind, Outgoing, SessionId};
@@ -33,18 +34,6 @@ fn through(
 
 fn custom(url: String) -> ProxyChoice {
     ProxyChoice::Custom { url }
-}
-
-/// The session's error messages so far.
-fn errors(events: &Events, session: SessionId) -> Vec<String> {
-    events
-        .kinds(session)
-        .into_iter()
-        .filter_map(|k| match k {
-            EventKind::Error { message } => Some(message),
-            _ => None,
-        })
-        .collect()
 }
 
 fn echo_through(engine: &wsprobe::engine::Engine, events: &mut Events, session: SessionId) {
