@@ -382,8 +382,9 @@ async fn flood(mut ws: Ws, count: u64, size: usize, rate: u64, deflate: bool) {
             reason: Utf8Bytes::from_static("flood done"),
         }))
         .await;
-    // Let the client answer the close; stop reading after a short grace period.
-    let _ = tokio::time::timeout(Duration::from_secs(5), async {
+    // Let the client answer the close. A slow client (one that inflates a compressed flood,
+    // say) may still be reading what was sent: dropping the socket under it would lose that.
+    let _ = tokio::time::timeout(Duration::from_secs(60), async {
         while let Some(Ok(_)) = ws.next().await {}
     })
     .await;

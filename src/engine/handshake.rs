@@ -428,40 +428,41 @@ async fn read_response_head(
             }));
         }
         buffer.extend_from_slice(&chunk[..n]);
-        let mut slots = [httparse::EMPTY_HEADER; 64];
-        let mut parsed = httparse::Response::new(&mut slots);
-        match parsed.parse(&buffer) {
-            Ok(httparse::Status::Complete(head_len)) => {
-                let head = ResponseHead {
-                    status: parsed.code.unwrap_or(0),
-                    reason: parsed.reason.unwrap_or_default().to_owned(),
-                    headers: parsed
-                        .headers
-                        .iter()
-                        .map(|h| {
-                            (
-                                h.name.to_owned(),
-                                String::from_utf8_lossy(h.value).into_owned(),
-                            )
-                        })
-                        .collect(),
-                    head_len,
-                };
-                return Ok((head, buffer));
-            }
-            Ok(httparse::Status::Partial) if buffer.len() < MAX_RESPONSE_HEAD => {}
-            Ok(httparse::Status::Partial) => {
-                return Err(transient(format!(
-                    "the server's upgrade response head is larger than {MAX_RESPONSE_HEAD} bytes"
-                )));
-            }
-            Err(err) => {
-                return Err(transient(format!(
-                    "the server's answer is not a valid HTTP response ({err}): {}",
-                    snippet(&buffer)
-                )));
-            }
+        if let Some(head) = parse_response_head(&buffer)? {
+            return Ok((head, buffer));
         }
+    }
+}
+
+/// Parses the response head at the start of `buffer`: `None` while it is incomplete (and
+/// under [`MAX_RESPONSE_HEAD`]). Whatever the server sent, this never panics.
+fn parse_response_head(buffer: &[u8]) -> Result<Option<ResponseHead>, HandshakeError> {
+    let mut slots = [httparse::EMPTY_HEADER; 64];
+    let mut parsed = httparse::Response::new(&mut slots);
+    match parsed.parse(buffer) {
+        Ok(httparse::Status::Complete(head_len)) => Ok(Some(ResponseHead {
+            status: parsed.code.unwrap_or(0),
+            reason: parsed.reason.unwrap_or_default().to_owned(),
+            headers: parsed
+                .headers
+                .iter()
+                .map(|h| {
+                    (
+                        h.name.to_owned(),
+                        String::from_utf8_lossy(h.value).into_owned(),
+                    )
+                })
+                .collect(),
+            head_len,
+        })),
+        Ok(httparse::Status::Partial) if buffer.len() < MAX_RESPONSE_HEAD => Ok(None),
+        Ok(httparse::Status::Partial) => Err(transient(format!(
+            "the server's upgrade response head is larger than {MAX_RESPONSE_HEAD} bytes"
+        ))),
+        Err(err) => Err(transient(format!(
+            "the server's answer is not a valid HTTP response ({err}): {}",
+            snippet(buffer)
+        ))),
     }
 }
 
@@ -701,5 +702,49 @@ mod tests {
             origin(&Url::parse("wss://a/").unwrap()),
             origin(&Url::parse("wss://A:443/x").unwrap())
         );
+    }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #[test]
+            fn the_response_head_parser_never_panics_on_any_prefix(
+                bytes in prop::collection::vec(any::<u8>(), 0..400),
+            ) {
+                for end in 0..=bytes.len() {
+                    if let Ok(Some(head)) = parse_response_head(&bytes[..end]) {
+                        prop_assert!(head.head_len <= end);
+                    }
+                }
+            }
+
+            #[test]
+            fn a_valid_head_parses_back_at_any_split(
+                status in 100u16..600,
+                headers in prop::collection::vec(("[A-Za-z][A-Za-z0-9-]{0,20}", "[ -~]{0,40}"), 0..10),
+                tail in prop::collection::vec(any::<u8>(), 0..20),
+            ) {
+                let mut head = format!("HTTP/1.1 {status} Whatever\r\n");
+                for (name, value) in &headers {
+                    head.push_str(&format!("{name}: {value}\r\n"));
+                }
+                head.push_str("\r\n");
+                let mut wire = head.clone().into_bytes();
+                wire.extend_from_slice(&tail);
+                for end in 0..head.len() {
+                    prop_assert!(matches!(parse_response_head(&wire[..end]), Ok(None)));
+                }
+                let parsed = parse_response_head(&wire).unwrap().unwrap();
+                prop_assert_eq!(parsed.status, status);
+                prop_assert_eq!(parsed.head_len, head.len());
+                let expected: Vec<(String, String)> = headers
+                    .iter()
+                    .map(|(n, v)| (n.clone(), v.trim().to_owned()))
+                    .collect();
+                prop_assert_eq!(parsed.headers, expected);
+            }
+        }
     }
 }
