@@ -29,6 +29,7 @@ fn events(n: usize) -> Vec<Event> {
                     direction: if i % 10 == 0 { Direction::Sent } else { Direction::Received },
                     opcode: Opcode::Text,
                     payload: Bytes::from(body),
+                    wire_size: None,
                 },
             }
         })

@@ -30,6 +30,7 @@ fn event(i: usize) -> Event {
             direction: Direction::Received,
             opcode: Opcode::Text,
             payload: Bytes::from(body),
+            wire_size: None,
         },
     }
 }
@@ -99,6 +100,7 @@ fn big_json_event(at: usize) -> Event {
             direction: Direction::Received,
             opcode: Opcode::Text,
             payload: Bytes::from(body),
+            wire_size: None,
         },
     }
 }

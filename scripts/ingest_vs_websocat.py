@@ -29,7 +29,7 @@ WSPROBE = os.path.join(ROOT, "target", "release", "wsprobe")
 GNU_TIME = "/usr/bin/time"
 
 
-def timed(argv):
+def timed(argv, env=None):
     """Runs argv with stdout to /dev/null; returns (seconds, peak RSS in bytes).
 
     The peak RSS comes from GNU time (`apt install time`) when it is there: a child's own
@@ -40,7 +40,7 @@ def timed(argv):
         argv = [GNU_TIME, "-f", "%M"] + argv
     with open(os.devnull, "wb") as null:
         started = time.perf_counter()
-        proc = subprocess.Popen(argv, stdout=null, stderr=subprocess.PIPE if wrap else None)
+        proc = subprocess.Popen(argv, stdout=null, stderr=subprocess.PIPE if wrap else None, env=env)
         err = proc.stderr.read() if wrap else b""
         _, status, usage = os.wait4(proc.pid, 0)
         took = time.perf_counter() - started

@@ -187,6 +187,7 @@ fn har_message(event: &Event) -> Option<HarMessage<'_>> {
         direction,
         opcode,
         payload,
+        ..
     } = &event.kind
     else {
         return None;

@@ -7,6 +7,10 @@
 //!   them (frames are encoded once and written in large batches, so the server is not the
 //!   bottleneck), then closes with 1000. With `json=1` each message is a JSON object like the
 //!   deCONZ events, padded to `size` bytes (`{"t":"event","e":"changed","r":"sensors",...}`).
+//!   With `deflate=1` the messages are JSON-like text, compressed once with permessage-deflate
+//!   and `server_no_context_takeover` (so the same frame can be replayed): a compressed flood to
+//!   measure inflating clients with. The client must offer permessage-deflate (a 400 says so
+//!   otherwise).
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -44,6 +48,7 @@ enum Route {
         size: usize,
         rate: u64,
         json: bool,
+        deflate: bool,
     },
 }
 
@@ -86,10 +91,11 @@ fn route(path_and_query: &str) -> Result<Route, String> {
                 size,
                 rate,
                 json: number("json", 0)? != 0,
+                deflate: number("deflate", 0)? != 0,
             })
         }
         other => Err(format!(
-            "no route `{other}`: try /echo, /tick?ms=1000, /flood?n=1000000&size=100 or /flood?rate=100000"
+            "no route `{other}`: try /echo, /tick?ms=1000, /flood?n=1000000&size=100, /flood?rate=100000 or /flood?deflate=1"
         )),
     }
 }
@@ -137,7 +143,7 @@ pub fn run(args: ServeArgs) -> i32 {
             }
         };
         println!(
-            "wsprobe serve: listening on ws://{addr}  (/echo, /tick?ms=1000, /flood?n=1000000&size=100, /flood?rate=100000); Ctrl+C stops"
+            "wsprobe serve: listening on ws://{addr}  (/echo, /tick?ms=1000, /flood?n=1000000&size=100, /flood?rate=100000, /flood?deflate=1); Ctrl+C stops"
         );
         tokio::select! {
             () = serve(listener) => 0,
@@ -157,8 +163,37 @@ async fn handle(stream: TcpStream) {
             .path_and_query()
             .map(|pq| pq.as_str().to_owned())
             .unwrap_or_else(|| "/".to_owned());
+        let offered_deflate = request
+            .headers()
+            .get_all("sec-websocket-extensions")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .any(|v| {
+                v.split(',').any(|e| {
+                    e.split(';')
+                        .next()
+                        .is_some_and(|name| name.trim() == crate::engine::deflate::NAME)
+                })
+            });
         match route(&target) {
+            Ok(Route::Flood { deflate: true, .. }) if !offered_deflate => {
+                let mut refusal = ErrorResponse::new(Some(
+                    "/flood?deflate=1 sends compressed messages: the client must offer permessage-deflate"
+                        .to_owned(),
+                ));
+                *refusal.status_mut() = StatusCode::BAD_REQUEST;
+                Err(refusal)
+            }
             Ok(r) => {
+                let mut response = response;
+                if matches!(r, Route::Flood { deflate: true, .. }) {
+                    response.headers_mut().insert(
+                        "sec-websocket-extensions",
+                        tokio_tungstenite::tungstenite::http::HeaderValue::from_static(
+                            "permessage-deflate; server_no_context_takeover",
+                        ),
+                    );
+                }
                 chosen = Some(r);
                 Ok(response)
             }
@@ -180,7 +215,8 @@ async fn handle(stream: TcpStream) {
             size,
             rate,
             json,
-        }) => flood(ws, count, size, rate, json).await,
+            deflate,
+        }) => flood(ws, count, size, rate, json, deflate).await,
     }
 }
 
@@ -255,16 +291,65 @@ fn json_payload(size: usize) -> Vec<u8> {
     payload
 }
 
-async fn flood(mut ws: Ws, count: u64, size: usize, rate: u64, json: bool) {
+/// JSON-like text of exactly `size` bytes (records cut at the end): what compressed floods
+/// carry, so the compression ratio is like a real API's.
+pub fn json_like(size: usize) -> Vec<u8> {
+    let mut text = String::with_capacity(size + 100);
+    text.push_str("{\"t\":\"event\",\"items\":[");
+    let mut n = 0u64;
+    while text.len() < size {
+        text.push_str(&format!(
+            "{{\"id\":{n},\"name\":\"sensor-{}\",\"state\":{{\"temperature\":{},\"on\":{}}}}},",
+            n % 17,
+            2000 + (n * 37) % 500,
+            n.is_multiple_of(3)
+        ));
+        n += 1;
+    }
+    let mut bytes = text.into_bytes();
+    bytes.truncate(size);
+    bytes
+}
+
+/// One server text frame of `payload`, compressed (RSV1) when `deflate`.
+fn flood_frame(payload: &[u8], deflate: bool) -> Vec<u8> {
+    let mut frame = Vec::with_capacity(payload.len() + 10);
+    if deflate {
+        use crate::engine::deflate::Deflater;
+        let agreed = crate::engine::DeflateParams {
+            server_no_context_takeover: true,
+            client_no_context_takeover: true,
+            server_max_window_bits: 15,
+            client_max_window_bits: 15,
+        };
+        let mut deflated = Vec::new();
+        // Our own deflater, as the client's side would: each message on its own.
+        if Deflater::new(&agreed).deflate(payload, &mut deflated) {
+            crate::engine::wire::push_compressed_header(
+                &mut frame,
+                crate::engine::OpCode::Text,
+                false,
+                deflated.len(),
+            );
+            frame.extend_from_slice(&deflated);
+            return frame;
+        }
+    }
+    push_text_frame(&mut frame, payload);
+    frame
+}
+
+async fn flood(mut ws: Ws, count: u64, size: usize, rate: u64, json: bool, deflate: bool) {
     use futures_util::FutureExt;
-    let payload = if json {
+    let payload: Vec<u8> = if json {
         json_payload(size)
+    } else if deflate {
+        json_like(size)
     } else {
         // Printable, valid UTF-8, and recognisably ours.
         (0..size).map(|i| b'a' + (i % 26) as u8).collect()
     };
-    let mut frame = Vec::with_capacity(size + 10);
-    push_text_frame(&mut frame, &payload);
+    let frame = flood_frame(&payload, deflate);
     // Batches of about 256 KiB: few syscalls, the same buffer every time.
     let per_batch = (256 * 1024 / frame.len()).max(1) as u64;
     let mut batch = Vec::with_capacity(frame.len() * per_batch as usize);
@@ -314,8 +399,9 @@ async fn flood(mut ws: Ws, count: u64, size: usize, rate: u64, json: bool) {
             reason: Utf8Bytes::from_static("flood done"),
         }))
         .await;
-    // Let the client answer the close; stop reading after a short grace period.
-    let _ = tokio::time::timeout(Duration::from_secs(5), async {
+    // Let the client answer the close. A slow client (one that inflates a compressed flood,
+    // say) may still be reading what was sent: dropping the socket under it would lose that.
+    let _ = tokio::time::timeout(Duration::from_secs(60), async {
         while let Some(Ok(_)) = ws.next().await {}
     })
     .await;
@@ -341,7 +427,8 @@ mod tests {
                 count: 10,
                 size: 4,
                 rate: 0,
-                json: false
+                json: false,
+                deflate: false
             })
         );
         assert_eq!(
@@ -350,7 +437,8 @@ mod tests {
                 count: 1_000_000,
                 size: 100,
                 rate: 0,
-                json: false
+                json: false,
+                deflate: false
             })
         );
         assert_eq!(
@@ -359,7 +447,8 @@ mod tests {
                 count: u64::MAX,
                 size: 100,
                 rate: 100_000,
-                json: false
+                json: false,
+                deflate: false
             })
         );
         assert_eq!(
@@ -368,9 +457,18 @@ mod tests {
                 count: 5,
                 size: 100,
                 rate: 0,
-                json: true
+                json: true,
+                deflate: false
             })
         );
+        assert!(matches!(
+            route("/flood?deflate=1&size=4096"),
+            Ok(Route::Flood {
+                deflate: true,
+                size: 4096,
+                ..
+            })
+        ));
         assert!(
             route("/flood?n=x")
                 .unwrap_err()

@@ -108,6 +108,9 @@ struct Manifest {
     selected_request: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     selected_folder: Option<String>,
+    /// The workspace-wide proxy; left out while empty.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    proxy: String,
     #[serde(flatten)]
     unknown: crate::model::Unknown,
 }
@@ -123,6 +126,7 @@ impl Default for Manifest {
             active_environment: None,
             selected_request: None,
             selected_folder: None,
+            proxy: String::new(),
             unknown: crate::model::Unknown::new(),
         }
     }
@@ -301,6 +305,7 @@ impl Store {
             folders,
             environments,
             globals,
+            proxy: manifest.proxy,
             unknown: manifest.unknown,
         };
         Ok((workspace, problems))
@@ -456,6 +461,7 @@ impl Store {
             active_environment: workspace.active_environment.clone(),
             selected_request: workspace.selected_request.clone(),
             selected_folder: workspace.selected_folder.clone(),
+            proxy: workspace.proxy.clone(),
             unknown: workspace.unknown.clone(),
         };
         let manifest_path = self.root.join(WORKSPACE_FILE);

@@ -17,7 +17,8 @@ use url::Url;
 use crate::format::{self, EncodeError};
 use crate::model::url_params;
 use crate::model::{
-    Auth, ConnectionSettings, MessageFormat, Outgoing, SavedRequest, Variable, Workspace,
+    Auth, ConnectionSettings, MessageFormat, Outgoing, ProxyChoice, SavedRequest, Variable,
+    Workspace,
 };
 
 /// A request with every variable expanded and the URL checked: what the engine connects with.
@@ -161,6 +162,8 @@ const FUNCTIONS: [&str; 5] = [
 pub struct Resolver {
     env: Environment<'static>,
     vars: BTreeMap<String, Value>,
+    /// The workspace's proxy (may hold `<<variables>>`); empty: none.
+    proxy: String,
 }
 
 impl Resolver {
@@ -200,12 +203,18 @@ impl Resolver {
             .filter(|v| !v.name.is_empty())
             .map(|v| (v.name.clone(), Value::from(v.value.clone())))
             .collect();
-        Self { env, vars }
+        Self {
+            env,
+            vars,
+            proxy: String::new(),
+        }
     }
 
-    /// The variables of the active environment over Globals.
+    /// The variables of the active environment over Globals, and the workspace's proxy.
     pub fn for_workspace(workspace: &Workspace) -> Self {
-        Self::new(&workspace.effective_variables())
+        let mut resolver = Self::new(&workspace.effective_variables());
+        resolver.proxy = workspace.proxy.clone();
+        resolver
     }
 
     /// The variables in effect for `request`: its folders (innermost first) over the active
@@ -381,6 +390,17 @@ impl Resolver {
         };
 
         let mut settings = request.settings.clone();
+        // The engine gets the proxy to use: the request's own, or the workspace's for
+        // `Default` (which stays `Default`, the system's, when the workspace has none).
+        settings.proxy = match &request.settings.proxy {
+            ProxyChoice::Default if !self.proxy.trim().is_empty() => ProxyChoice::Custom {
+                url: self.render("workspace proxy", &self.proxy)?,
+            },
+            ProxyChoice::Custom { url } => ProxyChoice::Custom {
+                url: self.render("proxy URL", url)?,
+            },
+            other => other.clone(),
+        };
         settings.subprotocols = settings
             .subprotocols
             .iter()

@@ -92,6 +92,16 @@ pub struct RunArgs {
     /// Accept invalid TLS certificates.
     #[arg(long)]
     pub insecure: bool,
+    /// Do not offer permessage-deflate (it is offered by default, as browsers do).
+    #[arg(long)]
+    pub no_deflate: bool,
+    /// Connect through this proxy: http://, socks5:// or socks5h://, with optional user:pass@
+    /// (default: the workspace's proxy, else HTTPS_PROXY/HTTP_PROXY/ALL_PROXY).
+    #[arg(long, value_name = "URL", conflicts_with = "no_proxy")]
+    pub proxy: Option<String>,
+    /// Connect directly, ignoring the workspace's proxy and the proxy environment variables.
+    #[arg(long)]
+    pub no_proxy: bool,
     /// Show credentials (Authorization, Cookie... headers, secret variables) instead of ***.
     #[arg(long)]
     pub reveal_secrets: bool,

@@ -7,7 +7,7 @@ use std::io::{self, Write};
 use std::time::Duration;
 
 use crate::engine::{CloseCode, Direction, Event, EventKind, Opcode};
-use crate::format::{LineBreaks, human_size, local_time, push_hex_preview, push_text_preview};
+use crate::format::{LineBreaks, local_time, push_hex_preview, push_text_preview, size_on_wire};
 use crate::log::EventLog;
 use crate::schema::{EventJson, Redaction};
 
@@ -48,14 +48,33 @@ pub fn text_line(event: &Event) -> String {
             if let Some(protocol) = &info.subprotocol {
                 let _ = write!(line, ", subprotocol {protocol}");
             }
+            if let Some(compression) = &info.compression {
+                let _ = write!(line, ", {compression}");
+            }
+            if let Some(hop) = &info.proxy {
+                let _ = write!(
+                    line,
+                    ", via proxy {} in {} ms: {}",
+                    hop.proxy, hop.elapsed_ms, hop.answer
+                );
+            }
             line.push(')');
         }
         EventKind::Message {
             direction,
             opcode,
             payload,
+            wire_size,
         } => {
-            push_frame(&mut line, *direction, opcode.as_str(), payload, *opcode);
+            let wire = wire_size.map(|w| w.bytes());
+            push_frame(
+                &mut line,
+                *direction,
+                opcode.as_str(),
+                payload,
+                *opcode,
+                wire,
+            );
         }
         EventKind::Ping { direction, payload } => {
             push_frame(
@@ -64,6 +83,7 @@ pub fn text_line(event: &Event) -> String {
                 "ping",
                 payload,
                 guess_opcode(payload),
+                None,
             );
         }
         EventKind::Pong {
@@ -77,6 +97,7 @@ pub fn text_line(event: &Event) -> String {
                 "pong",
                 payload,
                 guess_opcode(payload),
+                None,
             );
             if let Some(rtt) = rtt {
                 let _ = write!(line, " · rtt {rtt}");
@@ -135,12 +156,23 @@ fn guess_opcode(payload: &[u8]) -> Opcode {
     }
 }
 
-fn push_frame(line: &mut String, direction: Direction, label: &str, payload: &[u8], as_: Opcode) {
+fn push_frame(
+    line: &mut String,
+    direction: Direction,
+    label: &str,
+    payload: &[u8],
+    as_: Opcode,
+    wire: Option<u64>,
+) {
     let arrow = match direction {
         Direction::Received => '↓',
         Direction::Sent => '↑',
     };
-    let _ = write!(line, "{arrow} {label:<6} {}", human_size(payload.len()));
+    let _ = write!(
+        line,
+        "{arrow} {label:<6} {}",
+        size_on_wire(payload.len(), wire)
+    );
     if payload.is_empty() {
         return;
     }

@@ -150,6 +150,9 @@ pub fn finish(loaded: Loaded, args: &RunArgs) -> anyhow::Result<Prepared> {
         is_url,
     } = loaded;
     let resolved = resolver.resolve_in(&workspace, &request)?;
+    if let crate::model::ProxyChoice::Custom { url } = &resolved.settings.proxy {
+        crate::engine::check_proxy_url(url)?;
+    }
 
     let mut sends = Vec::new();
     let mut repeated = Vec::new();
@@ -453,6 +456,15 @@ pub fn apply_options(request: &mut SavedRequest, args: &RunArgs) -> anyhow::Resu
     }
     if args.no_auto_pong {
         settings.auto_pong = false;
+    }
+    if args.no_deflate {
+        settings.compression.enabled = false;
+    }
+    if let Some(url) = &args.proxy {
+        settings.proxy = crate::model::ProxyChoice::Custom { url: url.clone() };
+    }
+    if args.no_proxy {
+        settings.proxy = crate::model::ProxyChoice::None;
     }
     if let Some(secs) = args.duration
         && !(secs.is_finite() && secs > 0.0)

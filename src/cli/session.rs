@@ -404,6 +404,7 @@ mod tests {
             direction: Direction::Received,
             opcode: Opcode::Text,
             payload: Bytes::from_static(b"x"),
+            wire_size: None,
         })
     }
     fn closed(code: u16, reason: &str, by: ClosedBy) -> Event {

@@ -17,6 +17,7 @@ pub(super) fn channel(waker: Box<dyn Fn() + Send + Sync>) -> (EventSender, Event
     let wake = Arc::new(Wake {
         pending: AtomicBool::new(false),
         backlog: AtomicUsize::new(0),
+        caught_up: tokio::sync::Notify::new(),
         waker,
     });
     let sender = EventSender {
@@ -44,12 +45,18 @@ struct Wake {
     waker: Box<dyn Fn() + Send + Sync>,
     /// Events sent but not yet taken by the receiver (see [`MAX_BACKLOG`]).
     backlog: AtomicUsize,
+    /// Woken when the backlog falls to [`LOW_WATER`]: paused sessions read again.
+    caught_up: tokio::sync::Notify,
 }
 
 /// Above this many events waiting for the consumer, sessions stop reading their sockets until
 /// it catches up: TCP flow control then slows the server, nothing is dropped, and memory
 /// stays bounded when the consumer (a busy window) is slower than the network.
 pub const MAX_BACKLOG: usize = 256 * 1024;
+
+/// A paused session reads again once the backlog has fallen to this (not at once below
+/// [`MAX_BACKLOG`], so it does not flap around the mark).
+pub(crate) const LOW_WATER: usize = MAX_BACKLOG / 2;
 
 /// The sending half every session holds: pushes an event and wakes the consumer (throttled).
 #[derive(Clone)]
@@ -83,6 +90,21 @@ impl EventSender {
     /// Whether the consumer is so far behind that sessions should pause reading.
     pub(crate) fn backlogged(&self) -> bool {
         self.wake.backlog.load(Ordering::SeqCst) > MAX_BACKLOG
+    }
+
+    /// Resolves once the backlog is at [`LOW_WATER`] or below (at once if it is already):
+    /// a wait on a `Notify`, no polling. Cancel-safe.
+    pub(crate) async fn caught_up(&self) {
+        loop {
+            let notified = self.wake.caught_up.notified();
+            tokio::pin!(notified);
+            // Registered before the check, so a drain between the check and the wait wakes it.
+            notified.as_mut().enable();
+            if self.wake.backlog.load(Ordering::SeqCst) <= LOW_WATER {
+                return;
+            }
+            notified.await;
+        }
     }
 }
 
@@ -118,7 +140,10 @@ impl EventReceiver {
 
     /// Books a batch as taken off the channel.
     fn taken(&self, batch: Vec<Event>) -> Vec<Event> {
-        self.wake.backlog.fetch_sub(batch.len(), Ordering::SeqCst);
+        let before = self.wake.backlog.fetch_sub(batch.len(), Ordering::SeqCst);
+        if before > LOW_WATER && before - batch.len() <= LOW_WATER {
+            self.wake.caught_up.notify_waiters();
+        }
         batch
     }
 

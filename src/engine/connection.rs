@@ -2,21 +2,23 @@
 //! The event order it produces is documented in the module docs of `engine`.
 
 use bytes::Bytes;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::{AsyncReadExt, AsyncWriteExt, ReadHalf, WriteHalf};
 use tokio::sync::mpsc::UnboundedReceiver;
-use tokio::time::{Instant, timeout_at};
+use tokio::time::Instant;
 
 use super::channel::EventSender;
 use super::close_code::CloseCode;
+use super::deflate::{Deflater, Inflater};
 use super::event::{
     ClosedBy, Direction, Event, EventKind, NO_SUBPROTOCOL, Opcode, Outgoing,
-    STRICT_SUBPROTOCOL_CLOSE, SessionId, now_ms,
+    STRICT_SUBPROTOCOL_CLOSE, SessionId, WireSize, now_ms,
 };
 use super::handshake::{self, Established, Socket};
 use super::keepalive::{Due, KeepAlive};
 use super::opcode::OpCode;
 use super::protocol_error::ProtocolError;
 use super::wire::{self, Item, Reader};
+use super::writer::Outbox;
 use crate::format::error_chain;
 use crate::template::ResolvedRequest;
 
@@ -35,9 +37,6 @@ pub(crate) enum SessionCommand {
 
 /// What a send or ping to a session that is not connected gets back.
 pub(crate) const NOT_CONNECTED: &str = "not connected";
-
-/// How often a session paused by backpressure looks whether the consumer caught up.
-const BACKLOG_POLL: std::time::Duration = std::time::Duration::from_millis(2);
 
 /// How one connection (one attempt) ended.
 struct End {
@@ -168,55 +167,138 @@ async fn until_disconnect(
     }
 }
 
-/// One upgraded connection: the socket, our frame reader, a reusable write buffer, and the
-/// keep-alive state (`keepalive.rs`).
+/// One upgraded connection: the socket's halves (reads and writes proceed independently),
+/// our frame reader, the write queue, and the keep-alive state (`keepalive.rs`).
 struct Conn {
-    socket: Socket,
+    rx: ReadHalf<Socket>,
+    tx: WriteHalf<Socket>,
     reader: Reader,
-    out: Vec<u8>,
+    outbox: Outbox,
+    /// Set when permessage-deflate was agreed; `deflated` is its reusable output.
+    deflater: Option<Deflater>,
+    deflated: Vec<u8>,
+    session: SessionId,
+    events: EventSender,
     keepalive: KeepAlive,
     /// Answer the server's pings (the auto-pong setting).
     auto_pong: bool,
 }
 
+/// One step of writing: bytes taken, or a flush done.
+enum Wrote {
+    Bytes(usize),
+    Flushed,
+}
+
+/// Writes some of what is queued, or flushes once all of it is written. One operation per
+/// call, so a `select!` may cancel it at any point without losing track of what was written.
+async fn write_step(tx: &mut WriteHalf<Socket>, outbox: &Outbox) -> std::io::Result<Wrote> {
+    if outbox.has_pending() {
+        match tx.write(outbox.pending()).await? {
+            0 => Err(std::io::ErrorKind::WriteZero.into()),
+            n => Ok(Wrote::Bytes(n)),
+        }
+    } else {
+        tx.flush().await.map(|()| Wrote::Flushed)
+    }
+}
+
 impl Conn {
-    /// Writes one masked frame and flushes it (TLS buffers otherwise).
-    async fn write_frame(&mut self, opcode: OpCode, payload: &[u8]) -> std::io::Result<()> {
-        self.out.clear();
-        wire::encode(opcode, payload, &mut self.out);
-        self.flush_out().await
+    fn emit(&self, kind: EventKind) {
+        self.events.emit(self.session, kind);
     }
 
-    /// Writes whatever frames `out` holds.
-    async fn flush_out(&mut self) -> std::io::Result<()> {
-        let result = async {
-            self.socket.write_all(&self.out).await?;
-            self.socket.flush().await
+    /// Whether there is anything to write or flush.
+    fn writing(&self) -> bool {
+        self.outbox.has_pending() || self.outbox.needs_flush()
+    }
+
+    /// Books a finished write step; reports the frames it completed.
+    fn wrote(&mut self, step: Wrote) {
+        match step {
+            Wrote::Bytes(n) => {
+                for kind in self.outbox.wrote(n) {
+                    self.emit(kind);
+                }
+            }
+            Wrote::Flushed => self.outbox.flushed(),
         }
-        .await;
-        self.out.clear();
-        // Do not keep a big message's buffer around after it went out.
-        if self.out.capacity() > 1 << 20 {
-            self.out = Vec::new();
+    }
+
+    /// Queues a ping, remembered for its pong; reported once it is written.
+    fn queue_ping(&mut self, payload: Bytes) {
+        self.keepalive.sent(&payload, Instant::now());
+        let event = EventKind::Ping {
+            direction: Direction::Sent,
+            payload: payload.clone(),
+        };
+        self.queue_frame(OpCode::Ping, &payload, Some(event));
+    }
+
+    /// Queues one control frame; `event` is reported once it is written.
+    fn queue_frame(&mut self, opcode: OpCode, payload: &[u8], event: Option<EventKind>) {
+        self.outbox
+            .push(|out| wire::encode(opcode, payload, out), event);
+    }
+
+    /// Queues a text or binary message, compressed when permessage-deflate was agreed; it is
+    /// reported (with its size on the wire if compressed) once written.
+    fn queue_message(&mut self, message: Outgoing) {
+        let (opcode, payload) = match message {
+            Outgoing::Text(text) => (Opcode::Text, Bytes::from(text)),
+            Outgoing::Binary(payload) => (Opcode::Binary, payload),
+        };
+        let compressed = match self.deflater.as_mut() {
+            Some(deflater) => deflater.deflate(&payload, &mut self.deflated),
+            None => false,
+        };
+        let wire_size = compressed.then(|| WireSize::new(self.deflated.len() as u64));
+        let deflated = &self.deflated;
+        self.outbox.push(
+            |out| {
+                if compressed {
+                    wire::encode_compressed(OpCode::from(opcode), deflated, out);
+                } else {
+                    wire::encode(OpCode::from(opcode), &payload, out);
+                }
+            },
+            Some(EventKind::Message {
+                direction: Direction::Sent,
+                opcode,
+                payload: payload.clone(),
+                wire_size,
+            }),
+        );
+        if self.deflated.capacity() > 1 << 20 {
+            self.deflated = Vec::new();
         }
-        result
+    }
+
+    /// Writes everything queued until `deadline`: whether it all went out.
+    async fn drain(&mut self, deadline: Instant) -> bool {
+        while self.writing() {
+            match tokio::time::timeout_at(deadline, write_step(&mut self.tx, &self.outbox)).await {
+                Ok(Ok(step)) => self.wrote(step),
+                Ok(Err(_)) | Err(_) => return false,
+            }
+        }
+        true
     }
 
     /// Parses what the last read delivered and reports it as one batch of events (one
-    /// timestamp per read). Pings are answered (queued in `out`, reported as `Pong{Sent}`
-    /// after their `Ping{Received}`) when `answer_pings`.
+    /// timestamp per read). Pings are answered (queued, reported as `Pong{Sent}` after their
+    /// `Ping{Received}`) when `answer_pings`.
     /// Returns the server's close frame if one came.
     fn process(
         &mut self,
-        session: SessionId,
-        events: &EventSender,
         answer_pings: bool,
     ) -> (Option<(CloseCode, String)>, Result<(), ProtocolError>) {
         let at_ms = now_ms();
         let now = Instant::now();
+        let session = self.session;
         let mut batch = Vec::new();
         let mut close = None;
-        let out = &mut self.out;
+        let outbox = &mut self.outbox;
         let keepalive = &mut self.keepalive;
         let event = |kind| Event {
             at_ms,
@@ -224,10 +306,15 @@ impl Conn {
             kind,
         };
         let result = self.reader.parse(|item| match item {
-            Item::Message { opcode, payload } => batch.push(event(EventKind::Message {
+            Item::Message {
+                opcode,
+                payload,
+                wire_size,
+            } => batch.push(event(EventKind::Message {
                 direction: Direction::Received,
                 opcode,
                 payload,
+                wire_size: wire_size.map(WireSize::new),
             })),
             Item::Ping(payload) => {
                 batch.push(event(EventKind::Ping {
@@ -235,8 +322,8 @@ impl Conn {
                     payload: payload.clone(),
                 }));
                 if answer_pings {
-                    // Flushed right after this read; reported with the ping it answers.
-                    wire::encode(OpCode::Pong, &payload, out);
+                    // Queued now; reported with the ping it answers.
+                    outbox.push(|out| wire::encode(OpCode::Pong, &payload, out), None);
                     batch.push(event(EventKind::Pong {
                         direction: Direction::Sent,
                         payload,
@@ -253,45 +340,32 @@ impl Conn {
         });
         // Batches can wait in the channel for a while under a flood: no spare capacity.
         batch.shrink_to_fit();
-        events.emit_batch(batch);
+        self.events.emit_batch(batch);
         (close, result)
     }
 
-    /// Handles what the buffer holds after a read: reports it, answers pings, and answers
-    /// the server's close frame (setting `server_close`). `Some` when the connection ends.
-    async fn handle_data(
-        &mut self,
-        session: SessionId,
-        events: &EventSender,
-        server_close: &mut Option<(CloseCode, String)>,
-    ) -> Option<End> {
+    /// Handles what the buffer holds after a read: reports it, queues answers to pings, and
+    /// answers the server's close frame (setting `server_close`). `Some` when the connection
+    /// ends.
+    async fn handle_data(&mut self, server_close: &mut Option<(CloseCode, String)>) -> Option<End> {
         if server_close.is_some() {
             // After the close handshake the server has nothing more to say.
             let _ = self.reader.parse(|_| {});
             return None;
         }
-        let (close, result) = self.process(session, events, self.auto_pong);
-        if !self.out.is_empty()
-            && let Err(err) = self.flush_out().await
-        {
-            return Some(End::network(
-                format!("answering a ping failed: {err}"),
-                true,
-            ));
-        }
+        let (close, result) = self.process(self.auto_pong);
         if let Err(err) = result {
-            return Some(fail(self, session, events, err).await);
+            return Some(fail(self, err).await);
         }
         if let Some((code, reason)) = close {
             // Answer with the same code (none if it sent none), then wait for the server
-            // to end TCP.
+            // to end TCP; the loop writes the answer.
             let payload = if code == CloseCode::NO_STATUS {
                 Vec::new()
             } else {
                 wire::close_payload(code, "")
             };
-            let reply = self.write_frame(OpCode::Close, &payload);
-            let _ = timeout_at(Instant::now() + CLOSE_TIMEOUT, reply).await;
+            self.queue_frame(OpCode::Close, &payload, None);
             *server_close = Some((code, reason));
         }
         None
@@ -308,10 +382,20 @@ async fn connected(
 ) -> End {
     let emit = |kind| events.emit(session, kind);
     let Established { socket, tail, info } = established;
+    let mut reader = Reader::new(&tail, request.settings.max_message_size_bytes);
+    if let Some(agreed) = &info.compression {
+        reader = reader.inflating(Inflater::new(agreed));
+    }
+    let (rx, tx) = tokio::io::split(socket);
     let mut conn = Conn {
-        socket,
-        reader: Reader::new(&tail, request.settings.max_message_size_bytes),
-        out: Vec::new(),
+        rx,
+        tx,
+        reader,
+        outbox: Outbox::default(),
+        deflater: info.compression.as_ref().map(Deflater::new),
+        deflated: Vec::new(),
+        session,
+        events: events.clone(),
         keepalive: KeepAlive::new(&request.settings, Instant::now()),
         auto_pong: request.settings.auto_pong,
     };
@@ -348,7 +432,7 @@ async fn connected(
     let mut close_deadline = None;
     // Frames that came with the 101 response are handled before the first read.
     if !tail.is_empty() {
-        if let Some(end) = conn.handle_data(session, events, &mut server_close).await {
+        if let Some(end) = conn.handle_data(&mut server_close).await {
             return end;
         }
         if server_close.is_some() {
@@ -357,9 +441,8 @@ async fn connected(
     }
     if let Some(open) = &request.open_message
         && server_close.is_none()
-        && let Err(err) = send(&mut conn, open.clone(), session, events).await
     {
-        return End::network(format!("sending the open message failed: {err}"), true);
+        conn.queue_message(open.clone());
     }
     loop {
         let deadline = close_deadline.unwrap_or_else(far_future);
@@ -369,9 +452,19 @@ async fn connected(
             conn.keepalive.hold(Instant::now());
         }
         let keepalive_at = conn.keepalive.next_deadline();
+        let writing = conn.writing();
         tokio::select! {
-            () = tokio::time::sleep(BACKLOG_POLL), if paused => {}
-            read = conn.socket.read_buf(conn.reader.read_buffer()), if !paused => match read {
+            () = events.caught_up(), if paused => {}
+            step = write_step(&mut conn.tx, &conn.outbox), if writing => match step {
+                Ok(step) => conn.wrote(step),
+                Err(err) => {
+                    if let Some((code, reason)) = server_close {
+                        return End::server(code, reason);
+                    }
+                    return End::network(format!("send failed: {err}"), true);
+                }
+            },
+            read = conn.rx.read_buf(conn.reader.read_buffer()), if !paused => match read {
                 Ok(0) => {
                     return match server_close {
                         Some((code, reason)) => End::server(code, reason),
@@ -379,7 +472,7 @@ async fn connected(
                     };
                 }
                 Ok(_) => {
-                    if let Some(end) = conn.handle_data(session, events, &mut server_close).await {
+                    if let Some(end) = conn.handle_data(&mut server_close).await {
                         return end;
                     }
                     if server_close.is_some() && close_deadline.is_none() {
@@ -395,11 +488,7 @@ async fn connected(
                 }
             },
             command = commands.recv(), if server_close.is_none() => match command {
-                Some(SessionCommand::Send(message)) => {
-                    if let Err(err) = send(&mut conn, message, session, events).await {
-                        return End::network(format!("send failed: {err}"), true);
-                    }
-                }
+                Some(SessionCommand::Send(message)) => conn.queue_message(message),
                 Some(SessionCommand::Ping(payload)) => {
                     if payload.len() > 125 {
                         emit(EventKind::Error {
@@ -410,26 +499,20 @@ async fn connected(
                         });
                         continue;
                     }
-                    if let Err(err) = ping(&mut conn, payload, session, events).await {
-                        return End::network(format!("ping failed: {err}"), true);
-                    }
+                    conn.queue_ping(payload);
                 }
                 None | Some(SessionCommand::Disconnect) => {
-                    return disconnect(&mut conn, session, events, CloseCode::NORMAL, "").await;
+                    return disconnect(&mut conn, CloseCode::NORMAL, "").await;
                 }
                 Some(SessionCommand::Close(code, reason)) => {
-                    return disconnect(&mut conn, session, events, code, &reason).await;
+                    return disconnect(&mut conn, code, &reason).await;
                 }
             },
             () = tokio::time::sleep_until(keepalive_at.unwrap_or_else(far_future)),
                 if keepalive_at.is_some() && server_close.is_none() =>
             {
                 match conn.keepalive.due(Instant::now()) {
-                    Due::Ping(payload) => {
-                        if let Err(err) = ping(&mut conn, payload, session, events).await {
-                            return End::network(format!("keep-alive ping failed: {err}"), true);
-                        }
-                    }
+                    Due::Ping(payload) => conn.queue_ping(payload),
                     // Dead: drop the socket, no close handshake (the peer is not listening).
                     Due::Dead(ms) => return End::network(format!("no pong within {ms} ms"), true),
                     Due::Nothing => {}
@@ -449,20 +532,12 @@ fn far_future() -> Instant {
 }
 
 /// RFC 6455 §7.1.7: fail the connection with a close frame saying why (1002, 1007, 1009).
-async fn fail(
-    conn: &mut Conn,
-    session: SessionId,
-    events: &EventSender,
-    err: ProtocolError,
-) -> End {
+async fn fail(conn: &mut Conn, err: ProtocolError) -> End {
     let code = err.close_code();
     let message = err.event_message();
-    events.emit(
-        session,
-        EventKind::Error {
-            message: message.clone(),
-        },
-    );
+    conn.emit(EventKind::Error {
+        message: message.clone(),
+    });
     close_quickly(conn, code, err.close_reason()).await;
     End {
         code,
@@ -473,72 +548,31 @@ async fn fail(
     }
 }
 
-/// Sends a text or binary message and reports it (after it went out).
-async fn send(
-    conn: &mut Conn,
-    message: Outgoing,
-    session: SessionId,
-    events: &EventSender,
-) -> std::io::Result<()> {
-    let (opcode, payload) = match message {
-        Outgoing::Text(text) => (Opcode::Text, Bytes::from(text)),
-        Outgoing::Binary(payload) => (Opcode::Binary, payload),
-    };
-    conn.write_frame(OpCode::from(opcode), &payload).await?;
-    events.emit(
-        session,
-        EventKind::Message {
-            direction: Direction::Sent,
-            opcode,
-            payload,
-        },
-    );
-    Ok(())
-}
-
-/// Sends a ping, remembers it for its pong, and reports it (after it went out).
-async fn ping(
-    conn: &mut Conn,
-    payload: Bytes,
-    session: SessionId,
-    events: &EventSender,
-) -> std::io::Result<()> {
-    conn.write_frame(OpCode::Ping, &payload).await?;
-    conn.keepalive.sent(&payload, Instant::now());
-    events.emit(
-        session,
-        EventKind::Ping {
-            direction: Direction::Sent,
-            payload,
-        },
-    );
-    Ok(())
-}
-
-/// The user's Disconnect: close 1000 (or a script's code and reason), wait briefly for the
-/// server's reply, then drop.
-async fn disconnect(
-    conn: &mut Conn,
-    session: SessionId,
-    events: &EventSender,
-    code: CloseCode,
-    reason: &str,
-) -> End {
+/// The user's Disconnect: close 1000 (or a script's code and reason) after whatever is queued,
+/// wait briefly for the server's reply, then drop. Ends within [`CLOSE_TIMEOUT`] whatever is
+/// still queued (a server that stopped reading cannot hold it up).
+async fn disconnect(conn: &mut Conn, code: CloseCode, reason: &str) -> End {
     let deadline = Instant::now() + CLOSE_TIMEOUT;
     let close = wire::close_payload(code, reason);
-    if let Ok(Ok(())) = timeout_at(deadline, conn.write_frame(OpCode::Close, &close)).await {
-        // Messages already in flight still arrive before the server's close reply.
-        while let Ok(Ok(n)) =
-            timeout_at(deadline, conn.socket.read_buf(conn.reader.read_buffer())).await
-        {
-            if n == 0 {
-                break;
-            }
-            let (close, result) = conn.process(session, events, false);
-            conn.out.clear();
-            if close.is_some() || result.is_err() {
-                break;
-            }
+    conn.queue_frame(OpCode::Close, &close, None);
+    // Messages already in flight still arrive before the server's close reply.
+    loop {
+        let writing = conn.writing();
+        tokio::select! {
+            step = write_step(&mut conn.tx, &conn.outbox), if writing => match step {
+                Ok(step) => conn.wrote(step),
+                Err(_) => break,
+            },
+            read = conn.rx.read_buf(conn.reader.read_buffer()) => match read {
+                Ok(n) if n > 0 => {
+                    let (close, result) = conn.process(false);
+                    if close.is_some() || result.is_err() {
+                        break;
+                    }
+                }
+                _ => break,
+            },
+            () = tokio::time::sleep_until(deadline) => break,
         }
     }
     End {
@@ -550,12 +584,10 @@ async fn disconnect(
     }
 }
 
-/// Sends a close frame with a short timeout, ignoring failures: we are leaving anyway.
+/// Sends a close frame (after whatever is queued) with a short timeout, ignoring failures:
+/// we are leaving anyway.
 async fn close_quickly(conn: &mut Conn, code: CloseCode, reason: &str) {
     let payload = wire::close_payload(code, reason);
-    let _ = timeout_at(
-        Instant::now() + CLOSE_TIMEOUT,
-        conn.write_frame(OpCode::Close, &payload),
-    )
-    .await;
+    conn.queue_frame(OpCode::Close, &payload, None);
+    conn.drain(Instant::now() + CLOSE_TIMEOUT).await;
 }

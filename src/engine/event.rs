@@ -30,6 +30,14 @@ pub struct Event {
 }
 
 impl Event {
+    /// A compressed message's size on the wire; `None` for anything else.
+    pub fn wire_size(&self) -> Option<u64> {
+        match &self.kind {
+            EventKind::Message { wire_size, .. } => wire_size.map(WireSize::bytes),
+            _ => None,
+        }
+    }
+
     pub fn now(session: SessionId, kind: EventKind) -> Self {
         Self {
             at_ms: now_ms(),
@@ -88,11 +96,13 @@ pub enum EventKind {
         location: String,
     },
     Connected(Box<HandshakeInfo>),
-    /// A text or binary message, received or sent.
+    /// A text or binary message, received or sent. `payload` is always the uncompressed
+    /// message; `wire_size` is set when it went compressed (permessage-deflate).
     Message {
         direction: Direction,
         opcode: Opcode,
         payload: Bytes,
+        wire_size: Option<WireSize>,
     },
     Ping {
         direction: Direction,
@@ -203,6 +213,26 @@ pub struct HandshakeInfo {
     pub elapsed_ms: u64,
     /// e.g. "TLSv1.3" for wss://, None for ws://.
     pub tls_version: Option<String>,
+    /// The permessage-deflate parameters agreed, None when messages go uncompressed.
+    pub compression: Option<super::deflate::Negotiated>,
+    /// The proxy the connection went through: its answer and time.
+    pub proxy: Option<super::proxy::ProxyHop>,
+}
+
+/// How many payload bytes a compressed message took on the wire (all its frames, headers not
+/// counted). Four bytes, so a message event stays small; sizes from 4 GiB up read as 4 GiB.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct WireSize(std::num::NonZeroU32);
+
+impl WireSize {
+    pub fn new(bytes: u64) -> Self {
+        let stored = u32::try_from(bytes).unwrap_or(u32::MAX).saturating_add(1);
+        Self(std::num::NonZeroU32::new(stored).unwrap_or(std::num::NonZeroU32::MAX))
+    }
+
+    pub fn bytes(self) -> u64 {
+        u64::from(self.0.get() - 1)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -263,6 +293,7 @@ pub(crate) mod test_events {
                 direction,
                 opcode,
                 payload: payload.into(),
+                wire_size: None,
             },
         )
     }
@@ -304,6 +335,7 @@ mod tests {
             direction,
             opcode: Opcode::Text,
             payload: Bytes::from_static(b"x"),
+            wire_size: None,
         };
         assert_eq!(msg(Direction::Received).name(), "incoming");
         assert_eq!(msg(Direction::Sent).name(), "outgoing");

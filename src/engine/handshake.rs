@@ -28,7 +28,9 @@ use rustls::{ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme
 
 use super::auth;
 use super::channel::EventSender;
+use super::deflate;
 use super::event::{EventKind, HandshakeInfo, SessionId};
+use super::proxy;
 use crate::template::ResolvedRequest;
 
 /// The upgraded connection: plain TCP or TLS. Framing is ours (`wire.rs`).
@@ -115,6 +117,7 @@ async fn follow_redirects(
     events: &EventSender,
 ) -> Result<Established, HandshakeError> {
     let settings = &request.settings;
+    deflate::check_settings(&settings.compression).map_err(fatal)?;
     let tls = if request.url.scheme() == "wss" {
         Some(tls_connector(
             settings.accept_invalid_certs,
@@ -216,10 +219,22 @@ async fn hop(
     let port = url
         .port_or_known_default()
         .ok_or_else(|| fatal(format!("`{url}` has no port")))?;
-    // `host_str` keeps IPv6 brackets, which is what "host:port" lookup expects.
-    let tcp = TcpStream::connect(format!("{host}:{port}"))
-        .await
-        .map_err(|err| transient(format!("could not connect to {host}:{port}")).because(err))?;
+    let via = proxy::choose(&request.settings.proxy, url).map_err(fatal)?;
+    let (tcp, proxy_hop) = match &via {
+        Some(via) => {
+            let (tcp, hop) = proxy::connect(via, host, port).await.map_err(transient)?;
+            (tcp, Some(hop))
+        }
+        // `host_str` keeps IPv6 brackets, which is what "host:port" lookup expects.
+        None => (
+            TcpStream::connect(format!("{host}:{port}"))
+                .await
+                .map_err(|err| {
+                    transient(format!("could not connect to {host}:{port}")).because(err)
+                })?,
+            None,
+        ),
+    };
     // Latency matters more than throughput for an interactive tester.
     let _ = tcp.set_nodelay(true);
 
@@ -273,6 +288,13 @@ async fn hop(
     let status = response.status;
     if status == 101 {
         let subprotocol = verify_upgrade(&response, &key, &request.settings.subprotocols)?;
+        let extensions = response
+            .headers
+            .iter()
+            .filter(|(name, _)| name.eq_ignore_ascii_case("sec-websocket-extensions"))
+            .map(|(_, value)| value.as_str());
+        let compression =
+            deflate::negotiate(&request.settings.compression, extensions).map_err(transient)?;
         let tail = buffer.split_off(response.head_len);
         let info = HandshakeInfo {
             url: url.to_string(),
@@ -283,6 +305,8 @@ async fn hop(
             subprotocol,
             elapsed_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
             tls_version,
+            compression,
+            proxy: proxy_hop,
         };
         return Ok(Hop::Upgraded(Box::new(Established {
             socket: stream,
@@ -335,6 +359,9 @@ fn request_headers(
             "Sec-WebSocket-Protocol".into(),
             request.settings.subprotocols.join(", "),
         ));
+    }
+    if let Some(offer) = deflate::offer(&request.settings.compression) {
+        headers.push(("Sec-WebSocket-Extensions".into(), offer));
     }
     const CREDENTIALS: [&str; 3] = ["authorization", "proxy-authorization", "cookie"];
     // The key and version make the upgrade work; a user header may not replace them.
@@ -401,40 +428,41 @@ async fn read_response_head(
             }));
         }
         buffer.extend_from_slice(&chunk[..n]);
-        let mut slots = [httparse::EMPTY_HEADER; 64];
-        let mut parsed = httparse::Response::new(&mut slots);
-        match parsed.parse(&buffer) {
-            Ok(httparse::Status::Complete(head_len)) => {
-                let head = ResponseHead {
-                    status: parsed.code.unwrap_or(0),
-                    reason: parsed.reason.unwrap_or_default().to_owned(),
-                    headers: parsed
-                        .headers
-                        .iter()
-                        .map(|h| {
-                            (
-                                h.name.to_owned(),
-                                String::from_utf8_lossy(h.value).into_owned(),
-                            )
-                        })
-                        .collect(),
-                    head_len,
-                };
-                return Ok((head, buffer));
-            }
-            Ok(httparse::Status::Partial) if buffer.len() < MAX_RESPONSE_HEAD => {}
-            Ok(httparse::Status::Partial) => {
-                return Err(transient(format!(
-                    "the server's upgrade response head is larger than {MAX_RESPONSE_HEAD} bytes"
-                )));
-            }
-            Err(err) => {
-                return Err(transient(format!(
-                    "the server's answer is not a valid HTTP response ({err}): {}",
-                    snippet(&buffer)
-                )));
-            }
+        if let Some(head) = parse_response_head(&buffer)? {
+            return Ok((head, buffer));
         }
+    }
+}
+
+/// Parses the response head at the start of `buffer`: `None` while it is incomplete (and
+/// under [`MAX_RESPONSE_HEAD`]). Whatever the server sent, this never panics.
+fn parse_response_head(buffer: &[u8]) -> Result<Option<ResponseHead>, HandshakeError> {
+    let mut slots = [httparse::EMPTY_HEADER; 64];
+    let mut parsed = httparse::Response::new(&mut slots);
+    match parsed.parse(buffer) {
+        Ok(httparse::Status::Complete(head_len)) => Ok(Some(ResponseHead {
+            status: parsed.code.unwrap_or(0),
+            reason: parsed.reason.unwrap_or_default().to_owned(),
+            headers: parsed
+                .headers
+                .iter()
+                .map(|h| {
+                    (
+                        h.name.to_owned(),
+                        String::from_utf8_lossy(h.value).into_owned(),
+                    )
+                })
+                .collect(),
+            head_len,
+        })),
+        Ok(httparse::Status::Partial) if buffer.len() < MAX_RESPONSE_HEAD => Ok(None),
+        Ok(httparse::Status::Partial) => Err(transient(format!(
+            "the server's upgrade response head is larger than {MAX_RESPONSE_HEAD} bytes"
+        ))),
+        Err(err) => Err(transient(format!(
+            "the server's answer is not a valid HTTP response ({err}): {}",
+            snippet(buffer)
+        ))),
     }
 }
 
@@ -674,5 +702,49 @@ mod tests {
             origin(&Url::parse("wss://a/").unwrap()),
             origin(&Url::parse("wss://A:443/x").unwrap())
         );
+    }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #[test]
+            fn the_response_head_parser_never_panics_on_any_prefix(
+                bytes in prop::collection::vec(any::<u8>(), 0..400),
+            ) {
+                for end in 0..=bytes.len() {
+                    if let Ok(Some(head)) = parse_response_head(&bytes[..end]) {
+                        prop_assert!(head.head_len <= end);
+                    }
+                }
+            }
+
+            #[test]
+            fn a_valid_head_parses_back_at_any_split(
+                status in 100u16..600,
+                headers in prop::collection::vec(("[A-Za-z][A-Za-z0-9-]{0,20}", "[ -~]{0,40}"), 0..10),
+                tail in prop::collection::vec(any::<u8>(), 0..20),
+            ) {
+                let mut head = format!("HTTP/1.1 {status} Whatever\r\n");
+                for (name, value) in &headers {
+                    head.push_str(&format!("{name}: {value}\r\n"));
+                }
+                head.push_str("\r\n");
+                let mut wire = head.clone().into_bytes();
+                wire.extend_from_slice(&tail);
+                for end in 0..head.len() {
+                    prop_assert!(matches!(parse_response_head(&wire[..end]), Ok(None)));
+                }
+                let parsed = parse_response_head(&wire).unwrap().unwrap();
+                prop_assert_eq!(parsed.status, status);
+                prop_assert_eq!(parsed.head_len, head.len());
+                let expected: Vec<(String, String)> = headers
+                    .iter()
+                    .map(|(n, v)| (n.clone(), v.trim().to_owned()))
+                    .collect();
+                prop_assert_eq!(parsed.headers, expected);
+            }
+        }
     }
 }

@@ -38,6 +38,14 @@
 //!   by Client}`.
 //! - A message larger than `max_message_size_bytes`: `Error` naming both sizes, a close frame
 //!   1009, then `Closed{1009, by Client}` (no reconnect).
+//! - With permessage-deflate agreed (`deflate.rs`; `Connected`'s `compression` says what), the
+//!   limit applies to the inflated size: a message that inflates past it gives the same
+//!   `Error`/1009/`Closed{1009}` as soon as it crosses it; data that is not valid deflate gives
+//!   1007. A 101 whose extensions do not match the offer is a failed handshake (`Error` naming
+//!   the extension or parameter).
+//! - Through a proxy (`proxy.rs`), `Connected`'s `proxy` holds the hop; a proxy that cannot be
+//!   reached, refuses the tunnel or the credentials is a failed handshake whose `Error` names
+//!   the proxy (password masked) and its answer.
 //! - A server that breaks the protocol (a reserved opcode or reserved bits, a masked or
 //!   fragmented control frame, ...): `Error{"protocol error from the server: ..."}`, a close
 //!   frame 1002, `Closed{1002, by Client}`; invalid UTF-8 in a text message or close reason:
@@ -74,7 +82,15 @@
 //! a whole batch, for consumers that route per batch.
 //!
 //! When more than [`MAX_BACKLOG`] events wait for the consumer, sessions pause reading their
-//! sockets (commands are still handled) until it catches up: backpressure, not loss.
+//! sockets (commands are still handled) until it has caught up to half of that (a wait on a
+//! `Notify`, not a poll): backpressure, not loss.
+//!
+//! # Writes
+//!
+//! A session never blocks on a write (`writer.rs`): sends, pings and answers are queued and
+//! written by the session's loop while it goes on reading and handling commands. A sent
+//! message or ping is reported once its last byte was written. Disconnect queues the close
+//! frame behind whatever is queued and ends within [`CLOSE_TIMEOUT`] regardless.
 //!
 //! # Waking the UI
 //!
@@ -90,17 +106,33 @@ mod auth;
 mod channel;
 mod close_code;
 mod connection;
+pub(crate) mod deflate;
 mod event;
 mod handshake;
 mod keepalive;
 mod opcode;
 mod protocol_error;
+mod proxy;
 pub(crate) mod wire;
+mod writer;
 
 pub use auth::{authorization_header, oauth1_authorization, oauth1_signature_base_string};
 pub use channel::{EventReceiver, MAX_BACKLOG};
 pub use close_code::CloseCode;
 pub use connection::CLOSE_TIMEOUT;
+pub use deflate::{Negotiated as DeflateParams, offer as deflate_offer};
+pub use proxy::ProxyHop;
+
+/// Checks a proxy URL (`http://`, `socks5://`, `socks5h://`, optional `user:pass@`) without
+/// connecting; the error never quotes the password.
+pub fn check_proxy_url(url: &str) -> Result<(), ProxyUrlError> {
+    proxy::parse(url).map(|_| ()).map_err(ProxyUrlError)
+}
+
+/// Why a proxy URL is not usable.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct ProxyUrlError(String);
 pub use event::*;
 pub use keepalive::MAX_OUTSTANDING;
 pub(crate) use opcode::OpCode;

@@ -38,6 +38,13 @@ pub(crate) enum ProtocolError {
     /// A frame, or a fragmented message so far, over the configured maximum message size.
     #[error("incoming message of {size} bytes exceeds the maximum message size of {max} bytes")]
     TooBig { size: u64, max: usize },
+    /// A compressed message whose inflated size crossed the maximum (at least `size`).
+    #[error(
+        "compressed message inflates to over {size} bytes, past the maximum message size of {max} bytes"
+    )]
+    InflatedTooBig { size: u64, max: usize },
+    #[error("compressed message is not valid deflate data")]
+    BadDeflateData,
 }
 
 impl ProtocolError {
@@ -45,7 +52,8 @@ impl ProtocolError {
     pub(crate) const fn close_code(self) -> CloseCode {
         match self {
             Self::InvalidUtf8Text | Self::InvalidUtf8CloseReason => CloseCode::INVALID_PAYLOAD,
-            Self::TooBig { .. } => CloseCode::MESSAGE_TOO_BIG,
+            Self::BadDeflateData => CloseCode::INVALID_PAYLOAD,
+            Self::TooBig { .. } | Self::InflatedTooBig { .. } => CloseCode::MESSAGE_TOO_BIG,
             _ => CloseCode::PROTOCOL_ERROR,
         }
     }
@@ -53,6 +61,9 @@ impl ProtocolError {
     /// The short reason for our close frame.
     pub(crate) const fn close_reason(self) -> &'static str {
         match self.close_code() {
+            CloseCode::INVALID_PAYLOAD if matches!(self, Self::BadDeflateData) => {
+                "invalid deflate data"
+            }
             CloseCode::INVALID_PAYLOAD => "invalid UTF-8",
             CloseCode::MESSAGE_TOO_BIG => "message too big",
             _ => "protocol error",
@@ -63,7 +74,7 @@ impl ProtocolError {
     /// "protocol error from the server: …" (or "invalid UTF-8 from the server: …").
     pub(crate) fn event_message(self) -> String {
         match self {
-            Self::TooBig { .. } => self.to_string(),
+            Self::TooBig { .. } | Self::InflatedTooBig { .. } => self.to_string(),
             _ => format!("{} from the server: {self}", self.close_reason()),
         }
     }

@@ -8,12 +8,19 @@
 //!
 //! [`encode`] writes one masked client frame.
 //!
+//! With permessage-deflate agreed ([`Reader::inflating`]), RSV1 on a message's first frame
+//! marks it compressed: its fragments are inflated as they arrive (`deflate.rs`), the
+//! maximum message size applies to the inflated size, and the item says how many payload
+//! bytes the message took on the wire. RSV1 on a control or continuation frame is still a
+//! protocol error.
+//!
 //! Frames are typed with [`OpCode`]; every violation is a [`ProtocolError`] that knows the
 //! close code to fail the connection with.
 
 use bytes::{Bytes, BytesMut};
 
 use super::close_code::CloseCode;
+use super::deflate::{InflateError, Inflater};
 use super::event::Opcode;
 use super::opcode::OpCode;
 use super::protocol_error::ProtocolError;
@@ -32,6 +39,8 @@ pub(crate) enum Item {
     Message {
         opcode: Opcode,
         payload: Bytes,
+        /// For a compressed message: its payload bytes on the wire (all fragments).
+        wire_size: Option<u64>,
     },
     Ping(Bytes),
     Pong(Bytes),
@@ -46,6 +55,8 @@ pub(crate) enum Item {
 #[derive(Debug, Clone, Copy)]
 struct FrameRef {
     fin: bool,
+    /// RSV1: a compressed message's first frame.
+    compressed: bool,
     opcode: OpCode,
     start: usize,
     end: usize,
@@ -57,6 +68,7 @@ struct Incomplete {
     missing: usize,
     header: usize,
     opcode: OpCode,
+    compressed: bool,
 }
 
 /// A fragmented message being assembled.
@@ -66,6 +78,10 @@ struct Partial {
     data: BytesMut,
     /// How much of `data` is known to be valid UTF-8 (text only).
     checked: usize,
+    /// Compressed: `data` holds what the fragments so far inflated to.
+    compressed: bool,
+    /// Payload bytes of the fragments so far, as they came on the wire.
+    wire: u64,
 }
 
 /// Parses server frames from what reads deliver.
@@ -79,6 +95,10 @@ pub(crate) struct Reader {
     streamed: usize,
     /// Set once a close frame or an error was seen: later bytes are ignored.
     done: bool,
+    /// Set when permessage-deflate was agreed.
+    inflater: Option<Inflater>,
+    /// Holds the inflated payloads of small compressed messages, each a slice of it.
+    inflated: BytesMut,
 }
 
 impl Reader {
@@ -96,7 +116,15 @@ impl Reader {
             frames: Vec::new(),
             streamed: 0,
             done: false,
+            inflater: None,
+            inflated: BytesMut::new(),
         }
+    }
+
+    /// Accepts compressed messages (RSV1) and inflates them with `inflater`.
+    pub(crate) fn inflating(mut self, inflater: Inflater) -> Self {
+        self.inflater = Some(inflater);
+        self
     }
 
     /// The buffer the next read appends to, with room made for it.
@@ -170,6 +198,7 @@ impl Reader {
             && !self.done
             && let Some(incomplete) = incomplete
             && incomplete.opcode == OpCode::Text
+            && !incomplete.compressed
         {
             // Fail fast: the text of a message's first frame is checked as it arrives.
             let arrived = &self.buf[incomplete.header..];
@@ -196,10 +225,14 @@ impl Reader {
     fn scan(&mut self) -> (usize, Option<ProtocolError>, Option<Incomplete>) {
         let mut pos = 0;
         // Whether a fragmented message is open at this point of the scan, and its size so far.
-        let mut open = self.partial.as_ref().map(|p| p.data.len() as u64);
+        let mut open = self.partial.as_ref().map(|p| Open {
+            wire: p.wire,
+            compressed: p.compressed,
+        });
+        let deflate = self.inflater.is_some();
         loop {
             let rest = &self.buf[pos..];
-            let header = match parse_header(rest) {
+            let header = match parse_header(rest, deflate) {
                 Ok(Some(header)) => header,
                 Ok(None) => return (pos, None, None),
                 Err(err) => return (pos, Some(err), None),
@@ -214,6 +247,7 @@ impl Reader {
                     missing,
                     header: header.len,
                     opcode: header.opcode,
+                    compressed: header.compressed,
                 };
                 return (pos, None, Some(incomplete));
             }
@@ -221,6 +255,7 @@ impl Reader {
             let end = start + header.payload as usize;
             self.frames.push(FrameRef {
                 fin: header.fin,
+                compressed: header.compressed,
                 opcode: header.opcode,
                 start,
                 end,
@@ -242,6 +277,9 @@ impl Reader {
                 } else {
                     Opcode::Binary
                 };
+                if frame.compressed && frame.fin {
+                    return self.inflate_whole(opcode, payload).map(Some);
+                }
                 if frame.fin {
                     if opcode == Opcode::Text && std::str::from_utf8(payload).is_err() {
                         return Err(ProtocolError::InvalidUtf8Text);
@@ -249,31 +287,34 @@ impl Reader {
                     return Ok(Some(Item::Message {
                         opcode,
                         payload: chunk.slice(frame.start..frame.end),
+                        wire_size: None,
                     }));
                 }
                 let mut partial = Partial {
                     opcode,
-                    data: BytesMut::from(payload),
+                    data: BytesMut::new(),
                     checked: 0,
+                    compressed: frame.compressed,
+                    wire: 0,
                 };
+                self.append(&mut partial, payload, false)?;
                 partial.check(false)?;
                 self.partial = Some(partial);
                 Ok(None)
             }
             OpCode::Continuation => {
-                let Some(partial) = self.partial.as_mut() else {
+                let Some(mut partial) = self.partial.take() else {
                     return Err(ProtocolError::UnexpectedContinuation);
                 };
-                partial.data.extend_from_slice(payload);
+                self.append(&mut partial, payload, frame.fin)?;
                 partial.check(frame.fin)?;
                 if !frame.fin {
+                    self.partial = Some(partial);
                     return Ok(None);
                 }
-                let Some(partial) = self.partial.take() else {
-                    return Ok(None);
-                };
                 Ok(Some(Item::Message {
                     opcode: partial.opcode,
+                    wire_size: partial.compressed.then_some(partial.wire),
                     payload: partial.data.freeze(),
                 }))
             }
@@ -281,6 +322,72 @@ impl Reader {
             OpCode::Pong => Ok(Some(Item::Pong(chunk.slice(frame.start..frame.end)))),
             OpCode::Close => close_item(payload).map(Some),
         }
+    }
+}
+
+impl Reader {
+    /// Adds one fragment's payload to a message being assembled (inflated if compressed).
+    fn append(
+        &mut self,
+        partial: &mut Partial,
+        payload: &[u8],
+        last: bool,
+    ) -> Result<(), ProtocolError> {
+        partial.wire += payload.len() as u64;
+        if !partial.compressed {
+            partial.data.extend_from_slice(payload);
+            return Ok(());
+        }
+        let inflated = self.inflate(payload, last, partial.data.len())?;
+        partial.data.extend_from_slice(inflated);
+        Ok(())
+    }
+
+    /// An unfragmented compressed message: inflated into the shared chunk of small payloads
+    /// (a big one keeps its own buffer).
+    fn inflate_whole(&mut self, opcode: Opcode, payload: &[u8]) -> Result<Item, ProtocolError> {
+        let wire_size = Some(payload.len() as u64);
+        let max = self.max_message;
+        let Some(inflater) = self.inflater.as_mut() else {
+            return Err(ProtocolError::ReservedBits);
+        };
+        let inflated = inflater
+            .inflate(payload, true, 0, max)
+            .map_err(|err| inflate_error(err, max))?;
+        if opcode == Opcode::Text && std::str::from_utf8(inflated).is_err() {
+            return Err(ProtocolError::InvalidUtf8Text);
+        }
+        let payload = if inflated.len() > READ_CHUNK / 4 {
+            Bytes::copy_from_slice(inflated)
+        } else {
+            if self.inflated.capacity() - self.inflated.len() < inflated.len() {
+                self.inflated = BytesMut::with_capacity(READ_CHUNK);
+            }
+            self.inflated.extend_from_slice(inflated);
+            self.inflated.split().freeze()
+        };
+        Ok(Item::Message {
+            opcode,
+            payload,
+            wire_size,
+        })
+    }
+
+    fn inflate(&mut self, payload: &[u8], last: bool, used: usize) -> Result<&[u8], ProtocolError> {
+        let max = self.max_message;
+        let Some(inflater) = self.inflater.as_mut() else {
+            return Err(ProtocolError::ReservedBits);
+        };
+        inflater
+            .inflate(payload, last, used, max.saturating_sub(used))
+            .map_err(|err| inflate_error(err, max))
+    }
+}
+
+fn inflate_error(err: InflateError, max: usize) -> ProtocolError {
+    match err {
+        InflateError::TooBig { size } => ProtocolError::InflatedTooBig { size, max },
+        InflateError::Corrupt => ProtocolError::BadDeflateData,
     }
 }
 
@@ -307,18 +414,22 @@ impl Partial {
 #[derive(Debug, Clone, Copy)]
 struct Header {
     fin: bool,
+    /// RSV1, allowed only with permessage-deflate.
+    compressed: bool,
     opcode: OpCode,
     /// Header bytes (2, 4 or 10: server frames carry no mask).
     len: usize,
     payload: u64,
 }
 
-/// Reads the header at the start of `rest`: `None` until all of it has arrived.
-fn parse_header(rest: &[u8]) -> Result<Option<Header>, ProtocolError> {
+/// Reads the header at the start of `rest`: `None` until all of it has arrived. RSV1 is
+/// allowed when `deflate` (permessage-deflate agreed).
+fn parse_header(rest: &[u8], deflate: bool) -> Result<Option<Header>, ProtocolError> {
     let [b0, b1, ..] = *rest else {
         return Ok(None);
     };
-    if b0 & 0x70 != 0 {
+    let reserved = if deflate { 0x30 } else { 0x70 };
+    if b0 & reserved != 0 {
         return Err(ProtocolError::ReservedBits);
     }
     if b1 & 0x80 != 0 {
@@ -347,26 +458,47 @@ fn parse_header(rest: &[u8]) -> Result<Option<Header>, ProtocolError> {
     let opcode = OpCode::try_from(b0 & 0x0F)?;
     Ok(Some(Header {
         fin: b0 & 0x80 != 0,
+        compressed: b0 & 0x40 != 0,
         opcode,
         len,
         payload,
     }))
 }
 
+/// The fragmented message in progress during a scan.
+#[derive(Debug, Clone, Copy)]
+struct Open {
+    /// Its payload bytes on the wire so far.
+    wire: u64,
+    compressed: bool,
+}
+
 /// Checks a frame against what came before it: control-frame rules, fragment order, and the
-/// size limit. `open` is the size of the fragmented message in progress, if one is.
+/// size limit. `open` is the fragmented message in progress, if one is. A compressed
+/// message's limit on the wire allows for deflate's overhead on data that does not
+/// compress; its inflated size is checked as it inflates.
 fn check_sequence(
     header: &Header,
-    open: &mut Option<u64>,
+    open: &mut Option<Open>,
     max: usize,
 ) -> Result<(), ProtocolError> {
-    let too_big = |size: u64| {
-        if size > max as u64 {
+    let too_big = |size: u64, compressed: bool| {
+        let limit = if compressed {
+            (max as u64)
+                .saturating_add(max as u64 / 256)
+                .saturating_add(64)
+        } else {
+            max as u64
+        };
+        if size > limit {
             Err(ProtocolError::TooBig { size, max })
         } else {
             Ok(())
         }
     };
+    if header.compressed && (header.opcode.is_control() || header.opcode == OpCode::Continuation) {
+        return Err(ProtocolError::ReservedBits);
+    }
     match header.opcode {
         control if control.is_control() && !header.fin => Err(ProtocolError::FragmentedControl),
         control if control.is_control() && header.payload > 125 => {
@@ -377,17 +509,20 @@ fn check_sequence(
             Err(ProtocolError::MessageInsideFragmented)
         }
         OpCode::Text | OpCode::Binary => {
-            too_big(header.payload)?;
-            *open = (!header.fin).then_some(header.payload);
+            too_big(header.payload, header.compressed)?;
+            *open = (!header.fin).then_some(Open {
+                wire: header.payload,
+                compressed: header.compressed,
+            });
             Ok(())
         }
         OpCode::Continuation => {
             let Some(so_far) = *open else {
                 return Err(ProtocolError::UnexpectedContinuation);
             };
-            let size = so_far.saturating_add(header.payload);
-            too_big(size)?;
-            *open = (!header.fin).then_some(size);
+            let wire = so_far.wire.saturating_add(header.payload);
+            too_big(wire, so_far.compressed)?;
+            *open = (!header.fin).then_some(Open { wire, ..so_far });
             Ok(())
         }
     }
@@ -427,11 +562,28 @@ pub(crate) fn encode(opcode: OpCode, payload: &[u8], out: &mut Vec<u8>) {
     apply_mask(&mut out[start..], mask);
 }
 
+/// Appends one masked client frame (FIN and RSV1 set) carrying a compressed message.
+pub(crate) fn encode_compressed(opcode: OpCode, deflated: &[u8], out: &mut Vec<u8>) {
+    out.reserve(deflated.len() + 14);
+    push_compressed_header(out, opcode, true, deflated.len());
+    let mask: [u8; 4] = rand::random();
+    out.extend_from_slice(&mask);
+    let start = out.len();
+    out.extend_from_slice(deflated);
+    apply_mask(&mut out[start..], mask);
+}
+
 /// Appends the header of a final (FIN) frame of `len` bytes: the opcode, then the length (with
 /// the mask bit for a client frame; the 4-byte mask key itself is the caller's). Server frames
 /// (`masked` false) are what `wsprobe serve` writes.
 pub(crate) fn push_header(out: &mut Vec<u8>, opcode: OpCode, masked: bool, len: usize) {
     push_raw_header(out, 0x80 | opcode as u8, masked, len);
+}
+
+/// [`push_header`] for a compressed message's only frame (RSV1 set): what `wsprobe serve`'s
+/// deflated flood writes.
+pub(crate) fn push_compressed_header(out: &mut Vec<u8>, opcode: OpCode, masked: bool, len: usize) {
+    push_raw_header(out, 0xC0 | opcode as u8, masked, len);
 }
 
 /// [`push_header`] with the first byte as given: the tests write with it any frame a hostile
@@ -480,274 +632,4 @@ pub(crate) fn close_payload(code: CloseCode, reason: &str) -> Vec<u8> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn server_frame(b0: u8, payload: &[u8]) -> Vec<u8> {
-        let mut out = Vec::new();
-        push_raw_header(&mut out, b0, false, payload.len());
-        out.extend_from_slice(payload);
-        out
-    }
-
-    fn feed(reader: &mut Reader, bytes: &[u8]) -> (Vec<Item>, Result<(), ProtocolError>) {
-        reader.read_buffer().extend_from_slice(bytes);
-        let mut items = Vec::new();
-        let result = reader.parse(|item| items.push(item));
-        (items, result)
-    }
-
-    fn text(s: &str) -> Item {
-        Item::Message {
-            opcode: Opcode::Text,
-            payload: Bytes::copy_from_slice(s.as_bytes()),
-        }
-    }
-
-    #[test]
-    fn many_frames_in_one_read_and_frames_split_across_reads() {
-        let mut reader = Reader::new(&[], 0);
-        let mut wire = Vec::new();
-        for i in 0..1000 {
-            wire.extend(server_frame(0x81, format!("m{i}").as_bytes()));
-        }
-        wire.extend(server_frame(0x82, &vec![7u8; 70_000]));
-        let mut items = Vec::new();
-        // Deliver in awkward pieces: 1, 2, 3, ... bytes at a time.
-        let mut at = 0;
-        let mut step = 1;
-        while at < wire.len() {
-            let end = (at + step).min(wire.len());
-            let (got, result) = feed(&mut reader, &wire[at..end]);
-            result.unwrap();
-            items.extend(got);
-            at = end;
-            step = step % 300 + 1;
-        }
-        assert_eq!(items.len(), 1001);
-        assert_eq!(items[0], text("m0"));
-        assert_eq!(items[999], text("m999"));
-        assert!(
-            matches!(&items[1000], Item::Message { opcode: Opcode::Binary, payload } if payload.len() == 70_000)
-        );
-    }
-
-    #[test]
-    fn fragments_are_assembled_with_control_frames_between() {
-        let mut reader = Reader::new(&[], 0);
-        let mut wire = server_frame(0x01, "héllo ".as_bytes());
-        wire.extend(server_frame(0x89, b"p"));
-        // "wörld" with the ö split across two fragments.
-        let word = "wörld".as_bytes();
-        wire.extend(server_frame(0x00, &word[..2]));
-        wire.extend(server_frame(0x80, &word[2..]));
-        let (items, result) = feed(&mut reader, &wire);
-        result.unwrap();
-        assert_eq!(
-            items,
-            vec![Item::Ping(Bytes::from_static(b"p")), text("héllo wörld")]
-        );
-    }
-
-    #[test]
-    fn invalid_utf8_fails_at_the_fragment_that_carries_it() {
-        let mut reader = Reader::new(&[], 0);
-        let (items, result) = feed(&mut reader, &server_frame(0x01, b"ok \xff"));
-        assert!(items.is_empty());
-        assert!(matches!(result, Err(ProtocolError::InvalidUtf8Text)));
-        // A sequence cut off at the end of the whole message is invalid too.
-        let mut reader = Reader::new(&[], 0);
-        let (_, result) = feed(
-            &mut reader,
-            &server_frame(0x81, "é".as_bytes()[..1].as_ref()),
-        );
-        assert!(matches!(result, Err(ProtocolError::InvalidUtf8Text)));
-    }
-
-    #[test]
-    fn invalid_utf8_fails_before_the_frame_is_complete() {
-        let mut reader = Reader::new(&[], 0);
-        let mut wire = server_frame(0x81, "κόσμε \u{1F600} ok".as_bytes());
-        let valid = wire.len();
-        wire.extend(server_frame(
-            0x81,
-            b"abc\xF0\x9F\x98\x28 and much more text after it",
-        ));
-        // The valid message, then the bad one's first bytes: valid so far, then a split
-        // 4-byte sequence, then the byte that makes it invalid.
-        let (items, result) = feed(&mut reader, &wire[..valid + 2 + 4]);
-        result.unwrap();
-        assert_eq!(items.len(), 1);
-        let (_, result) = feed(&mut reader, &wire[valid + 6..valid + 8]);
-        result.unwrap();
-        let (_, result) = feed(&mut reader, &wire[valid + 8..valid + 9]);
-        assert!(
-            matches!(result, Err(ProtocolError::InvalidUtf8Text)),
-            "{result:?}"
-        );
-        // A character split across reads inside one frame is fine.
-        let mut reader = Reader::new(&[], 0);
-        let wire = server_frame(0x81, "ab€cd".as_bytes());
-        let mut items = Vec::new();
-        for byte in &wire {
-            let (got, result) = feed(&mut reader, std::slice::from_ref(byte));
-            result.unwrap();
-            items.extend(got);
-        }
-        assert_eq!(items, vec![text("ab€cd")]);
-    }
-
-    #[test]
-    fn protocol_errors_keep_the_messages_before_them() {
-        let cases: [(&[u8], &str); 6] = [
-            (&[0xC1, 0x00], "reserved bits"),
-            (&[0x83, 0x00], "reserved opcode"),
-            (&[0x80, 0x00], "continuation"),
-            (&[0x09, 0x00], "fragmented control"),
-            (&[0x81, 0x80, 0, 0, 0, 0], "masked"),
-            (&[0x88, 0x01, 0x03], "1-byte"),
-        ];
-        for (bad, what) in cases {
-            let mut reader = Reader::new(&[], 0);
-            let mut wire = server_frame(0x81, b"before");
-            wire.extend_from_slice(bad);
-            let (items, result) = feed(&mut reader, &wire);
-            assert_eq!(items, vec![text("before")], "{what}");
-            match result {
-                Err(err) if err.close_code() == CloseCode::PROTOCOL_ERROR => {
-                    let message = err.to_string();
-                    assert!(message.contains(what), "{message}");
-                }
-                other => panic!("{what}: {other:?}"),
-            }
-        }
-    }
-
-    #[test]
-    fn close_codes_and_reasons_are_checked() {
-        let close = |payload: &[u8]| {
-            let mut reader = Reader::new(&[], 0);
-            let (items, result) = feed(&mut reader, &server_frame(0x88, payload));
-            result.map(|()| items)
-        };
-        assert_eq!(
-            close(b"").unwrap(),
-            vec![Item::Close {
-                code: CloseCode::NO_STATUS,
-                reason: String::new()
-            }]
-        );
-        let mut ok = 1001u16.to_be_bytes().to_vec();
-        ok.extend_from_slice("bye ✓".as_bytes());
-        assert_eq!(
-            close(&ok).unwrap(),
-            vec![Item::Close {
-                code: CloseCode::GOING_AWAY,
-                reason: "bye ✓".into()
-            }]
-        );
-        for bad in [0u16, 999, 1004, 1005, 1006, 1015, 1016, 2999, 5000] {
-            assert_eq!(
-                close(&bad.to_be_bytes()),
-                Err(ProtocolError::InvalidCloseCode(bad)),
-                "{bad}"
-            );
-        }
-        let mut bad_reason = 1000u16.to_be_bytes().to_vec();
-        bad_reason.push(0xFF);
-        assert_eq!(
-            close(&bad_reason),
-            Err(ProtocolError::InvalidUtf8CloseReason)
-        );
-    }
-
-    #[test]
-    fn nothing_after_a_close_frame_is_read() {
-        let mut reader = Reader::new(&[], 0);
-        let mut wire = server_frame(0x88, &1000u16.to_be_bytes());
-        wire.extend(server_frame(0x81, b"late"));
-        let (items, result) = feed(&mut reader, &wire);
-        result.unwrap();
-        assert_eq!(items.len(), 1);
-        let (items, result) = feed(&mut reader, &server_frame(0x81, b"later"));
-        result.unwrap();
-        assert!(items.is_empty());
-    }
-
-    #[test]
-    fn size_limit_applies_to_frames_and_to_assembled_messages() {
-        let mut reader = Reader::new(&[], 10);
-        let (_, result) = feed(&mut reader, &server_frame(0x81, &[b'a'; 11]));
-        assert_eq!(result, Err(ProtocolError::TooBig { size: 11, max: 10 }));
-        let mut reader = Reader::new(&[], 10);
-        let mut wire = server_frame(0x01, &[b'a'; 6]);
-        wire.extend(server_frame(0x80, &[b'a'; 6]));
-        let (_, result) = feed(&mut reader, &wire);
-        assert_eq!(result, Err(ProtocolError::TooBig { size: 12, max: 10 }));
-        // Checked from the header alone: a huge frame is refused before it arrives.
-        let mut reader = Reader::new(&[], 10);
-        let (_, result) = feed(&mut reader, &[0x82, 127, 0, 0, 0, 1, 0, 0, 0, 0]);
-        assert_eq!(
-            result,
-            Err(ProtocolError::TooBig {
-                size: 1 << 32,
-                max: 10
-            })
-        );
-    }
-
-    #[test]
-    fn a_huge_announced_length_is_not_allocated_up_front() {
-        // Unlimited size: a header claiming 2^40 bytes must not reserve a terabyte.
-        let mut reader = Reader::new(&[], 0);
-        let (items, result) = feed(&mut reader, &[0x82, 127, 0, 0, 1, 0, 0, 0, 0, 0, 1, 2, 3]);
-        assert!(items.is_empty());
-        result.unwrap();
-        assert!(reader.buf.capacity() <= READ_CHUNK + MAX_PREALLOC + 16);
-        // A big frame that really arrives still comes out whole.
-        let mut reader = Reader::new(&[], 0);
-        let payload = vec![9u8; 3 * MAX_PREALLOC];
-        let wire = server_frame(0x82, &payload);
-        let mut items = Vec::new();
-        for piece in wire.chunks(1 << 20) {
-            let (got, result) = feed(&mut reader, piece);
-            result.unwrap();
-            items.extend(got);
-        }
-        assert!(
-            matches!(&items[..], [Item::Message { payload: p, .. }] if p.len() == payload.len())
-        );
-    }
-
-    #[test]
-    fn encoded_frames_are_masked_and_unmask_to_the_payload() {
-        for len in [0usize, 5, 125, 126, 65_535, 65_536] {
-            let payload: Vec<u8> = (0..len).map(|i| (i * 7) as u8).collect();
-            let mut out = Vec::new();
-            encode(OpCode::Binary, &payload, &mut out);
-            assert_eq!(out[0], 0x82);
-            assert_ne!(out[1] & 0x80, 0, "mask bit");
-            let (header, n) = match out[1] & 0x7F {
-                126 => (4, u16::from_be_bytes([out[2], out[3]]) as usize),
-                127 => (
-                    10,
-                    u64::from_be_bytes(out[2..10].try_into().unwrap()) as usize,
-                ),
-                n => (2, n as usize),
-            };
-            assert_eq!(n, len);
-            let mask = [
-                out[header],
-                out[header + 1],
-                out[header + 2],
-                out[header + 3],
-            ];
-            let body: Vec<u8> = out[header + 4..]
-                .iter()
-                .enumerate()
-                .map(|(i, b)| b ^ mask[i % 4])
-                .collect();
-            assert_eq!(body, payload);
-        }
-    }
-}
+mod tests;

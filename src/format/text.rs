@@ -19,6 +19,19 @@ pub fn human_size(bytes: usize) -> String {
     }
 }
 
+/// A message's size, with its size on the wire when it went compressed:
+/// `4.1 KiB · 310 B on the wire`.
+pub fn size_on_wire(bytes: usize, wire: Option<u64>) -> String {
+    match wire {
+        Some(wire) => format!(
+            "{} · {} on the wire",
+            human_size(bytes),
+            human_size(usize::try_from(wire).unwrap_or(usize::MAX))
+        ),
+        None => human_size(bytes),
+    }
+}
+
 /// `HH:MM:SS.mmm` in local time. In the hour a DST change repeats, the earlier reading is
 /// shown; a time that does not exist locally (or is out of range) shows as `--:--:--.---`.
 pub fn local_time(at_ms: i64) -> String {

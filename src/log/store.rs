@@ -240,6 +240,7 @@ mod tests {
                     direction: Direction::Received,
                     opcode: Opcode::Binary,
                     payload: Bytes::from(vec![0u8; n]),
+                    wire_size: None,
                 },
             )
         };

@@ -1,22 +1,26 @@
 //! Plain data shared by the GUI, the engine and the CLI: serde only, no I/O, no egui, no tokio.
 
+mod compression;
 mod environment;
 mod fields;
 mod folder;
 mod folder_tree;
 mod lookup;
 mod message;
+mod proxy;
 mod request;
 mod tree_edit;
 pub mod url_params;
 mod workspace;
 
+pub use compression::{Compression, WINDOW_BITS};
 pub use environment::{Environment, GLOBALS_ID, Variable};
 pub use fields::{Unknown, new_id};
 pub use folder::Folder;
 pub use folder_tree::{InheritedHeader, VarSource};
 pub use lookup::Lookup;
 pub use message::{Opcode, Outgoing};
+pub use proxy::ProxyChoice;
 pub use request::{
     Auth, ConnectionSettings, HeartbeatSettings, KeyValue, MessageDraft, MessageFormat, OAuth1,
     SavedMessage, SavedRequest, SignatureMethod,

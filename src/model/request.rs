@@ -197,6 +197,10 @@ pub struct ConnectionSettings {
     pub auto_pong: bool,
     /// Show ping and pong events in the events panel (they are logged either way).
     pub show_ping_pong: bool,
+    /// permessage-deflate: offered (on) by default.
+    pub compression: super::Compression,
+    /// Which proxy the connection goes through.
+    pub proxy: super::ProxyChoice,
     /// Settings a newer version added, kept as they were.
     #[serde(flatten)]
     pub unknown: super::fields::Unknown,
@@ -245,6 +249,8 @@ impl Default for ConnectionSettings {
             pong_timeout_ms: DEFAULT_PONG_TIMEOUT_MS,
             auto_pong: true,
             show_ping_pong: true,
+            compression: super::Compression::default(),
+            proxy: super::ProxyChoice::Default,
             unknown: super::fields::Unknown::new(),
         }
     }

@@ -20,6 +20,9 @@ pub struct Workspace {
     pub active_environment: Option<String>,
     /// The id of the request selected in the sidebar, restored on the next start.
     pub selected_request: Option<String>,
+    /// The workspace-wide proxy (`http://`, `socks5://`, `socks5h://`; may use
+    /// `<<variables>>`), for requests set to use it; empty: the system's (environment).
+    pub proxy: String,
     /// Fields of workspace.json that a newer version added, kept as they were.
     pub unknown: super::fields::Unknown,
 }
@@ -35,6 +38,7 @@ impl Default for Workspace {
             globals: Environment::globals(),
             active_environment: None,
             selected_request: None,
+            proxy: String::new(),
             unknown: super::fields::Unknown::new(),
         }
     }

@@ -8,10 +8,13 @@
 //! - `redirected`: `status`, `location`
 //! - `connected`: `url`, `status`, `subprotocol` (string or null), `elapsed_ms`,
 //!   `request_line`, `request_headers` and `response_headers` (arrays of `[name, value]`, in
-//!   order, as sent/received), `tls_version` (string or null). `wsprobe run` masks credentials
+//!   order, as sent/received), `tls_version` (string or null), `compression` (the agreed
+//!   permessage-deflate parameters, or null), `proxy` (null, or `url` with the password
+//!   masked, `answer`: the CONNECT status line or SOCKS reply, and `elapsed_ms`). `wsprobe run` masks credentials
 //!   (see [`Redaction`]) before this unless `--reveal-secrets` is given.
-//! - `incoming`/`outgoing`: `opcode` (`text`|`binary`), `size`, and `text` for text or
-//!   `base64` for binary
+//! - `incoming`/`outgoing`: `opcode` (`text`|`binary`), `size` (the uncompressed payload),
+//!   `wire_size` (its bytes on the wire: smaller for a compressed message, else equal to
+//!   `size`), and `text` for text or `base64` for binary (always the uncompressed payload)
 //! - `ping`/`pong`: `direction` (`received`|`sent`), `size`, and `text` when the payload is
 //!   UTF-8, else `base64`; a pong that answers one of our pings also has `rtt_ms` (the round
 //!   trip in milliseconds, a number with microsecond precision)
@@ -60,6 +63,8 @@ enum KindJson<'a> {
         request_headers: &'a [(String, String)],
         response_headers: &'a [(String, String)],
         tls_version: Option<&'a str>,
+        compression: Option<String>,
+        proxy: Option<ProxyJson<'a>>,
     },
     Incoming(MessageJson<'a>),
     Outgoing(MessageJson<'a>),
@@ -85,9 +90,17 @@ enum KindJson<'a> {
 }
 
 #[derive(Debug, Serialize)]
+struct ProxyJson<'a> {
+    url: &'a str,
+    answer: &'a str,
+    elapsed_ms: u64,
+}
+
+#[derive(Debug, Serialize)]
 struct MessageJson<'a> {
     opcode: &'static str,
     size: usize,
+    wire_size: u64,
     #[serde(flatten)]
     body: Body<'a>,
 }
@@ -127,10 +140,12 @@ impl<'a> EventJson<'a> {
                 direction,
                 opcode,
                 payload,
+                wire_size,
             } => {
                 let message = MessageJson {
                     opcode: opcode.as_str(),
                     size: payload.len(),
+                    wire_size: wire_size.map_or(payload.len() as u64, |w| w.bytes()),
                     body: match opcode {
                         Opcode::Text => Body::Text(String::from_utf8_lossy(payload)),
                         Opcode::Binary => Body::Base64(encode_base64(payload)),
@@ -197,6 +212,12 @@ fn connected(info: &HandshakeInfo) -> KindJson<'_> {
         request_headers: &info.request_headers,
         response_headers: &info.response_headers,
         tls_version: info.tls_version.as_deref(),
+        compression: info.compression.map(|c| c.to_string()),
+        proxy: info.proxy.as_ref().map(|hop| ProxyJson {
+            url: &hop.proxy,
+            answer: &hop.answer,
+            elapsed_ms: hop.elapsed_ms,
+        }),
     }
 }
 
@@ -243,7 +264,7 @@ mod tests {
         assert_eq!(
             v,
             json!({"time": "2026-11-25T15:01:02.123Z", "kind": "incoming", "opcode": "text",
-                   "size": 7, "text": "{\"t\":1}"})
+                   "size": 7, "wire_size": 7, "text": "{\"t\":1}"})
         );
         let v = event_to_json(&msg(
             Direction::Sent,
@@ -253,7 +274,7 @@ mod tests {
         assert_eq!(
             v,
             json!({"time": "2026-11-25T15:01:02.123Z", "kind": "outgoing", "opcode": "binary",
-                   "size": 4, "base64": "3q2+7w=="})
+                   "size": 4, "wire_size": 4, "base64": "3q2+7w=="})
         );
     }
 
@@ -268,6 +289,8 @@ mod tests {
             subprotocol: Some("chat".into()),
             elapsed_ms: 3,
             tls_version: None,
+            compression: None,
+            proxy: None,
         })));
         let v = event_to_json(&connected);
         assert_eq!(v["kind"], "connected");

@@ -106,9 +106,11 @@ impl Redaction {
                 direction,
                 opcode,
                 payload,
+                wire_size,
             } => EventKind::Message {
                 direction: *direction,
                 opcode: *opcode,
+                wire_size: *wire_size,
                 payload: match opcode {
                     Opcode::Text => self.bytes(payload),
                     Opcode::Binary => payload.clone(),

@@ -114,6 +114,7 @@ impl ScriptEvent {
                 direction: Direction::Received,
                 opcode,
                 payload,
+                ..
             } => ScriptEvent::Message {
                 event: seq,
                 payload: payload.clone(),

@@ -102,6 +102,8 @@ impl EnvironmentsWindow {
         {
             self.editing = None;
         }
+        super::proxy::workspace_proxy_ui(ui, &mut workspace.proxy);
+        ui.separator();
         ui.horizontal_top(|ui| {
             // The list.
             ui.vertical(|ui| {

@@ -121,6 +121,7 @@ mod tests {
                 direction,
                 opcode: Opcode::Text,
                 payload: Bytes::new(),
+                wire_size: None,
             },
         }
     }

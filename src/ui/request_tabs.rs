@@ -188,6 +188,14 @@ impl RequestTabs {
         let mut browse = false;
         ui.add_enabled_ui(!locked, |ui| {
             browse = settings_grid(ui, &mut request.settings);
+            ui.add_space(8.0);
+            ui.separator();
+            ui.strong("Compression");
+            super::compression::compression_grid(ui, &mut request.settings.compression);
+            ui.add_space(8.0);
+            ui.separator();
+            ui.strong("Proxy");
+            super::proxy::proxy_grid(ui, &mut request.settings.proxy);
         });
         ui.add_space(8.0);
         ui.separator();
@@ -402,6 +410,9 @@ fn headers_tab(ui: &mut Ui, request: &mut SavedRequest, inherited: &Inherited, v
             "Sec-WebSocket-Protocol",
             request.settings.subprotocols.join(", "),
         ));
+    }
+    if let Some(offer) = crate::engine::deflate_offer(&request.settings.compression) {
+        auto.push(("Sec-WebSocket-Extensions", offer));
     }
     if let Some(row) = authorization_row(&inherited.auth) {
         auto.push(("Authorization", row));

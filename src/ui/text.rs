@@ -193,6 +193,7 @@ mod tests {
                 direction: Direction::Received,
                 opcode: Opcode::Text,
                 payload: Bytes::from_static(b"a\nb"),
+                wire_size: None,
             },
         );
         assert_eq!(preview(&event), "a b");

@@ -207,6 +207,18 @@ impl Timeline {
                 ui.weak("TLS");
                 ui.label(info.tls_version.as_deref().unwrap_or("none (ws://)"));
                 ui.end_row();
+                ui.weak("Proxy");
+                ui.label(info.proxy.as_ref().map_or_else(
+                    || "none (direct)".to_owned(),
+                    |hop| format!("{} · {} · {} ms", hop.proxy, hop.answer, hop.elapsed_ms),
+                ));
+                ui.end_row();
+                ui.weak("Compression");
+                ui.label(info.compression.map_or_else(
+                    || "none: messages go uncompressed".to_owned(),
+                    |agreed| agreed.to_string(),
+                ));
+                ui.end_row();
             });
 
         ui.add_space(6.0);

@@ -45,10 +45,26 @@ impl std::fmt::Debug for Run {
     }
 }
 
+/// The environment variables wsprobe reads its default proxy from (as curl does).
+pub(crate) const PROXY_VARS: [&str; 8] = [
+    "http_proxy",
+    "HTTP_PROXY",
+    "https_proxy",
+    "HTTPS_PROXY",
+    "all_proxy",
+    "ALL_PROXY",
+    "no_proxy",
+    "NO_PROXY",
+];
+
 /// `wsprobe run ARGS` with a workspace folder that does not exist (never the user's).
-fn command(args: &[&str]) -> (Command, tempfile::TempDir) {
+pub(crate) fn command(args: &[&str]) -> (Command, tempfile::TempDir) {
     let home = tempfile::tempdir().expect("tempdir");
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_wsprobe"));
+    // The machine's proxy settings are not the test's: proxy tests set their own.
+    for name in PROXY_VARS {
+        cmd.env_remove(name);
+    }
     cmd.arg("run")
         .args(args)
         .env("WSPROBE_WORKSPACE", home.path().join("no-workspace"))

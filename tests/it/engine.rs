@@ -17,6 +17,7 @@ fn payload_of(kind: &EventKind) -> (Direction, Opcode, Bytes) {
             direction,
             opcode,
             payload,
+            ..
         } => (*direction, *opcode, payload.clone()),
         other => panic!("not a message: {other:?}"),
     }

@@ -22,8 +22,8 @@ fn closed_parts(kind: &EventKind) -> (u16, String, ClosedBy) {
     }
 }
 
-/// The session's error messages so far.
-fn errors(events: &Events, session: SessionId) -> Vec<String> {
+/// The session's error messages so far (the proxy and deflate tests use it too).
+pub(crate) fn errors(events: &Events, session: SessionId) -> Vec<String> {
     events
         .kinds(session)
         .into_iter()

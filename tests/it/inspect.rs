@@ -352,6 +352,7 @@ fn large_payload_is_cut_and_computed_once() {
             direction: Direction::Received,
             opcode: Opcode::Text,
             payload: Bytes::from(body),
+            wire_size: None,
         },
     ));
     let mut h = Harness::builder()
@@ -421,6 +422,8 @@ fn session_events() -> Vec<Event> {
                 subprotocol: Some("v1.json".into()),
                 elapsed_ms: 10,
                 tls_version: None,
+                compression: None,
+                proxy: None,
             })),
         ),
         ev(
@@ -430,6 +433,7 @@ fn session_events() -> Vec<Event> {
                 direction: Direction::Sent,
                 opcode: Opcode::Text,
                 payload: Bytes::from_static(b"{\"hello\":1}"),
+                wire_size: None,
             },
         ),
         ev(
@@ -439,6 +443,7 @@ fn session_events() -> Vec<Event> {
                 direction: Direction::Received,
                 opcode: Opcode::Binary,
                 payload: Bytes::from_static(&[0xde, 0xad, 0xbe, 0xef]),
+                wire_size: None,
             },
         ),
         ev(
@@ -596,6 +601,7 @@ fn exports_mask_credentials_and_secrets_unless_revealed() {
         direction: Direction::Sent,
         opcode: Opcode::Text,
         payload: Bytes::from_static(b"{\"token\":\"s3cr3t-value\"}"),
+        wire_size: None,
     };
     let secrets = || vec!["s3cr3t-value".to_owned()];
     for format in [ExportFormat::JsonLines, ExportFormat::Har] {

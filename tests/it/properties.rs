@@ -156,6 +156,7 @@ fn event() -> impl Strategy<Value = Event> {
                 direction,
                 opcode: if binary { Opcode::Binary } else { Opcode::Text },
                 payload: Bytes::from(payload),
+                wire_size: None,
             }
         }),
         (direction.clone(), text).prop_map(|(direction, p)| EventKind::Ping {
@@ -291,6 +292,7 @@ fn json_event(r: &str, n: i64, on: bool) -> Event {
             direction: Direction::Received,
             opcode: Opcode::Text,
             payload: Bytes::from(text),
+            wire_size: None,
         },
     }
 }
@@ -321,6 +323,7 @@ proptest! {
                 direction: Direction::Received,
                 opcode: Opcode::Text,
                 payload: Bytes::from_static(b"not json r=lights"),
+                wire_size: None,
             },
         });
         let op = if negate { "!=" } else { "=" };
@@ -432,6 +435,7 @@ fn one_message(payload: Bytes) -> EventLog {
             direction: Direction::Received,
             opcode: Opcode::Text,
             payload,
+            wire_size: None,
         },
     });
     log

@@ -54,6 +54,15 @@ fn full_request() -> SavedRequest {
             pong_timeout_ms: 2_500,
             auto_pong: false,
             show_ping_pong: false,
+            compression: wsprobe::model::Compression {
+                enabled: false,
+                server_no_context_takeover: true,
+                client_max_window_bits: Some(10),
+                ..Default::default()
+            },
+            proxy: wsprobe::model::ProxyChoice::Custom {
+                url: "socks5h://u:<<proxy_pass>>@127.0.0.1:1080".into(),
+            },
             unknown: Default::default(),
         },
         draft: MessageDraft {
@@ -99,6 +108,7 @@ fn full_workspace() -> Workspace {
         ],
         environments: vec![prod, dev],
         globals,
+        proxy: "http://proxy.internal:3128".into(),
         active_environment: Some("dev".into()),
         selected_request: Some("req2".into()),
         ..Workspace::default()
@@ -369,7 +379,7 @@ fn fields_from_a_newer_version_survive_an_edit_and_save() {
     };
     add(root.join("requests/req1.json"), &|v| {
         v["color"] = "teal".into();
-        v["settings"]["compression"] = serde_json::json!({"deflate": true});
+        v["settings"]["transport"] = serde_json::json!({"http2": true});
     });
     add(root.join("environments/dev.json"), &|v| {
         v["icon"] = "🧪".into()
@@ -391,7 +401,7 @@ fn fields_from_a_newer_version_survive_an_edit_and_save() {
     let req = read("requests/req1.json");
     assert_eq!(req["name"], "renamed");
     assert_eq!(req["color"], "teal");
-    assert_eq!(req["settings"]["compression"]["deflate"], true);
+    assert_eq!(req["settings"]["transport"]["http2"], true);
     assert_eq!(req["settings"]["max_log_events"], 5000);
     assert_eq!(read("environments/dev.json")["icon"], "🧪");
     assert_eq!(read("workspace.json")["tags"][0][1], "req1");

@@ -243,6 +243,10 @@ pub fn info_line(event: &Event, payload: &[u8]) -> String {
     } else {
         format!("{} bytes ({})", payload.len(), human_size(payload.len()))
     };
+    let size = match event.wire_size() {
+        Some(wire) => format!("{size} · {wire} bytes on the wire (compressed)"),
+        None => size,
+    };
     let mut line = format!(
         "{direction} · {opcode} · {size} · {}",
         mime_guess(&payload[..payload.len().min(TEXT_LIMIT)])
@@ -310,6 +314,7 @@ mod tests {
                 direction: Direction::Received,
                 opcode,
                 payload: Bytes::from_static(payload),
+                wire_size: None,
             },
         )
     }

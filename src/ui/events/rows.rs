@@ -7,7 +7,7 @@ use egui::{Color32, FontId, TextFormat, Ui};
 
 use super::EventsView;
 use crate::engine::{Direction, Event, EventKind};
-use crate::format::{human_size, local_time};
+use crate::format::{local_time, size_on_wire};
 use crate::log::{EventLog, Seq};
 use crate::ui::event_detail::{ViewAs, derive_text};
 use crate::ui::secret_mask::SecretMask;
@@ -301,7 +301,7 @@ fn row_job(
         TextFormat::simple(font.clone(), weak),
     );
     let size = if event.direction().is_some() {
-        human_size(event.size())
+        size_on_wire(event.size(), event.wire_size())
     } else {
         String::new()
     };

@@ -25,6 +25,7 @@ pub fn received_events(
             direction: Direction::Received,
             opcode: Opcode::Text,
             payload: bytes::Bytes::from(payload(i)),
+            wire_size: None,
         },
     })
 }

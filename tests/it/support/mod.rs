@@ -30,6 +30,7 @@
 
 pub mod gui;
 pub mod peers;
+pub mod proxies;
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
