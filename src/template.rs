@@ -218,9 +218,11 @@ impl Resolver {
     }
 
     /// The variables in effect for `request`: its folders (innermost first) over the active
-    /// environment over Globals.
+    /// environment over Globals; and the workspace's proxy.
     pub fn for_request(workspace: &Workspace, request: &SavedRequest) -> Self {
-        Self::new(&workspace.variables_for(request))
+        let mut resolver = Self::new(&workspace.variables_for(request));
+        resolver.proxy = workspace.proxy.clone();
+        resolver
     }
 
     /// Resolves `request` as Connect does: with its folders' variables, headers and auth.

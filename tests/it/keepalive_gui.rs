@@ -291,7 +291,8 @@ fn heartbeat_goes_on_after_a_reconnect_and_stops_on_disconnect() {
 fn keepalive_settings_control_filter_and_hiding_ping_pong() {
     let server = echo_server();
     let dir = tempfile::tempdir().unwrap();
-    let mut h = open(dir.path());
+    // Tall enough that Settings shows its Keep-alive section without scrolling.
+    let mut h = open_sized(dir.path(), egui::vec2(1300.0, 1500.0));
     add_request(&mut h);
     let id = selected_id(&h);
     h.get_by_label("Settings").click();
