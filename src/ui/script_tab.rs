@@ -3,7 +3,7 @@
 
 use egui::{Color32, RichText, Ui};
 
-use super::scripting::{ScriptRun, previous_outcome};
+use super::scripting::ScriptRun;
 use super::widgets::{CodeEditor, VarContext, code_editor::Syntax};
 use crate::model::{ConnectionSettings, SavedRequest};
 
@@ -132,11 +132,28 @@ pub fn tests_panel(ui: &mut Ui, run: &ScriptRun, compare: &mut bool) -> Option<u
         super::widgets::empty_state(ui, text);
         return None;
     }
-    egui::ScrollArea::vertical()
+    if *compare {
+        let (count, names) = run.not_run(10);
+        if count > 0 {
+            let more = if count > names.len() {
+                format!(" and {} more", count - names.len())
+            } else {
+                String::new()
+            };
+            ui.label(
+                RichText::new(format!("Not run this time: {}{more}", names.join(", "))).weak(),
+            );
+        }
+    }
+    // One line per result and only the visible ones drawn: a script may record a test for
+    // every message of a flood. A failure's whole message shows on hover.
+    let row_height = ui.spacing().interact_size.y;
+    egui::ScrollArea::both()
         .id_salt("tests_scroll")
         .auto_shrink([false, false])
-        .show(ui, |ui| {
-            for (i, test) in run.tests.iter().enumerate() {
+        .show_rows(ui, row_height, run.tests.len(), |ui, rows| {
+            for i in rows {
+                let test = &run.tests[i];
                 ui.push_id(("test_result", i), |ui| {
                     ui.horizontal(|ui| {
                         let (mark, color) = if test.passed {
@@ -148,9 +165,7 @@ pub fn tests_panel(ui: &mut Ui, run: &ScriptRun, compare: &mut bool) -> Option<u
                         ui.label(&test.name);
                         ui.label(RichText::new(format!("{:.0} ms", test.at_ms)).weak());
                         if *compare {
-                            ui.label(
-                                RichText::new(previous_outcome(&run.previous, &test.name)).weak(),
-                            );
+                            ui.label(RichText::new(run.previous_outcome(&test.name)).weak());
                         }
                         if test.event > 0
                             && ui
@@ -160,34 +175,20 @@ pub fn tests_panel(ui: &mut Ui, run: &ScriptRun, compare: &mut bool) -> Option<u
                         {
                             clicked = Some(test.event);
                         }
-                    });
-                    if !test.passed && !test.message.is_empty() {
-                        ui.indent("failure", |ui| {
+                        if !test.passed && !test.message.is_empty() {
+                            let line = test.message.lines().collect::<Vec<_>>().join(" · ");
                             ui.add(
                                 egui::Label::new(
-                                    RichText::new(&test.message)
+                                    RichText::new(line)
                                         .monospace()
                                         .color(ui.visuals().error_fg_color),
                                 )
-                                .wrap(),
-                            );
-                        });
-                    }
+                                .extend(),
+                            )
+                            .on_hover_text(RichText::new(&test.message).monospace());
+                        }
+                    });
                 });
-            }
-            if *compare {
-                let gone: Vec<&str> = run
-                    .previous
-                    .iter()
-                    .filter(|p| !run.tests.iter().any(|t| t.name == p.name))
-                    .map(|p| p.name.as_str())
-                    .collect();
-                if !gone.is_empty() {
-                    ui.separator();
-                    ui.label(
-                        RichText::new(format!("Not run this time: {}", gone.join(", "))).weak(),
-                    );
-                }
             }
         });
     clicked

@@ -8,7 +8,7 @@
 //!   window goes on drawing.
 //! - Sends and closes go from the script's thread straight to the engine.
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::Arc;
 use std::sync::mpsc;
 
@@ -37,6 +37,12 @@ pub struct ScriptRun {
     pub tests: Vec<TestResult>,
     /// The previous run's results.
     pub previous: Vec<TestResult>,
+    /// This run's passes, counted as they arrive (the tab label is drawn every frame).
+    passed: usize,
+    /// The previous run's last outcome of each test name (passed?).
+    previous_by_name: HashMap<String, bool>,
+    /// Names of the previous run not recorded (yet) in this one.
+    not_run: HashSet<String>,
     /// The last script error (shown under the editor), with its line.
     pub last_error: Option<ScriptError>,
     session: Option<SessionId>,
@@ -70,8 +76,37 @@ impl ScriptRun {
 
     /// (passed, total) of this run.
     pub fn counts(&self) -> (usize, usize) {
-        let passed = self.tests.iter().filter(|t| t.passed).count();
-        (passed, self.tests.len())
+        (self.passed, self.tests.len())
+    }
+
+    fn record(&mut self, result: TestResult) {
+        self.passed += usize::from(result.passed);
+        if !self.not_run.is_empty() {
+            self.not_run.remove(&result.name);
+        }
+        self.tests.push(result);
+    }
+
+    /// How a test did in the previous run, for the comparison column.
+    pub fn previous_outcome(&self, name: &str) -> &'static str {
+        match self.previous_by_name.get(name) {
+            Some(true) => "was ✔",
+            Some(false) => "was ✖",
+            None => "new",
+        }
+    }
+
+    /// How many of the previous run's tests this run has not recorded, and up to `at_most`
+    /// of their names (sorted).
+    pub fn not_run(&self, at_most: usize) -> (usize, Vec<&str>) {
+        let mut names: Vec<&str> = self
+            .not_run
+            .iter()
+            .take(at_most)
+            .map(String::as_str)
+            .collect();
+        names.sort_unstable();
+        (self.not_run.len(), names)
     }
 
     /// Starts `request`'s script for `session` on a worker thread: results clear, the
@@ -87,7 +122,14 @@ impl ScriptRun {
         self.stop();
         if !self.tests.is_empty() {
             self.previous = std::mem::take(&mut self.tests);
+            self.previous_by_name = self
+                .previous
+                .iter()
+                .map(|t| (t.name.clone(), t.passed))
+                .collect();
         }
+        self.passed = 0;
+        self.not_run = self.previous_by_name.keys().cloned().collect();
         self.last_error = None;
         self.session = Some(session);
         let mut config = ScriptConfig::new(request.script.clone(), "script");
@@ -206,10 +248,11 @@ impl ScriptRun {
         let (Some(rx), Some(session)) = (&self.outputs, self.session) else {
             return drained;
         };
-        for out in rx.try_iter() {
+        let outputs: Vec<ScriptOutput> = rx.try_iter().collect();
+        for out in outputs {
             let line = |level, text: String| Event::now(session, EventKind::Script { level, text });
             match out {
-                ScriptOutput::Test(result) => self.tests.push(result),
+                ScriptOutput::Test(result) => self.record(result),
                 ScriptOutput::Log { level, text } => drained.lines.push(line(level, text)),
                 ScriptOutput::Error(error) | ScriptOutput::Stopped(error) => {
                     drained
@@ -229,14 +272,5 @@ impl Drop for ScriptRun {
     /// Never waits for the script's thread (the window may be closing).
     fn drop(&mut self) {
         self.stop();
-    }
-}
-
-/// How a test did in the previous run, for the comparison column.
-pub fn previous_outcome(previous: &[TestResult], name: &str) -> &'static str {
-    match previous.iter().rev().find(|t| t.name == name) {
-        Some(t) if t.passed => "was ✔",
-        Some(_) => "was ✖",
-        None => "new",
     }
 }

@@ -4,12 +4,11 @@
 
 use crate::support;
 
-use std::process::Command;
 use std::time::Duration;
 
 use crate::hostile::errors;
 use bytes::Bytes;
-use support::peers::{Peer, python};
+use support::peers::{Peer, python_websockets};
 use support::*;
 use tokio::io::AsyncWriteExt as _;
 use wsprobe::engine::{ClosedBy, Direction, Event, EventKind, Outgoing, SessionId};
@@ -21,10 +20,8 @@ const WAIT: Duration = Duration::from_secs(10);
 /// `/` echoes; `/fragments` first sends a fragmented compressed message and three equal
 /// messages (the later ones compress against the first: context takeover), then echoes.
 fn python_server() -> Peer {
-    let mut command = Command::new(python());
-    command.arg("-c").arg(
+    python_websockets(
         r#"
-import asyncio, websockets
 async def handler(ws):
     path = getattr(ws, "path", None) or ws.request.path
     if path == "/fragments":
@@ -33,14 +30,10 @@ async def handler(ws):
             await ws.send("repeat me " * 300)
     async for message in ws:
         await ws.send(message)
-async def main():
-    async with websockets.serve(handler, "127.0.0.1", 0, max_size=None) as server:
-        print("LISTENING", server.sockets[0].getsockname()[1], flush=True)
-        await asyncio.Future()
-asyncio.run(main())
 "#,
-    );
-    Peer::announced(command, "a python-websockets server")
+        "max_size=None",
+        "a python-websockets server",
+    )
 }
 
 fn connect(

@@ -3,10 +3,9 @@
 
 use crate::support;
 
-use std::process::Command;
 use std::time::Duration;
 
-use support::peers::{Peer, python};
+use support::peers::{Peer, python_websockets};
 use support::*;
 use wsprobe::engine::{EventKind, Outgoing};
 
@@ -14,21 +13,15 @@ const WAIT: Duration = Duration::from_secs(10);
 
 /// A python-websockets echo server on a port of its choosing.
 fn python_echo_server() -> Peer {
-    let mut command = Command::new(python());
-    command.arg("-c").arg(
+    python_websockets(
         r#"
-import asyncio, websockets
-async def echo(ws):
+async def handler(ws):
     async for message in ws:
         await ws.send(message)
-async def main():
-    async with websockets.serve(echo, "127.0.0.1", 0) as server:
-        print("LISTENING", server.sockets[0].getsockname()[1], flush=True)
-        await asyncio.Future()
-asyncio.run(main())
 "#,
-    );
-    Peer::announced(command, "a python-websockets echo server")
+        "",
+        "a python-websockets echo server",
+    )
 }
 
 #[test]

@@ -5,11 +5,10 @@
 
 use crate::support;
 
-use std::process::Command;
 use std::time::Duration;
 
 use bytes::Bytes;
-use support::peers::{Peer, python};
+use support::peers::{Peer, python_websockets};
 use support::*;
 use wsprobe::engine::{ClosedBy, Direction, EventKind};
 use wsprobe::template::ResolvedRequest;
@@ -195,21 +194,12 @@ fn a_ping_command_arms_the_pong_timeout_too() {
 /// A python-websockets server that pings every `interval` seconds and drops a client whose
 /// pong takes longer than `timeout`; it never sends a message of its own.
 pub(crate) fn python_pinging_server(interval: f64, timeout: f64) -> Peer {
-    let mut command = Command::new(python());
-    command.arg("-c").arg(format!(
+    python_websockets(
         r#"
-import asyncio, websockets
 async def handler(ws):
     await ws.wait_closed()
-async def main():
-    async with websockets.serve(handler, "127.0.0.1", 0, ping_interval={interval}, ping_timeout={timeout}) as server:
-        print("LISTENING", server.sockets[0].getsockname()[1], flush=True)
-        await asyncio.Future()
-asyncio.run(main())
-"#
-    ));
-    Peer::announced(
-        command,
+"#,
+        &format!("ping_interval={interval}, ping_timeout={timeout}"),
         "a python-websockets server with a short ping interval",
     )
 }

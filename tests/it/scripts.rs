@@ -8,7 +8,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use support::peers::{Peer, python};
+use support::peers::python_websockets;
 use support::*;
 use wsprobe::model::{Environment, SavedRequest, Variable};
 use wsprobe::store::Store;
@@ -467,25 +467,19 @@ fn vars_set_carry_to_later_targets_and_persist_only_with_save_vars() {
 
 #[test]
 fn a_deconz_like_feed_from_python_websockets() {
-    let mut command = Command::new(python());
-    command.arg("-c").arg(
+    let server = python_websockets(
         r#"
-import asyncio, json, websockets
-async def feed(ws):
+async def handler(ws):
     for i in range(5):
         state = {"buttonevent": 1002, "lastupdated": "2026-12-02T10:00:0%d" % i}
         if i == 3:
             state = {"on": True}
         await ws.send(json.dumps({"t": "event", "e": "changed", "r": "sensors" if i != 3 else "lights", "id": str(i), "state": state}))
     await ws.close(1000, "done")
-async def main():
-    async with websockets.serve(feed, "127.0.0.1", 0) as server:
-        print("LISTENING", server.sockets[0].getsockname()[1], flush=True)
-        await asyncio.Future()
-asyncio.run(main())
 "#,
+        "",
+        "a python-websockets deCONZ-like feed",
     );
-    let server = Peer::announced(command, "a python-websockets deCONZ-like feed");
     let dir = tempfile::tempdir().unwrap();
     let script = script_file(
         dir.path(),

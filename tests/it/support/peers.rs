@@ -67,6 +67,28 @@ pub fn program(name: &str, package: &str) -> PathBuf {
     })
 }
 
+/// A python-websockets server on a port of its choosing: `handler` is Python code defining
+/// `async def handler(ws)` (imports `asyncio`, `json`, `websockets` are there), served with
+/// the keyword arguments `serve_options` (`""`, or e.g. `"max_size=None"`).
+pub fn python_websockets(handler: &str, serve_options: &str, what: &str) -> Peer {
+    let options = if serve_options.is_empty() {
+        String::new()
+    } else {
+        format!(", {serve_options}")
+    };
+    let source = format!(
+        "import asyncio, json, websockets\n{handler}\n\
+         async def main():\n    \
+             async with websockets.serve(handler, \"127.0.0.1\", 0{options}) as server:\n        \
+                 print(\"LISTENING\", server.sockets[0].getsockname()[1], flush=True)\n        \
+                 await asyncio.Future()\n\
+         asyncio.run(main())\n"
+    );
+    let mut command = Command::new(python());
+    command.arg("-c").arg(source);
+    Peer::announced(command, what)
+}
+
 /// A free TCP port on 127.0.0.1, for peers that must be told which port to use.
 pub fn free_port() -> u16 {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
