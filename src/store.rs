@@ -272,10 +272,8 @@ impl Store {
                         merge_secrets(&mut request.variables, secrets.get(&key));
                     }
                     for request in &mut requests {
-                        merge_request_secrets(
-                            request,
-                            secrets.get(&request_secrets_key(&request.id)),
-                        );
+                        let values = secrets.get(&auth_secrets::request_key(&request.id));
+                        auth_secrets::merge(&mut request.auth, values);
                     }
                 }
                 Err(message) => problems.push(LoadProblem {
@@ -396,9 +394,10 @@ impl Store {
         let mut secrets = Secrets::new();
         for request in &workspace.requests {
             // Auth credentials and secret variables go to .secrets.json, under keys of their own.
-            let (mut public, values) = split_request_secrets(request);
+            let mut public = request.clone();
+            let values = auth_secrets::split(&mut public.auth, auth_secrets::References::Keep);
             if !values.is_empty() {
-                secrets.insert(request_secrets_key(&request.id), values);
+                secrets.insert(auth_secrets::request_key(&request.id), values);
             }
             let var_values = split_secrets(&mut public.variables);
             if !var_values.is_empty() {
@@ -430,7 +429,7 @@ impl Store {
             if !values.is_empty() {
                 secrets.insert(folder.id.clone(), values);
             }
-            let auth = auth_secrets::split(&mut public.auth);
+            let auth = auth_secrets::split(&mut public.auth, auth_secrets::References::Move);
             if !auth.is_empty() {
                 secrets.insert(auth_secrets::key(&folder.id), auth);
             }
@@ -576,45 +575,6 @@ fn split_secrets(variables: &mut [Variable]) -> std::collections::BTreeMap<Strin
         values.insert(var.name.clone(), std::mem::take(&mut var.value));
     }
     values
-}
-
-/// Where a request's auth secrets live in `.secrets.json` (environment ids never start so).
-fn request_secrets_key(request_id: &str) -> String {
-    format!("request:{request_id}")
-}
-
-/// Whether `value` is nothing but one `<<variable>>` reference (no secret in itself).
-fn is_reference(value: &str) -> bool {
-    let v = value.trim();
-    v.starts_with("<<") && v.ends_with(">>") && v[2..].find(">>") == Some(v.len() - 4)
-}
-
-/// The request as written to its (git-tracked) file, auth secrets blanked, and their values.
-fn split_request_secrets(
-    request: &SavedRequest,
-) -> (SavedRequest, std::collections::BTreeMap<String, String>) {
-    let mut public = request.clone();
-    let mut values = std::collections::BTreeMap::new();
-    for (key, value) in public.auth.secret_fields_mut() {
-        if !value.is_empty() && !is_reference(value) {
-            values.insert(key.to_owned(), std::mem::take(value));
-        }
-    }
-    (public, values)
-}
-
-/// Puts a request's auth secrets from `.secrets.json` back (a value still in the request
-/// file, from an older wsprobe, is kept when `.secrets.json` has none).
-fn merge_request_secrets(
-    request: &mut SavedRequest,
-    values: Option<&std::collections::BTreeMap<String, String>>,
-) {
-    let Some(values) = values else { return };
-    for (key, value) in request.auth.secret_fields_mut() {
-        if let Some(secret) = values.get(key) {
-            *value = secret.clone();
-        }
-    }
 }
 
 #[cfg(unix)]

@@ -1,7 +1,10 @@
-//! A folder's auth credentials are secrets: the password, the bearer token and the OAuth
-//! secrets are written to `.secrets.json` (under `<folder id>/auth`), never to the
-//! git-tracked folder file, which keeps the fields empty. Loading puts them back. A value
-//! still in a folder file (written by hand) is loaded from there and moved on the next save.
+//! Auth credentials are secrets: the Basic password, the Bearer token and the OAuth secrets
+//! of a request (under `request:<id>` in `.secrets.json`) or of a folder (under
+//! `<folder id>/auth`) are written to `.secrets.json`, never to the git-tracked file, which
+//! keeps the fields empty. In a request file a field holding nothing but one `<<variable>>`
+//! is no secret in itself and stays (folders move every non-empty value). Loading puts the values back; a value still in a file (from
+//! an older wsprobe, or written by hand) is kept when `.secrets.json` has none, and moves on
+//! the next save. The fields are [`Auth::secret_fields_mut`], the one list of them.
 
 use std::collections::BTreeMap;
 
@@ -12,33 +15,43 @@ pub(super) fn key(folder_id: &str) -> String {
     format!("{folder_id}/auth")
 }
 
-/// The secret fields of `auth`, by name, with a mutable handle on each.
-fn fields(auth: &mut Auth) -> Vec<(&'static str, &mut String)> {
-    match auth {
-        Auth::Basic { password, .. } => vec![("password", password)],
-        Auth::Bearer { token } => vec![("token", token)],
-        Auth::OAuth1(o) => vec![
-            ("consumer_secret", &mut o.consumer_secret),
-            ("token_secret", &mut o.token_secret),
-        ],
-        Auth::None | Auth::Inherit => Vec::new(),
-    }
+/// Where a request's auth secrets live in `.secrets.json` (environment ids never start so).
+pub(super) fn request_key(request_id: &str) -> String {
+    format!("request:{request_id}")
+}
+
+/// Whether `value` is nothing but one `<<variable>>` reference (no secret in itself).
+fn is_reference(value: &str) -> bool {
+    let v = value.trim();
+    v.starts_with("<<") && v.ends_with(">>") && v[2..].find(">>") == Some(v.len() - 4)
+}
+
+/// Whether a field that is only a `<<variable>>` stays in the file when split.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum References {
+    Keep,
+    Move,
 }
 
 /// Empties the secret fields of `auth` (as written to its file) and returns their values.
-pub(super) fn split(auth: &mut Auth) -> BTreeMap<String, String> {
-    fields(auth)
+pub(super) fn split(auth: &mut Auth, references: References) -> BTreeMap<String, String> {
+    auth.secret_fields_mut()
         .into_iter()
-        .filter(|(_, value)| !value.is_empty())
+        .filter(|(_, value)| {
+            let kept = references == References::Keep && is_reference(value);
+            !value.is_empty() && !kept
+        })
         .map(|(name, value)| (name.to_owned(), std::mem::take(value)))
         .collect()
 }
 
-/// Puts the values from `.secrets.json` back into `auth`.
+/// Puts the values from `.secrets.json` back into `auth`. Folder secrets written before the
+/// names were shared (`password` for `basic.password`) are read too.
 pub(super) fn merge(auth: &mut Auth, values: Option<&BTreeMap<String, String>>) {
     let Some(values) = values else { return };
-    for (name, value) in fields(auth) {
-        if let Some(v) = values.get(name) {
+    for (name, value) in auth.secret_fields_mut() {
+        let short = name.rsplit('.').next().unwrap_or(name);
+        if let Some(v) = values.get(name).or_else(|| values.get(short)) {
             *value = v.clone();
         }
     }
@@ -55,7 +68,7 @@ mod tests {
             password: "pw".into(),
         };
         let original = auth.clone();
-        let values = split(&mut auth);
+        let values = split(&mut auth, References::Move);
         assert_eq!(
             auth,
             Auth::Basic {
@@ -65,6 +78,16 @@ mod tests {
         );
         merge(&mut auth, Some(&values));
         assert_eq!(auth, original);
-        assert!(split(&mut Auth::Inherit).is_empty());
+        assert!(split(&mut Auth::Inherit, References::Move).is_empty());
+        // A reference is no secret; the older folder name is still read.
+        let mut auth = Auth::Bearer {
+            token: "<<token>>".into(),
+        };
+        assert!(split(&mut auth, References::Keep).is_empty());
+        merge(
+            &mut auth,
+            Some(&[("token".to_owned(), "t1".to_owned())].into()),
+        );
+        assert_eq!(auth, Auth::Bearer { token: "t1".into() });
     }
 }
