@@ -21,6 +21,7 @@ pub fn first_run_workspace() -> Workspace {
         name: "Hello (JSON)".into(),
         format: MessageFormat::Json,
         body: hello.to_owned(),
+        ..SavedMessage::default()
     });
     let mut sensors = SavedRequest::new("Sensor events", "ws://<<host>>:<<port>>/tick");
     // Stop `wsprobe serve` to watch it try again.

@@ -167,6 +167,7 @@ mod tests {
             name: "beat".into(),
             format: MessageFormat::Hex,
             body: "01 02".into(),
+            ..SavedMessage::default()
         });
         r.heartbeat.message = Some("beat".into());
         assert_eq!(

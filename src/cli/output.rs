@@ -135,6 +135,18 @@ pub fn text_line(event: &Event) -> String {
                 "• reconnecting in {delay_ms} ms (attempt {attempt} of {of})"
             );
         }
+        EventKind::SocketIo(sio) => {
+            let arrow = match sio.direction {
+                Direction::Received => '↓',
+                Direction::Sent => '↑',
+            };
+            let _ = write!(line, "{arrow} {}", sio.packet.label());
+            let args = sio.packet.args();
+            if !args.is_empty() {
+                line.push(' ');
+                push_text_preview(&mut line, args, PREVIEW_CHARS, LineBreaks::Escape);
+            }
+        }
         EventKind::Script { level, text } => {
             let _ = write!(line, "• script {}: ", level.name());
             push_text_preview(

@@ -120,7 +120,8 @@ impl Tracker {
             EventKind::Message { .. }
             | EventKind::Ping { .. }
             | EventKind::Pong { .. }
-            | EventKind::Script { .. } => {}
+            | EventKind::Script { .. }
+            | EventKind::SocketIo(_) => {}
             EventKind::Error { message } => self.last_error = Some(message.clone()),
             EventKind::Closed { code, reason, by } => {
                 self.connected = false;

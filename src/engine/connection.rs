@@ -33,7 +33,14 @@ pub(crate) enum SessionCommand {
     Disconnect,
     /// A disconnect with this code and reason (a script's `ws.close(code, reason)`).
     Close(CloseCode, String),
+    /// An emit or ack: only a Socket.IO session can send one.
+    #[allow(dead_code)]
+    // read by the Socket.IO session (engine/socketio), not by WebSocket ones
+    SocketIo(Box<crate::engine::SocketIoOutgoing>),
 }
+
+/// What a WebSocket session answers to a Socket.IO emit or ack.
+pub(crate) const NOT_SOCKETIO: &str = "not a Socket.IO request: emits need a Socket.IO connection";
 
 /// What a send or ping to a session that is not connected gets back.
 pub(crate) const NOT_CONNECTED: &str = "not connected";
@@ -157,7 +164,9 @@ async fn until_disconnect(
     loop {
         match commands.recv().await {
             None | Some(SessionCommand::Disconnect | SessionCommand::Close(..)) => return,
-            Some(SessionCommand::Send(_) | SessionCommand::Ping(_)) => events.emit(
+            Some(
+                SessionCommand::Send(_) | SessionCommand::Ping(_) | SessionCommand::SocketIo(_),
+            ) => events.emit(
                 session,
                 EventKind::Error {
                     message: NOT_CONNECTED.to_owned(),
@@ -507,6 +516,9 @@ async fn connected(
                 Some(SessionCommand::Close(code, reason)) => {
                     return disconnect(&mut conn, code, &reason).await;
                 }
+                Some(SessionCommand::SocketIo(_)) => emit(EventKind::Error {
+                    message: NOT_SOCKETIO.to_owned(),
+                }),
             },
             () = tokio::time::sleep_until(keepalive_at.unwrap_or_else(far_future)),
                 if keepalive_at.is_some() && server_close.is_none() =>

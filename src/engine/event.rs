@@ -52,6 +52,7 @@ impl Event {
             EventKind::Message { payload, .. }
             | EventKind::Ping { payload, .. }
             | EventKind::Pong { payload, .. } => payload.len(),
+            EventKind::SocketIo(event) => event.packet.args().len(),
             _ => 0,
         }
     }
@@ -62,6 +63,7 @@ impl Event {
             EventKind::Message { direction, .. }
             | EventKind::Ping { direction, .. }
             | EventKind::Pong { direction, .. } => Some(*direction),
+            EventKind::SocketIo(event) => Some(event.direction),
             _ => None,
         }
     }
@@ -71,6 +73,10 @@ impl Event {
             EventKind::Message { payload, .. }
             | EventKind::Ping { payload, .. }
             | EventKind::Pong { payload, .. } => Some(payload),
+            EventKind::SocketIo(event) => match &event.packet {
+                SocketIoPacket::Event { args, .. } | SocketIoPacket::Ack { args, .. } => Some(args),
+                _ => None,
+            },
             _ => None,
         }
     }
@@ -128,6 +134,10 @@ pub enum EventKind {
         of: u32,
         delay_ms: u64,
     },
+    /// A decoded Socket.IO packet of a Socket.IO session (the engine's `socketio` room). The
+    /// WebSocket frames that carried it are reported as `Message` events as well: those are
+    /// the "raw frames" (`0{...}`, `40`, `42[...]`, `2`, `3`).
+    SocketIo(Box<SocketIoEvent>),
     /// Never sent by the engine: a line from the request's script (`console.*`, an error),
     /// added to a log beside the session's events by whoever runs the script.
     Script {
@@ -191,8 +201,101 @@ impl EventKind {
             Self::Error { .. } => "error",
             Self::Reconnecting { .. } => "reconnecting",
             Self::Script { .. } => "script",
+            Self::SocketIo(event) => match event.direction {
+                Direction::Received => "incoming",
+                Direction::Sent => "outgoing",
+            },
         }
     }
+}
+
+/// One Socket.IO packet, sent or received, in the session's namespace.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SocketIoEvent {
+    pub direction: Direction,
+    /// `/` or the named namespace.
+    pub namespace: String,
+    pub packet: SocketIoPacket,
+}
+
+/// What a [`SocketIoEvent`] was.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SocketIoPacket {
+    /// CONNECT: ours (`Sent`, `data` is the auth payload) or the server's answer (`Received`,
+    /// `data` is its JSON, e.g. `{"sid":"..."}`).
+    Connect { data: Option<String> },
+    /// The server refused the namespace (middleware): its message and any extra data (JSON).
+    ConnectError {
+        message: String,
+        data: Option<String>,
+    },
+    /// DISCONNECT of the namespace, by either side.
+    Disconnect,
+    /// EVENT or BINARY_EVENT. `args` is the JSON array of the arguments after the event name
+    /// (binary placeholders left in place, `{"_placeholder":true,"num":N}`), `attachments` the
+    /// binary parts in order. `ack_id` when the sender asks for an acknowledgement.
+    Event {
+        event: String,
+        args: Bytes,
+        attachments: Vec<Bytes>,
+        ack_id: Option<u64>,
+    },
+    /// ACK or BINARY_ACK answering the emit with `ack_id`; `rtt` for answers to our emits.
+    Ack {
+        ack_id: u64,
+        args: Bytes,
+        attachments: Vec<Bytes>,
+        rtt: Option<std::time::Duration>,
+    },
+    /// Our emit with `ack_id` got no acknowledgement within `after_ms`.
+    AckTimeout { ack_id: u64, after_ms: u64 },
+}
+
+impl SocketIoPacket {
+    /// The packet's words for a one-line view: `event chat.message`, `ack 3`, `connect`...
+    pub fn label(&self) -> String {
+        match self {
+            Self::Connect { .. } => "connect".to_owned(),
+            Self::ConnectError { message, .. } => format!("connect error: {message}"),
+            Self::Disconnect => "disconnect".to_owned(),
+            Self::Event { event, .. } => format!("event {event}"),
+            Self::Ack { ack_id, .. } => format!("ack {ack_id}"),
+            Self::AckTimeout { ack_id, after_ms } => {
+                format!("no ack for emit {ack_id} within {after_ms} ms")
+            }
+        }
+    }
+
+    /// The arguments (JSON array text) of an event or ack; empty for the others.
+    pub fn args(&self) -> &[u8] {
+        match self {
+            Self::Event { args, .. } | Self::Ack { args, .. } => args,
+            _ => &[],
+        }
+    }
+}
+
+/// An argument of an emit or an ack we send: one JSON value, or binary data (sent as an
+/// attachment of a BINARY_EVENT / BINARY_ACK).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SocketIoArg {
+    Json(String),
+    Binary(Bytes),
+}
+
+/// What a Socket.IO session is asked to send ([`super::Command::SocketIo`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SocketIoOutgoing {
+    /// Emit `event` with `args`. With `ack`, an ack id is assigned (the `Sent` event's
+    /// `ack_id`), and the answer arrives as [`SocketIoPacket::Ack`] with its round trip, or as
+    /// [`SocketIoPacket::AckTimeout`] after the request's ack timeout.
+    Emit {
+        event: String,
+        args: Vec<SocketIoArg>,
+        ack: bool,
+    },
+    /// Acknowledge the server's event `ack_id` with `args`.
+    Ack { ack_id: u64, args: Vec<SocketIoArg> },
 }
 
 /// Everything about a successful handshake, for the timeline view and the CLI.

@@ -166,6 +166,11 @@ pub enum Command {
     Disconnect {
         session: SessionId,
     },
+    /// Emit or acknowledge on a Socket.IO session.
+    SocketIo {
+        session: SessionId,
+        message: Box<SocketIoOutgoing>,
+    },
     /// Disconnect with this close code and reason (1000 or 3000-4999; the reason at most 123
     /// bytes). Like [`Command::Disconnect`] otherwise; `Closed` carries them.
     Close {
@@ -229,6 +234,9 @@ impl Engine {
                 code,
                 reason,
             } => self.to_session(session, SessionCommand::Close(CloseCode(code), reason)),
+            Command::SocketIo { session, message } => {
+                self.to_session(session, SessionCommand::SocketIo(message))
+            }
         }
     }
 

@@ -317,6 +317,7 @@ pub fn from_v4(root: &Value) -> Imported {
                         request.draft = MessageDraft {
                             format,
                             body: body.clone(),
+                            ..MessageDraft::default()
                         };
                     }
                     if list.len() > 1 {
@@ -324,6 +325,7 @@ pub fn from_v4(root: &Value) -> Imported {
                             name: text(p, "name"),
                             format,
                             body,
+                            ..SavedMessage::default()
                         });
                     }
                 }
@@ -406,6 +408,7 @@ fn walk_v5(items: &[Value], parent: Option<&str>, out: &mut Imported) {
                     request.draft = MessageDraft {
                         format: message_format(&text(body, "mimeType")),
                         body: convert_template(&text(body, "text")),
+                        ..MessageDraft::default()
                     }
                 }
                 _ => {}

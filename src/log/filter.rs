@@ -222,6 +222,12 @@ fn with_text<R>(event: &Event, f: impl FnOnce(&[u8]) -> R) -> R {
         EventKind::Error { message } => f(message.as_bytes()),
         EventKind::Reconnecting { .. } => f(b"reconnecting"),
         EventKind::Script { text, .. } => f(text.as_bytes()),
+        EventKind::SocketIo(sio) => {
+            let mut text = sio.packet.label().into_bytes();
+            text.push(b' ');
+            text.extend_from_slice(sio.packet.args());
+            f(&text)
+        }
     }
 }
 

@@ -9,6 +9,7 @@ mod lookup;
 mod message;
 mod proxy;
 mod request;
+mod socketio;
 mod tree_edit;
 pub mod url_params;
 mod workspace;
@@ -24,6 +25,9 @@ pub use proxy::ProxyChoice;
 pub use request::{
     Auth, ConnectionSettings, HeartbeatSettings, KeyValue, MessageDraft, MessageFormat, OAuth1,
     SavedMessage, SavedRequest, SignatureMethod,
+};
+pub use socketio::{
+    DEFAULT_ACK_TIMEOUT_MS, DEFAULT_SOCKETIO_PATH, EngineIoVersion, RequestKind, SocketIoSettings,
 };
 pub use tree_edit::Removed;
 pub use workspace::Workspace;

@@ -6,6 +6,12 @@ use serde::{Deserialize, Serialize};
 pub struct SavedRequest {
     pub id: String,
     pub name: String,
+    /// WebSocket or Socket.IO; files without it are WebSocket.
+    #[serde(skip_serializing_if = "is_websocket")]
+    pub kind: super::RequestKind,
+    /// The Socket.IO settings (used when `kind` is Socket.IO).
+    #[serde(skip_serializing_if = "super::SocketIoSettings::is_default")]
+    pub socketio: super::SocketIoSettings,
     /// The folder it is in (see [`super::folder`]); `None` at the top level.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub folder: Option<String>,
@@ -34,6 +40,8 @@ impl Default for SavedRequest {
         Self {
             id: super::fields::new_id(),
             name: "New request".to_owned(),
+            kind: super::RequestKind::WebSocket,
+            socketio: super::SocketIoSettings::default(),
             folder: None,
             url: String::new(),
             params: Vec::new(),
@@ -58,6 +66,10 @@ impl SavedRequest {
             ..Self::default()
         }
     }
+}
+
+fn is_websocket(kind: &super::RequestKind) -> bool {
+    *kind == super::RequestKind::WebSocket
 }
 
 /// A query parameter or header row: kept when disabled so the user can toggle it back on.
@@ -305,6 +317,12 @@ impl MessageFormat {
 pub struct MessageDraft {
     pub format: MessageFormat,
     pub body: String,
+    /// Socket.IO requests: the event name to emit (the body holds its arguments).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub event: String,
+    /// Socket.IO requests: the emit asks for an acknowledgement.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub expect_ack: bool,
 }
 
 /// A message kept under a name for reuse.
@@ -314,6 +332,12 @@ pub struct SavedMessage {
     pub name: String,
     pub format: MessageFormat,
     pub body: String,
+    /// Socket.IO requests: the event name (the body holds its arguments).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub event: String,
+    /// Socket.IO requests: the emit asks for an acknowledgement.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub expect_ack: bool,
 }
 
 /// A heartbeat: a message sent again and again while connected. Whether one is running is

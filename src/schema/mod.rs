@@ -103,6 +103,62 @@ struct MessageJson<'a> {
     wire_size: u64,
     #[serde(flatten)]
     body: Body<'a>,
+    /// Socket.IO packets only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    socketio: Option<SocketIoJson<'a>>,
+}
+
+/// The `socketio` object of a Socket.IO packet's `incoming`/`outgoing` line.
+#[derive(Debug, Serialize)]
+struct SocketIoJson<'a> {
+    namespace: &'a str,
+    /// `connect`, `connect_error`, `disconnect`, `event`, `ack`, `ack_timeout`.
+    packet: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    event: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    args: Option<serde_json::Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ack_id: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<&'a str>,
+}
+
+fn socketio(event: &crate::engine::SocketIoEvent) -> MessageJson<'_> {
+    use crate::engine::SocketIoPacket as P;
+    let args = |args: &[u8]| serde_json::from_slice(args).ok();
+    let (packet, name, args, ack_id, message) = match &event.packet {
+        P::Connect { .. } => ("connect", None, None, None, None),
+        P::ConnectError { message, .. } => {
+            ("connect_error", None, None, None, Some(message.as_str()))
+        }
+        P::Disconnect => ("disconnect", None, None, None, None),
+        P::Event {
+            event,
+            args: a,
+            ack_id,
+            ..
+        } => ("event", Some(event.as_str()), args(a), *ack_id, None),
+        P::Ack {
+            ack_id, args: a, ..
+        } => ("ack", None, args(a), Some(*ack_id), None),
+        P::AckTimeout { ack_id, .. } => ("ack_timeout", None, None, Some(*ack_id), None),
+    };
+    let payload = event.packet.args();
+    MessageJson {
+        opcode: Opcode::Text.as_str(),
+        size: payload.len(),
+        wire_size: payload.len() as u64,
+        body: Body::Text(String::from_utf8_lossy(payload)),
+        socketio: Some(SocketIoJson {
+            namespace: &event.namespace,
+            packet,
+            event: name,
+            args,
+            ack_id,
+            message,
+        }),
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -150,6 +206,7 @@ impl<'a> EventJson<'a> {
                         Opcode::Text => Body::Text(String::from_utf8_lossy(payload)),
                         Opcode::Binary => Body::Base64(encode_base64(payload)),
                     },
+                    socketio: None,
                 };
                 match direction {
                     Direction::Received => KindJson::Incoming(message),
@@ -178,6 +235,10 @@ impl<'a> EventJson<'a> {
                 attempt: *attempt,
                 of: *of,
                 delay_ms: *delay_ms,
+            },
+            EventKind::SocketIo(sio) => match sio.direction {
+                Direction::Received => KindJson::Incoming(socketio(sio)),
+                Direction::Sent => KindJson::Outgoing(socketio(sio)),
             },
             EventKind::Script { level, text } => KindJson::Script {
                 level: level.name(),

@@ -141,7 +141,7 @@ impl Redaction {
                 level: *level,
                 text: self.text(text),
             },
-            other @ EventKind::Reconnecting { .. } => other.clone(),
+            other @ (EventKind::Reconnecting { .. } | EventKind::SocketIo(_)) => other.clone(),
         };
         Event { kind, ..*event }
     }

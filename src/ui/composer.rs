@@ -572,6 +572,8 @@ impl Composer {
                     name: name.clone(),
                     format: request.draft.format,
                     body: request.draft.body.clone(),
+                    event: request.draft.event.clone(),
+                    expect_ack: request.draft.expect_ack,
                 };
                 if let Some(existing) = request.saved_messages.iter_mut().find(|m| m.name == name) {
                     *existing = message;

@@ -57,6 +57,14 @@ pub fn preview(event: &Event) -> String {
         }
         kind @ EventKind::Error { message } if kind.is_warning() => format!("Warning: {message}"),
         EventKind::Error { message } => format!("Error: {message}"),
+        EventKind::SocketIo(sio) => {
+            let args = sio.packet.args();
+            if args.is_empty() {
+                sio.packet.label()
+            } else {
+                payload_preview(crate::model::Opcode::Text, args)
+            }
+        }
         EventKind::Script { level, text } => match level {
             crate::engine::ScriptLevel::Log => format!("Script: {text}"),
             level => format!("Script {}: {text}", level.name()),

@@ -229,6 +229,7 @@ fn own_export_round_trip_is_exact() {
         name: "bin".into(),
         format: MessageFormat::Hex,
         body: "de ad be ef".into(),
+        ..Default::default()
     });
     first.settings.subprotocols = vec!["v2.json".into()];
     // A script travels with the request.

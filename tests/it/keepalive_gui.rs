@@ -196,6 +196,7 @@ fn heartbeat_of_a_saved_message_stops_with_the_error_on_invalid_input() {
             name: "tick".into(),
             format: MessageFormat::Hex,
             body: "01 02".into(),
+            ..Default::default()
         });
         request.heartbeat.interval_ms = 30;
     }

@@ -222,6 +222,9 @@ fn naive_matches(event: &Event, direction: DirectionFilter, search: &str) -> boo
         EventKind::Error { message } => message.clone().into_bytes(),
         EventKind::Reconnecting { .. } => b"reconnecting".to_vec(),
         EventKind::Script { text, .. } => text.clone().into_bytes(),
+        EventKind::SocketIo(sio) => {
+            [sio.packet.label().as_bytes(), b" ", sio.packet.args()].concat()
+        }
     };
     let needle = search.to_ascii_lowercase().into_bytes();
     let haystack = haystack.to_ascii_lowercase();

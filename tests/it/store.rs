@@ -13,6 +13,14 @@ fn full_request() -> SavedRequest {
     SavedRequest {
         id: "req1".into(),
         name: "deCONZ events".into(),
+        kind: wsprobe::model::RequestKind::SocketIo,
+        socketio: wsprobe::model::SocketIoSettings {
+            version: wsprobe::model::EngineIoVersion::V3,
+            path: "/io/".into(),
+            namespace: "/admin".into(),
+            auth: "{\"token\": \"<<token>>\"}".into(),
+            ack_timeout_ms: 750,
+        },
         folder: None,
         variables: vec![wsprobe::model::Variable::new("room", "hall")],
         url: "ws://<<host>>:443/events".into(),
@@ -68,11 +76,15 @@ fn full_request() -> SavedRequest {
         draft: MessageDraft {
             format: MessageFormat::Hex,
             body: "de ad".into(),
+            event: "chat.message".into(),
+            expect_ack: true,
         },
         saved_messages: vec![SavedMessage {
             name: "subscribe".into(),
             format: MessageFormat::Json,
             body: "{\"sub\": \"{{ not a var }}\"}".into(),
+            event: "subscribe".into(),
+            expect_ack: false,
         }],
         script: "ws.on(\"open\", () => ws.send(\"hi\"));\n// line two\n".into(),
         heartbeat: HeartbeatSettings {

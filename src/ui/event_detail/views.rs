@@ -289,6 +289,7 @@ pub(super) fn kind_title(event: &Event) -> &'static str {
         EventKind::Error { .. } => "Error",
         EventKind::Reconnecting { .. } => "Reconnecting",
         EventKind::Script { .. } => "Script",
+        EventKind::SocketIo(_) => "Socket.IO",
     }
 }
 
