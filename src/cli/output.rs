@@ -116,11 +116,11 @@ pub fn text_line(event: &Event) -> String {
             }
             let _ = write!(line, " (by {})", by.as_str());
         }
-        EventKind::Error { message } => {
+        kind @ (EventKind::Error { .. } | EventKind::HandshakeFailed(_)) => {
             line.push_str("• error: ");
             push_text_preview(
                 &mut line,
-                message.as_bytes(),
+                kind.error_message().unwrap_or_default().as_bytes(),
                 PREVIEW_CHARS,
                 LineBreaks::Escape,
             );

@@ -123,6 +123,7 @@ impl Tracker {
             | EventKind::Script { .. }
             | EventKind::SocketIo(_) => {}
             EventKind::Error { message } => self.last_error = Some(message.clone()),
+            EventKind::HandshakeFailed(failed) => self.last_error = Some(failed.message.clone()),
             EventKind::Closed { code, reason, by } => {
                 self.connected = false;
                 self.last_close = Some((*code, reason.clone(), *by));

@@ -10,7 +10,7 @@ use super::channel::EventSender;
 use super::close_code::CloseCode;
 use super::deflate::{Deflater, Inflater};
 use super::event::{
-    ClosedBy, Direction, Event, EventKind, NO_SUBPROTOCOL, Opcode, Outgoing,
+    ClosedBy, Direction, Event, EventKind, FailedHandshake, NO_SUBPROTOCOL, Opcode, Outgoing,
     STRICT_SUBPROTOCOL_CLOSE, SessionId, WireSize, now_ms,
 };
 use super::handshake::{self, Established, Socket};
@@ -102,11 +102,12 @@ pub(crate) async fn run(
             }
         };
         let end = match outcome {
-            Err(err) => {
+            Err(mut err) => {
                 let message = error_chain(&err);
-                emit(EventKind::Error {
+                emit(EventKind::HandshakeFailed(Box::new(FailedHandshake {
                     message: message.clone(),
-                });
+                    response: err.take_response(),
+                })));
                 End {
                     retry: err.is_transient(),
                     ..End::network(message, false)

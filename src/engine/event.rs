@@ -128,6 +128,10 @@ pub enum EventKind {
     Error {
         message: String,
     },
+    /// The opening handshake of this attempt failed (no `Connected`): reported instead of an
+    /// `Error`, with the same `message`. Its name is "error" too. When the server answered
+    /// with something other than 101 or a followed redirect, `response` holds its answer.
+    HandshakeFailed(Box<FailedHandshake>),
     /// Waiting `delay_ms` before reconnect attempt `attempt` of `of`.
     Reconnecting {
         attempt: u32,
@@ -181,6 +185,15 @@ impl EventKind {
             if message.starts_with(NO_SUBPROTOCOL) && !message.ends_with(STRICT_SUBPROTOCOL_CLOSE))
     }
 
+    /// The message of an `Error` or a `HandshakeFailed`.
+    pub fn error_message(&self) -> Option<&str> {
+        match self {
+            Self::Error { message } => Some(message),
+            Self::HandshakeFailed(failed) => Some(&failed.message),
+            _ => None,
+        }
+    }
+
     /// The name used in the CLI's jsonl output and in filters.
     pub fn name(&self) -> &'static str {
         match self {
@@ -198,7 +211,7 @@ impl EventKind {
             Self::Ping { .. } => "ping",
             Self::Pong { .. } => "pong",
             Self::Closed { .. } => "closed",
-            Self::Error { .. } => "error",
+            Self::Error { .. } | Self::HandshakeFailed(_) => "error",
             Self::Reconnecting { .. } => "reconnecting",
             Self::Script { .. } => "script",
             Self::SocketIo(event) => match event.direction {
@@ -321,6 +334,49 @@ pub struct HandshakeInfo {
     /// The proxy the connection went through: its answer and time.
     pub proxy: Option<super::proxy::ProxyHop>,
 }
+
+/// Why an attempt's opening handshake failed ([`EventKind::HandshakeFailed`]).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FailedHandshake {
+    /// The whole error, causes included, e.g. "server refused the upgrade: 401 Unauthorized:
+    /// bad token" or "handshake timed out after 10 s".
+    pub message: String,
+    /// The server's answer, when it answered the upgrade with another status.
+    pub response: Option<RefusedUpgrade>,
+}
+
+impl FailedHandshake {
+    /// The short reason: "401 Unauthorized" for a refusal, "timed out after 10 s" for a
+    /// timeout, else the message.
+    pub fn summary(&self) -> String {
+        match &self.response {
+            Some(refused) if refused.reason.is_empty() => refused.info.status.to_string(),
+            Some(refused) => format!("{} {}", refused.info.status, refused.reason),
+            None => self
+                .message
+                .strip_prefix("handshake ")
+                .unwrap_or(&self.message)
+                .to_owned(),
+        }
+    }
+}
+
+/// The server's non-101 answer to the upgrade request.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RefusedUpgrade {
+    /// The request as sent and the response head (`status`, `response_headers`); no
+    /// subprotocol or compression.
+    pub info: HandshakeInfo,
+    /// The status line's reason phrase, e.g. "Unauthorized".
+    pub reason: String,
+    /// The start of the response body: at most [`REFUSAL_BODY_BYTES`].
+    pub body: Bytes,
+    /// The body was longer than `body` (by its Content-Length, or more had arrived).
+    pub body_truncated: bool,
+}
+
+/// How much of a refusal's body [`RefusedUpgrade::body`] keeps.
+pub const REFUSAL_BODY_BYTES: usize = 1024;
 
 /// How many payload bytes a compressed message took on the wire (all its frames, headers not
 /// counted). Four bytes, so a message event stays small; sizes from 4 GiB up read as 4 GiB.

@@ -29,7 +29,7 @@ use rustls::{ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme
 use super::auth;
 use super::channel::EventSender;
 use super::deflate;
-use super::event::{EventKind, HandshakeInfo, SessionId};
+use super::event::{EventKind, HandshakeInfo, REFUSAL_BODY_BYTES, RefusedUpgrade, SessionId};
 use super::proxy;
 use crate::template::ResolvedRequest;
 
@@ -53,12 +53,19 @@ pub(crate) struct HandshakeError {
     transient: bool,
     #[source]
     cause: Option<Box<dyn std::error::Error + Send + Sync>>,
+    /// The server's answer when it refused the upgrade.
+    response: Option<Box<RefusedUpgrade>>,
 }
 
 impl HandshakeError {
     /// Whether a reconnect may help.
     pub(crate) fn is_transient(&self) -> bool {
         self.transient
+    }
+
+    /// The server's answer, when it refused the upgrade (taken once).
+    pub(crate) fn take_response(&mut self) -> Option<RefusedUpgrade> {
+        self.response.take().map(|refused| *refused)
     }
 
     /// With the error that caused it.
@@ -74,6 +81,7 @@ fn transient(what: impl Into<String>) -> HandshakeError {
         what: what.into(),
         transient: true,
         cause: None,
+        response: None,
     }
 }
 
@@ -106,7 +114,8 @@ pub(crate) async fn establish(
     match tokio::time::timeout(Duration::from_millis(timeout_ms), work).await {
         Ok(result) => result,
         Err(_) => Err(transient(format!(
-            "handshake timed out after {timeout_ms} ms"
+            "handshake timed out after {}",
+            crate::format::human_millis(timeout_ms)
         ))),
     }
 }
@@ -322,17 +331,38 @@ async fn hop(
             location: location.to_owned(),
         });
     }
-    let body = read_body_snippet(&mut stream, &response, buffer.split_off(response.head_len)).await;
+    let (body, body_truncated) =
+        read_body_start(&mut stream, &response, buffer.split_off(response.head_len)).await;
     let mut message = format!("server refused the upgrade: {status}");
     if !response.reason.is_empty() {
         message.push(' ');
         message.push_str(&response.reason);
     }
-    if !body.is_empty() {
+    let quoted = snippet(&body);
+    if !quoted.is_empty() {
         message.push_str(": ");
-        message.push_str(&body);
+        message.push_str(&quoted);
     }
-    Err(transient(message))
+    let refused = RefusedUpgrade {
+        info: HandshakeInfo {
+            url: url.to_string(),
+            request_line,
+            request_headers: headers,
+            status,
+            response_headers: response.headers,
+            subprotocol: None,
+            elapsed_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+            tls_version,
+            compression: None,
+            proxy: proxy_hop,
+        },
+        reason: response.reason,
+        body: body.into(),
+        body_truncated,
+    };
+    let mut err = transient(message);
+    err.response = Some(Box::new(refused));
+    Err(err)
 }
 
 /// Host, the WebSocket headers, subprotocols, the user's headers, then auth.
@@ -466,17 +496,17 @@ fn parse_response_head(buffer: &[u8]) -> Result<Option<ResponseHead>, HandshakeE
     }
 }
 
-/// A short, printable start of a refusal's body: what is buffered plus a brief wait for more.
-async fn read_body_snippet(
+/// The start of a refusal's body (at most [`REFUSAL_BODY_BYTES`]): what is buffered plus a
+/// brief wait for more; and whether the body is longer than that.
+async fn read_body_start(
     stream: &mut MaybeTlsStream<TcpStream>,
     response: &ResponseHead,
     mut body: Vec<u8>,
-) -> String {
-    let expected = response
+) -> (Vec<u8>, bool) {
+    let length = response
         .header("content-length")
-        .and_then(|v| v.trim().parse::<usize>().ok())
-        .unwrap_or(0)
-        .min(BODY_SNIPPET);
+        .and_then(|v| v.trim().parse::<usize>().ok());
+    let expected = length.unwrap_or(0).min(REFUSAL_BODY_BYTES);
     let deadline = Instant::now() + Duration::from_millis(300);
     let mut chunk = [0u8; 512];
     while body.len() < expected {
@@ -486,7 +516,9 @@ async fn read_body_snippet(
             _ => break,
         }
     }
-    snippet(&body)
+    let truncated = body.len() > REFUSAL_BODY_BYTES || length.is_some_and(|n| n > REFUSAL_BODY_BYTES);
+    body.truncate(REFUSAL_BODY_BYTES);
+    (body, truncated)
 }
 
 fn snippet(bytes: &[u8]) -> String {

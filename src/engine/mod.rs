@@ -17,7 +17,7 @@
 //! ```text
 //! Connecting{attempt: 1}
 //!   [Redirected{..}]*                     one per followed redirect hop
-//!   Connected(info)                       or Error{message} when the handshake fails
+//!   Connected(info)                       or HandshakeFailed{message, response} when it fails
 //!   [Message/Ping/Pong/Error]*            the open message (if any) is the first Message{Sent}
 //! [ Error{"connection lost ..."}          only when a reconnect follows an abnormal end
 //!   Reconnecting{attempt: k, of: N}
@@ -27,8 +27,14 @@
 //!
 //! - Every session ends with exactly one [`EventKind::Closed`]; nothing follows it. A consumer
 //!   can treat `Closed` as "this session is over" and never needs a timeout for that.
-//! - A failed handshake: `Connecting → Error{message} → (Reconnecting → Connecting → …) →
-//!   Closed{1006, by Network}` (the reason repeats the last error).
+//! - A failed handshake: `Connecting → HandshakeFailed → (Reconnecting → Connecting → …) →
+//!   Closed{1006, by Network}` (the reason repeats the last error). `HandshakeFailed` is an
+//!   error like `Error` (same name "error", same `message`, see [`EventKind::error_message`]);
+//!   it stands for every way an attempt can fail before `Connected` (refused, timed out,
+//!   unreachable, TLS, proxy, a bad 101). When the server answered with a status other than
+//!   101 (and not a followed redirect), `response` holds the request as sent, the status, its
+//!   reason phrase, the response headers and the first [`REFUSAL_BODY_BYTES`] of the body.
+//!   A timeout reads "handshake timed out after 10 s" (whole seconds) or "... after 300 ms".
 //! - The server's close frame: `Closed{code, reason, by Server}` (1005 if it sent no code).
 //!   A broken TCP connection: `Closed{1006, by Network}`.
 //! - [`Engine::disconnect`] while connected: a close frame with 1000 is sent, the server's reply
@@ -41,10 +47,10 @@
 //! - With permessage-deflate agreed (`deflate.rs`; `Connected`'s `compression` says what), the
 //!   limit applies to the inflated size: a message that inflates past it gives the same
 //!   `Error`/1009/`Closed{1009}` as soon as it crosses it; data that is not valid deflate gives
-//!   1007. A 101 whose extensions do not match the offer is a failed handshake (`Error` naming
+//!   1007. A 101 whose extensions do not match the offer is a failed handshake (`HandshakeFailed` naming
 //!   the extension or parameter).
 //! - Through a proxy (`proxy.rs`), `Connected`'s `proxy` holds the hop; a proxy that cannot be
-//!   reached, refuses the tunnel or the credentials is a failed handshake whose `Error` names
+//!   reached, refuses the tunnel or the credentials is a failed handshake whose message names
 //!   the proxy (password masked) and its answer.
 //! - A server that breaks the protocol (a reserved opcode or reserved bits, a masked or
 //!   fragmented control frame, ...): `Error{"protocol error from the server: ..."}`, a close
@@ -59,7 +65,7 @@
 //!   `Error{"server accepted no subprotocol (offered: a, b)"}`, and the connection stays up;
 //!   with `strict_subprotocol`: `Error` then `Closed{1002, by Client}`, no `Connected`.
 //! - Handshake failures that retrying cannot fix (an unreadable CA file, strict subprotocol)
-//!   never reconnect.
+//!   never reconnect. (Strict subprotocol ends after the 101: it stays an `Error`.)
 //! - Send/Ping to a session that is not connected (connecting, reconnecting or ended) gives an
 //!   `Error{"not connected"}` for that session; this is the one event that can come after a
 //!   session's `Closed` (a send that raced with, or came after, its end). Disconnect of an ended

@@ -19,6 +19,15 @@ pub fn human_size(bytes: usize) -> String {
     }
 }
 
+/// A duration in milliseconds as people say it: `10 s` for whole seconds, else `250 ms`.
+pub fn human_millis(ms: u64) -> String {
+    if ms >= 1000 && ms % 1000 == 0 {
+        format!("{} s", ms / 1000)
+    } else {
+        format!("{ms} ms")
+    }
+}
+
 /// A message's size, with its size on the wire when it went compressed:
 /// `4.1 KiB · 310 B on the wire`.
 pub fn size_on_wire(bytes: usize, wire: Option<u64>) -> String {

@@ -220,6 +220,7 @@ fn with_text<R>(event: &Event, f: impl FnOnce(&[u8]) -> R) -> R {
         EventKind::Connected(info) => f(info.url.as_bytes()),
         EventKind::Closed { reason, .. } => f(reason.as_bytes()),
         EventKind::Error { message } => f(message.as_bytes()),
+        EventKind::HandshakeFailed(failed) => f(failed.message.as_bytes()),
         EventKind::Reconnecting { .. } => f(b"reconnecting"),
         EventKind::Script { text, .. } => f(text.as_bytes()),
         EventKind::SocketIo(sio) => {

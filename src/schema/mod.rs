@@ -19,7 +19,10 @@
 //!   UTF-8, else `base64`; a pong that answers one of our pings also has `rtt_ms` (the round
 //!   trip in milliseconds, a number with microsecond precision)
 //! - `closed`: `code`, `reason`, `by` (`client`|`server`|`network`)
-//! - `error`: `message`
+//! - `error`: `message`; a failed handshake adds `handshake_failed: true`, and when the server
+//!   refused the upgrade, `response`: `status`, `reason`, `url`, `request_line`,
+//!   `request_headers`, `response_headers`, the body's start as `text` or `base64` (at most
+//!   1 KiB), `body_truncated` and `elapsed_ms`
 //! - `reconnecting`: `attempt`, `of`, `delay_ms`
 //!
 //! The field names are a contract: scripts and other tools read them.
@@ -77,6 +80,12 @@ enum KindJson<'a> {
     },
     Error {
         message: &'a str,
+        /// A failed handshake (`HandshakeFailed`) only: always `true`.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        handshake_failed: Option<bool>,
+        /// A refused upgrade only: the server's answer.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        response: Option<RefusalJson<'a>>,
     },
     Reconnecting {
         attempt: u32,
@@ -87,6 +96,22 @@ enum KindJson<'a> {
         level: &'static str,
         text: &'a str,
     },
+}
+
+/// The `response` of a refused upgrade's `error` line.
+#[derive(Debug, Serialize)]
+struct RefusalJson<'a> {
+    status: u16,
+    reason: &'a str,
+    url: &'a str,
+    request_line: &'a str,
+    request_headers: &'a [(String, String)],
+    response_headers: &'a [(String, String)],
+    /// The start of the body, as `text` (UTF-8) or `base64`.
+    #[serde(flatten)]
+    body: Body<'a>,
+    body_truncated: bool,
+    elapsed_ms: u64,
 }
 
 #[derive(Debug, Serialize)]
@@ -226,7 +251,26 @@ impl<'a> EventJson<'a> {
                 reason,
                 by: by.as_str(),
             },
-            EventKind::Error { message } => KindJson::Error { message },
+            EventKind::Error { message } => KindJson::Error {
+                message,
+                handshake_failed: None,
+                response: None,
+            },
+            EventKind::HandshakeFailed(failed) => KindJson::Error {
+                message: &failed.message,
+                handshake_failed: Some(true),
+                response: failed.response.as_ref().map(|refused| RefusalJson {
+                    status: refused.info.status,
+                    reason: &refused.reason,
+                    url: &refused.info.url,
+                    request_line: &refused.info.request_line,
+                    request_headers: &refused.info.request_headers,
+                    response_headers: &refused.info.response_headers,
+                    body: refusal_body(&refused.body),
+                    body_truncated: refused.body_truncated,
+                    elapsed_ms: refused.info.elapsed_ms,
+                }),
+            },
             EventKind::Reconnecting {
                 attempt,
                 of,
@@ -279,6 +323,17 @@ fn connected(info: &HandshakeInfo) -> KindJson<'_> {
             answer: &hop.answer,
             elapsed_ms: hop.elapsed_ms,
         }),
+    }
+}
+
+/// A refusal's body start as text, also when the cut split a character; else base64.
+fn refusal_body(body: &[u8]) -> Body<'_> {
+    match std::str::from_utf8(body) {
+        Ok(text) => Body::Text(Cow::Borrowed(text)),
+        Err(err) if err.error_len().is_none() => {
+            Body::Text(String::from_utf8_lossy(&body[..err.valid_up_to()]))
+        }
+        Err(_) => Body::Base64(encode_base64(body)),
     }
 }
 

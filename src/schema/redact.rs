@@ -137,6 +137,19 @@ impl Redaction {
             EventKind::Error { message } => EventKind::Error {
                 message: self.text(message),
             },
+            EventKind::HandshakeFailed(failed) => {
+                let mut failed = failed.clone();
+                failed.message = self.text(&failed.message);
+                if let Some(refused) = &mut failed.response {
+                    let info = &mut refused.info;
+                    info.url = self.text(&info.url);
+                    info.request_line = self.text(&info.request_line);
+                    info.request_headers = self.headers(&info.request_headers);
+                    info.response_headers = self.headers(&info.response_headers);
+                    refused.body = self.bytes(&refused.body);
+                }
+                EventKind::HandshakeFailed(failed)
+            }
             EventKind::Script { level, text } => EventKind::Script {
                 level: *level,
                 text: self.text(text),

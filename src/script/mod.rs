@@ -131,6 +131,10 @@ impl ScriptEvent {
                 event: seq,
                 message: message.clone(),
             },
+            EventKind::HandshakeFailed(failed) => ScriptEvent::Error {
+                event: seq,
+                message: failed.message.clone(),
+            },
             _ => return None,
         })
     }

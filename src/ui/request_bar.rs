@@ -23,12 +23,19 @@ pub fn request_bar(
     reconnect_at: Option<Instant>,
     vars: &VarContext,
     error: Option<&str>,
+    failure: Option<&str>,
 ) -> Option<BarAction> {
     let mut action = None;
     ui.horizontal(|ui| {
         ui.label(RichText::new(&request.name).heading().strong());
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            status_badge_text(ui, state, &super::text::state_text(state, reconnect_at));
+            let badge =
+                status_badge_text(ui, state, &super::text::state_text(state, reconnect_at));
+            if state == ConnState::Failed
+                && let Some(failure) = failure
+            {
+                badge.on_hover_text(failure);
+            }
             if matches!(
                 state,
                 ConnState::Connecting | ConnState::Reconnecting { .. } | ConnState::Disconnecting
@@ -57,7 +64,7 @@ pub fn request_bar(
             action = Some(BarAction::Connect);
         }
         let (text, act) = match state {
-            ConnState::Disconnected => ("Connect", BarAction::Connect),
+            ConnState::Disconnected | ConnState::Failed => ("Connect", BarAction::Connect),
             ConnState::Connecting | ConnState::Reconnecting { .. } => {
                 ("Cancel", BarAction::Disconnect)
             }
@@ -67,7 +74,7 @@ pub fn request_bar(
         };
         let button = egui::Button::new(RichText::new(text).strong())
             .min_size(egui::vec2(button_width, 24.0));
-        let button = if state == ConnState::Disconnected {
+        let button = if !state.is_active() {
             button.fill(ui.visuals().selection.bg_fill)
         } else {
             button

@@ -51,6 +51,10 @@ pub struct RequestSession {
     pub script: ScriptRun,
     /// The events panel shows the Tests list instead of the events.
     pub show_tests: bool,
+    /// Why the current session's last handshake failed ("Handshake failed: 401
+    /// Unauthorized"): the Failed badge's hover, from its `HandshakeFailed` until the next
+    /// Connect or a successful attempt.
+    pub failure: Option<String>,
     /// What the request and the variables were when `error` was first shown.
     error_context: Option<u64>,
 }
@@ -103,7 +107,30 @@ impl RequestSession {
     }
 
     fn follow(&mut self, kind: &EventKind) {
+        let before = self.state;
         self.state = next_state(self.state, kind);
+        match kind {
+            EventKind::HandshakeFailed(failed) => {
+                self.failure = Some(format!("Handshake failed: {}", failed.summary()));
+            }
+            EventKind::Connecting { attempt: 1, .. } | EventKind::Connected(_) => {
+                self.failure = None;
+            }
+            // A session that ends on a failed handshake (not on a cancel) shows as Failed.
+            EventKind::Closed {
+                by: crate::engine::ClosedBy::Network,
+                ..
+            } if self.failure.is_some()
+                && matches!(
+                    before,
+                    ConnState::Connecting | ConnState::Reconnecting { .. }
+                ) =>
+            {
+                self.state = ConnState::Failed;
+            }
+            EventKind::Closed { .. } => self.failure = None,
+            _ => {}
+        }
         match kind {
             EventKind::Reconnecting { delay_ms, .. } => {
                 self.reconnect_at = Some(Instant::now() + Duration::from_millis(*delay_ms));

@@ -57,6 +57,7 @@ pub fn preview(event: &Event) -> String {
         }
         kind @ EventKind::Error { message } if kind.is_warning() => format!("Warning: {message}"),
         EventKind::Error { message } => format!("Error: {message}"),
+        EventKind::HandshakeFailed(failed) => format!("Handshake failed: {}", failed.summary()),
         EventKind::SocketIo(sio) => {
             let args = sio.packet.args();
             if args.is_empty() {

@@ -1,12 +1,16 @@
 //! The timeline of a connection, like Insomnia's: the upgrade request as sent (secrets masked
 //! until revealed), each redirect hop, the response, what was negotiated and how long each
 //! phase took. Also the detail of a Closed event: code, meaning, reason.
+//!
+//! A failed attempt (`HandshakeFailed`) gets the same timeline up to where it stopped: the
+//! error, and when the server refused the upgrade, the request as sent, the response status,
+//! headers (`WWW-Authenticate`...) and the start of its body.
 
 use egui::{RichText, Ui};
 
 use super::secret_mask::SecretMask;
 
-use crate::engine::{CloseCode, ClosedBy, Event, EventKind, HandshakeInfo};
+use crate::engine::{CloseCode, ClosedBy, Event, EventKind, HandshakeInfo, RefusedUpgrade};
 use crate::format::local_time;
 use crate::log::{EventLog, Seq};
 
@@ -47,8 +51,8 @@ pub enum Hop {
     },
 }
 
-/// The Connecting and Redirected events of the connection that `seq` (a Connected event)
-/// completed, oldest first. Looks back a bounded number of events.
+/// The Connecting and Redirected events of the attempt that `seq` (a Connected or a
+/// HandshakeFailed event) ended, oldest first. Looks back a bounded number of events.
 pub fn hops_before(log: &EventLog, seq: Seq) -> Vec<Hop> {
     let Some(connected) = log.get(seq) else {
         return Vec::new();
@@ -107,7 +111,42 @@ impl Timeline {
             .id_salt("timeline_scroll")
             .auto_shrink([false, false])
             .show(ui, |ui| {
-                self.sections(ui, info, &hops, event.at_ms, mask);
+                self.sections(ui, info, None, &hops, event.at_ms, mask);
+            });
+    }
+
+    /// The detail of a failed attempt: why, and the server's answer when it sent one.
+    pub fn failed_ui(
+        &mut self,
+        ui: &mut Ui,
+        log: &EventLog,
+        seq: Seq,
+        event: &Event,
+        mask: &SecretMask,
+    ) {
+        let EventKind::HandshakeFailed(failed) = &event.kind else {
+            return;
+        };
+        let hops = hops_before(log, seq);
+        egui::ScrollArea::vertical()
+            .id_salt("timeline_scroll")
+            .auto_shrink([false, false])
+            .show(ui, |ui| {
+                ui.add(
+                    egui::Label::new(
+                        RichText::new(mask.text(&failed.message))
+                            .color(ui.visuals().error_fg_color),
+                    )
+                    .selectable(true)
+                    .wrap(),
+                );
+                ui.add_space(6.0);
+                match &failed.response {
+                    Some(refused) => {
+                        self.sections(ui, &refused.info, Some(refused), &hops, event.at_ms, mask);
+                    }
+                    None => timing_grid(ui, &hops, None, event.at_ms, "Total until it failed"),
+                }
             });
     }
 
@@ -115,8 +154,9 @@ impl Timeline {
         &mut self,
         ui: &mut Ui,
         info: &HandshakeInfo,
+        refused: Option<&RefusedUpgrade>,
         hops: &[Hop],
-        connected_ms: i64,
+        ended_ms: i64,
         mask: &SecretMask,
     ) {
         let mono = |ui: &mut Ui, text: String| {
@@ -171,14 +211,20 @@ impl Timeline {
 
         ui.add_space(6.0);
         ui.label(RichText::new("Response").strong());
-        let reason = if info.status == 101 {
-            " Switching Protocols"
-        } else {
-            ""
+        let reason = match refused {
+            Some(refused) if !refused.reason.is_empty() => format!(" {}", refused.reason),
+            Some(_) => String::new(),
+            None if info.status == 101 => " Switching Protocols".to_owned(),
+            None => String::new(),
         };
         mono(ui, format!("HTTP/1.1 {}{reason}", info.status));
         for (k, v) in &info.response_headers {
             mono(ui, header_line(k, v, self.reveal));
+        }
+        if let Some(refused) = refused {
+            refusal_body(ui, refused, mask);
+            timing_grid(ui, hops, Some(info), ended_ms, "Total until refused");
+            return;
         }
 
         ui.add_space(6.0);
@@ -221,32 +267,76 @@ impl Timeline {
                 ui.end_row();
             });
 
-        ui.add_space(6.0);
-        ui.label(RichText::new("Timing").strong());
-        egui::Grid::new("timeline_timing")
-            .num_columns(2)
-            .spacing([12.0, 4.0])
-            .show(ui, |ui| {
-                if let Some(start) = started_ms {
-                    ui.weak("Started");
-                    ui.label(local_time(start));
-                    ui.end_row();
-                }
-                if !redirects.is_empty() {
-                    ui.weak("Redirect hops");
-                    ui.label(format!("{}", redirects.len()));
-                    ui.end_row();
-                }
+        timing_grid(ui, hops, Some(info), ended_ms, "Total until connected");
+    }
+}
+
+/// The body a server sent with its refusal (its first KiB), as text when it is UTF-8.
+fn refusal_body(ui: &mut Ui, refused: &RefusedUpgrade, mask: &SecretMask) {
+    ui.add_space(6.0);
+    ui.label(RichText::new("Body").strong());
+    if refused.body.is_empty() {
+        ui.weak("(empty)");
+        return;
+    }
+    let text = match std::str::from_utf8(&refused.body) {
+        Ok(text) => text.to_owned(),
+        Err(err) if err.error_len().is_none() => {
+            String::from_utf8_lossy(&refused.body[..err.valid_up_to()]).into_owned()
+        }
+        Err(_) => crate::format::hexdump(&refused.body),
+    };
+    ui.add(
+        egui::Label::new(RichText::new(mask.text(&text).into_owned()).monospace())
+            .selectable(true)
+            .wrap(),
+    );
+    if refused.body_truncated {
+        ui.weak(format!(
+            "(only the first {} of the body are kept)",
+            crate::format::human_size(crate::engine::REFUSAL_BODY_BYTES)
+        ));
+    }
+}
+
+/// When the attempt started, its redirect hops, the handshake's time and the total until
+/// `ended_ms` (worded by `total`).
+fn timing_grid(ui: &mut Ui, hops: &[Hop], info: Option<&HandshakeInfo>, ended_ms: i64, total: &str) {
+    let started_ms = hops.iter().find_map(|h| match h {
+        Hop::Started { at_ms, .. } => Some(*at_ms),
+        _ => None,
+    });
+    let redirects = hops
+        .iter()
+        .filter(|h| matches!(h, Hop::Redirected { .. }))
+        .count();
+    ui.add_space(6.0);
+    ui.label(RichText::new("Timing").strong());
+    egui::Grid::new("timeline_timing")
+        .num_columns(2)
+        .spacing([12.0, 4.0])
+        .show(ui, |ui| {
+            if let Some(start) = started_ms {
+                ui.weak("Started");
+                ui.label(local_time(start));
+                ui.end_row();
+            }
+            if redirects > 0 {
+                ui.weak("Redirect hops");
+                ui.label(format!("{redirects}"));
+                ui.end_row();
+            }
+            if let Some(info) = info {
                 ui.weak("Handshake (TCP + TLS + upgrade)");
                 ui.label(format!("{} ms", info.elapsed_ms));
                 ui.end_row();
-                if let Some(start) = started_ms {
-                    ui.weak("Total until connected");
-                    ui.label(format!("{} ms", connected_ms - start));
-                    ui.end_row();
-                }
-            });
-    }
+            }
+            if let Some(start) = started_ms {
+                ui.weak(total);
+                ui.label(format!("{} ms", ended_ms - start));
+                ui.end_row();
+            }
+        });
 }
 
 /// The detail of a Closed event.

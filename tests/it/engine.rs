@@ -101,9 +101,9 @@ fn echo_text_and_binary_then_disconnect() {
 }
 
 fn error_message(kind: &EventKind) -> String {
-    match kind {
-        EventKind::Error { message } => message.clone(),
-        other => panic!("not an error: {other:?}"),
+    match kind.error_message() {
+        Some(message) => message.to_owned(),
+        None => panic!("not an error: {kind:?}"),
     }
 }
 

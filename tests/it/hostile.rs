@@ -27,10 +27,7 @@ pub(crate) fn errors(events: &Events, session: SessionId) -> Vec<String> {
     events
         .kinds(session)
         .into_iter()
-        .filter_map(|k| match k {
-            EventKind::Error { message } => Some(message),
-            _ => None,
-        })
+        .filter_map(|k| k.error_message().map(str::to_owned))
         .collect()
 }
 

@@ -4,7 +4,7 @@
 
 use bytes::Bytes;
 use proptest::prelude::*;
-use wsprobe::engine::{ClosedBy, Direction, Event, EventKind, Opcode};
+use wsprobe::engine::{ClosedBy, Direction, Event, EventKind, FailedHandshake, Opcode};
 use wsprobe::format::{decode_base64, encode_base64, hexdump, parse_hex};
 use wsprobe::log::{DirectionFilter, EventLog, Filter, SearchMode};
 use wsprobe::model::Variable;
@@ -170,6 +170,10 @@ fn event() -> impl Strategy<Value = Event> {
         }),
         (1u32..4, text).prop_map(|(attempt, url)| EventKind::Connecting { attempt, url }),
         text.prop_map(|message| EventKind::Error { message }),
+        text.prop_map(|message| EventKind::HandshakeFailed(Box::new(FailedHandshake {
+            message,
+            response: None
+        }))),
         (1000u16..1012, text).prop_map(|(code, reason)| EventKind::Closed {
             code,
             reason,
@@ -220,6 +224,7 @@ fn naive_matches(event: &Event, direction: DirectionFilter, search: &str) -> boo
         EventKind::Connected(info) => info.url.clone().into_bytes(),
         EventKind::Closed { reason, .. } => reason.clone().into_bytes(),
         EventKind::Error { message } => message.clone().into_bytes(),
+        EventKind::HandshakeFailed(failed) => failed.message.clone().into_bytes(),
         EventKind::Reconnecting { .. } => b"reconnecting".to_vec(),
         EventKind::Script { text, .. } => text.clone().into_bytes(),
         EventKind::SocketIo(sio) => {

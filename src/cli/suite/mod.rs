@@ -300,6 +300,9 @@ impl Suite {
                     match &event.kind {
                         EventKind::Connected(_) => connected_once = true,
                         EventKind::Error { message } => last_error = Some(message.clone()),
+                        EventKind::HandshakeFailed(failed) => {
+                            last_error = Some(failed.message.clone())
+                        }
                         EventKind::Closed { code, reason, by } => {
                             report.closed = Some((*code, redaction.text(reason), by.as_str()));
                             closed = true;

@@ -122,7 +122,7 @@ impl App {
             }
             match rs.state {
                 ConnState::Connected => {}
-                ConnState::Disconnected => {
+                ConnState::Disconnected | ConnState::Failed => {
                     // The session is over (a disconnect, or reconnects exhausted).
                     run.running = false;
                     run.schedule.pause();

@@ -328,8 +328,15 @@ impl App {
             .frame(egui::Frame::new().inner_margin(egui::Margin::symmetric(4, 6)))
             .show(ui, |ui| {
                 let request = &mut self.workspace.requests[index];
-                bar_action =
-                    request_bar(ui, request, state, reconnect_in, vars, rs.error.as_deref());
+                bar_action = request_bar(
+                    ui,
+                    request,
+                    state,
+                    reconnect_in,
+                    vars,
+                    rs.error.as_deref(),
+                    rs.failure.as_deref(),
+                );
             });
         match bar_action {
             Some(BarAction::Connect) => self.connect(&id),

@@ -181,6 +181,12 @@ impl EventDetail {
                 self.timeline.connected_ui(ui, log, seq, event, mask);
                 self.reveal = self.timeline.reveal;
             }
+            EventKind::HandshakeFailed(_) => {
+                ui.separator();
+                self.timeline.reveal = self.reveal;
+                self.timeline.failed_ui(ui, log, seq, event, mask);
+                self.reveal = self.timeline.reveal;
+            }
             EventKind::Closed { code, reason, by } => {
                 ui.separator();
                 closed_ui(ui, *code, reason, *by);

@@ -287,6 +287,7 @@ pub(super) fn kind_title(event: &Event) -> &'static str {
         EventKind::Closed { .. } => "Disconnected",
         kind @ EventKind::Error { .. } if kind.is_warning() => "Warning",
         EventKind::Error { .. } => "Error",
+        EventKind::HandshakeFailed(_) => "Handshake failed",
         EventKind::Reconnecting { .. } => "Reconnecting",
         EventKind::Script { .. } => "Script",
         EventKind::SocketIo(_) => "Socket.IO",

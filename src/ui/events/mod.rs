@@ -173,7 +173,7 @@ impl EventsView {
         if log.is_empty() {
             empty_state(
                 ui,
-                if state == ConnState::Disconnected {
+                if !state.is_active() {
                     "Not connected: press Connect"
                 } else {
                     "No events yet"

@@ -282,7 +282,7 @@ fn row_job(
     };
     let glyph_color = match (&event.kind, event.direction()) {
         (kind, _) if kind.is_warning() => warning,
-        (EventKind::Error { .. }, _) => error,
+        (EventKind::Error { .. } | EventKind::HandshakeFailed(_), _) => error,
         (EventKind::Closed { code, .. }, _) if *code != 1000 => error,
         (_, Some(Direction::Sent)) => sent,
         (_, Some(Direction::Received)) => received,

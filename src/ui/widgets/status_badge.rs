@@ -14,6 +14,9 @@ pub enum ConnState {
         attempt: u32,
         of: u32,
     },
+    /// The last attempt's handshake failed (the reason is the session's `failure`); until
+    /// the next Connect. Not active: Connect is offered.
+    Failed,
 }
 
 impl ConnState {
@@ -24,16 +27,18 @@ impl ConnState {
             Self::Connected => "Connected".into(),
             Self::Disconnecting => "Disconnecting".into(),
             Self::Reconnecting { attempt, of } => format!("Reconnecting {attempt}/{of}"),
+            Self::Failed => "Failed".into(),
         }
     }
 
     pub fn color(self, dark: bool) -> Color32 {
-        let (green, amber, orange, grey) = if dark {
+        let (green, amber, orange, grey, red) = if dark {
             (
                 Color32::from_rgb(0x4c, 0xc3, 0x6b),
                 Color32::from_rgb(0xe8, 0xb3, 0x39),
                 Color32::from_rgb(0xf0, 0x8a, 0x3c),
                 Color32::from_gray(0x9a),
+                Color32::from_rgb(0xff, 0x5c, 0x5c),
             )
         } else {
             (
@@ -41,6 +46,7 @@ impl ConnState {
                 Color32::from_rgb(0xb0, 0x7a, 0x00),
                 Color32::from_rgb(0xc4, 0x5a, 0x00),
                 Color32::from_gray(0x70),
+                Color32::from_rgb(0xc6, 0x28, 0x28),
             )
         };
         match self {
@@ -48,12 +54,13 @@ impl ConnState {
             Self::Connecting | Self::Disconnecting => amber,
             Self::Connected => green,
             Self::Reconnecting { .. } => orange,
+            Self::Failed => red,
         }
     }
 
     /// A session is live (Connect would be refused; Settings are locked).
     pub fn is_active(self) -> bool {
-        !matches!(self, Self::Disconnected)
+        !matches!(self, Self::Disconnected | Self::Failed)
     }
 }
 

@@ -1,6 +1,6 @@
 //! Issue 18, what a new user trips over in the window: each test reproduces one report the
 //! way a user meets it (clicks, typing, a real server on 127.0.0.1), and fails without its fix.
-//! Here the shared steps; [`bugs`] (items 1–3, 5, 8, 9, 11, 13, 14), [`trust`] (auth secrets,
+//! Here the shared steps; [`failed`] (item 6), [`bugs`] (items 1–3, 5, 8, 9, 11, 13, 14), [`trust`] (auth secrets,
 //! the file dialog, masking: items 4, 7, 10) and [`layout`] (items 16–18).
 
 use crate::support;
@@ -13,6 +13,7 @@ use wsprobe::ui::App;
 use wsprobe::ui::widgets::ConnState;
 
 mod bugs;
+mod failed;
 mod layout;
 mod trust;
 
