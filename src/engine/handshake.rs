@@ -516,7 +516,8 @@ async fn read_body_start(
             _ => break,
         }
     }
-    let truncated = body.len() > REFUSAL_BODY_BYTES || length.is_some_and(|n| n > REFUSAL_BODY_BYTES);
+    let truncated =
+        body.len() > REFUSAL_BODY_BYTES || length.is_some_and(|n| n > REFUSAL_BODY_BYTES);
     body.truncate(REFUSAL_BODY_BYTES);
     (body, truncated)
 }

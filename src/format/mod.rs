@@ -9,8 +9,7 @@ mod text;
 pub use hex::{HexError, hexdump, parse_hex};
 pub use sniff::{Sniffed, looks_binary, mime_guess, sniff};
 pub use text::{
-    human_millis,
-    LineBreaks, error_chain, hex_preview, human_size, local_time, push_hex_preview,
+    LineBreaks, error_chain, hex_preview, human_millis, human_size, local_time, push_hex_preview,
     push_text_preview, rfc3339_millis, size_on_wire, text_preview,
 };
 

@@ -29,8 +29,7 @@ pub fn request_bar(
     ui.horizontal(|ui| {
         ui.label(RichText::new(&request.name).heading().strong());
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            let badge =
-                status_badge_text(ui, state, &super::text::state_text(state, reconnect_at));
+            let badge = status_badge_text(ui, state, &super::text::state_text(state, reconnect_at));
             if state == ConnState::Failed
                 && let Some(failure) = failure
             {
@@ -53,7 +52,7 @@ pub fn request_bar(
             &mut request.url,
             vars,
             "URL",
-            "ws://localhost:8080/socket",
+            "Enter a URL, e.g. ws://localhost:8080/socket",
             url_width,
             false,
         );

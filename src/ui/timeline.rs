@@ -301,7 +301,13 @@ fn refusal_body(ui: &mut Ui, refused: &RefusedUpgrade, mask: &SecretMask) {
 
 /// When the attempt started, its redirect hops, the handshake's time and the total until
 /// `ended_ms` (worded by `total`).
-fn timing_grid(ui: &mut Ui, hops: &[Hop], info: Option<&HandshakeInfo>, ended_ms: i64, total: &str) {
+fn timing_grid(
+    ui: &mut Ui,
+    hops: &[Hop],
+    info: Option<&HandshakeInfo>,
+    ended_ms: i64,
+    total: &str,
+) {
     let started_ms = hops.iter().find_map(|h| match h {
         Hop::Started { at_ms, .. } => Some(*at_ms),
         _ => None,

@@ -170,10 +170,12 @@ fn event() -> impl Strategy<Value = Event> {
         }),
         (1u32..4, text).prop_map(|(attempt, url)| EventKind::Connecting { attempt, url }),
         text.prop_map(|message| EventKind::Error { message }),
-        text.prop_map(|message| EventKind::HandshakeFailed(Box::new(FailedHandshake {
-            message,
-            response: None
-        }))),
+        text.prop_map(
+            |message| EventKind::HandshakeFailed(Box::new(FailedHandshake {
+                message,
+                response: None
+            }))
+        ),
         (1000u16..1012, text).prop_map(|(code, reason)| EventKind::Closed {
             code,
             reason,

@@ -353,34 +353,6 @@ impl App {
             return;
         };
         let state = rs.state;
-        let full_width = ui.available_width();
-        egui::Panel::right("events_panel")
-            .resizable(true)
-            .default_size((full_width * 0.52).max(320.0))
-            .size_range(280.0..=(full_width - 260.0).max(300.0))
-            .show(ui, |ui| {
-                let has_script = !self.workspace.requests[index].script.trim().is_empty();
-                if has_script || !rs.script.tests.is_empty() {
-                    ui.horizontal(|ui| {
-                        ui.selectable_value(&mut rs.show_tests, false, "Events");
-                        let label = super::script_tab::tests_label(&rs.script);
-                        ui.selectable_value(&mut rs.show_tests, true, label);
-                    });
-                } else {
-                    rs.show_tests = false;
-                }
-                if rs.show_tests {
-                    let clicked =
-                        super::script_tab::tests_panel(ui, &rs.script, &mut self.compare_tests);
-                    if let Some(seq) = clicked {
-                        rs.view.selected = Some(Seq(seq));
-                        rs.show_tests = false;
-                    }
-                } else {
-                    rs.view.ui(ui, &mut rs.log, state, vars);
-                }
-            });
-
         let inherited = {
             let request = &self.workspace.requests[index];
             Inherited {
@@ -392,7 +364,11 @@ impl App {
         };
         let mut composer_action = None;
         let mut control_action = None;
-        egui::CentralPanel::default()
+        let full_width = ui.available_width();
+        egui::Panel::left("request_panel")
+            .resizable(true)
+            .default_size((full_width * 0.48).max(260.0))
+            .size_range(260.0..=(full_width - 280.0).max(300.0))
             .frame(egui::Frame::new().inner_margin(egui::Margin::symmetric(4, 4)))
             .show(ui, |ui| {
                 let request = &mut self.workspace.requests[index];
@@ -412,6 +388,31 @@ impl App {
                     _ => self.tabs.ui(ui, request, state, &inherited, vars),
                 }
             });
+        // The events fill what the editor (a left panel) leaves, drawn after it, so Tab visits the request's tabs and
+        // editor before the events toolbar and rows: egui's Tab order is drawing order.
+        egui::CentralPanel::default().show(ui, |ui| {
+            let has_script = !self.workspace.requests[index].script.trim().is_empty();
+            if has_script || !rs.script.tests.is_empty() {
+                ui.horizontal(|ui| {
+                    ui.selectable_value(&mut rs.show_tests, false, "Events");
+                    let label = super::script_tab::tests_label(&rs.script);
+                    ui.selectable_value(&mut rs.show_tests, true, label);
+                });
+            } else {
+                rs.show_tests = false;
+            }
+            if rs.show_tests {
+                let clicked =
+                    super::script_tab::tests_panel(ui, &rs.script, &mut self.compare_tests);
+                if let Some(seq) = clicked {
+                    rs.view.selected = Some(Seq(seq));
+                    rs.show_tests = false;
+                }
+            } else {
+                rs.view.ui(ui, &mut rs.log, state, vars);
+            }
+        });
+
         match composer_action {
             Some(ComposerAction::Send) => self.send(&id),
             Some(ComposerAction::SendOutgoing(message)) => self.send_outgoing(&id, message),

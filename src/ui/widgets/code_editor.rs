@@ -14,7 +14,7 @@ use syntect::highlighting::{HighlightIterator, HighlightState, Highlighter, Them
 use syntect::parsing::{ParseState, ScopeStack, SyntaxSet};
 use syntect::util::LinesWithEndings;
 
-use super::template_field::{VarContext, highlight_job, var_colors, var_spans};
+use super::template_field::{VarContext, highlight_job, var_colors, var_hover, var_spans};
 use crate::model::MessageFormat;
 
 /// Above this many bytes the editor skips syntax highlighting (it stays editable and fast).
@@ -589,6 +589,9 @@ impl CodeEditor {
             .layouter(&mut layouter)
             .show(ui);
         let response = output.response.response.clone().accessible_name(name);
+        if let Some(hover) = var_hover(&output, text, vars, HIGHLIGHT_LIMIT) {
+            response.clone().on_hover_text(hover);
+        }
         if escaped {
             response.request_focus();
         }

@@ -6,7 +6,7 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use egui::text::{CCursor, CCursorRange, LayoutJob};
-use egui::{Color32, FontId, Galley, TextFormat, Ui};
+use egui::{Color32, FontId, Galley, RichText, TextFormat, Ui};
 
 use crate::model::Variable;
 
@@ -247,6 +247,24 @@ pub fn span_at<'a>(text: &str, spans: &'a [VarSpan], char_index: usize) -> Optio
         .find(|s| s.range.start <= byte && byte <= s.range.end)
 }
 
+/// What hovering a multi-line editor shows, as in the URL bar: the `<<name>>` under the
+/// pointer with its value (secrets masked); `None` elsewhere, when not hovered, or for a text
+/// over `limit` bytes (not searched on every hovered frame).
+pub fn var_hover(
+    output: &egui::text_edit::TextEditOutput,
+    text: &str,
+    vars: &VarContext,
+    limit: usize,
+) -> Option<String> {
+    let pos = output.response.response.hover_pos()?;
+    if text.len() > limit || !text.contains("<<") {
+        return None;
+    }
+    let spans = var_spans(text);
+    let cursor = output.galley.cursor_from_pos(pos - output.galley_pos);
+    span_at(text, &spans, cursor.index.0).map(|span| vars.describe(span))
+}
+
 /// What a [`template_field`] reports.
 pub struct FieldOutput {
     pub response: egui::Response,
@@ -273,7 +291,7 @@ pub fn template_field(
         ui.fonts_mut(|f| f.layout_job(job))
     };
     let mut edit = egui::TextEdit::singleline(text)
-        .hint_text(hint)
+        .hint_text(RichText::new(hint).italics())
         .desired_width(width)
         .min_size(egui::vec2(width.min(600.0), 0.0))
         .font(egui::TextStyle::Monospace);

@@ -66,7 +66,10 @@ fn the_engine_reports_the_refusal_with_its_response() {
         refused.info.response_headers
     );
     assert_eq!(refused.body.len(), REFUSAL_BODY_BYTES);
-    assert_eq!(&refused.body[..], &long_body.as_bytes()[..REFUSAL_BODY_BYTES]);
+    assert_eq!(
+        &refused.body[..],
+        &long_body.as_bytes()[..REFUSAL_BODY_BYTES]
+    );
     assert!(refused.body_truncated);
 }
 
@@ -119,7 +122,12 @@ fn the_jsonl_error_line_keeps_its_fields_and_adds_the_response() {
     let server = refusing(BODY.to_owned());
     let (code, stdout, stderr) = run_cli(
         &server.url(),
-        &["--output", "jsonl", "-H", "Authorization: Bearer s3cret-token"],
+        &[
+            "--output",
+            "jsonl",
+            "-H",
+            "Authorization: Bearer s3cret-token",
+        ],
     );
     assert_eq!(code, 1, "a failed handshake still exits 1: {stderr}");
     let error: serde_json::Value = stdout
@@ -160,7 +168,10 @@ fn a_refused_handshake_shows_failed_and_the_response() {
     run_until(&mut h, "the Failed badge", |h| {
         state_of(h) == ConnState::Failed
     });
-    assert!(has_label_containing(&h, "● Failed"), "the badge says Failed");
+    assert!(
+        has_label_containing(&h, "● Failed"),
+        "the badge says Failed"
+    );
     assert_eq!(rows(&h, '•', "Handshake failed: 401 Unauthorized"), 1);
 
     // The reason on hover.

@@ -1,7 +1,9 @@
 //! Issue 18, what a new user trips over in the window: each test reproduces one report the
 //! way a user meets it (clicks, typing, a real server on 127.0.0.1), and fails without its fix.
-//! Here the shared steps; [`failed`] (item 6), [`bugs`] (items 1–3, 5, 8, 9, 11, 13, 14), [`trust`] (auth secrets,
-//! the file dialog, masking: items 4, 7, 10) and [`layout`] (items 16–18).
+//! Here the shared steps; [`failed`] (item 6), [`bugs`] (items 1–3, 5, 8, 9, 11, 13, 14),
+//! [`keyboard`] (item 14's Tab order), [`trust`] (auth secrets, the file dialog, masking:
+//! items 4, 7, 10), [`layout`] (items 16–18) and [`looks`] (item 18's plot, placeholder,
+//! borders and variable hover).
 
 use crate::support;
 use egui::accesskit::Role;
@@ -14,7 +16,9 @@ use wsprobe::ui::widgets::ConnState;
 
 mod bugs;
 mod failed;
+mod keyboard;
 mod layout;
+mod looks;
 mod trust;
 
 /// A new workspace in a temporary folder, open, with one new request selected.
