@@ -71,8 +71,8 @@ impl RateCounter {
     }
 
     /// Draws the plot (about 120 × 22 points) as a plot: a "msg/s" label, axes (a time axis
-    /// at zero and a value axis), the peak's value at the top of the value axis, and a thin
-    /// frame; not a filled box that reads as an input. Hover shows the numbers.
+    /// at zero and a value axis) and, once there is traffic, the peak's value at the top of
+    /// the value axis; no filled box or frame that reads as an input. Hover shows the numbers.
     pub fn ui(&self, ui: &mut Ui, received_color: Color32, sent_color: Color32) {
         // Up to the last complete second (the current one is still filling).
         let now = crate::engine::now_ms() - 1000;
@@ -82,30 +82,23 @@ impl RateCounter {
             .on_hover_text("Messages per second over the last 60 s: received and sent");
         let (rect, response) = ui.allocate_exact_size(vec2(120.0, 22.0), Sense::hover());
         let painter = ui.painter_at(rect);
-        let axis = ui.visuals().widgets.noninteractive.bg_stroke.color;
-        painter.rect_stroke(
-            rect,
-            2.0,
-            Stroke::new(1.0, axis.gamma_multiply(0.5)),
-            egui::StrokeKind::Inside,
-        );
-        // The value axis (left) and the time axis at zero (bottom).
+        let axis = ui.visuals().weak_text_color();
+        // The value axis (left, a tick at the peak) and the time axis at zero (bottom).
         let origin = pos2(rect.left() + 1.0, rect.bottom() - 1.5);
-        painter.line_segment(
-            [origin, pos2(origin.x, rect.top() + 1.0)],
-            Stroke::new(1.0, axis),
-        );
-        painter.line_segment(
-            [origin, pos2(rect.right() - 1.0, origin.y)],
-            Stroke::new(1.0, axis),
-        );
-        painter.text(
-            pos2(origin.x + 3.0, rect.top() + 1.0),
-            egui::Align2::LEFT_TOP,
-            peak.to_string(),
-            egui::FontId::proportional(9.0),
-            ui.visuals().weak_text_color(),
-        );
+        let top = rect.top() + 1.0;
+        let stroke = Stroke::new(1.0, axis);
+        painter.line_segment([origin, pos2(origin.x, top)], stroke);
+        painter.line_segment([origin, pos2(rect.right() - 1.0, origin.y)], stroke);
+        painter.line_segment([pos2(origin.x, top), pos2(origin.x + 3.0, top)], stroke);
+        if peak > 0 {
+            painter.text(
+                pos2(origin.x + 5.0, top - 1.0),
+                egui::Align2::LEFT_TOP,
+                peak.to_string(),
+                egui::FontId::proportional(9.0),
+                axis,
+            );
+        }
         if peak > 0 {
             let scale = (rect.height() - 3.0) / peak as f32;
             let x = |i: usize| rect.left() + 1.0 + i as f32 * (rect.width() - 2.0) / 59.0;

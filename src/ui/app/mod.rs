@@ -353,6 +353,22 @@ impl App {
             return;
         };
         let state = rs.state;
+        let full_width = ui.available_width();
+        // The events panel takes its place (and its divider) first, empty: its contents are
+        // drawn after the editor, below, because egui's Tab order is drawing order and Tab
+        // should visit the request's tabs and editor before the events toolbar and rows.
+        let events_rect = egui::Panel::right("events_panel")
+            .resizable(true)
+            .default_size((full_width * 0.52).max(320.0))
+            .size_range(280.0..=(full_width - 260.0).max(300.0))
+            .show(ui, |ui| {
+                // Claim the whole width, or the empty panel shrinks to its minimum.
+                let rect = ui.max_rect();
+                ui.expand_to_include_rect(rect);
+                rect
+            })
+            .inner;
+
         let inherited = {
             let request = &self.workspace.requests[index];
             Inherited {
@@ -364,11 +380,7 @@ impl App {
         };
         let mut composer_action = None;
         let mut control_action = None;
-        let full_width = ui.available_width();
-        egui::Panel::left("request_panel")
-            .resizable(true)
-            .default_size((full_width * 0.48).max(260.0))
-            .size_range(260.0..=(full_width - 280.0).max(300.0))
+        egui::CentralPanel::default()
             .frame(egui::Frame::new().inner_margin(egui::Margin::symmetric(4, 4)))
             .show(ui, |ui| {
                 let request = &mut self.workspace.requests[index];
@@ -388,30 +400,34 @@ impl App {
                     _ => self.tabs.ui(ui, request, state, &inherited, vars),
                 }
             });
-        // The events fill what the editor (a left panel) leaves, drawn after it, so Tab visits the request's tabs and
-        // editor before the events toolbar and rows: egui's Tab order is drawing order.
-        egui::CentralPanel::default().show(ui, |ui| {
-            let has_script = !self.workspace.requests[index].script.trim().is_empty();
-            if has_script || !rs.script.tests.is_empty() {
-                ui.horizontal(|ui| {
-                    ui.selectable_value(&mut rs.show_tests, false, "Events");
-                    let label = super::script_tab::tests_label(&rs.script);
-                    ui.selectable_value(&mut rs.show_tests, true, label);
-                });
-            } else {
+
+        let mut events_ui = ui.new_child(
+            egui::UiBuilder::new()
+                .id_salt("events_panel_content")
+                .max_rect(events_rect)
+                .layout(egui::Layout::top_down(egui::Align::Min)),
+        );
+        events_ui.shrink_clip_rect(events_rect);
+        let ui = &mut events_ui;
+        let has_script = !self.workspace.requests[index].script.trim().is_empty();
+        if has_script || !rs.script.tests.is_empty() {
+            ui.horizontal(|ui| {
+                ui.selectable_value(&mut rs.show_tests, false, "Events");
+                let label = super::script_tab::tests_label(&rs.script);
+                ui.selectable_value(&mut rs.show_tests, true, label);
+            });
+        } else {
+            rs.show_tests = false;
+        }
+        if rs.show_tests {
+            let clicked = super::script_tab::tests_panel(ui, &rs.script, &mut self.compare_tests);
+            if let Some(seq) = clicked {
+                rs.view.selected = Some(Seq(seq));
                 rs.show_tests = false;
             }
-            if rs.show_tests {
-                let clicked =
-                    super::script_tab::tests_panel(ui, &rs.script, &mut self.compare_tests);
-                if let Some(seq) = clicked {
-                    rs.view.selected = Some(Seq(seq));
-                    rs.show_tests = false;
-                }
-            } else {
-                rs.view.ui(ui, &mut rs.log, state, vars);
-            }
-        });
+        } else {
+            rs.view.ui(ui, &mut rs.log, state, vars);
+        }
 
         match composer_action {
             Some(ComposerAction::Send) => self.send(&id),
