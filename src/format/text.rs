@@ -21,7 +21,7 @@ pub fn human_size(bytes: usize) -> String {
 
 /// A duration in milliseconds as people say it: `10 s` for whole seconds, else `250 ms`.
 pub fn human_millis(ms: u64) -> String {
-    if ms >= 1000 && ms % 1000 == 0 {
+    if ms >= 1000 && ms.is_multiple_of(1000) {
         format!("{} s", ms / 1000)
     } else {
         format!("{ms} ms")

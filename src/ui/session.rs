@@ -173,6 +173,67 @@ mod tests {
     use super::*;
     use crate::engine::ClosedBy;
 
+    fn batch(kinds: Vec<EventKind>) -> Vec<Event> {
+        kinds
+            .into_iter()
+            .map(|kind| Event::now(SessionId(1), kind))
+            .collect()
+    }
+
+    fn failed_attempt() -> Vec<EventKind> {
+        vec![
+            EventKind::Connecting {
+                attempt: 1,
+                url: "ws://x".into(),
+            },
+            EventKind::HandshakeFailed(Box::new(crate::engine::FailedHandshake {
+                message: "handshake timed out after 10 s".into(),
+                response: None,
+            })),
+        ]
+    }
+
+    #[test]
+    fn a_session_that_ends_on_a_failed_handshake_is_failed_until_the_next_connect() {
+        let mut rs = RequestSession {
+            session: Some(SessionId(1)),
+            ..RequestSession::default()
+        };
+        let mut kinds = failed_attempt();
+        kinds.push(EventKind::Closed {
+            code: 1006,
+            reason: "handshake timed out after 10 s".into(),
+            by: ClosedBy::Network,
+        });
+        rs.apply(batch(kinds));
+        assert_eq!(rs.state, ConnState::Failed);
+        assert!(!rs.state.is_active());
+        assert_eq!(
+            rs.failure.as_deref(),
+            Some("Handshake failed: timed out after 10 s")
+        );
+
+        // Cancelled while waiting to reconnect after a failure: a plain disconnect.
+        let mut rs = RequestSession {
+            session: Some(SessionId(1)),
+            ..RequestSession::default()
+        };
+        let mut kinds = failed_attempt();
+        kinds.push(EventKind::Reconnecting {
+            attempt: 1,
+            of: 3,
+            delay_ms: 1000,
+        });
+        kinds.push(EventKind::Closed {
+            code: 1000,
+            reason: "cancelled while waiting to reconnect".into(),
+            by: ClosedBy::Client,
+        });
+        rs.apply(batch(kinds));
+        assert_eq!(rs.state, ConnState::Disconnected);
+        assert_eq!(rs.failure, None);
+    }
+
     #[test]
     fn states_follow_events() {
         let connecting = EventKind::Connecting {
