@@ -6,6 +6,9 @@ use egui::{Color32, Sense, Stroke, Ui, pos2, vec2};
 
 use crate::engine::{Direction, Event, EventKind};
 
+/// The width of the label and the plot together, in points.
+const WIDTH: f32 = 120.0;
+
 /// How many seconds the plot shows.
 pub const WINDOW_SECS: usize = 60;
 
@@ -70,7 +73,7 @@ impl RateCounter {
         out
     }
 
-    /// Draws the plot (about 120 × 22 points) as a plot: a "msg/s" label, axes (a time axis
+    /// Draws the plot (with its label, [`WIDTH`] × 22 points) as a plot: a "msg/s" label, axes (a time axis
     /// at zero and a value axis) and, once there is traffic, the peak's value at the top of
     /// the value axis; no filled box or frame that reads as an input. Hover shows the numbers.
     pub fn ui(&self, ui: &mut Ui, received_color: Color32, sent_color: Color32) {
@@ -78,9 +81,13 @@ impl RateCounter {
         let now = crate::engine::now_ms() - 1000;
         let series = self.series(now);
         let peak = series.iter().map(|(r, s)| (*r).max(*s)).max().unwrap_or(0);
-        ui.label(egui::RichText::new("msg/s").small().weak())
+        let label = ui
+            .label(egui::RichText::new("msg/s").small().weak())
             .on_hover_text("Messages per second over the last 60 s: received and sent");
-        let (rect, response) = ui.allocate_exact_size(vec2(120.0, 22.0), Sense::hover());
+        // The label and the plot together take the width the plot alone used to, so the
+        // toolbar around them does not wrap differently.
+        let width = (WIDTH - label.rect.width() - ui.spacing().item_spacing.x).max(60.0);
+        let (rect, response) = ui.allocate_exact_size(vec2(width, 22.0), Sense::hover());
         let painter = ui.painter_at(rect);
         let axis = ui.visuals().weak_text_color();
         // The value axis (left, a tick at the peak) and the time axis at zero (bottom).

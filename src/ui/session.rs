@@ -193,19 +193,25 @@ mod tests {
         ]
     }
 
-    #[test]
-    fn a_session_that_ends_on_a_failed_handshake_is_failed_until_the_next_connect() {
+    /// A session that saw `kinds`, then the `Closed` ending it.
+    fn ended(mut kinds: Vec<EventKind>, code: u16, reason: &str, by: ClosedBy) -> RequestSession {
         let mut rs = RequestSession {
             session: Some(SessionId(1)),
             ..RequestSession::default()
         };
-        let mut kinds = failed_attempt();
         kinds.push(EventKind::Closed {
-            code: 1006,
-            reason: "handshake timed out after 10 s".into(),
-            by: ClosedBy::Network,
+            code,
+            reason: reason.into(),
+            by,
         });
         rs.apply(batch(kinds));
+        rs
+    }
+
+    #[test]
+    fn a_session_that_ends_on_a_failed_handshake_is_failed_until_the_next_connect() {
+        let reason = "handshake timed out after 10 s";
+        let rs = ended(failed_attempt(), 1006, reason, ClosedBy::Network);
         assert_eq!(rs.state, ConnState::Failed);
         assert!(!rs.state.is_active());
         assert_eq!(
@@ -214,22 +220,14 @@ mod tests {
         );
 
         // Cancelled while waiting to reconnect after a failure: a plain disconnect.
-        let mut rs = RequestSession {
-            session: Some(SessionId(1)),
-            ..RequestSession::default()
-        };
         let mut kinds = failed_attempt();
         kinds.push(EventKind::Reconnecting {
             attempt: 1,
             of: 3,
             delay_ms: 1000,
         });
-        kinds.push(EventKind::Closed {
-            code: 1000,
-            reason: "cancelled while waiting to reconnect".into(),
-            by: ClosedBy::Client,
-        });
-        rs.apply(batch(kinds));
+        let reason = "cancelled while waiting to reconnect";
+        let rs = ended(kinds, 1000, reason, ClosedBy::Client);
         assert_eq!(rs.state, ConnState::Disconnected);
         assert_eq!(rs.failure, None);
     }

@@ -95,7 +95,9 @@ pub struct Timeline {
 }
 
 impl Timeline {
-    pub fn connected_ui(
+    /// The timeline of the attempt that `event` ended: a Connected event's whole handshake,
+    /// or a failed attempt's error and, when the server answered, its answer.
+    pub fn attempt_ui(
         &mut self,
         ui: &mut Ui,
         log: &EventLog,
@@ -103,50 +105,33 @@ impl Timeline {
         event: &Event,
         mask: &SecretMask,
     ) {
-        let EventKind::Connected(info) = &event.kind else {
-            return;
-        };
         let hops = hops_before(log, seq);
         egui::ScrollArea::vertical()
             .id_salt("timeline_scroll")
             .auto_shrink([false, false])
-            .show(ui, |ui| {
-                self.sections(ui, info, None, &hops, event.at_ms, mask);
-            });
-    }
-
-    /// The detail of a failed attempt: why, and the server's answer when it sent one.
-    pub fn failed_ui(
-        &mut self,
-        ui: &mut Ui,
-        log: &EventLog,
-        seq: Seq,
-        event: &Event,
-        mask: &SecretMask,
-    ) {
-        let EventKind::HandshakeFailed(failed) = &event.kind else {
-            return;
-        };
-        let hops = hops_before(log, seq);
-        egui::ScrollArea::vertical()
-            .id_salt("timeline_scroll")
-            .auto_shrink([false, false])
-            .show(ui, |ui| {
-                ui.add(
-                    egui::Label::new(
-                        RichText::new(mask.text(&failed.message))
-                            .color(ui.visuals().error_fg_color),
-                    )
-                    .selectable(true)
-                    .wrap(),
-                );
-                ui.add_space(6.0);
-                match &failed.response {
-                    Some(refused) => {
-                        self.sections(ui, &refused.info, Some(refused), &hops, event.at_ms, mask);
-                    }
-                    None => timing_grid(ui, &hops, None, event.at_ms, "Total until it failed"),
+            .show(ui, |ui| match &event.kind {
+                EventKind::Connected(info) => {
+                    self.sections(ui, info, None, &hops, event.at_ms, mask);
                 }
+                EventKind::HandshakeFailed(failed) => {
+                    ui.add(
+                        egui::Label::new(
+                            RichText::new(mask.text(&failed.message))
+                                .color(ui.visuals().error_fg_color),
+                        )
+                        .selectable(true)
+                        .wrap(),
+                    );
+                    ui.add_space(6.0);
+                    match &failed.response {
+                        Some(refused) => {
+                            let info = &refused.info;
+                            self.sections(ui, info, Some(refused), &hops, event.at_ms, mask);
+                        }
+                        None => timing_grid(ui, &hops, None, event.at_ms, "Total until it failed"),
+                    }
+                }
+                _ => {}
             });
     }
 

@@ -82,7 +82,8 @@ fn after_upgrade(bytes: Vec<u8>) -> (RawServer, mpsc::Receiver<Option<Option<u16
     (server, rx)
 }
 
-fn cli(url: &str, extra: &[&str]) -> (i32, String, String) {
+/// `wsprobe run URL EXTRA...`: exit code, stdout, stderr (the failed-handshake tests use it too).
+pub(crate) fn cli(url: &str, extra: &[&str]) -> (i32, String, String) {
     let home = tempfile::tempdir().expect("tempdir");
     let mut child = Command::new(env!("CARGO_BIN_EXE_wsprobe"))
         .arg("run")

@@ -174,17 +174,11 @@ impl EventDetail {
                 }
                 self.payload_ui(ui, seq, event, mask);
             }
-            EventKind::Connected(_) => {
+            EventKind::Connected(_) | EventKind::HandshakeFailed(_) => {
                 ui.separator();
                 // One 👁: the timeline's toggle and this panel's are the same.
                 self.timeline.reveal = self.reveal;
-                self.timeline.connected_ui(ui, log, seq, event, mask);
-                self.reveal = self.timeline.reveal;
-            }
-            EventKind::HandshakeFailed(_) => {
-                ui.separator();
-                self.timeline.reveal = self.reveal;
-                self.timeline.failed_ui(ui, log, seq, event, mask);
+                self.timeline.attempt_ui(ui, log, seq, event, mask);
                 self.reveal = self.timeline.reveal;
             }
             EventKind::Closed { code, reason, by } => {

@@ -6,9 +6,6 @@
 
 use super::*;
 
-use std::process::{Command, Stdio};
-use std::time::Duration;
-
 use tokio::io::AsyncWriteExt as _;
 use wsprobe::engine::{EventKind, REFUSAL_BODY_BYTES};
 
@@ -89,38 +86,10 @@ fn a_timeout_is_a_failed_handshake_in_seconds() {
     assert!(failed.response.is_none());
 }
 
-/// `wsprobe run URL ARGS...`: exit code, stdout, stderr.
-fn run_cli(url: &str, args: &[&str]) -> (i32, String, String) {
-    let home = tempfile::tempdir().expect("tempdir");
-    let child = Command::new(env!("CARGO_BIN_EXE_wsprobe"))
-        .arg("run")
-        .arg(url)
-        .args(args)
-        .env("WSPROBE_WORKSPACE", home.path().join("none"))
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start wsprobe");
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let _ = tx.send(child.wait_with_output());
-    });
-    let output = rx
-        .recv_timeout(Duration::from_secs(30))
-        .expect("wsprobe run finishes")
-        .expect("wsprobe run output");
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
-}
-
 #[test]
 fn the_jsonl_error_line_keeps_its_fields_and_adds_the_response() {
     let server = refusing(BODY.to_owned());
-    let (code, stdout, stderr) = run_cli(
+    let (code, stdout, stderr) = crate::hostile::cli(
         &server.url(),
         &[
             "--output",
