@@ -47,8 +47,8 @@
 //! - With permessage-deflate agreed (`deflate.rs`; `Connected`'s `compression` says what), the
 //!   limit applies to the inflated size: a message that inflates past it gives the same
 //!   `Error`/1009/`Closed{1009}` as soon as it crosses it; data that is not valid deflate gives
-//!   1007. A 101 whose extensions do not match the offer is a failed handshake (`HandshakeFailed` naming
-//!   the extension or parameter).
+//!   1007. A 101 whose extensions do not match the offer is a failed handshake (its
+//!   `HandshakeFailed` names the extension or parameter).
 //! - Through a proxy (`proxy.rs`), `Connected`'s `proxy` holds the hop; a proxy that cannot be
 //!   reached, refuses the tunnel or the credentials is a failed handshake whose message names
 //!   the proxy (password masked) and its answer.

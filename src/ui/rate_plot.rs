@@ -73,9 +73,10 @@ impl RateCounter {
         out
     }
 
-    /// Draws the plot (with its label, [`WIDTH`] × 22 points) as a plot: a "msg/s" label, axes (a time axis
-    /// at zero and a value axis) and, once there is traffic, the peak's value at the top of
-    /// the value axis; no filled box or frame that reads as an input. Hover shows the numbers.
+    /// Draws the plot (with its label, [`WIDTH`] × 22 points) as a plot: a "msg/s" label,
+    /// axes (a time axis at zero and a value axis) and, once there is traffic, the peak's
+    /// value at the top of the value axis; no filled box or frame that reads as an input.
+    /// Hover shows the numbers.
     pub fn ui(&self, ui: &mut Ui, received_color: Color32, sent_color: Color32) {
         // Up to the last complete second (the current one is still filling).
         let now = crate::engine::now_ms() - 1000;
