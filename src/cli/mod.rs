@@ -45,7 +45,7 @@ mod session;
 mod signal;
 mod suite;
 
-pub use args::{OutputMode, RunArgs, SendFlag, SendSpec, parse_run_args};
+pub use args::{OutputMode, RunArgs, SendFlag, SendSpec, TlsArgs, parse_run_args};
 pub use definition::{Cli, Command};
 pub use output::{Printer, error_line, summary_line, text_line};
 pub use request::{Prepared, apply_options, parse_header, parse_param, prepare, target_is_url};

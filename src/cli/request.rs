@@ -153,6 +153,17 @@ pub fn finish(loaded: Loaded, args: &RunArgs) -> anyhow::Result<Prepared> {
     if let crate::model::ProxyChoice::Custom { url } = &resolved.settings.proxy {
         crate::engine::check_proxy_url(url)?;
     }
+    // A CA file or client certificate that cannot be used is bad input: exit 2, nothing sent.
+    let mut warnings = warnings;
+    if resolved.url.scheme() == "wss"
+        && let Some(cert) = crate::engine::check_tls_files(&resolved.settings)?
+        && cert.expired
+    {
+        warnings.push(format!(
+            "the client certificate {} expired on {}",
+            cert.subject, cert.not_after
+        ));
+    }
 
     let mut sends = Vec::new();
     let mut repeated = Vec::new();
@@ -460,6 +471,7 @@ pub fn apply_options(request: &mut SavedRequest, args: &RunArgs) -> anyhow::Resu
     if args.no_deflate {
         settings.compression.enabled = false;
     }
+    args.tls.apply(settings);
     if let Some(url) = &args.proxy {
         settings.proxy = crate::model::ProxyChoice::Custom { url: url.clone() };
     }

@@ -320,6 +320,8 @@ pub struct HandshakeInfo {
     pub compression: Option<super::deflate::Negotiated>,
     /// The proxy the connection went through: its answer and time.
     pub proxy: Option<super::proxy::ProxyHop>,
+    /// The client certificate offered on wss:// (mutual TLS), if one was set.
+    pub client_certificate: Option<super::client_cert::ClientCertInfo>,
 }
 
 /// How many payload bytes a compressed message took on the wire (all its frames, headers not
