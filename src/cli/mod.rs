@@ -173,4 +173,36 @@ mod tests {
         assert!(parse_run_args(["x", "--basic", "u:p", "--bearer", "t"]).is_err());
         assert!(parse_run_args(["x", "--output", "yaml"]).is_err());
     }
+
+    #[test]
+    fn tls_contract_names_parse_and_apply() {
+        use crate::model::{ClientCertSource, ConnectionSettings};
+        let args = parse_run_args([
+            "x", "--cert", "c.pem", "--key", "k.pem", "--cacert", "ca.pem",
+        ])
+        .unwrap();
+        let mut settings = ConnectionSettings::default();
+        args.tls.apply(&mut settings);
+        let cert = &settings.client_certificate;
+        assert_eq!(cert.source, ClientCertSource::Pem);
+        assert_eq!(
+            (cert.cert_path.as_str(), cert.key_path.as_str()),
+            ("c.pem", "k.pem")
+        );
+        assert_eq!(settings.ca_cert_path.as_deref(), Some("ca.pem"));
+        let args = parse_run_args(["x", "--pkcs12", "a.p12", "--pkcs12-password", "pw"]).unwrap();
+        args.tls.apply(&mut settings);
+        let cert = &settings.client_certificate;
+        assert_eq!(cert.source, ClientCertSource::Pkcs12);
+        assert_eq!(
+            (cert.pkcs12_path.as_str(), cert.passphrase.as_str()),
+            ("a.p12", "pw")
+        );
+        assert_eq!(
+            args.tls.to_argv(),
+            ["--pkcs12", "a.p12", "--pkcs12-password", "pw"]
+        );
+        assert!(parse_run_args(["x", "--cert", "c", "--pkcs12", "p"]).is_err());
+        assert!(parse_run_args(["x", "--key", "k"]).is_err());
+    }
 }

@@ -181,6 +181,7 @@ fn a_wrong_passphrase_a_mismatched_key_or_an_unreadable_file_is_exit_2_with_noth
     let p12 = pki.openssl_p12(&client, "right", false);
     let legacy = pki.openssl_p12(&client, "right", true);
     let missing = pki.path("missing.crt");
+    let encrypted = pki.encrypted_key(&client, "right");
     let cases: Vec<(Vec<&str>, String)> = vec![
         (
             vec!["--pkcs12", s(&p12), "--pkcs12-password", "wrong"],
@@ -213,6 +214,10 @@ fn a_wrong_passphrase_a_mismatched_key_or_an_unreadable_file_is_exit_2_with_noth
         (
             vec!["--cert", s(&client.key_path), "--key", s(&client.key_path)],
             "no PEM certificate".to_owned(),
+        ),
+        (
+            vec!["--cert", s(&client.cert_path), "--key", s(&encrypted)],
+            format!("the private key in {} is encrypted", s(&encrypted)),
         ),
         (
             vec!["--cacert", s(&missing)],
@@ -262,8 +267,22 @@ fn the_server_rejecting_the_certificate_is_exit_1_naming_the_alert() {
     let server = pki.server();
     let ca = s(&pki.ca_path).to_owned();
 
-    // No certificate at all.
-    let run = echo_with(&server.url(), &["--cacert", &ca]);
+    // No certificate at all; reconnecting would be refused the same way, so none follows.
+    let run = echo_with(
+        &server.url(),
+        &[
+            "--cacert",
+            &ca,
+            "--reconnect-attempts",
+            "3",
+            "--reconnect-interval",
+            "10",
+        ],
+    );
+    assert!(
+        !run.jsonl().iter().any(|l| l["kind"] == "reconnecting"),
+        "{run:?}"
+    );
     assert_eq!(run.code, 1, "{run:?}");
     assert!(
         run.stderr.contains("alert \"certificate required\"")

@@ -154,6 +154,23 @@ impl Pki {
         out
     }
 
+    /// The key of `client` encrypted with `passphrase` (`ENCRYPTED PRIVATE KEY`).
+    pub fn encrypted_key(&self, client: &ClientFiles, passphrase: &str) -> PathBuf {
+        let out = self.path(&format!("{}.encrypted.key", client.subject_cn));
+        let pass = format!("pass:{passphrase}");
+        openssl(&[
+            "pkey",
+            "-in",
+            path_str(&client.key_path),
+            "-aes256",
+            "-passout",
+            &pass,
+            "-out",
+            path_str(&out),
+        ]);
+        out
+    }
+
     /// `client` as a PKCS#12 file written by `openssl pkcs12 -export` (OpenSSL 3's defaults:
     /// PBES2/AES-256, or with `legacy` 3DES and RC2-40 with an SHA-1 MAC).
     pub fn openssl_p12(&self, client: &ClientFiles, passphrase: &str, legacy: bool) -> PathBuf {
