@@ -4,7 +4,7 @@
 //! window's Settings rows.
 
 use crate::cli::{Run, wsprobe};
-use crate::scripts::wsprobe_test;
+use crate::scripts::{walk, wsprobe_test};
 use crate::support;
 
 use std::path::Path;
@@ -395,19 +395,6 @@ fn tracked_files(dir: &Path) -> String {
     all
 }
 
-fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap().flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            out.extend(walk(&path));
-        } else {
-            out.push(path);
-        }
-    }
-    out
-}
-
 #[test]
 fn a_saved_request_with_a_secret_passphrase_variable_runs_and_no_secret_is_written() {
     let pki = Pki::new();
@@ -422,12 +409,7 @@ fn a_saved_request_with_a_secret_passphrase_variable_runs_and_no_secret_is_writt
         dir.path(),
         &server.url(),
         &pki.ca_path,
-        ClientCertificate {
-            source: ClientCertSource::Pkcs12,
-            pkcs12_path: s(&p12).to_owned(),
-            passphrase: "<<p12_pass>>".into(),
-            ..Default::default()
-        },
+        pkcs12_setting(&p12, "<<p12_pass>>"),
         vec![var],
     );
     let tracked = tracked_files(dir.path());
@@ -436,29 +418,11 @@ fn a_saved_request_with_a_secret_passphrase_variable_runs_and_no_secret_is_writt
         "{tracked}"
     );
 
-    let workspace = s(dir.path()).to_owned();
-    let run = wsprobe(&[
-        "Device feed",
-        "--workspace",
-        &workspace,
-        "--count",
-        "1",
-        "--output",
-        "jsonl",
-    ]);
+    let run = run_saved(dir.path(), &[]);
     assert_offered_saved(&run, &client);
     assert!(!run.stdout.contains(secret) && !run.stderr.contains(secret));
     // --reveal-secrets shows secret values, never key material.
-    let run = wsprobe(&[
-        "Device feed",
-        "--workspace",
-        &workspace,
-        "--count",
-        "1",
-        "--output",
-        "jsonl",
-        "--reveal-secrets",
-    ]);
+    let run = run_saved(dir.path(), &["--reveal-secrets"]);
     assert_eq!(run.code, 0, "{run:?}");
     assert!(!run.stdout.contains(&key_body(&client)));
 
@@ -477,15 +441,34 @@ fn a_saved_request_with_a_secret_passphrase_variable_runs_and_no_secret_is_writt
     assert_eq!(run.code, 0, "{run:?}");
     assert!(run.stdout.contains("1 passed, 0 failed"), "{run:?}");
     // A wrong passphrase given on the command line replaces the saved one: exit 2.
-    let run = wsprobe(&[
-        "Device feed",
-        "--workspace",
-        &workspace,
-        "--pkcs12-password",
-        "nope",
-    ]);
+    let run = run_saved(dir.path(), &["--pkcs12-password", "nope"]);
     assert_eq!(run.code, 2, "{run:?}");
     assert!(run.stderr.contains("wrong passphrase"), "{run:?}");
+}
+
+/// Settings → Client certificate: this PKCS#12 file with this passphrase.
+fn pkcs12_setting(path: &Path, passphrase: &str) -> ClientCertificate {
+    ClientCertificate {
+        source: ClientCertSource::Pkcs12,
+        pkcs12_path: s(path).to_owned(),
+        passphrase: passphrase.to_owned(),
+        ..Default::default()
+    }
+}
+
+/// `wsprobe run "Device feed" --workspace DIR --count 1 --output jsonl` plus `extra`.
+fn run_saved(dir: &Path, extra: &[&str]) -> Run {
+    let mut args = vec![
+        "Device feed",
+        "--workspace",
+        s(dir),
+        "--count",
+        "1",
+        "--output",
+        "jsonl",
+    ];
+    args.extend_from_slice(extra);
+    wsprobe(&args)
 }
 
 fn assert_offered_saved(run: &Run, client: &ClientFiles) {
@@ -513,12 +496,7 @@ fn a_typed_passphrase_goes_to_secrets_json_and_never_into_the_request_file_or_an
         dir.path(),
         &server.url(),
         &pki.ca_path,
-        ClientCertificate {
-            source: ClientCertSource::Pkcs12,
-            pkcs12_path: s(&p12).to_owned(),
-            passphrase: secret.into(),
-            ..Default::default()
-        },
+        pkcs12_setting(&p12, secret),
         Vec::new(),
     );
     assert!(!tracked_files(dir.path()).contains(secret));
@@ -533,16 +511,7 @@ fn a_typed_passphrase_goes_to_secrets_json_and_never_into_the_request_file_or_an
         export.contains(s(&p12)) && !export.contains(secret),
         "{export}"
     );
-    let workspace = s(dir.path()).to_owned();
-    let run = wsprobe(&[
-        "Device feed",
-        "--workspace",
-        &workspace,
-        "--count",
-        "1",
-        "--output",
-        "jsonl",
-    ]);
+    let run = run_saved(dir.path(), &[]);
     assert_offered_saved(&run, &client);
 }
 
@@ -559,38 +528,28 @@ fn wsprobe_test_takes_the_certificate_flags_for_a_url() {
     )
     .unwrap();
     let home = tempfile::tempdir().unwrap();
-    let run = wsprobe_test(
-        home.path(),
-        &[
-            &server.url(),
-            "--script",
-            s(&script),
-            "--cacert",
-            s(&pki.ca_path),
-            "--cert",
-            s(&client.cert_path),
-            "--key",
-            s(&client.key_path),
-        ],
-    );
+    let test_with_key = |key: &Path| {
+        wsprobe_test(
+            home.path(),
+            &[
+                &server.url(),
+                "--script",
+                s(&script),
+                "--cacert",
+                s(&pki.ca_path),
+                "--cert",
+                s(&client.cert_path),
+                "--key",
+                s(key),
+            ],
+        )
+    };
+    let run = test_with_key(&client.key_path);
     assert_eq!(run.code, 0, "{run:?}");
     assert!(run.stdout.contains("1 passed, 0 failed"), "{run:?}");
     // A mismatched key: exit 2 before anything connects.
     let other = pki.client("other", KeyKind::EcdsaP256, false);
-    let run = wsprobe_test(
-        home.path(),
-        &[
-            &server.url(),
-            "--script",
-            s(&script),
-            "--cacert",
-            s(&pki.ca_path),
-            "--cert",
-            s(&client.cert_path),
-            "--key",
-            s(&other.key_path),
-        ],
-    );
+    let run = test_with_key(&other.key_path);
     assert_eq!(run.code, 2, "{run:?}");
     assert!(
         run.stderr.contains("does not match the certificate"),
