@@ -286,3 +286,49 @@ fn describe(cert: &CertificateDer<'_>, path: &str) -> Result<ClientCertInfo, Tls
         expired: not_after < now,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn setting(source: ClientCertSource, path: &str) -> ClientCertificate {
+        ClientCertificate {
+            source,
+            cert_path: path.to_owned(),
+            pkcs12_path: path.to_owned(),
+            passphrase: "pw".into(),
+            ..Default::default()
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// Whatever a file holds (random bytes, or PEM armour around them), loading it is an
+        /// error, never a panic.
+        #[test]
+        fn any_file_content_is_an_error_not_a_panic(
+            bytes in prop::collection::vec(any::<u8>(), 0..600),
+            armour in 0usize..4,
+        ) {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("f");
+            let mut content = Vec::new();
+            let label = ["CERTIFICATE", "PRIVATE KEY", "EC PRIVATE KEY", ""][armour];
+            if !label.is_empty() {
+                content.extend_from_slice(format!("-----BEGIN {label}-----\n").as_bytes());
+            }
+            content.extend_from_slice(&bytes);
+            if !label.is_empty() {
+                content.extend_from_slice(format!("\n-----END {label}-----\n").as_bytes());
+            }
+            std::fs::write(&path, &content).unwrap();
+            let path = path.to_str().unwrap();
+            let provider = rustls::crypto::ring::default_provider();
+            for source in [ClientCertSource::Pem, ClientCertSource::Pkcs12] {
+                prop_assert!(load(&setting(source, path), &provider).is_err());
+            }
+        }
+    }
+}
