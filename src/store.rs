@@ -22,8 +22,9 @@
 //! older wsprobe, or by hand) is loaded from there and moved on the next save.
 //!
 //! Auth secrets (the Basic password, the Bearer token, the OAuth consumer and token secrets)
-//! and a client certificate's PKCS#12 passphrase are kept the same way: written to the request file empty, their values in `.secrets.json`
-//! under `"request:<request id>"` (`{"bearer.token": "..."}`), merged back on load, and moved
+//! and a client certificate's passphrase are kept the same way: written to the request file
+//! empty, their values in `.secrets.json` under `"request:<request id>"`
+//! (`{"bearer.token": "..."}`), merged back on load, and moved
 //! out of a request file that still holds one on its next save. A value that is only a
 //! `<<variable>>` reference is no secret itself and stays in the request file.
 //!

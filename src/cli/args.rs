@@ -121,6 +121,15 @@ pub struct TlsArgs {
     /// The client certificate's private key (PEM: PKCS#8, PKCS#1 or SEC1); default: in --cert.
     #[arg(long, value_name = "FILE", requires = "cert")]
     pub key: Option<String>,
+    /// The passphrase of an encrypted PEM key (ENCRYPTED PRIVATE KEY); also replaces a saved
+    /// request's.
+    #[arg(
+        long,
+        value_name = "PASS",
+        env = "WSPROBE_KEY_PASSWORD",
+        hide_env_values = true
+    )]
+    pub key_password: Option<String>,
     /// Client certificate and key as a PKCS#12 file (.p12/.pfx).
     #[arg(long, value_name = "FILE")]
     pub pkcs12: Option<String>,
@@ -147,13 +156,20 @@ impl TlsArgs {
             cert.source = ClientCertSource::Pem;
             cert.cert_path = path.clone();
             cert.key_path = self.key.clone().unwrap_or_default();
+            cert.passphrase.clear();
         }
         if let Some(path) = &self.pkcs12 {
             cert.source = ClientCertSource::Pkcs12;
             cert.pkcs12_path = path.clone();
             cert.passphrase.clear();
         }
-        if let Some(passphrase) = &self.pkcs12_password {
+        // Each passphrase goes with its kind of file.
+        let passphrase = match cert.source {
+            ClientCertSource::Pem => &self.key_password,
+            ClientCertSource::Pkcs12 => &self.pkcs12_password,
+            ClientCertSource::None => &None,
+        };
+        if let Some(passphrase) = passphrase {
             cert.passphrase = passphrase.clone();
         }
         if let Some(path) = &self.cacert {
@@ -168,6 +184,7 @@ impl TlsArgs {
         for (flag, value) in [
             ("--cert", &self.cert),
             ("--key", &self.key),
+            ("--key-password", &self.key_password),
             ("--pkcs12", &self.pkcs12),
             ("--pkcs12-password", &self.pkcs12_password),
             ("--cacert", &self.cacert),

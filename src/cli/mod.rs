@@ -204,5 +204,9 @@ mod tests {
         );
         assert!(parse_run_args(["x", "--cert", "c", "--pkcs12", "p"]).is_err());
         assert!(parse_run_args(["x", "--key", "k"]).is_err());
+        let args = parse_run_args(["x", "--cert", "c", "--key-password", "kp"]).unwrap();
+        args.tls.apply(&mut settings);
+        assert_eq!(settings.client_certificate.passphrase, "kp");
+        assert_eq!(args.tls.to_argv(), ["--cert", "c", "--key-password", "kp"]);
     }
 }

@@ -6,8 +6,9 @@
 //!   `CERTIFICATE` blocks, the client's own first, then any intermediates. The key file holds
 //!   one unencrypted private key: `PRIVATE KEY` (PKCS#8), `RSA PRIVATE KEY` (PKCS#1) or
 //!   `EC PRIVATE KEY` (SEC1); RSA, ECDSA (P-256, P-384) and Ed25519 keys load. No key file: the
-//!   key is read from the certificate file. An encrypted PEM key is refused with a message
-//!   saying how to convert it.
+//!   key is read from the certificate file. An encrypted PKCS#8 key (`ENCRYPTED PRIVATE KEY`,
+//!   PBES2 as OpenSSL 3 writes it) is decrypted with the passphrase; a key in OpenSSL's older
+//!   encrypted form (`Proc-Type: 4,ENCRYPTED`) is refused with how to convert it.
 //! - **PKCS#12** ([`ClientCertSource::Pkcs12`]): a .p12/.pfx file opened with the passphrase,
 //!   the modern kind (PBES2, PBKDF2 with AES-CBC, HMAC-SHA-256, as OpenSSL 3 writes) and the
 //!   legacy one (3DES and RC2-40 with an SHA-1 MAC, as `openssl pkcs12 -legacy` and older tools
@@ -114,7 +115,7 @@ pub fn load(
                 path => path,
             };
             let chain = pem_certificates(cert_path)?;
-            let key = pem_private_key(key_path)?;
+            let key = pem_private_key(key_path, &setting.passphrase)?;
             (chain, key, key_path.to_owned(), cert_path.to_owned())
         }
         ClientCertSource::Pkcs12 => {
@@ -190,17 +191,18 @@ fn pem_certificates(path: &str) -> Result<Vec<CertificateDer<'static>>, TlsFileE
     Ok(chain)
 }
 
-/// The one private key of a PEM file.
-fn pem_private_key(path: &str) -> Result<PrivateKeyDer<'static>, TlsFileError> {
+/// The one private key of a PEM file (decrypted with `passphrase` when it is encrypted).
+fn pem_private_key(path: &str, passphrase: &str) -> Result<PrivateKeyDer<'static>, TlsFileError> {
     let bytes = read(path, "private key file")?;
     let text = String::from_utf8_lossy(&bytes);
-    if text.contains("-----BEGIN ENCRYPTED PRIVATE KEY-----")
-        || text.contains("Proc-Type: 4,ENCRYPTED")
-    {
+    if text.contains("Proc-Type: 4,ENCRYPTED") {
         return Err(TlsFileError::new(format!(
-            "the private key in {path} is encrypted: decrypt it (openssl pkey -in KEY -out \
-             PLAIN.key) or use a PKCS#12 file with its passphrase"
+            "the private key in {path} uses OpenSSL's legacy encryption: convert it (openssl \
+             pkcs8 -topk8 -in KEY -out NEW.key) or decrypt it (openssl pkey -in KEY -out PLAIN.key)"
         )));
+    }
+    if let Some(block) = pem_block(&text, "ENCRYPTED PRIVATE KEY") {
+        return decrypt_pkcs8(block, path, passphrase);
     }
     let mut keys = Vec::new();
     for item in rustls_pemfile::read_all(&mut bytes.as_slice()) {
@@ -226,6 +228,50 @@ fn pem_private_key(path: &str) -> Result<PrivateKeyDer<'static>, TlsFileError> {
             "{path} holds {n} private keys; give a file with one"
         ))),
     }
+}
+
+/// The text of the first `label` PEM block of `text`, armour lines included.
+fn pem_block<'t>(text: &'t str, label: &str) -> Option<&'t str> {
+    let begin = format!("-----BEGIN {label}-----");
+    let end = format!("-----END {label}-----");
+    let start = text.find(&begin)?;
+    let stop = start + text[start..].find(&end)? + end.len();
+    Some(&text[start..stop])
+}
+
+/// An `ENCRYPTED PRIVATE KEY` block, decrypted with `passphrase`.
+fn decrypt_pkcs8(
+    block: &str,
+    path: &str,
+    passphrase: &str,
+) -> Result<PrivateKeyDer<'static>, TlsFileError> {
+    use pkcs8::EncryptedPrivateKeyInfoRef;
+    use pkcs8::pkcs5::Error as Pkcs5Error;
+    if passphrase.is_empty() {
+        return Err(TlsFileError::new(format!(
+            "the private key in {path} is encrypted: give its passphrase (Settings → \
+             Passphrase, or --key-password)"
+        )));
+    }
+    let (_, der) = pkcs8::der::pem::decode_vec(block.as_bytes()).map_err(|err| {
+        TlsFileError::new(format!("invalid PEM in private key file {path}")).because(err)
+    })?;
+    let info = EncryptedPrivateKeyInfoRef::try_from(der.as_slice()).map_err(|err| {
+        TlsFileError::new(format!("invalid encrypted private key in {path}")).because(err)
+    })?;
+    let plain = info.decrypt(passphrase).map_err(|err| match err {
+        pkcs8::Error::EncryptedPrivateKey(
+            Pkcs5Error::UnsupportedAlgorithm { .. } | Pkcs5Error::NoPbes1CryptSupport,
+        ) => TlsFileError::new(format!(
+            "the private key in {path} is encrypted with an unsupported scheme (PBES2 with AES \
+             expected: openssl pkcs8 -topk8 -v2 aes-256-cbc)"
+        )),
+        // A wrong passphrase fails the padding, or gives bytes that are no key.
+        _ => TlsFileError::new(format!("wrong passphrase for the private key in {path}")),
+    })?;
+    Ok(PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(
+        plain.as_bytes().to_vec(),
+    )))
 }
 
 /// The certificate chain and key of a PKCS#12 file.

@@ -5,8 +5,8 @@
 //! The contract:
 //! - [`ClientCertSource::None`] (the default) offers no certificate.
 //! - [`ClientCertSource::Pem`]: `cert_path` is a PEM certificate (its chain may follow it);
-//!   `key_path` a PEM private key (PKCS#8, PKCS#1 or SEC1). An empty `key_path` reads the key
-//!   from the certificate file.
+//!   `key_path` a PEM private key (PKCS#8, PKCS#1 or SEC1), decrypted with `passphrase` when
+//!   it is an encrypted PKCS#8 key. An empty `key_path` reads the key from the certificate file.
 //! - [`ClientCertSource::Pkcs12`]: `pkcs12_path` is a .p12/.pfx file, opened with `passphrase`.
 //! - Every field may use `<<variables>>`. The passphrase is a secret: the store writes it to
 //!   `.secrets.json`, never to the request file, unless it is nothing but one `<<variable>>`.
@@ -51,7 +51,8 @@ pub struct ClientCertificate {
     /// PKCS#12: the .p12/.pfx file.
     #[serde(skip_serializing_if = "String::is_empty")]
     pub pkcs12_path: String,
-    /// PKCS#12: the passphrase (a secret; may be a `<<variable>>`).
+    /// The PKCS#12 file's passphrase, or an encrypted PEM key's (a secret; may be a
+    /// `<<variable>>`).
     #[serde(skip_serializing_if = "String::is_empty")]
     pub passphrase: String,
 }

@@ -2,8 +2,8 @@
 //! wss:// (mutual TLS), and their file dialogs.
 //!
 //! The contract: a *Client certificate* choice (None, PEM files, PKCS#12 file); PEM shows
-//! *Certificate file* and *Key file*, PKCS#12 shows *PKCS#12 file* and a masked *Passphrase*
-//! (👁 shows it), each file with a Browse… that opens the file dialog off the UI thread (the
+//! *Certificate file*, *Key file* and *Passphrase* (for an encrypted key), PKCS#12 shows
+//! *PKCS#12 file* and *Passphrase*; the passphrase is masked (👁 shows it), each file with a Browse… that opens the file dialog off the UI thread (the
 //! window's own dialog where the desktop has none). Nothing is read here: the engine reads the
 //! files on Connect, and a file it cannot use is the Connect's error.
 
@@ -101,13 +101,14 @@ pub fn client_cert_grid(ui: &mut Ui, cert: &mut ClientCertificate) -> Option<Pic
                     if path_row(ui, "Key file", &mut cert.key_path, hint) {
                         pick = Some(Pick::Key);
                     }
+                    passphrase_row(ui, &mut cert.passphrase, "only for an encrypted key");
                 }
                 ClientCertSource::Pkcs12 => {
                     let hint = ".p12 or .pfx";
                     if path_row(ui, "PKCS#12 file", &mut cert.pkcs12_path, hint) {
                         pick = Some(Pick::Pkcs12);
                     }
-                    passphrase_row(ui, &mut cert.passphrase);
+                    passphrase_row(ui, &mut cert.passphrase, "or <<variable>>");
                 }
             }
         });
@@ -137,7 +138,7 @@ fn path_row(ui: &mut Ui, label: &str, path: &mut String, hint: &str) -> bool {
     browse
 }
 
-fn passphrase_row(ui: &mut Ui, passphrase: &mut String) {
+fn passphrase_row(ui: &mut Ui, passphrase: &mut String, hint: &str) {
     let l = ui.label("Passphrase");
     let shown_id = egui::Id::unique("client_cert_passphrase_shown");
     let mut shown = ui.data(|d| d.get_temp::<bool>(shown_id)).unwrap_or(false);
@@ -145,7 +146,7 @@ fn passphrase_row(ui: &mut Ui, passphrase: &mut String) {
         ui.add(
             egui::TextEdit::singleline(passphrase)
                 .password(!shown)
-                .hint_text("or <<variable>>")
+                .hint_text(hint)
                 .desired_width(220.0),
         )
         .labelled_by(l.id);

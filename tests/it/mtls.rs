@@ -217,7 +217,21 @@ fn a_wrong_passphrase_a_mismatched_key_or_an_unreadable_file_is_exit_2_with_noth
         ),
         (
             vec!["--cert", s(&client.cert_path), "--key", s(&encrypted)],
-            format!("the private key in {} is encrypted", s(&encrypted)),
+            format!(
+                "the private key in {} is encrypted: give its passphrase",
+                s(&encrypted)
+            ),
+        ),
+        (
+            vec![
+                "--cert",
+                s(&client.cert_path),
+                "--key",
+                s(&encrypted),
+                "--key-password",
+                "wrong",
+            ],
+            format!("wrong passphrase for the private key in {}", s(&encrypted)),
         ),
         (
             vec!["--cacert", s(&missing)],
@@ -250,6 +264,21 @@ fn a_wrong_passphrase_a_mismatched_key_or_an_unreadable_file_is_exit_2_with_noth
             "--pkcs12",
             s(&p12),
             "--pkcs12-password",
+            "right",
+        ],
+    );
+    assert_offered(&run, &client);
+    // The encrypted PEM key with its passphrase.
+    let run = echo_with(
+        &server.url(),
+        &[
+            "--cacert",
+            &ca,
+            "--cert",
+            s(&client.cert_path),
+            "--key",
+            s(&encrypted),
+            "--key-password",
             "right",
         ],
     );
@@ -622,7 +651,8 @@ mod window {
         h.run();
         h.get_by_label("PEM files").click();
         h.run();
-        assert!(h.query_by_label("Passphrase").is_none());
+        assert!(h.query_by_label("Key file").is_some());
+        h.get_by_label("Passphrase").set_text_value_accesskit("");
         h.get_by_label("Certificate file")
             .set_text_value_accesskit(s(&client.cert_path));
         h.get_by_label("Key file")
