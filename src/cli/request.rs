@@ -145,7 +145,7 @@ pub fn finish(loaded: Loaded, args: &RunArgs) -> anyhow::Result<Prepared> {
         request,
         resolver,
         secrets,
-        warnings,
+        mut warnings,
         workspace,
         is_url,
     } = loaded;
@@ -154,15 +154,10 @@ pub fn finish(loaded: Loaded, args: &RunArgs) -> anyhow::Result<Prepared> {
         crate::engine::check_proxy_url(url)?;
     }
     // A CA file or client certificate that cannot be used is bad input: exit 2, nothing sent.
-    let mut warnings = warnings;
     if resolved.url.scheme() == "wss"
         && let Some(cert) = crate::engine::check_tls_files(&resolved.settings)?
-        && cert.expired
     {
-        warnings.push(format!(
-            "the client certificate {} expired on {}",
-            cert.subject, cert.not_after
-        ));
+        warnings.extend(cert.expiry_warning());
     }
 
     let mut sends = Vec::new();

@@ -68,6 +68,18 @@ pub struct ClientCertInfo {
     pub expired: bool,
 }
 
+impl ClientCertInfo {
+    /// "the client certificate CN=x expired on 2021-01-01T00:00:00Z", when it has.
+    pub fn expiry_warning(&self) -> Option<String> {
+        self.expired.then(|| {
+            format!(
+                "the client certificate {} expired on {}",
+                self.subject, self.not_after
+            )
+        })
+    }
+}
+
 impl std::fmt::Display for ClientCertInfo {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let until = if self.expired { "expired" } else { "expires" };
