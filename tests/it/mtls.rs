@@ -10,7 +10,7 @@ use crate::support;
 use std::path::Path;
 
 use serde_json::Value;
-use support::mtls::{ClientFiles, KeyKind, Pki, Seen};
+use support::mtls::{ClientFiles, KeyKind, MtlsServer, Pki, Seen};
 use wsprobe::model::{ClientCertSource, ClientCertificate, Environment, SavedRequest, Variable};
 use wsprobe::store::Store;
 
@@ -45,6 +45,14 @@ fn key_body(client: &ClientFiles) -> String {
         .filter(|l| !l.starts_with("-----"))
         .take(2)
         .collect()
+}
+
+/// [`echo_with`] offering the PEM files `cert` and `key`, trusting the CA file `ca`.
+fn echo_pem(server: &MtlsServer, ca: &str, cert: &Path, key: &Path) -> Run {
+    echo_with(
+        &server.url(),
+        &["--cacert", ca, "--cert", s(cert), "--key", s(key)],
+    )
 }
 
 /// `wsprobe run URL --send hi --count 1 --output jsonl` plus `extra`: exit 0, the echo, and
@@ -101,17 +109,7 @@ fn pem_keys_of_every_kind_and_form_are_offered_and_accepted() {
         } else {
             client.key_path.clone()
         };
-        let run = echo_with(
-            &server.url(),
-            &[
-                "--cacert",
-                &ca,
-                "--cert",
-                s(&client.cert_path),
-                "--key",
-                s(&key),
-            ],
-        );
+        let run = echo_pem(&server, &ca, &client.cert_path, &key);
         assert_offered(&run, &client);
         assert_eq!(
             server.next_seen(),
@@ -333,17 +331,7 @@ fn the_server_rejecting_the_certificate_is_exit_1_naming_the_alert() {
 
     // An expired one: refused by the server, and we said so before connecting.
     let expired = pki.client("old-device", KeyKind::EcdsaP256, true);
-    let run = echo_with(
-        &server.url(),
-        &[
-            "--cacert",
-            &ca,
-            "--cert",
-            s(&expired.cert_path),
-            "--key",
-            s(&expired.key_path),
-        ],
-    );
+    let run = echo_pem(&server, &ca, &expired.cert_path, &expired.key_path);
     assert_eq!(run.code, 1, "{run:?}");
     assert!(
         run.stderr.contains("alert \"certificate expired\"")
@@ -358,17 +346,7 @@ fn the_server_rejecting_the_certificate_is_exit_1_naming_the_alert() {
     // One from another CA: "unknown ca".
     let other_ca = Pki::named("another CA");
     let stranger = other_ca.client("stranger", KeyKind::Ed25519, false);
-    let run = echo_with(
-        &server.url(),
-        &[
-            "--cacert",
-            &ca,
-            "--cert",
-            s(&stranger.cert_path),
-            "--key",
-            s(&stranger.key_path),
-        ],
-    );
+    let run = echo_pem(&server, &ca, &stranger.cert_path, &stranger.key_path);
     assert_eq!(run.code, 1, "{run:?}");
     assert!(run.stderr.contains("alert \"unknown ca\""), "{run:?}");
 }
