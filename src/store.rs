@@ -22,8 +22,9 @@
 //! older wsprobe, or by hand) is loaded from there and moved on the next save.
 //!
 //! Auth secrets (the Basic password, the Bearer token, the OAuth consumer and token secrets)
-//! are kept the same way: written to the request file empty, their values in `.secrets.json`
-//! under `"request:<request id>"` (`{"bearer.token": "..."}`), merged back on load, and moved
+//! and a client certificate's passphrase are kept the same way: written to the request file
+//! empty, their values in `.secrets.json` under `"request:<request id>"`
+//! (`{"bearer.token": "..."}`), merged back on load, and moved
 //! out of a request file that still holds one on its next save. A value that is only a
 //! `<<variable>>` reference is no secret itself and stays in the request file.
 //!
@@ -273,7 +274,7 @@ impl Store {
                     }
                     for request in &mut requests {
                         let values = secrets.get(&auth_secrets::request_key(&request.id));
-                        auth_secrets::merge(&mut request.auth, values);
+                        auth_secrets::merge_request(request, values);
                     }
                 }
                 Err(message) => problems.push(LoadProblem {
@@ -395,7 +396,7 @@ impl Store {
         for request in &workspace.requests {
             // Auth credentials and secret variables go to .secrets.json, under keys of their own.
             let mut public = request.clone();
-            let values = auth_secrets::split(&mut public.auth, auth_secrets::References::Keep);
+            let values = auth_secrets::split_request(&mut public, auth_secrets::References::Keep);
             if !values.is_empty() {
                 secrets.insert(auth_secrets::request_key(&request.id), values);
             }

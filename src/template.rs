@@ -403,6 +403,16 @@ impl Resolver {
             },
             other => other.clone(),
         };
+        let cert = &mut settings.client_certificate;
+        if cert.is_set() {
+            cert.cert_path = self.render("client certificate file", &cert.cert_path)?;
+            cert.key_path = self.render("client key file", &cert.key_path)?;
+            cert.pkcs12_path = self.render("PKCS#12 file", &cert.pkcs12_path)?;
+            cert.passphrase = self.render("PKCS#12 passphrase", &cert.passphrase)?;
+        }
+        if let Some(path) = &settings.ca_cert_path {
+            settings.ca_cert_path = Some(self.render("CA file", path)?);
+        }
         settings.subprotocols = settings
             .subprotocols
             .iter()

@@ -95,6 +95,8 @@ pub struct RunArgs {
     /// Do not offer permessage-deflate (it is offered by default, as browsers do).
     #[arg(long)]
     pub no_deflate: bool,
+    #[command(flatten)]
+    pub tls: TlsArgs,
     /// Connect through this proxy: http://, socks5:// or socks5h://, with optional user:pass@
     /// (default: the workspace's proxy, else HTTPS_PROXY/HTTP_PROXY/ALL_PROXY).
     #[arg(long, value_name = "URL", conflicts_with = "no_proxy")]
@@ -108,6 +110,91 @@ pub struct RunArgs {
     /// text (default), jsonl, or quiet.
     #[arg(long, value_enum, default_value_t = OutputMode::Text)]
     pub output: OutputMode,
+}
+
+/// The TLS options of `wsprobe run` and `wsprobe test` (names are a contract, curl's).
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct TlsArgs {
+    /// Client certificate (PEM; its chain may follow it) offered on wss:// (mutual TLS).
+    #[arg(long, value_name = "FILE", conflicts_with = "pkcs12")]
+    pub cert: Option<String>,
+    /// The client certificate's private key (PEM: PKCS#8, PKCS#1 or SEC1); default: in --cert.
+    #[arg(long, value_name = "FILE", requires = "cert")]
+    pub key: Option<String>,
+    /// The passphrase of an encrypted PEM key (ENCRYPTED PRIVATE KEY); also replaces a saved
+    /// request's.
+    #[arg(
+        long,
+        value_name = "PASS",
+        env = "WSPROBE_KEY_PASSWORD",
+        hide_env_values = true
+    )]
+    pub key_password: Option<String>,
+    /// Client certificate and key as a PKCS#12 file (.p12/.pfx).
+    #[arg(long, value_name = "FILE")]
+    pub pkcs12: Option<String>,
+    /// The PKCS#12 file's passphrase (may be a <<variable>>); also replaces a saved
+    /// request's.
+    #[arg(
+        long,
+        value_name = "PASS",
+        env = "WSPROBE_PKCS12_PASSWORD",
+        hide_env_values = true
+    )]
+    pub pkcs12_password: Option<String>,
+    /// A PEM file of extra trusted CA certificates for the server's certificate.
+    #[arg(long, value_name = "FILE")]
+    pub cacert: Option<String>,
+}
+
+impl TlsArgs {
+    /// Puts these options into a request's settings (over what it saved).
+    pub fn apply(&self, settings: &mut crate::model::ConnectionSettings) {
+        use crate::model::ClientCertSource;
+        let cert = &mut settings.client_certificate;
+        if let Some(path) = &self.cert {
+            cert.source = ClientCertSource::Pem;
+            cert.cert_path = path.clone();
+            cert.key_path = self.key.clone().unwrap_or_default();
+            cert.passphrase.clear();
+        }
+        if let Some(path) = &self.pkcs12 {
+            cert.source = ClientCertSource::Pkcs12;
+            cert.pkcs12_path = path.clone();
+            cert.passphrase.clear();
+        }
+        // Each passphrase goes with its kind of file.
+        let passphrase = match cert.source {
+            ClientCertSource::Pem => &self.key_password,
+            ClientCertSource::Pkcs12 => &self.pkcs12_password,
+            ClientCertSource::None => &None,
+        };
+        if let Some(passphrase) = passphrase {
+            cert.passphrase = passphrase.clone();
+        }
+        if let Some(path) = &self.cacert {
+            settings.ca_cert_path = Some(path.clone());
+        }
+    }
+
+    /// The same options as command-line words (for `wsprobe test`, which runs targets
+    /// through `run`'s parser).
+    pub fn to_argv(&self) -> Vec<String> {
+        let mut argv = Vec::new();
+        for (flag, value) in [
+            ("--cert", &self.cert),
+            ("--key", &self.key),
+            ("--key-password", &self.key_password),
+            ("--pkcs12", &self.pkcs12),
+            ("--pkcs12-password", &self.pkcs12_password),
+            ("--cacert", &self.cacert),
+        ] {
+            if let Some(value) = value {
+                argv.extend([flag.to_owned(), value.clone()]);
+            }
+        }
+        argv
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -45,7 +45,7 @@ mod session;
 mod signal;
 mod suite;
 
-pub use args::{OutputMode, RunArgs, SendFlag, SendSpec, parse_run_args};
+pub use args::{OutputMode, RunArgs, SendFlag, SendSpec, TlsArgs, parse_run_args};
 pub use definition::{Cli, Command};
 pub use output::{Printer, error_line, summary_line, text_line};
 pub use request::{Prepared, apply_options, parse_header, parse_param, prepare, target_is_url};
@@ -172,5 +172,41 @@ mod tests {
         assert_eq!(args.duration, Some(1.5));
         assert!(parse_run_args(["x", "--basic", "u:p", "--bearer", "t"]).is_err());
         assert!(parse_run_args(["x", "--output", "yaml"]).is_err());
+    }
+
+    #[test]
+    fn tls_contract_names_parse_and_apply() {
+        use crate::model::{ClientCertSource, ConnectionSettings};
+        let args = parse_run_args([
+            "x", "--cert", "c.pem", "--key", "k.pem", "--cacert", "ca.pem",
+        ])
+        .unwrap();
+        let mut settings = ConnectionSettings::default();
+        args.tls.apply(&mut settings);
+        let cert = &settings.client_certificate;
+        assert_eq!(cert.source, ClientCertSource::Pem);
+        assert_eq!(
+            (cert.cert_path.as_str(), cert.key_path.as_str()),
+            ("c.pem", "k.pem")
+        );
+        assert_eq!(settings.ca_cert_path.as_deref(), Some("ca.pem"));
+        let args = parse_run_args(["x", "--pkcs12", "a.p12", "--pkcs12-password", "pw"]).unwrap();
+        args.tls.apply(&mut settings);
+        let cert = &settings.client_certificate;
+        assert_eq!(cert.source, ClientCertSource::Pkcs12);
+        assert_eq!(
+            (cert.pkcs12_path.as_str(), cert.passphrase.as_str()),
+            ("a.p12", "pw")
+        );
+        assert_eq!(
+            args.tls.to_argv(),
+            ["--pkcs12", "a.p12", "--pkcs12-password", "pw"]
+        );
+        assert!(parse_run_args(["x", "--cert", "c", "--pkcs12", "p"]).is_err());
+        assert!(parse_run_args(["x", "--key", "k"]).is_err());
+        let args = parse_run_args(["x", "--cert", "c", "--key-password", "kp"]).unwrap();
+        args.tls.apply(&mut settings);
+        assert_eq!(settings.client_certificate.passphrase, "kp");
+        assert_eq!(args.tls.to_argv(), ["--cert", "c", "--key-password", "kp"]);
     }
 }

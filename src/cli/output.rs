@@ -58,6 +58,9 @@ pub fn text_line(event: &Event) -> String {
                     hop.proxy, hop.elapsed_ms, hop.answer
                 );
             }
+            if let Some(cert) = &info.client_certificate {
+                let _ = write!(line, ", client certificate {cert}");
+            }
             line.push(')');
         }
         EventKind::Message {
@@ -344,6 +347,23 @@ mod tests {
         assert_eq!(
             tail(&connected),
             "• connected to ws://127.0.0.1:5000/ in 3 ms (101)"
+        );
+        let with_cert = ev(EventKind::Connected(Box::new(HandshakeInfo {
+            url: "wss://h/".into(),
+            status: 101,
+            elapsed_ms: 3,
+            client_certificate: Some(crate::engine::ClientCertInfo {
+                subject: "CN=device".into(),
+                issuer: "CN=CA".into(),
+                not_after: "2030-01-01T00:00:00Z".into(),
+                expired: false,
+            }),
+            ..Default::default()
+        })));
+        assert_eq!(
+            tail(&with_cert),
+            "• connected to wss://h/ in 3 ms (101, client certificate CN=device (issued by CN=CA, \
+             expires 2030-01-01T00:00:00Z))"
         );
         assert_eq!(
             tail(&ev(EventKind::Closed {

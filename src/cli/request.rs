@@ -145,13 +145,19 @@ pub fn finish(loaded: Loaded, args: &RunArgs) -> anyhow::Result<Prepared> {
         request,
         resolver,
         secrets,
-        warnings,
+        mut warnings,
         workspace,
         is_url,
     } = loaded;
     let resolved = resolver.resolve_in(&workspace, &request)?;
     if let crate::model::ProxyChoice::Custom { url } = &resolved.settings.proxy {
         crate::engine::check_proxy_url(url)?;
+    }
+    // A CA file or client certificate that cannot be used is bad input: exit 2, nothing sent.
+    if resolved.url.scheme() == "wss"
+        && let Some(cert) = crate::engine::check_tls_files(&resolved.settings)?
+    {
+        warnings.extend(cert.expiry_warning());
     }
 
     let mut sends = Vec::new();
@@ -460,6 +466,7 @@ pub fn apply_options(request: &mut SavedRequest, args: &RunArgs) -> anyhow::Resu
     if args.no_deflate {
         settings.compression.enabled = false;
     }
+    args.tls.apply(settings);
     if let Some(url) = &args.proxy {
         settings.proxy = crate::model::ProxyChoice::Custom { url: url.clone() };
     }

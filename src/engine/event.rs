@@ -333,6 +333,9 @@ pub struct HandshakeInfo {
     pub compression: Option<super::deflate::Negotiated>,
     /// The proxy the connection went through: its answer and time.
     pub proxy: Option<super::proxy::ProxyHop>,
+    /// The client certificate this wss:// connection had to offer (mutual TLS), if one was set;
+    /// TLS sends it when the server asks for one.
+    pub client_certificate: Option<super::client_cert::ClientCertInfo>,
 }
 
 /// Why an attempt's opening handshake failed ([`EventKind::HandshakeFailed`]).

@@ -10,27 +10,24 @@
 //! user `Authorization`, `Proxy-Authorization` or `Cookie` header) are only sent to the
 //! original origin (scheme-equivalent host and port); OAuth is re-signed for every hop's URL.
 
-use std::io::BufReader;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
-use tokio_rustls::TlsConnector;
 use tokio_tungstenite::MaybeTlsStream;
 use tokio_tungstenite::tungstenite::handshake::client::generate_key;
 use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
 use url::Url;
 
-use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
-use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
-use rustls::{ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme};
+use rustls::pki_types::ServerName;
 
 use super::auth;
 use super::channel::EventSender;
+use super::client_cert::TlsFileError;
 use super::deflate;
 use super::event::{EventKind, HandshakeInfo, REFUSAL_BODY_BYTES, RefusedUpgrade, SessionId};
 use super::proxy;
+use super::tls::{self, Tls};
 use crate::template::ResolvedRequest;
 
 /// The upgraded connection: plain TCP or TLS. Framing is ours (`wire.rs`).
@@ -93,6 +90,35 @@ fn fatal(what: impl Into<String>) -> HandshakeError {
     }
 }
 
+/// A TLS file (CA, client certificate) that cannot be used: fatal.
+impl From<TlsFileError> for HandshakeError {
+    fn from(err: TlsFileError) -> Self {
+        HandshakeError {
+            what: err.what,
+            transient: false,
+            cause: err.cause,
+            response: None,
+        }
+    }
+}
+
+/// A connection the server ended with a TLS alert says so, with what was offered; an alert
+/// about the client certificate is fatal (the next attempt would offer the same one).
+fn name_alert(err: HandshakeError, tls: Option<&Tls>) -> HandshakeError {
+    let Some(alert) = err.cause.as_deref().and_then(|cause| tls::alert_in(cause)) else {
+        return err;
+    };
+    let offered = tls.and_then(|t| t.offered.as_ref());
+    let certificate =
+        offered.is_some() || matches!(alert, rustls::AlertDescription::CertificateRequired);
+    HandshakeError {
+        what: format!("{}: {}", err.what, tls::rejected(alert, offered)),
+        transient: err.transient && !certificate,
+        cause: None,
+        response: err.response,
+    }
+}
+
 pub(crate) struct Established {
     pub socket: Socket,
     /// Bytes the server sent right after its 101 response (already frames).
@@ -128,10 +154,7 @@ async fn follow_redirects(
     let settings = &request.settings;
     deflate::check_settings(&settings.compression).map_err(fatal)?;
     let tls = if request.url.scheme() == "wss" {
-        Some(tls_connector(
-            settings.accept_invalid_certs,
-            settings.ca_cert_path.as_deref(),
-        )?)
+        Some(tls::setup(settings)?)
     } else {
         None
     };
@@ -142,13 +165,11 @@ async fn follow_redirects(
         let tls = match (&tls, url.scheme()) {
             (Some(tls), _) => Some(tls.clone()),
             // A ws:// URL redirected to wss://: build the TLS setup now.
-            (None, "wss") => Some(tls_connector(
-                settings.accept_invalid_certs,
-                settings.ca_cert_path.as_deref(),
-            )?),
+            (None, "wss") => Some(tls::setup(settings)?),
             (None, _) => None,
         };
-        match hop(request, &url, same_origin, tls).await? {
+        let hopped = hop(request, &url, same_origin, tls.clone()).await;
+        match hopped.map_err(|err| name_alert(err, tls.as_ref()))? {
             Hop::Upgraded(established) => return Ok(*established),
             Hop::Redirect { status, location } => {
                 if !settings.follow_redirects {
@@ -219,7 +240,7 @@ async fn hop(
     request: &ResolvedRequest,
     url: &Url,
     same_origin: bool,
-    tls: Option<TlsConnector>,
+    tls: Option<Tls>,
 ) -> Result<Hop, HandshakeError> {
     let started = Instant::now();
     let host = url
@@ -247,9 +268,10 @@ async fn hop(
     // Latency matters more than throughput for an interactive tester.
     let _ = tcp.set_nodelay(true);
 
+    let client_certificate = tls.as_ref().and_then(|t| t.offered.clone());
     let (mut stream, tls_version) = match tls {
         None => (MaybeTlsStream::Plain(tcp), None),
-        Some(connector) => {
+        Some(Tls { connector, .. }) => {
             let name = match url.host() {
                 Some(url::Host::Ipv4(ip)) => ServerName::from(std::net::IpAddr::V4(ip)),
                 Some(url::Host::Ipv6(ip)) => ServerName::from(std::net::IpAddr::V6(ip)),
@@ -316,6 +338,7 @@ async fn hop(
             tls_version,
             compression,
             proxy: proxy_hop,
+            client_certificate,
         };
         return Ok(Hop::Upgraded(Box::new(Established {
             socket: stream,
@@ -355,6 +378,7 @@ async fn hop(
             tls_version,
             compression: None,
             proxy: proxy_hop,
+            client_certificate,
         },
         reason: response.reason,
         body: body.into(),
@@ -582,101 +606,6 @@ fn verify_upgrade(
             "the server chose subprotocol `{chosen}`, which was not offered (offered: {})",
             offered.join(", ")
         ))),
-    }
-}
-
-/// The TLS setup for wss://: webpki roots, plus a CA file, or no verification at all.
-fn tls_connector(
-    accept_invalid_certs: bool,
-    ca_cert_path: Option<&str>,
-) -> Result<TlsConnector, HandshakeError> {
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let builder = ClientConfig::builder_with_provider(provider.clone())
-        .with_safe_default_protocol_versions()
-        .map_err(|err| fatal("TLS setup failed").because(err))?;
-    let config = if accept_invalid_certs {
-        builder
-            .dangerous()
-            .with_custom_certificate_verifier(Arc::new(AcceptAnyCertificate(provider)))
-            .with_no_client_auth()
-    } else {
-        let mut roots = RootCertStore {
-            roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
-        };
-        if let Some(path) = ca_cert_path.filter(|p| !p.trim().is_empty()) {
-            add_pem_roots(&mut roots, path)?;
-        }
-        builder.with_root_certificates(roots).with_no_client_auth()
-    };
-    Ok(TlsConnector::from(Arc::new(config)))
-}
-
-fn add_pem_roots(roots: &mut RootCertStore, path: &str) -> Result<(), HandshakeError> {
-    let file = std::fs::File::open(path)
-        .map_err(|err| fatal(format!("cannot read CA certificate file {path}")).because(err))?;
-    let mut added = 0;
-    for cert in rustls_pemfile::certs(&mut BufReader::new(file)) {
-        let cert =
-            cert.map_err(|err| fatal(format!("invalid CA certificate file {path}")).because(err))?;
-        roots
-            .add(cert)
-            .map_err(|err| fatal(format!("invalid CA certificate in {path}")).because(err))?;
-        added += 1;
-    }
-    if added == 0 {
-        return Err(fatal(format!(
-            "invalid CA certificate file {path}: no PEM certificate found"
-        )));
-    }
-    Ok(())
-}
-
-/// `accept_invalid_certs`: any certificate is taken, signatures are still checked for form.
-#[derive(Debug)]
-struct AcceptAnyCertificate(Arc<rustls::crypto::CryptoProvider>);
-
-impl ServerCertVerifier for AcceptAnyCertificate {
-    fn verify_server_cert(
-        &self,
-        _end_entity: &CertificateDer<'_>,
-        _intermediates: &[CertificateDer<'_>],
-        _server_name: &ServerName<'_>,
-        _ocsp_response: &[u8],
-        _now: UnixTime,
-    ) -> Result<ServerCertVerified, rustls::Error> {
-        Ok(ServerCertVerified::assertion())
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls12_signature(
-            message,
-            cert,
-            dss,
-            &self.0.signature_verification_algorithms,
-        )
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(
-            message,
-            cert,
-            dss,
-            &self.0.signature_verification_algorithms,
-        )
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.0.signature_verification_algorithms.supported_schemes()
     }
 }
 

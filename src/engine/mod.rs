@@ -110,6 +110,7 @@
 
 mod auth;
 mod channel;
+mod client_cert;
 mod close_code;
 mod connection;
 pub(crate) mod deflate;
@@ -119,15 +120,18 @@ mod keepalive;
 mod opcode;
 mod protocol_error;
 mod proxy;
+mod tls;
 pub(crate) mod wire;
 mod writer;
 
 pub use auth::{authorization_header, oauth1_authorization, oauth1_signature_base_string};
 pub use channel::{EventReceiver, MAX_BACKLOG};
+pub use client_cert::{ClientCertInfo, TlsFileError};
 pub use close_code::CloseCode;
 pub use connection::CLOSE_TIMEOUT;
 pub use deflate::{Negotiated as DeflateParams, offer as deflate_offer};
 pub use proxy::ProxyHop;
+pub use tls::check_files as check_tls_files;
 
 /// Checks a proxy URL (`http://`, `socks5://`, `socks5h://`, optional `user:pass@`) without
 /// connecting; the error never quotes the password.

@@ -48,8 +48,14 @@ impl Bundle {
         }
     }
 
+    /// The bundle as written: a typed client-certificate passphrase is left out.
     pub fn to_json(&self) -> String {
-        crate::store::to_pretty_json(self)
+        let mut public = self.clone();
+        for request in &mut public.requests {
+            let cert = &mut request.settings.client_certificate;
+            *cert = cert.for_export();
+        }
+        crate::store::to_pretty_json(&public)
     }
 
     /// Writes the bundle atomically to `path`.

@@ -1,5 +1,6 @@
 //! Plain data shared by the GUI, the engine and the CLI: serde only, no I/O, no egui, no tokio.
 
+mod client_cert;
 mod compression;
 mod environment;
 mod fields;
@@ -14,9 +15,10 @@ mod tree_edit;
 pub mod url_params;
 mod workspace;
 
+pub use client_cert::{ClientCertSource, ClientCertificate};
 pub use compression::{Compression, WINDOW_BITS};
 pub use environment::{Environment, GLOBALS_ID, Variable};
-pub use fields::{Unknown, new_id};
+pub use fields::{Unknown, is_reference, new_id};
 pub use folder::Folder;
 pub use folder_tree::{InheritedHeader, VarSource};
 pub use lookup::Lookup;

@@ -193,6 +193,9 @@ pub struct ConnectionSettings {
     pub accept_invalid_certs: bool,
     /// A PEM file of extra trusted root certificates for wss://.
     pub ca_cert_path: Option<String>,
+    /// The client certificate offered on wss:// (mutual TLS); none by default.
+    #[serde(skip_serializing_if = "super::ClientCertificate::is_unset")]
+    pub client_certificate: super::ClientCertificate,
     /// The events log keeps at most this many events; the oldest are dropped beyond it.
     pub max_log_events: u64,
     /// ... and at most about this many MiB (payloads plus per-event bookkeeping).
@@ -253,6 +256,7 @@ impl Default for ConnectionSettings {
             open_message_format: MessageFormat::Text,
             accept_invalid_certs: false,
             ca_cert_path: None,
+            client_certificate: super::ClientCertificate::default(),
             max_log_events: DEFAULT_MAX_LOG_EVENTS,
             max_log_mib: DEFAULT_MAX_LOG_MIB,
             script_time_limit_ms: DEFAULT_SCRIPT_TIME_LIMIT_MS,

@@ -10,7 +10,9 @@
 //!   `request_line`, `request_headers` and `response_headers` (arrays of `[name, value]`, in
 //!   order, as sent/received), `tls_version` (string or null), `compression` (the agreed
 //!   permessage-deflate parameters, or null), `proxy` (null, or `url` with the password
-//!   masked, `answer`: the CONNECT status line or SOCKS reply, and `elapsed_ms`). `wsprobe run` masks credentials
+//!   masked, `answer`: the CONNECT status line or SOCKS reply, and `elapsed_ms`),
+//!   `client_certificate` (null, or the certificate offered on wss://: `subject`, `issuer`,
+//!   `not_after` in RFC 3339; never key material). `wsprobe run` masks credentials
 //!   (see [`Redaction`]) before this unless `--reveal-secrets` is given.
 //! - `incoming`/`outgoing`: `opcode` (`text`|`binary`), `size` (the uncompressed payload),
 //!   `wire_size` (its bytes on the wire: smaller for a compressed message, else equal to
@@ -68,6 +70,7 @@ enum KindJson<'a> {
         tls_version: Option<&'a str>,
         compression: Option<String>,
         proxy: Option<ProxyJson<'a>>,
+        client_certificate: Option<ClientCertJson<'a>>,
     },
     Incoming(MessageJson<'a>),
     Outgoing(MessageJson<'a>),
@@ -112,6 +115,14 @@ struct RefusalJson<'a> {
     body: Body<'a>,
     body_truncated: bool,
     elapsed_ms: u64,
+}
+
+/// The client certificate offered (mutual TLS): what it is, never its key.
+#[derive(Debug, Serialize)]
+struct ClientCertJson<'a> {
+    subject: &'a str,
+    issuer: &'a str,
+    not_after: &'a str,
 }
 
 #[derive(Debug, Serialize)]
@@ -323,6 +334,11 @@ fn connected(info: &HandshakeInfo) -> KindJson<'_> {
             answer: &hop.answer,
             elapsed_ms: hop.elapsed_ms,
         }),
+        client_certificate: info.client_certificate.as_ref().map(|cert| ClientCertJson {
+            subject: &cert.subject,
+            issuer: &cert.issuer,
+            not_after: &cert.not_after,
+        }),
     }
 }
 
@@ -407,6 +423,12 @@ mod tests {
             tls_version: None,
             compression: None,
             proxy: None,
+            client_certificate: Some(crate::engine::ClientCertInfo {
+                subject: "CN=device".into(),
+                issuer: "CN=Test CA".into(),
+                not_after: "2030-01-01T00:00:00Z".into(),
+                expired: false,
+            }),
         })));
         let v = event_to_json(&connected);
         assert_eq!(v["kind"], "connected");
@@ -416,6 +438,10 @@ mod tests {
         assert_eq!(v["elapsed_ms"], 3);
         assert_eq!(v["request_headers"], json!([["Authorization", "Bearer t"]]));
         assert_eq!(v["response_headers"], json!([["Upgrade", "websocket"]]));
+        assert_eq!(
+            v["client_certificate"],
+            json!({"subject": "CN=device", "issuer": "CN=Test CA", "not_after": "2030-01-01T00:00:00Z"})
+        );
 
         let cases = [
             (

@@ -18,6 +18,7 @@ pub mod about;
 pub mod app;
 pub mod auth_editor;
 pub mod budget;
+pub mod client_cert;
 pub mod commands;
 pub mod composer;
 pub mod compression;

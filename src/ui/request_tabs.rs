@@ -62,6 +62,8 @@ pub struct RequestTabs {
     revealed_vars: std::collections::HashSet<(String, usize)>,
     /// A CA file dialog running on its own thread: (request id, where the answer arrives).
     picking_ca: Option<(String, Job<Option<PathBuf>>)>,
+    /// A client-certificate file dialog.
+    picking_cert: super::client_cert::Picker,
 }
 
 impl RequestTabs {
@@ -171,6 +173,8 @@ impl RequestTabs {
                 }
             }
         }
+        let cert = &mut request.settings.client_certificate;
+        self.picking_cert.poll(ui.ctx(), &request.id, cert);
         let locked = state.is_active();
         if locked {
             let (what, how) = match state {
@@ -186,8 +190,14 @@ impl RequestTabs {
             ui.add_space(4.0);
         }
         let mut browse = false;
+        let mut pick_cert = None;
         ui.add_enabled_ui(!locked, |ui| {
             browse = settings_grid(ui, &mut request.settings);
+            ui.add_space(8.0);
+            ui.separator();
+            ui.strong("Client certificate (mutual TLS)");
+            let cert = &mut request.settings.client_certificate;
+            pick_cert = super::client_cert::client_cert_grid(ui, cert);
             ui.add_space(8.0);
             ui.separator();
             ui.strong("Compression");
@@ -210,6 +220,9 @@ impl RequestTabs {
         ui.separator();
         ui.strong("Script");
         super::script_tab::script_limits_grid(ui, &mut request.settings);
+        if let Some(pick) = pick_cert {
+            self.picking_cert.start(ui.ctx(), &request.id, pick);
+        }
         if browse && self.picking_ca.is_none() {
             self.picking_ca = Some((
                 request.id.clone(),

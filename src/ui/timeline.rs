@@ -238,6 +238,11 @@ impl Timeline {
                 ui.weak("TLS");
                 ui.label(info.tls_version.as_deref().unwrap_or("none (ws://)"));
                 ui.end_row();
+                if let Some(cert) = &info.client_certificate {
+                    ui.weak("Client certificate");
+                    ui.label(cert.to_string());
+                    ui.end_row();
+                }
                 ui.weak("Proxy");
                 ui.label(info.proxy.as_ref().map_or_else(
                     || "none (direct)".to_owned(),

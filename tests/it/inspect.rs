@@ -424,6 +424,7 @@ fn session_events() -> Vec<Event> {
                 tls_version: None,
                 compression: None,
                 proxy: None,
+                ..Default::default()
             })),
         ),
         ev(

@@ -25,6 +25,7 @@ mod keepalive;
 mod keepalive_cli;
 mod keepalive_gui;
 mod limits;
+mod mtls;
 mod newcomer;
 mod properties;
 mod proxies;

@@ -16,7 +16,7 @@ use wsprobe::store::Store;
 const WAIT: Duration = Duration::from_secs(5);
 
 /// `wsprobe test ARGS` in a workspace folder of the test's own.
-fn wsprobe_test(workspace: &Path, args: &[&str]) -> Run {
+pub(crate) fn wsprobe_test(workspace: &Path, args: &[&str]) -> Run {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_wsprobe"));
     cmd.arg("test")
         .args(args)
@@ -421,7 +421,7 @@ fn files_text(dir: &Path) -> String {
     all
 }
 
-fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+pub(crate) fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
     let mut out = Vec::new();
     for entry in std::fs::read_dir(dir).unwrap().flatten() {
         let path = entry.path();

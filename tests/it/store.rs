@@ -54,6 +54,12 @@ fn full_request() -> SavedRequest {
             open_message_format: MessageFormat::Json,
             accept_invalid_certs: true,
             ca_cert_path: Some("/etc/ssl/my-ca.pem".into()),
+            client_certificate: wsprobe::model::ClientCertificate {
+                source: wsprobe::model::ClientCertSource::Pem,
+                cert_path: "/etc/ssl/device.crt".into(),
+                key_path: "/etc/ssl/device.key".into(),
+                ..Default::default()
+            },
             max_log_events: 5000,
             max_log_mib: 64,
             script_time_limit_ms: 500,

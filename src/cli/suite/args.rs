@@ -33,6 +33,9 @@ pub struct TestArgs {
     /// Show secret variable values in console lines and the report instead of ***.
     #[arg(long)]
     pub reveal_secrets: bool,
+    /// Client certificate and CA options, as `wsprobe run` takes them.
+    #[command(flatten)]
+    pub tls: crate::cli::TlsArgs,
 }
 
 /// The report formats.

@@ -132,6 +132,7 @@ impl Suite {
         for (name, value) in &self.carried {
             argv.extend(["--var".to_owned(), format!("{name}={value}")]);
         }
+        argv.extend(self.args.tls.to_argv());
         parse_run_args(argv).map_err(|e| anyhow::anyhow!("{}", e.to_string().trim()))
     }
 

@@ -29,6 +29,7 @@
 #![allow(dead_code)]
 
 pub mod gui;
+pub mod mtls;
 pub mod peers;
 pub mod proxies;
 
