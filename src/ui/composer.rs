@@ -15,7 +15,7 @@ use super::text::file_name;
 use super::widgets::code_editor::large_text_note;
 use super::widgets::undo_bar::{UndoChoice, undo_bar};
 use super::widgets::{CodeEditor, ConnState, VarContext};
-use crate::engine::Outgoing;
+use crate::engine::{Outgoing, SocketIoOutgoing};
 use crate::format::encode_base64;
 use crate::format::pretty;
 use crate::format::{error_chain, human_size};
@@ -28,6 +28,10 @@ pub enum ComposerAction {
     Send,
     /// Send exactly this: a chosen file, or a message re-sent from the history.
     SendOutgoing(Outgoing),
+    /// Emit the Socket.IO draft (the app expands its variables).
+    Emit,
+    /// Emit exactly this (a Socket.IO emit re-sent from the history).
+    EmitOutgoing(Box<SocketIoOutgoing>),
 }
 
 /// The id of the message body's TextEdit (one editor is shown at a time): benchmarks and
@@ -49,6 +53,13 @@ pub enum SentBody {
     Draft { format: MessageFormat, body: String },
     /// A file sent as one binary message.
     File { name: String, bytes: Bytes },
+    /// A Socket.IO emit as written: the event name, its arguments, whether it asked for an
+    /// ack.
+    Emit {
+        event: String,
+        body: String,
+        expect_ack: bool,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -62,23 +73,29 @@ impl SentMessage {
         match &self.body {
             SentBody::Draft { format, .. } => format.label(),
             SentBody::File { .. } => "File",
+            SentBody::Emit {
+                expect_ack: true, ..
+            } => "Emit + ack",
+            SentBody::Emit { .. } => "Emit",
         }
     }
 
     /// One line, at most 60 characters.
     pub fn preview(&self) -> String {
-        match &self.body {
-            SentBody::Draft { body, .. } => {
-                let line: String = body.split_whitespace().collect::<Vec<_>>().join(" ");
-                if line.chars().count() > 60 {
-                    format!("{}…", line.chars().take(59).collect::<String>())
-                } else if line.is_empty() {
-                    "(empty)".to_owned()
-                } else {
-                    line
-                }
+        let one_line = |text: &str| {
+            let line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            if line.chars().count() > 60 {
+                format!("{}…", line.chars().take(59).collect::<String>())
+            } else if line.is_empty() {
+                "(empty)".to_owned()
+            } else {
+                line
             }
+        };
+        match &self.body {
+            SentBody::Draft { body, .. } => one_line(body),
             SentBody::File { name, bytes } => format!("{name} · {}", human_size(bytes.len())),
+            SentBody::Emit { event, body, .. } => one_line(&format!("{event} {body}")),
         }
     }
 }
@@ -372,8 +389,17 @@ impl Composer {
         if let Some(a) = self.pending_file_row(ui, &request.id, connected) {
             action = Some(a);
         }
+        self.error_row(ui, &request.id);
+        if let Some(a) = self.library_ui(ui, request, connected, vars) {
+            action = Some(a);
+        }
+        action
+    }
+
+    /// Why a file or a history entry could not be sent, with its ✖.
+    pub fn error_row(&mut self, ui: &mut Ui, request_id: &str) {
         if let Some((id, error)) = &self.file_error
-            && *id == request.id
+            && *id == request_id
         {
             let error = error.clone();
             ui.horizontal(|ui| {
@@ -383,7 +409,18 @@ impl Composer {
                 }
             });
         }
+    }
 
+    /// The bottom of the Message tab: Saved messages | History (WebSocket and Socket.IO
+    /// requests share it).
+    pub fn library_ui(
+        &mut self,
+        ui: &mut Ui,
+        request: &mut SavedRequest,
+        connected: bool,
+        vars: &VarContext,
+    ) -> Option<ComposerAction> {
+        let mut action = None;
         ui.separator();
         ui.horizontal(|ui| {
             ui.selectable_value(
@@ -493,13 +530,15 @@ impl Composer {
                         // A big file as base64 would make the editor crawl: re-send it instead.
                         let loadable = match &m.body {
                             SentBody::File { bytes, .. } => bytes.len() <= MAX_LOADABLE_FILE,
-                            SentBody::Draft { .. } => true,
+                            SentBody::Draft { .. } | SentBody::Emit { .. } => true,
                         };
                         if ui
                             .add_enabled(loadable, egui::Button::new("Load").small())
                             .on_hover_text(match m.body {
                                 SentBody::File { .. } => "Load into the editor (as Base64)",
-                                SentBody::Draft { .. } => "Load into the editor",
+                                SentBody::Draft { .. } | SentBody::Emit { .. } => {
+                                    "Load into the editor"
+                                }
                             })
                             .on_disabled_hover_text("Too large to edit: use Resend")
                             .accessible_name(format!("Load into editor: {preview}"))
@@ -525,11 +564,20 @@ impl Composer {
                     request.draft.format = MessageFormat::Base64;
                     request.draft.body = encode_base64(bytes);
                 }
+                SentBody::Emit {
+                    event,
+                    body,
+                    expect_ack,
+                } => {
+                    request.draft.event = event.clone();
+                    request.draft.body = body.clone();
+                    request.draft.expect_ack = *expect_ack;
+                }
             }
         }
         let i = resend?;
-        let body = entries.get(i)?.body.clone();
-        let outgoing = match &body {
+        let sent = entries.get(i)?.body.clone();
+        let outgoing = match &sent {
             SentBody::Draft { format, body } => {
                 match resolver(vars).resolve_message(*format, body) {
                     Ok(o) => o,
@@ -540,14 +588,33 @@ impl Composer {
                 }
             }
             SentBody::File { bytes, .. } => Outgoing::Binary(bytes.clone()),
+            SentBody::Emit {
+                event,
+                body,
+                expect_ack,
+            } => match super::socketio::emit_outgoing(&resolver(vars), event, body, *expect_ack) {
+                Ok(emit) => {
+                    self.touch_history(&request.id, i, &sent);
+                    return Some(ComposerAction::EmitOutgoing(Box::new(emit)));
+                }
+                Err(e) => {
+                    self.file_error = Some((request.id.clone(), e));
+                    return None;
+                }
+            },
         };
-        // Re-sent from the list: it stays where it is (under the pointer), with its new time.
-        if let Some(entry) = self.history.get_mut(&request.id).and_then(|l| l.get_mut(i)) {
+        self.touch_history(&request.id, i, &sent);
+        Some(ComposerAction::SendOutgoing(outgoing))
+    }
+
+    /// A history entry was re-sent: it stays where it is (under the pointer), with its new
+    /// time.
+    fn touch_history(&mut self, request_id: &str, i: usize, body: &SentBody) {
+        if let Some(entry) = self.history.get_mut(request_id).and_then(|l| l.get_mut(i)) {
             entry.at = Local::now();
         } else {
-            self.record_sent(&request.id, body);
+            self.record_sent(request_id, body.clone());
         }
-        Some(ComposerAction::SendOutgoing(outgoing))
     }
 
     fn saved_messages(&mut self, ui: &mut Ui, request: &mut SavedRequest) {
@@ -642,7 +709,12 @@ impl Composer {
                         {
                             load = Some(i);
                         }
-                        ui.weak(m.format.label());
+                        if m.event.is_empty() {
+                            ui.weak(m.format.label());
+                        } else {
+                            // A Socket.IO emit: its event name says more than a format.
+                            ui.weak(format!("⇢ {}", m.event));
+                        }
                         if ui
                             .small_button("✏")
                             .on_hover_text("Rename")
@@ -668,6 +740,8 @@ impl Composer {
         {
             request.draft.format = m.format;
             request.draft.body = m.body.clone();
+            request.draft.event = m.event.clone();
+            request.draft.expect_ack = m.expect_ack;
         }
         if let Some(i) = remove {
             let m = request.saved_messages.remove(i);
@@ -677,7 +751,7 @@ impl Composer {
 }
 
 /// Expands variables the way the app does for the draft.
-fn resolver(vars: &VarContext) -> Resolver {
+pub(crate) fn resolver(vars: &VarContext) -> Resolver {
     let variables: Vec<Variable> = vars.names().filter_map(|n| vars.get(n).cloned()).collect();
     Resolver::new(&variables)
 }

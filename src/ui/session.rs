@@ -95,6 +95,10 @@ impl RequestSession {
             if current {
                 self.follow(&event.kind);
             }
+            let seq = self.log.next_seq();
+            self.view
+                .socketio
+                .observe(seq, &event, self.log.first_seq());
             self.log.push(event);
         }
         if let Some(events) = for_script {

@@ -1,0 +1,158 @@
+//! The Message tab of a Socket.IO request: the event name, "Expect acknowledgement", the
+//! arguments editor (JSON highlighted, variables offered and checked, see [`super::args`]) and
+//! Send (or Ctrl+Enter), which emits. Under Send: the packet's size and the live verdict, red
+//! (Send disabled) or amber, like a JSON message's. Saved messages and the history below are
+//! the WebSocket composer's ([`crate::ui::composer::Composer::library_ui`]): they keep the
+//! event name and the ack choice too.
+
+use egui::{Key, KeyboardShortcut, Modifiers, RichText, Ui};
+
+use super::args::check_emit;
+use crate::model::{MessageFormat, SavedRequest};
+use crate::ui::composer::resolver;
+use crate::ui::message_check::{Check, Size, Validation, byte_count};
+use crate::ui::widgets::{CodeEditor, ConnState, VarContext};
+
+/// The id of the arguments editor (tests and the palette focus it by this id).
+pub fn args_editor_id() -> egui::Id {
+    egui::Id::unique("emit_args_editor")
+}
+
+/// The event name field's id.
+pub fn event_field_id() -> egui::Id {
+    egui::Id::unique("emit_event_name")
+}
+
+/// The emit form of the selected Socket.IO request.
+#[derive(Default)]
+pub struct EmitComposer {
+    editor: CodeEditor,
+    /// What was checked last (namespace, event, body, variables) and the verdict.
+    checked: Option<(String, String, String, u64, Check)>,
+}
+
+impl EmitComposer {
+    /// Draws the form; true when Send (or Ctrl+Enter) asks for the emit.
+    pub fn ui(
+        &mut self,
+        ui: &mut Ui,
+        request: &mut SavedRequest,
+        state: ConnState,
+        vars: &VarContext,
+    ) -> bool {
+        let mut send = false;
+        let namespace = request.socketio.namespace.clone();
+        let draft = &mut request.draft;
+        ui.horizontal(|ui| {
+            let l = ui.label("Event");
+            ui.add(
+                egui::TextEdit::singleline(&mut draft.event)
+                    .id(event_field_id())
+                    .hint_text("chat.message")
+                    .desired_width(200.0),
+            )
+            .labelled_by(l.id);
+            ui.checkbox(&mut draft.expect_ack, "Expect acknowledgement")
+                .on_hover_text(format!(
+                    "Ask the server to acknowledge this emit: its answer is linked to the emit \
+                     with the round trip, or a note after {} ms (Settings → Socket.IO)",
+                    request.socketio.ack_timeout_ms
+                ));
+        });
+
+        let fingerprint = vars.fingerprint();
+        let check = match &self.checked {
+            Some((ns, event, body, seen, c))
+                if *ns == namespace
+                    && *event == draft.event
+                    && *seen == fingerprint
+                    && *body == draft.body =>
+            {
+                c.clone()
+            }
+            _ => {
+                let c = check_emit(&namespace, &draft.event, &draft.body, || resolver(vars));
+                self.checked = Some((
+                    namespace.clone(),
+                    draft.event.clone(),
+                    draft.body.clone(),
+                    fingerprint,
+                    c.clone(),
+                ));
+                c
+            }
+        };
+
+        let connected = state == ConnState::Connected;
+        let can_send = connected && !matches!(check.verdict, Validation::Error(_));
+        let shortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::Enter);
+        if ui.input_mut(|i| i.consume_shortcut(&shortcut)) && can_send {
+            send = true;
+        }
+
+        ui.weak("Arguments: one JSON value per line, or one JSON array; hex: or base64: lines are binary");
+        let bottom_height = 170.0;
+        let rows = ((ui.available_height() - bottom_height) / 16.0).clamp(3.0, 30.0) as usize;
+        egui::ScrollArea::vertical()
+            .id_salt("emit_args_scroll")
+            .max_height((ui.available_height() - bottom_height).max(70.0))
+            .show(ui, |ui| {
+                self.editor.ui(
+                    ui,
+                    args_editor_id(),
+                    &mut draft.body,
+                    MessageFormat::Json,
+                    vars,
+                    "Arguments",
+                    rows,
+                );
+            });
+
+        ui.horizontal_wrapped(|ui| {
+            let button =
+                egui::Button::new(RichText::new("Send").strong()).min_size(egui::vec2(80.0, 24.0));
+            let button = if can_send {
+                button.fill(ui.visuals().selection.bg_fill)
+            } else {
+                button
+            };
+            if ui
+                .add_enabled(can_send, button)
+                .on_hover_text("Emit the event (Ctrl+Enter)")
+                .on_disabled_hover_text(if connected {
+                    "Fix the emit first"
+                } else {
+                    "Connect first"
+                })
+                .clicked()
+            {
+                send = true;
+            }
+            match &check.size {
+                Size::Bytes(n) => {
+                    ui.weak(byte_count(*n)).on_hover_text(
+                        "The EVENT packet Send writes (42[\"event\", …args], with the namespace), \
+                         plus any binary attachments; the ack id adds its digits",
+                    );
+                }
+                Size::Unknown(why) => {
+                    ui.weak(format!("size unknown: {why}"));
+                }
+            }
+            match &check.verdict {
+                Validation::Ok => {
+                    if !connected {
+                        ui.weak("Not connected: press Connect");
+                    }
+                }
+                Validation::Warning(w) => {
+                    ui.colored_label(ui.visuals().warn_fg_color, format!("⚠ {w}"));
+                }
+                Validation::Error(e) => {
+                    ui.colored_label(ui.visuals().error_fg_color, format!("⛔ {e}"));
+                }
+            }
+        });
+        send
+    }
+}

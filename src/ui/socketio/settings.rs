@@ -1,0 +1,196 @@
+//! Settings → Socket.IO, shown for Socket.IO requests: protocol version, path, namespace,
+//! the CONNECT auth payload and the ack timeout. Saved with the request
+//! ([`crate::model::SocketIoSettings`]).
+//!
+//! The contract of [`check_settings`] (run while editing, and by Connect):
+//! - the auth payload, after its variables are resolved, must be empty or a JSON object;
+//!   anything else is red, and Connect refuses with the same words;
+//! - an undefined variable or a stray `<<` in it is amber here (Connect then names it, as it
+//!   does for the URL);
+//! - the namespace must start with `/`, and the path too (red otherwise).
+
+use egui::Ui;
+
+use crate::format::error_chain;
+use crate::model::{DEFAULT_SOCKETIO_PATH, EngineIoVersion, SocketIoSettings};
+use crate::template::Resolver;
+use crate::ui::message_check::Validation;
+
+/// What is wrong with the Socket.IO settings, if anything (see the module doc).
+pub fn check_settings(s: &SocketIoSettings, resolver: impl FnOnce() -> Resolver) -> Validation {
+    if !s.namespace.starts_with('/') {
+        return Validation::Error(format!(
+            "The namespace must start with / (\"/{}\")",
+            s.namespace.trim()
+        ));
+    }
+    if !s.path.starts_with('/') {
+        return Validation::Error(format!(
+            "The path must start with / (\"{DEFAULT_SOCKETIO_PATH}\" is the default)"
+        ));
+    }
+    auth_verdict(&s.auth, resolver)
+}
+
+/// The auth payload's verdict: red unless it is empty or a JSON object.
+pub fn auth_verdict(auth: &str, resolver: impl FnOnce() -> Resolver) -> Validation {
+    if auth.trim().is_empty() {
+        return Validation::Ok;
+    }
+    let text = if auth.contains("<<") || auth.contains("<%") || auth.contains("<#") {
+        match resolver().render("auth payload", auth) {
+            Ok(text) => text,
+            Err(e) => return Validation::Warning(error_chain(&e)),
+        }
+    } else {
+        auth.to_owned()
+    };
+    match serde_json::from_str::<serde_json::Value>(&text) {
+        Ok(serde_json::Value::Object(_)) => Validation::Ok,
+        Ok(_) => Validation::Error(
+            "The auth payload must be a JSON object, e.g. {\"token\": \"<<token>>\"}".to_owned(),
+        ),
+        Err(e) => {
+            let message = e.to_string();
+            let why = message.split(" at line ").next().unwrap_or(&message);
+            Validation::Error(format!(
+                "Auth payload: invalid JSON at line {}, column {}: {why}",
+                e.line(),
+                e.column()
+            ))
+        }
+    }
+}
+
+/// Why Connect must not go ahead with these settings: a red verdict, or an auth payload
+/// whose variables cannot be resolved (at Connect that is an error, as in the URL).
+pub fn connect_problem(
+    s: &SocketIoSettings,
+    resolver: impl FnOnce() -> Resolver,
+) -> Option<String> {
+    match check_settings(s, resolver) {
+        Validation::Error(why) | Validation::Warning(why) => Some(why),
+        Validation::Ok => None,
+    }
+}
+
+/// The Socket.IO section of the Settings tab; `verdict` is [`check_settings`]'s, shown under
+/// the auth payload.
+pub fn socketio_grid(ui: &mut Ui, s: &mut SocketIoSettings, verdict: &Validation) {
+    egui::Grid::new("socketio_grid")
+        .num_columns(2)
+        .spacing([12.0, 8.0])
+        .min_col_width(150.0)
+        .show(ui, |ui| {
+            let l = ui.label("Protocol version");
+            egui::ComboBox::from_id_salt("socketio_version")
+                .selected_text(version_label(s.version))
+                .show_ui(ui, |ui| {
+                    for v in [EngineIoVersion::V4, EngineIoVersion::V3] {
+                        ui.selectable_value(&mut s.version, v, version_label(v));
+                    }
+                })
+                .response
+                .labelled_by(l.id)
+                .on_hover_text(
+                    "v5 over Engine.IO 4 for Socket.IO servers 3 and 4; v4 over Engine.IO 3 \
+                     for Socket.IO 2 servers",
+                );
+            ui.end_row();
+
+            let l = ui.label("Path");
+            ui.add(
+                egui::TextEdit::singleline(&mut s.path)
+                    .hint_text(DEFAULT_SOCKETIO_PATH)
+                    .desired_width(220.0),
+            )
+            .labelled_by(l.id)
+            .on_hover_text(
+                "The server's Engine.IO path; the query gets EIO=4&transport=websocket (EIO=3 \
+                 for v4)",
+            );
+            ui.end_row();
+
+            let l = ui.label("Namespace");
+            ui.add(
+                egui::TextEdit::singleline(&mut s.namespace)
+                    .hint_text("/ or /admin")
+                    .desired_width(220.0),
+            )
+            .labelled_by(l.id);
+            ui.end_row();
+
+            let l = ui.label("Auth payload");
+            ui.vertical(|ui| {
+                ui.add(
+                    egui::TextEdit::multiline(&mut s.auth)
+                        .desired_rows(3)
+                        .desired_width(320.0)
+                        .font(egui::TextStyle::Monospace)
+                        .hint_text("{\"token\": \"<<token>>\"}  (sent in the CONNECT packet)"),
+                )
+                .labelled_by(l.id);
+                match verdict {
+                    Validation::Ok => {}
+                    Validation::Warning(w) => {
+                        ui.colored_label(ui.visuals().warn_fg_color, format!("⚠ {w}"));
+                    }
+                    Validation::Error(e) => {
+                        ui.colored_label(ui.visuals().error_fg_color, format!("⛔ {e}"));
+                    }
+                }
+            });
+            ui.end_row();
+
+            let l = ui.label("Ack timeout (ms)");
+            ui.add(
+                egui::DragValue::new(&mut s.ack_timeout_ms)
+                    .range(10..=3_600_000)
+                    .speed(100),
+            )
+            .labelled_by(l.id)
+            .on_hover_text("An emit that expects an acknowledgement gives up after this long");
+            ui.end_row();
+        });
+}
+
+fn version_label(v: EngineIoVersion) -> &'static str {
+    match v {
+        EngineIoVersion::V4 => "v5 (Engine.IO 4) — Socket.IO 3 and 4",
+        EngineIoVersion::V3 => "v4 (Engine.IO 3) — Socket.IO 2",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Variable;
+
+    fn check(auth: &str) -> Validation {
+        let s = SocketIoSettings {
+            auth: auth.to_owned(),
+            ..SocketIoSettings::default()
+        };
+        check_settings(&s, || Resolver::new(&[Variable::new("token", "abc")]))
+    }
+
+    #[test]
+    fn the_auth_payload_must_be_an_object_and_variables_are_amber() {
+        assert_eq!(check(""), Validation::Ok);
+        assert_eq!(check("{\"token\": \"<<token>>\"}"), Validation::Ok);
+        let Validation::Error(e) = check("{\"token\": ") else {
+            panic!()
+        };
+        assert!(e.starts_with("Auth payload: invalid JSON at line 1"), "{e}");
+        assert!(matches!(check("[1]"), Validation::Error(_)));
+        assert!(matches!(
+            check("{\"token\": \"<<nobody>>\"}"),
+            Validation::Warning(_)
+        ));
+        let bad_ns = SocketIoSettings {
+            namespace: "admin".into(),
+            ..SocketIoSettings::default()
+        };
+        assert!(connect_problem(&bad_ns, || Resolver::new(&[])).is_some());
+    }
+}
