@@ -42,6 +42,7 @@ pub mod request_tabs;
 pub mod script_tab;
 pub mod scripting;
 pub mod secret_mask;
+pub mod sent_history;
 pub mod session;
 pub mod sidebar;
 pub mod socketio;
