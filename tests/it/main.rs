@@ -32,6 +32,7 @@ mod saves;
 mod scripts;
 mod scripts_gui;
 mod serve;
+mod socketio_gui;
 
 mod store;
 mod writes;

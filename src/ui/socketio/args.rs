@@ -66,9 +66,10 @@ pub fn parse_args(text: &str) -> Result<Vec<SocketIoArg>, ArgsError> {
         if binary.is_none() {
             if chunk.is_empty() {
                 start = i;
+            } else {
+                chunk.push('\n');
             }
             chunk.push_str(line);
-            chunk.push('\n');
             continue;
         }
         json_values(&chunk, start, &mut args)?;
@@ -272,6 +273,9 @@ mod tests {
     fn bad_json_says_where_counting_lines_of_the_whole_text() {
         let e = parse_args("1\nhex: 00\n\"ok\"\n{oops}").unwrap_err();
         assert!(e.0.starts_with("Invalid JSON at line 4, column 2"), "{e}");
+        // Unfinished on its last line: the end of that line, not the line after.
+        let e = parse_args("\"hi\"\n{\"from\": ").unwrap_err();
+        assert!(e.0.starts_with("Invalid JSON at line 2, column 9"), "{e}");
     }
 
     #[test]
