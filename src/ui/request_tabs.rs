@@ -62,6 +62,8 @@ pub struct RequestTabs {
     revealed_vars: std::collections::HashSet<(String, usize)>,
     /// A CA file dialog running on its own thread: (request id, where the answer arrives).
     picking_ca: Option<(String, Job<Option<PathBuf>>)>,
+    /// Settings → Socket.IO's auth payload editor.
+    auth_editor: super::widgets::CodeEditor,
 }
 
 impl RequestTabs {
@@ -198,7 +200,13 @@ impl RequestTabs {
                 let verdict = super::socketio::settings::check_settings(&request.socketio, || {
                     super::composer::resolver(vars)
                 });
-                super::socketio::settings::socketio_grid(ui, &mut request.socketio, &verdict);
+                super::socketio::settings::socketio_grid(
+                    ui,
+                    &mut request.socketio,
+                    &verdict,
+                    &mut self.auth_editor,
+                    vars,
+                );
                 ui.add_space(8.0);
                 ui.separator();
             }

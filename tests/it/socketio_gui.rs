@@ -77,7 +77,7 @@ fn a_bad_auth_payload_is_red_and_blocks_connect() {
     open_tab(&mut h, "Settings");
     assert!(h.query_by_label("Namespace").is_some());
     assert!(h.query_by_label("Protocol version").is_some());
-    h.get_by_label("Auth payload")
+    h.get_by_label("Auth payload (JSON)")
         .set_text_value_accesskit("{\"token\": ");
     h.run();
     let red = "Auth payload: invalid JSON at line 1";
@@ -98,11 +98,11 @@ fn a_bad_auth_payload_is_red_and_blocks_connect() {
     );
 
     // Not an object: red too. A valid object clears it.
-    h.get_by_label("Auth payload")
+    h.get_by_label("Auth payload (JSON)")
         .set_text_value_accesskit("[\"token\"]");
     h.run();
     assert!(has_label_containing(&h, "must be a JSON object"));
-    h.get_by_label("Auth payload")
+    h.get_by_label("Auth payload (JSON)")
         .set_text_value_accesskit("{\"token\": \"abc\"}");
     h.run();
     assert!(!has_label_containing(&h, "Auth payload: invalid JSON"));

@@ -90,7 +90,16 @@ impl EmitComposer {
             send = true;
         }
 
-        ui.weak("Arguments: one JSON value per line, or one JSON array; hex: or base64: lines are binary");
+        ui.add(
+            egui::Label::new(
+                RichText::new(
+                    "Arguments: one JSON value per line, or one JSON array; a hex: or base64: \
+                     line is a binary argument",
+                )
+                .weak(),
+            )
+            .truncate(),
+        );
         let bottom_height = 170.0;
         let rows = ((ui.available_height() - bottom_height) / 16.0).clamp(3.0, 30.0) as usize;
         egui::ScrollArea::vertical()

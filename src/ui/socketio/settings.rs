@@ -12,9 +12,10 @@
 use egui::Ui;
 
 use crate::format::error_chain;
-use crate::model::{DEFAULT_SOCKETIO_PATH, EngineIoVersion, SocketIoSettings};
+use crate::model::{DEFAULT_SOCKETIO_PATH, EngineIoVersion, MessageFormat, SocketIoSettings};
 use crate::template::Resolver;
 use crate::ui::message_check::Validation;
+use crate::ui::widgets::{CodeEditor, VarContext};
 
 /// What is wrong with the Socket.IO settings, if anything (see the module doc).
 pub fn check_settings(s: &SocketIoSettings, resolver: impl FnOnce() -> Resolver) -> Validation {
@@ -75,8 +76,15 @@ pub fn connect_problem(
 }
 
 /// The Socket.IO section of the Settings tab; `verdict` is [`check_settings`]'s, shown under
-/// the auth payload.
-pub fn socketio_grid(ui: &mut Ui, s: &mut SocketIoSettings, verdict: &Validation) {
+/// the auth payload, which is edited in `auth_editor` (JSON and `<<variables>>` highlighted,
+/// variables offered as you type `<<`).
+pub fn socketio_grid(
+    ui: &mut Ui,
+    s: &mut SocketIoSettings,
+    verdict: &Validation,
+    auth_editor: &mut CodeEditor,
+    vars: &VarContext,
+) {
     egui::Grid::new("socketio_grid")
         .num_columns(2)
         .spacing([12.0, 8.0])
@@ -120,16 +128,25 @@ pub fn socketio_grid(ui: &mut Ui, s: &mut SocketIoSettings, verdict: &Validation
             .labelled_by(l.id);
             ui.end_row();
 
-            let l = ui.label("Auth payload");
+            // The editor is named "Auth payload (JSON)".
+            ui.label("Auth payload");
             ui.vertical(|ui| {
-                ui.add(
-                    egui::TextEdit::multiline(&mut s.auth)
-                        .desired_rows(3)
-                        .desired_width(320.0)
-                        .font(egui::TextStyle::Monospace)
-                        .hint_text("{\"token\": \"<<token>>\"}  (sent in the CONNECT packet)"),
-                )
-                .labelled_by(l.id);
+                let id = egui::Id::unique("socketio_auth_editor");
+                // Not the panel's whole width (the editor takes all it is given).
+                let width = (ui.available_width() - 12.0).clamp(160.0, 320.0);
+                ui.allocate_ui(egui::vec2(width, 0.0), |ui| {
+                    ui.set_max_width(width);
+                    auth_editor.ui(
+                        ui,
+                        id,
+                        &mut s.auth,
+                        MessageFormat::Json,
+                        vars,
+                        "Auth payload (JSON)",
+                        3,
+                    );
+                });
+                ui.weak("A JSON object sent in the CONNECT packet; empty sends none");
                 match verdict {
                     Validation::Ok => {}
                     Validation::Warning(w) => {
