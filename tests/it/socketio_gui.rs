@@ -138,3 +138,148 @@ fn the_emit_form_is_checked_as_you_type() {
             .is_disabled()
     );
 }
+
+/// A Socket.IO request to `url` made with the + menu, connected, with the server's welcome in.
+fn connect_socketio(h: &mut Harness<'_, App>, url: &str) {
+    add_socketio_request(h);
+    set_url(h, url);
+    h.get_by_role_and_label(Role::Button, "Connect").click();
+    run_until(h, "Connected", |h| state_of(h) == ConnState::Connected);
+    run_until(h, "the welcome event", |h| rows(h, '↓', "welcome") == 1);
+}
+
+/// Fills the emit form.
+fn set_emit(h: &mut Harness<'_, App>, event: &str, args: &str, ack: bool) {
+    h.get_by_label("Event").set_text_value_accesskit(event);
+    h.step();
+    h.get_by_label("Arguments").set_text_value_accesskit(args);
+    h.step();
+    let id = selected_id(h);
+    if h.state().workspace().request(&id).unwrap().draft.expect_ack != ack {
+        h.get_by_label("Expect acknowledgement").click();
+        h.step();
+    }
+}
+
+fn send(h: &mut Harness<'_, App>) {
+    h.get_by_role_and_label(Role::Button, "Send").click();
+    h.step();
+}
+
+#[test]
+fn an_emit_with_an_ack_shows_its_event_name_and_round_trip_against_python_socketio() {
+    let server = support::socketio::python(None);
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path());
+    connect_socketio(&mut h, &support::socketio::http_url(&server));
+
+    set_emit(&mut h, "chat.message", "\"hi\"\n{\"from\": \"ann\"}", true);
+    send(&mut h);
+    // The server echoes the event and acks it with ("got", 2).
+    run_until(&mut h, "the ack", |h| rows(h, '↑', "✓ ack ") == 1);
+    run_until(&mut h, "the echo", |h| rows(h, '↓', "chat.message") == 1);
+    // The emit's row: event name column, ack note with the round trip, the arguments.
+    let emit = h
+        .query_all_by_label_contains("✓ ack ")
+        .next()
+        .and_then(|n| n.accesskit_node().label())
+        .expect("the emit row");
+    assert!(emit.contains("chat.message"), "{emit}");
+    assert!(emit.contains("[\"hi\",{\"from\":\"ann\"}]"), "{emit}");
+    assert!(emit.contains(" ms"), "{emit}");
+    // The ack's row says which emit it answers.
+    assert_eq!(rows(&h, '↓', "↩ emit "), 1);
+    assert_eq!(rows(&h, '↓', "[\"got\",2]"), 1);
+
+    // The emit's detail links to the answer.
+    click_row(&mut h, '↑', "✓ ack ");
+    assert!(has_label_containing(&h, "Acknowledged by the server after"));
+    h.get_by_label("↓ Show the answer").click();
+    h.run_ok();
+    let id = selected_id(&h);
+    let selected = h.state().session(&id).unwrap().view.selected.unwrap();
+    let answer = log_of(&h).get(selected).unwrap();
+    assert!(
+        matches!(&answer.kind, wsprobe::engine::EventKind::SocketIo(sio)
+            if matches!(sio.packet, wsprobe::engine::SocketIoPacket::Ack { .. })),
+        "{answer:?}"
+    );
+    assert!(has_label_containing(&h, "Answers emit "));
+
+    // The history remembers the event name and the ack choice.
+    h.get_by_role_and_label(Role::Button, "History (1)").click();
+    h.run_ok();
+    assert!(has_label_containing(&h, "Emit + ack"));
+    assert!(has_label_containing(&h, "chat.message \"hi\""));
+}
+
+#[test]
+fn chips_filter_by_event_name_and_raw_frames_show_the_packets_underneath() {
+    let server = support::socketio::python(None);
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path());
+    connect_socketio(&mut h, &support::socketio::http_url(&server));
+    set_emit(&mut h, "chat.message", "\"hi\"", false);
+    send(&mut h);
+    run_until(&mut h, "the echo", |h| rows(h, '↓', "chat.message") == 1);
+
+    // Decoded packets only by default: no raw 42[...] frames, the connect is a • row.
+    assert_eq!(rows(&h, '↓', "42["), 0);
+    assert_eq!(rows(&h, '•', "connected to namespace /"), 1);
+    // A chip per name seen so far.
+    assert!(h.query_by_label("Event name welcome").is_some());
+    assert!(h.query_by_label("Event name chat.message").is_some());
+    h.get_by_label("Event name welcome").click();
+    h.run_ok();
+    assert_eq!(rows(&h, '↓', "welcome"), 1);
+    assert_eq!(rows(&h, '↓', "chat.message"), 0);
+    assert_eq!(rows(&h, '↑', "chat.message"), 0);
+    // A second chip shows either name; All events clears them.
+    h.get_by_label("Event name chat.message").click();
+    h.run_ok();
+    assert_eq!(rows(&h, '↓', "chat.message"), 1);
+    assert_eq!(rows(&h, '↓', "welcome"), 1);
+    h.get_by_label("All events").click();
+    h.run_ok();
+
+    // Raw frames: the Engine.IO open packet, our 40 and the 42[...] frames appear beside.
+    h.get_by_label("Raw frames").click();
+    h.run_ok();
+    assert_eq!(rows(&h, '↓', "0{\"sid\""), 1, "the open packet");
+    assert!(rows(&h, '↓', "42[\"welcome\"") == 1);
+    assert!(rows(&h, '↑', "42[\"chat.message\"") == 1);
+    assert!(rows(&h, '↓', "welcome") >= 2, "the decoded event stays");
+    h.get_by_label("Raw frames").click();
+    h.run_ok();
+    assert_eq!(rows(&h, '↓', "42["), 0);
+
+    // The Connection filter keeps the namespace's connect packets.
+    h.get_by_role_and_label(Role::Button, "Connection").click();
+    h.run_ok();
+    assert_eq!(rows(&h, '•', "connected to namespace /"), 1);
+    assert_eq!(rows(&h, '↓', "welcome"), 0);
+}
+
+#[test]
+fn a_connect_error_shows_the_servers_message() {
+    let server = support::socketio::python(None);
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path());
+    add_socketio_request(&mut h);
+    set_url(&mut h, &support::socketio::http_url(&server));
+    open_tab(&mut h, "Settings");
+    h.get_by_label("Namespace").set_text_value_accesskit("/admin");
+    h.get_by_label("Auth payload (JSON)")
+        .set_text_value_accesskit("{\"token\": \"wrong\"}");
+    h.run();
+    h.get_by_role_and_label(Role::Button, "Connect").click();
+    run_until(&mut h, "the connect error", |h| {
+        rows(h, '•', "refused the connection: bad token") == 1
+    });
+    // Red, in the Connection filter, and its detail has the message.
+    h.get_by_role_and_label(Role::Button, "Connection").click();
+    h.run_ok();
+    click_row(&mut h, '•', "refused the connection");
+    assert!(has_label_containing(&h, "Socket.IO connect error"));
+    assert!(h.query_by_label_contains("bad token").is_some());
+}

@@ -188,6 +188,11 @@ impl App {
         let Some(request) = self.workspace.request(request_id) else {
             return;
         };
+        // The palette's Send message on a Socket.IO request emits its draft.
+        if request.kind.is_socketio() {
+            self.emit(request_id);
+            return;
+        }
         let message = Resolver::for_request(&self.workspace, request)
             .resolve_message(request.draft.format, &request.draft.body);
         let sent = SentBody::Draft {
