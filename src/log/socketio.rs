@@ -8,11 +8,13 @@
 //! - An EVENT with an ack id, sent or received, waits for the ACK with that id going the other
 //!   way in the same engine session; the newest such emit is the one answered (ids may start
 //!   again after a reconnect). Our emit's `AckTimeout` closes it as timed out.
-//! - Links whose emit left the log (the cap, Clear) are forgotten in passing, so the index
-//!   stays as big as what the log holds; names are kept until [`SocketIoIndex::clear`].
+//! - Links whose emit left the log (the cap) are forgotten as the log's first event moves
+//!   (a split of an ordered map, not a walk), so the index stays as big as what the log holds;
+//!   names are kept until [`SocketIoIndex::clear`].
 //! - Names are capped at [`MAX_NAMES`]; beyond that they are counted, not kept.
 
 use std::collections::{BTreeMap, HashMap};
+
 use std::time::Duration;
 
 use super::Seq;
@@ -20,9 +22,6 @@ use crate::engine::{Direction, Event, EventKind, SessionId, SocketIoPacket};
 
 /// At most this many distinct event names are kept for the chips.
 pub const MAX_NAMES: usize = 200;
-
-/// Links are looked at for pruning once per this many observed events.
-const PRUNE_EVERY: u64 = 4096;
 
 /// How an emit that asked for an acknowledgement ended (so far).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,20 +52,23 @@ pub struct SocketIoIndex {
     /// Names not kept because [`MAX_NAMES`] was reached.
     names_left_out: u64,
     /// Emits waiting for their ack: (session, who emitted, ack id) → emit.
-    waiting: HashMap<(SessionId, Direction, u64), Seq>,
+    waiting: HashMap<WaitKey, Seq>,
+    /// The same, by emit (to forget the ones that left the log).
+    waiting_at: BTreeMap<Seq, WaitKey>,
     /// Every link, under its emit and under its answer (or timeout note).
-    links: HashMap<Seq, AckLink>,
-    observed: u64,
+    links: BTreeMap<Seq, AckLink>,
+    /// Everything older than this was forgotten.
+    forgotten_to: Seq,
 }
+
+/// An emit waiting for its ack: its session, who emitted it, its ack id.
+type WaitKey = (SessionId, Direction, u64);
 
 impl SocketIoIndex {
     /// Takes note of `event`, which the log numbers `seq`; `first` is the log's oldest event
     /// still stored (older links are dropped now and then).
     pub fn observe(&mut self, seq: Seq, event: &Event, first: Seq) {
-        self.observed += 1;
-        if self.observed.is_multiple_of(PRUNE_EVERY) {
-            self.forget_before(first);
-        }
+        self.forget_before(first);
         let EventKind::SocketIo(sio) = &event.kind else {
             return;
         };
@@ -84,7 +86,9 @@ impl SocketIoIndex {
                     self.names_left_out += 1;
                 }
                 if let Some(id) = *ack_id {
-                    self.waiting.insert((event.session, sio.direction, id), seq);
+                    let key = (event.session, sio.direction, id);
+                    self.waiting.insert(key, seq);
+                    self.waiting_at.insert(seq, key);
                     self.links.insert(
                         seq,
                         AckLink {
@@ -126,6 +130,7 @@ impl SocketIoIndex {
         let Some(emit) = self.waiting.remove(&(session, emitted, ack_id)) else {
             return;
         };
+        self.waiting_at.remove(&emit);
         let link = AckLink {
             ack_id,
             emit,
@@ -151,10 +156,22 @@ impl SocketIoIndex {
         self.names_left_out
     }
 
-    /// Forgets links whose emit is older than `first` (it left the log).
+    /// Forgets links and waiting emits older than `first` (they left the log). Costs what is
+    /// forgotten, not what is kept.
     pub fn forget_before(&mut self, first: Seq) {
-        self.links.retain(|_, link| link.emit >= first);
-        self.waiting.retain(|_, emit| *emit >= first);
+        if first <= self.forgotten_to {
+            return;
+        }
+        self.forgotten_to = first;
+        let kept = self.links.split_off(&first);
+        self.links = kept;
+        let kept = self.waiting_at.split_off(&first);
+        for (emit, key) in std::mem::replace(&mut self.waiting_at, kept) {
+            // A newer emit may have taken the key over (an id used again).
+            if self.waiting.get(&key) == Some(&emit) {
+                self.waiting.remove(&key);
+            }
+        }
     }
 
     /// Forgets everything (the events panel's Clear).
@@ -266,6 +283,12 @@ mod tests {
         index.forget_before(Seq(1));
         assert_eq!(index.link(Seq(0)), None);
         assert!(index.link(Seq(2)).is_some());
+        // A waiting emit that left the log is forgotten; one that took its id over is not.
+        index.observe(Seq(3), &sio(1, Direction::Sent, emit("c", Some(5))), Seq(1));
+        index.observe(Seq(4), &sio(1, Direction::Sent, emit("d", Some(5))), Seq(1));
+        index.forget_before(Seq(4));
+        index.observe(Seq(5), &sio(1, Direction::Received, ack(5, 1)), Seq(4));
+        assert_eq!(index.link(Seq(5)).unwrap().emit, Seq(4));
         index.clear();
         assert_eq!(index.names().len(), 0);
     }

@@ -268,7 +268,8 @@ fn a_connect_error_shows_the_servers_message() {
     add_socketio_request(&mut h);
     set_url(&mut h, &support::socketio::http_url(&server));
     open_tab(&mut h, "Settings");
-    h.get_by_label("Namespace").set_text_value_accesskit("/admin");
+    h.get_by_label("Namespace")
+        .set_text_value_accesskit("/admin");
     h.get_by_label("Auth payload (JSON)")
         .set_text_value_accesskit("{\"token\": \"wrong\"}");
     h.run();
