@@ -32,6 +32,9 @@ mod saves;
 mod scripts;
 mod scripts_gui;
 mod serve;
+mod socketio;
+mod socketio_packets;
+mod socketio_scripts;
 
 mod store;
 mod writes;
