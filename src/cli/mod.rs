@@ -43,6 +43,7 @@ mod repeat;
 mod request;
 mod session;
 mod signal;
+mod socketio;
 mod suite;
 
 pub use args::{OutputMode, RunArgs, SendFlag, SendSpec, parse_run_args};

@@ -144,8 +144,11 @@ pub fn text_line(event: &Event) -> String {
             let args = sio.packet.args();
             if !args.is_empty() {
                 line.push(' ');
-                push_text_preview(&mut line, args, PREVIEW_CHARS, LineBreaks::Escape);
+                let spaced = spaced_json(args);
+                let shown = spaced.as_deref().map_or(args, str::as_bytes);
+                push_text_preview(&mut line, shown, PREVIEW_CHARS, LineBreaks::Escape);
             }
+            push_socketio_extras(&mut line, &sio.packet);
         }
         EventKind::Script { level, text } => {
             let _ = write!(line, "• script {}: ", level.name());
@@ -158,6 +161,77 @@ pub fn text_line(event: &Event) -> String {
         }
     }
     line
+}
+
+/// JSON on one line with one space after each `,` and `:` (`["hi", {"from": "ann"}]`),
+/// whatever spacing the sender used; the order of keys is kept. `None` for text that is not
+/// valid JSON.
+fn spaced_json(text: &[u8]) -> Option<String> {
+    serde_json::from_slice::<serde::de::IgnoredAny>(text).ok()?;
+    let text = std::str::from_utf8(text).ok()?;
+    let mut out = String::with_capacity(text.len() + 16);
+    let (mut in_string, mut escaped) = (false, false);
+    for c in text.chars() {
+        if in_string {
+            out.push(c);
+            match (escaped, c) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            c if c.is_whitespace() => {}
+            ',' | ':' => {
+                out.push(c);
+                out.push(' ');
+            }
+            '"' => {
+                in_string = true;
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    Some(out)
+}
+
+/// After a Socket.IO packet's arguments: the ack an emit asks for, an ack's round trip, the
+/// binary attachments' sizes.
+fn push_socketio_extras(line: &mut String, packet: &crate::engine::SocketIoPacket) {
+    use crate::engine::SocketIoPacket as P;
+    let attachments = match packet {
+        P::Event {
+            ack_id: Some(id),
+            attachments,
+            ..
+        } => {
+            let _ = write!(line, " · ack {id}");
+            attachments
+        }
+        P::Ack {
+            rtt, attachments, ..
+        } => {
+            if let Some(rtt) = rtt {
+                let _ = write!(line, " · rtt {:.1} ms", rtt.as_secs_f64() * 1000.0);
+            }
+            attachments
+        }
+        P::Event { attachments, .. } => attachments,
+        _ => return,
+    };
+    if !attachments.is_empty() {
+        let sizes: Vec<String> = attachments.iter().map(|a| a.len().to_string()).collect();
+        let _ = write!(
+            line,
+            " · {} binary attachment{} ({} bytes)",
+            attachments.len(),
+            if attachments.len() == 1 { "" } else { "s" },
+            sizes.join(", ")
+        );
+    }
 }
 
 fn guess_opcode(payload: &[u8]) -> Opcode {

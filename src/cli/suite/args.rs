@@ -33,6 +33,12 @@ pub struct TestArgs {
     /// Show secret variable values in console lines and the report instead of ***.
     #[arg(long)]
     pub reveal_secrets: bool,
+    /// URL targets speak Socket.IO (saved Socket.IO requests need no flag).
+    #[arg(long)]
+    pub socketio: bool,
+    /// The Socket.IO namespace of URL targets (default /).
+    #[arg(long, value_name = "NS", requires = "socketio")]
+    pub namespace: Option<String>,
 }
 
 /// The report formats.

@@ -31,6 +31,7 @@
 pub mod gui;
 pub mod peers;
 pub mod proxies;
+pub mod socketio;
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
