@@ -658,7 +658,7 @@ impl Composer {
                             ui.weak(m.format.label());
                         } else {
                             // A Socket.IO emit: its event name says more than a format.
-                            ui.weak(format!("⇢ {}", m.event));
+                            ui.weak(format!("event {}", m.event));
                         }
                         if ui
                             .small_button("✏")

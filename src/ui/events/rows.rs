@@ -330,7 +330,7 @@ fn row_job(
     if let Some((name, note)) = socketio {
         job.append(name, 12.0, TextFormat::simple(font.clone(), glyph_color));
         if !note.is_empty() {
-            let color = if note.starts_with('⏱') {
+            let color = if note.starts_with("no ack") {
                 warning
             } else {
                 weak

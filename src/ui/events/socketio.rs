@@ -1,8 +1,8 @@
 //! The events panel of a Socket.IO request: a line under the toolbar with the **Raw frames**
 //! toggle and one chip per event name seen so far (click chips to show only those events;
 //! "All events" clears them), and the rows' extra columns: the event name (or `ack N`) and,
-//! on an emit that asked for one, how its acknowledgement went ("✓ ack 12 ms", "… ack",
-//! "⏱ no ack").
+//! on an emit that asked for one, how its acknowledgement went ("ack 12 ms", "waiting for
+//! ack", "no ack in 5000 ms"); an ack says which emit it answers ("answers emit 3 · 12 ms").
 //!
 //! Per frame this costs O(names shown) for the chips (the names are kept by
 //! [`crate::log::SocketIoIndex`] as events arrive) and O(1) per visible row for the columns.
@@ -109,16 +109,16 @@ impl EventsView {
         };
         let note = match self.socketio.link(seq) {
             Some(link) if link.emit == seq => match link.outcome {
-                AckOutcome::Pending => "… ack".to_owned(),
-                AckOutcome::Answered { rtt: Some(d), .. } => format!("✓ ack {}", round_trip(d)),
-                AckOutcome::Answered { rtt: None, .. } => "✓ acked".to_owned(),
-                AckOutcome::TimedOut { after_ms, .. } => format!("⏱ no ack in {after_ms} ms"),
+                AckOutcome::Pending => "waiting for ack".to_owned(),
+                AckOutcome::Answered { rtt: Some(d), .. } => format!("ack {}", round_trip(d)),
+                AckOutcome::Answered { rtt: None, .. } => "acked".to_owned(),
+                AckOutcome::TimedOut { after_ms, .. } => format!("no ack in {after_ms} ms"),
             },
             Some(link) => match link.outcome {
                 AckOutcome::Answered { rtt: Some(d), .. } => {
-                    format!("↩ emit {} · {}", link.ack_id, round_trip(d))
+                    format!("answers emit {} · {}", link.ack_id, round_trip(d))
                 }
-                _ => format!("↩ emit {}", link.ack_id),
+                _ => format!("answers emit {}", link.ack_id),
             },
             None => String::new(),
         };
@@ -201,12 +201,12 @@ mod tests {
             .socketio_columns(Seq(0), log.get(Seq(0)).unwrap())
             .unwrap();
         assert_eq!(name, "a.rather.long.e…");
-        assert_eq!(note, "✓ ack 12 ms");
+        assert_eq!(note, "ack 12 ms");
         let (name, note) = view
             .socketio_columns(Seq(1), log.get(Seq(1)).unwrap())
             .unwrap();
         assert_eq!(name.trim_end(), "ack 0");
-        assert_eq!(note, "↩ emit 0 · 12 ms");
+        assert_eq!(note, "answers emit 0 · 12 ms");
         view.refresh(&log);
         assert_eq!(view.shown_len(), 3);
         view.event_names.insert("tick".into());
