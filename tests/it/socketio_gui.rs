@@ -288,3 +288,73 @@ fn a_connect_error_shows_the_servers_message() {
         "row and detail"
     );
 }
+
+#[test]
+fn binary_arguments_go_out_and_attachments_show_as_hex_against_node_socketio_4() {
+    let server = support::socketio::node_v4(None);
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path());
+    connect_socketio(&mut h, &support::socketio::http_url(&server));
+    // Two binary arguments, written as hex and as base64.
+    set_emit(&mut h, "bin", "\"file\"\nhex: 01 02\nbase64: AAEC", true);
+    send(&mut h);
+    // The server answers `bin <01 02 03 ff> {"sizes": [-1, 2, 3]}` and acks with the sizes
+    // and two bytes.
+    run_until(&mut h, "the ack", |h| rows(h, '↑', " ack ") == 1);
+    run_until(&mut h, "the answer", |h| rows(h, '↓', "[-1,2,3]") == 2);
+    let answer = h
+        .query_all_by(|n| {
+            n.role() == Role::Button
+                && n.label().is_some_and(|l| {
+                    l.starts_with('↓') && l.contains("bin") && l.contains("+ 1 binary")
+                })
+        })
+        .count();
+    assert_eq!(answer, 2, "the event and the ack each carry one attachment");
+    click_row(&mut h, '↓', "{\"sizes\":[-1,2,3]}");
+    assert!(has_label_containing(&h, "Socket.IO event"));
+    assert!(has_label_containing(&h, "Attachment 1 · 4 bytes"));
+    assert!(has_label_containing(&h, "01 02 03 ff"), "the attachment's hexdump");
+}
+
+#[test]
+fn an_unanswered_emit_times_out_and_saved_messages_keep_the_event() {
+    let server = support::socketio::python(None);
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path());
+    add_socketio_request(&mut h);
+    let id = selected_id(&h);
+    // Set up directly: a DragValue takes no typed text through accesskit.
+    h.state_mut()
+        .workspace_mut()
+        .requests
+        .iter_mut()
+        .find(|r| r.id == id)
+        .unwrap()
+        .socketio
+        .ack_timeout_ms = 300;
+    set_url(&mut h, &support::socketio::http_url(&server));
+    h.get_by_role_and_label(Role::Button, "Connect").click();
+    run_until(&mut h, "the welcome event", |h| rows(h, '↓', "welcome") == 1);
+
+    set_emit(&mut h, "nobody.listens", "1", true);
+    send(&mut h);
+    run_until(&mut h, "the timeout", |h| rows(h, '↑', "no ack in 300 ms") == 1);
+    assert_eq!(rows(&h, '↑', "no acknowledgement of emit"), 1, "its note");
+
+    // Saved with its event name and ack choice; Load brings both back.
+    h.get_by_label("Saved message name")
+        .set_text_value_accesskit("probe");
+    h.step();
+    h.get_by_role_and_label(Role::Button, "Save draft").click();
+    h.step();
+    assert!(has_label_containing(&h, "event nobody.listens"));
+    set_emit(&mut h, "other", "2", false);
+    h.get_by_role_and_label(Role::Button, "probe").click();
+    h.step();
+    let draft = &h.state().workspace().request(&id).unwrap().draft;
+    assert_eq!(
+        (draft.event.as_str(), draft.body.as_str(), draft.expect_ack),
+        ("nobody.listens", "1", true)
+    );
+}
