@@ -187,9 +187,16 @@ fn an_emit_with_an_ack_shows_its_event_name_and_round_trip_against_python_socket
     assert!(emit.contains("chat.message"), "{emit}");
     assert!(emit.contains("[\"hi\",{\"from\":\"ann\"}]"), "{emit}");
     assert!(emit.contains(" ms"), "{emit}");
-    // The ack's row says which emit it answers.
-    assert_eq!(rows(&h, '↓', "answers emit "), 1);
-    assert_eq!(rows(&h, '↓', "[\"got\",2]"), 1);
+    // The ack's row: `ack N` with the round trip, and what the server answered.
+    let ack = h
+        .query_all_by_label_contains("[\"got\",2]")
+        .next()
+        .and_then(|n| n.accesskit_node().label())
+        .expect("the ack row");
+    assert!(
+        ack.starts_with('↓') && ack.contains("ack 0") && ack.contains(" ms"),
+        "{ack}"
+    );
 
     // The emit's detail links to the answer.
     click_row(&mut h, '↑', " ack ");
@@ -225,7 +232,7 @@ fn chips_filter_by_event_name_and_raw_frames_show_the_packets_underneath() {
 
     // Decoded packets only by default: no raw 42[...] frames, the connect is a • row.
     assert_eq!(rows(&h, '↓', "42["), 0);
-    assert_eq!(rows(&h, '•', "connected to namespace /"), 1);
+    assert_eq!(rows(&h, '•', "Namespace / connected"), 1);
     // A chip per name seen so far.
     assert!(h.query_by_label("Event name welcome").is_some());
     assert!(h.query_by_label("Event name chat.message").is_some());
@@ -257,7 +264,7 @@ fn chips_filter_by_event_name_and_raw_frames_show_the_packets_underneath() {
     // The Connection filter keeps the namespace's connect packets.
     h.get_by_role_and_label(Role::Button, "Connection").click();
     h.run_ok();
-    assert_eq!(rows(&h, '•', "connected to namespace /"), 1);
+    assert_eq!(rows(&h, '•', "Namespace / connected"), 1);
     assert_eq!(rows(&h, '↓', "welcome"), 0);
 }
 
@@ -276,12 +283,12 @@ fn a_connect_error_shows_the_servers_message() {
     h.run();
     h.get_by_role_and_label(Role::Button, "Connect").click();
     run_until(&mut h, "the connect error", |h| {
-        rows(h, '•', "refused the connection: bad token") == 1
+        rows(h, '•', "Namespace /admin refused: bad token") == 1
     });
     // Red, in the Connection filter, and its detail has the message.
     h.get_by_role_and_label(Role::Button, "Connection").click();
     h.run_ok();
-    click_row(&mut h, '•', "refused the connection");
+    click_row(&mut h, '•', "refused: bad token");
     assert!(has_label_containing(&h, "Socket.IO connect error"));
     assert!(
         h.query_all_by_label_contains("bad token").count() >= 2,
@@ -314,7 +321,10 @@ fn binary_arguments_go_out_and_attachments_show_as_hex_against_node_socketio_4()
     click_row(&mut h, '↓', "{\"sizes\":[-1,2,3]}");
     assert!(has_label_containing(&h, "Socket.IO event"));
     assert!(has_label_containing(&h, "Attachment 1 · 4 bytes"));
-    assert!(has_label_containing(&h, "01 02 03 ff"), "the attachment's hexdump");
+    assert!(
+        has_label_containing(&h, "01 02 03 ff"),
+        "the attachment's hexdump"
+    );
 }
 
 #[test]
@@ -335,11 +345,15 @@ fn an_unanswered_emit_times_out_and_saved_messages_keep_the_event() {
         .ack_timeout_ms = 300;
     set_url(&mut h, &support::socketio::http_url(&server));
     h.get_by_role_and_label(Role::Button, "Connect").click();
-    run_until(&mut h, "the welcome event", |h| rows(h, '↓', "welcome") == 1);
+    run_until(&mut h, "the welcome event", |h| {
+        rows(h, '↓', "welcome") == 1
+    });
 
     set_emit(&mut h, "nobody.listens", "1", true);
     send(&mut h);
-    run_until(&mut h, "the timeout", |h| rows(h, '↑', "no ack in 300 ms") == 1);
+    run_until(&mut h, "the timeout", |h| {
+        rows(h, '↑', "no ack in 300 ms") == 1
+    });
     assert_eq!(rows(&h, '↑', "no acknowledgement of emit"), 1, "its note");
 
     // Saved with its event name and ack choice; Load brings both back.

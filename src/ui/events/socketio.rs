@@ -2,7 +2,7 @@
 //! toggle and one chip per event name seen so far (click chips to show only those events;
 //! "All events" clears them), and the rows' extra columns: the event name (or `ack N`) and,
 //! on an emit that asked for one, how its acknowledgement went ("ack 12 ms", "waiting for
-//! ack", "no ack in 5000 ms"); an ack says which emit it answers ("answers emit 3 · 12 ms").
+//! ack", "no ack in 5000 ms"); an ack (named `ack N` after the emit's id) shows the round trip.
 //!
 //! Per frame this costs O(names shown) for the chips (the names are kept by
 //! [`crate::log::SocketIoIndex`] as events arrive) and O(1) per visible row for the columns.
@@ -114,11 +114,10 @@ impl EventsView {
                 AckOutcome::Answered { rtt: None, .. } => "acked".to_owned(),
                 AckOutcome::TimedOut { after_ms, .. } => format!("no ack in {after_ms} ms"),
             },
+            // The answer: its name column already says `ack N`.
             Some(link) => match link.outcome {
-                AckOutcome::Answered { rtt: Some(d), .. } => {
-                    format!("answers emit {} · {}", link.ack_id, round_trip(d))
-                }
-                _ => format!("answers emit {}", link.ack_id),
+                AckOutcome::Answered { rtt: Some(d), .. } => round_trip(d),
+                _ => String::new(),
             },
             None => String::new(),
         };
@@ -206,7 +205,7 @@ mod tests {
             .socketio_columns(Seq(1), log.get(Seq(1)).unwrap())
             .unwrap();
         assert_eq!(name.trim_end(), "ack 0");
-        assert_eq!(note, "answers emit 0 · 12 ms");
+        assert_eq!(note, "12 ms");
         view.refresh(&log);
         assert_eq!(view.shown_len(), 3);
         view.event_names.insert("tick".into());

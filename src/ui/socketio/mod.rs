@@ -85,8 +85,8 @@ pub fn preview(sio: &crate::engine::SocketIoEvent) -> String {
     };
     match (&sio.packet, sio.direction) {
         (P::Connect { data }, Direction::Sent) => match data {
-            Some(_) => format!("Socket.IO: connecting to namespace {ns} (with auth)"),
-            None => format!("Socket.IO: connecting to namespace {ns}"),
+            Some(_) => format!("Connecting to namespace {ns} (with auth)"),
+            None => format!("Connecting to namespace {ns}"),
         },
         (P::Connect { data }, Direction::Received) => {
             let sid = data
@@ -94,17 +94,17 @@ pub fn preview(sio: &crate::engine::SocketIoEvent) -> String {
                 .and_then(|d| serde_json::from_str::<serde_json::Value>(d).ok())
                 .and_then(|v| v.get("sid").and_then(|s| s.as_str()).map(str::to_owned));
             match sid {
-                Some(sid) => format!("Socket.IO: connected to namespace {ns} (sid {sid})"),
-                None => format!("Socket.IO: connected to namespace {ns}"),
+                Some(sid) => format!("Namespace {ns} connected (sid {sid})"),
+                None => format!("Namespace {ns} connected"),
             }
         }
         (P::ConnectError { message, .. }, _) => {
-            format!("Socket.IO: namespace {ns} refused the connection: {message}")
+            format!("Namespace {ns} refused: {message}")
         }
         (P::Disconnect, Direction::Received) => {
-            format!("Socket.IO: the server disconnected namespace {ns}")
+            format!("Namespace {ns} disconnected by the server")
         }
-        (P::Disconnect, Direction::Sent) => format!("Socket.IO: disconnecting namespace {ns}"),
+        (P::Disconnect, Direction::Sent) => format!("Disconnecting namespace {ns}"),
         (
             P::Event {
                 args: a,
