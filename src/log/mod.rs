@@ -8,6 +8,8 @@ mod filter;
 mod filter_error;
 mod json_filter;
 mod socketio;
+#[cfg(test)]
+pub(crate) use socketio::tests as socketio_tests;
 mod store;
 
 pub use filter::{DirectionFilter, Filter, SearchMode, contains_ignore_case, is_connection_event};

@@ -188,12 +188,13 @@ fn opposite(direction: Direction) -> Direction {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::engine::SocketIoEvent;
     use bytes::Bytes;
 
-    fn sio(session: u64, direction: Direction, packet: SocketIoPacket) -> Event {
+    /// A Socket.IO packet of session `session` in namespace `/` (other tests use it too).
+    pub(crate) fn sio(session: u64, direction: Direction, packet: SocketIoPacket) -> Event {
         Event::now(
             SessionId(session),
             EventKind::SocketIo(Box::new(SocketIoEvent {
@@ -308,19 +309,12 @@ mod tests {
 #[cfg(test)]
 mod filter_tests {
     use super::*;
-    use crate::engine::{Opcode, SocketIoEvent};
+    use crate::engine::Opcode;
     use crate::log::{DirectionFilter, EventLog, Filter, SearchMode};
     use bytes::Bytes;
 
     fn packet(direction: Direction, packet: SocketIoPacket) -> Event {
-        Event::now(
-            SessionId(1),
-            EventKind::SocketIo(Box::new(SocketIoEvent {
-                direction,
-                namespace: "/".into(),
-                packet,
-            })),
-        )
+        super::tests::sio(1, direction, packet)
     }
 
     fn named(direction: Direction, name: &str, args: &'static str) -> Event {

@@ -140,20 +140,13 @@ pub(super) fn fit(text: &str, width: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::{Direction, SessionId, SocketIoEvent};
+    use crate::engine::Direction;
     use crate::log::EventLog;
     use bytes::Bytes;
     use std::time::Duration;
 
     fn sio(direction: Direction, packet: SocketIoPacket) -> Event {
-        Event::now(
-            SessionId(1),
-            EventKind::SocketIo(Box::new(SocketIoEvent {
-                direction,
-                namespace: "/".into(),
-                packet,
-            })),
-        )
+        crate::log::socketio_tests::sio(1, direction, packet)
     }
 
     #[test]

@@ -9,7 +9,7 @@ use egui::{Key, KeyboardShortcut, Modifiers, RichText, Ui};
 
 use super::args::check_emit;
 use crate::model::{MessageFormat, SavedRequest};
-use crate::ui::composer::resolver;
+use crate::ui::composer::{body_editor, resolver, send_button, verdict_ui};
 use crate::ui::message_check::{Check, Size, Validation, byte_count};
 use crate::ui::widgets::{CodeEditor, ConnState, VarContext};
 
@@ -100,41 +100,21 @@ impl EmitComposer {
             )
             .truncate(),
         );
-        let bottom_height = 170.0;
-        let rows = ((ui.available_height() - bottom_height) / 16.0).clamp(3.0, 30.0) as usize;
-        egui::ScrollArea::vertical()
-            .id_salt("emit_args_scroll")
-            .max_height((ui.available_height() - bottom_height).max(70.0))
-            .show(ui, |ui| {
-                self.editor.ui(
-                    ui,
-                    args_editor_id(),
-                    &mut draft.body,
-                    MessageFormat::Json,
-                    vars,
-                    "Arguments",
-                    rows,
-                );
-            });
+        let id = args_editor_id();
+        let format = MessageFormat::Json;
+        body_editor(
+            ui,
+            &mut self.editor,
+            id,
+            &mut draft.body,
+            format,
+            vars,
+            "Arguments",
+        );
 
         ui.horizontal_wrapped(|ui| {
-            let button =
-                egui::Button::new(RichText::new("Send").strong()).min_size(egui::vec2(80.0, 24.0));
-            let button = if can_send {
-                button.fill(ui.visuals().selection.bg_fill)
-            } else {
-                button
-            };
-            if ui
-                .add_enabled(can_send, button)
-                .on_hover_text("Emit the event (Ctrl+Enter)")
-                .on_disabled_hover_text(if connected {
-                    "Fix the emit first"
-                } else {
-                    "Connect first"
-                })
-                .clicked()
-            {
+            let hover = "Emit the event (Ctrl+Enter)";
+            if send_button(ui, can_send, connected, hover, "Fix the emit first") {
                 send = true;
             }
             match &check.size {
@@ -148,19 +128,7 @@ impl EmitComposer {
                     ui.weak(format!("size unknown: {why}"));
                 }
             }
-            match &check.verdict {
-                Validation::Ok => {
-                    if !connected {
-                        ui.weak("Not connected: press Connect");
-                    }
-                }
-                Validation::Warning(w) => {
-                    ui.colored_label(ui.visuals().warn_fg_color, format!("⚠ {w}"));
-                }
-                Validation::Error(e) => {
-                    ui.colored_label(ui.visuals().error_fg_color, format!("⛔ {e}"));
-                }
-            }
+            verdict_ui(ui, &check.verdict, connected);
         });
         send
     }

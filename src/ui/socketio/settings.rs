@@ -147,15 +147,8 @@ pub fn socketio_grid(
                     );
                 });
                 ui.weak("A JSON object sent in the CONNECT packet; empty sends none");
-                match verdict {
-                    Validation::Ok => {}
-                    Validation::Warning(w) => {
-                        ui.colored_label(ui.visuals().warn_fg_color, format!("⚠ {w}"));
-                    }
-                    Validation::Error(e) => {
-                        ui.colored_label(ui.visuals().error_fg_color, format!("⛔ {e}"));
-                    }
-                }
+                // Connected or not is the request bar's business here.
+                crate::ui::composer::verdict_ui(ui, verdict, true);
             });
             ui.end_row();
 
