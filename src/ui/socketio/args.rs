@@ -140,7 +140,8 @@ pub fn packet_size(namespace: &str, event: &str, args: &[SocketIoArg]) -> (usize
     if attachments > 0 {
         len += attachments.to_string().len() + 1;
     }
-    if namespace != "/" && !namespace.is_empty() {
+    let namespace = crate::template::normalize_namespace(namespace);
+    if namespace != "/" {
         len += namespace.len() + 1;
     }
     (len, attachments, attachment_bytes)

@@ -7,7 +7,8 @@
 //!   anything else is red, and Connect refuses with the same words;
 //! - an undefined variable or a stray `<<` in it is amber here (Connect then names it, as it
 //!   does for the URL);
-//! - the namespace must start with `/`, and the path too (red otherwise).
+//! - the namespace and path are taken as the engine takes them (`admin` is `/admin`): a note
+//!   says where it connects when that differs from what is written.
 
 use egui::Ui;
 
@@ -19,17 +20,6 @@ use crate::ui::widgets::{CodeEditor, VarContext};
 
 /// What is wrong with the Socket.IO settings, if anything (see the module doc).
 pub fn check_settings(s: &SocketIoSettings, resolver: impl FnOnce() -> Resolver) -> Validation {
-    if !s.namespace.starts_with('/') {
-        return Validation::Error(format!(
-            "The namespace must start with / (\"/{}\")",
-            s.namespace.trim()
-        ));
-    }
-    if !s.path.starts_with('/') {
-        return Validation::Error(format!(
-            "The path must start with / (\"{DEFAULT_SOCKETIO_PATH}\" is the default)"
-        ));
-    }
     auth_verdict(&s.auth, resolver)
 }
 
@@ -120,12 +110,22 @@ pub fn socketio_grid(
             ui.end_row();
 
             let l = ui.label("Namespace");
-            ui.add(
-                egui::TextEdit::singleline(&mut s.namespace)
-                    .hint_text("/ or /admin")
-                    .desired_width(220.0),
-            )
-            .labelled_by(l.id);
+            ui.vertical(|ui| {
+                ui.add(
+                    egui::TextEdit::singleline(&mut s.namespace)
+                        .hint_text("/ or /admin")
+                        .desired_width(220.0),
+                )
+                .labelled_by(l.id)
+                .on_hover_text(
+                    "Left at /, a path in the URL (http://host/admin) is the namespace, as in \
+                     socket.io-client",
+                );
+                let normalized = crate::template::normalize_namespace(&s.namespace);
+                if normalized != s.namespace {
+                    ui.weak(format!("connects to {normalized}"));
+                }
+            });
             ui.end_row();
 
             // The editor is named "Auth payload (JSON)".
@@ -149,17 +149,26 @@ pub fn socketio_grid(
                 ui.weak("A JSON object sent in the CONNECT packet; empty sends none");
                 // Connected or not is the request bar's business here.
                 crate::ui::composer::verdict_ui(ui, verdict, true);
+                if s.version == EngineIoVersion::V3 && !s.auth.trim().is_empty() {
+                    ui.colored_label(
+                        ui.visuals().warn_fg_color,
+                        "⚠ Socket.IO 2 servers take no auth payload: use a query param",
+                    );
+                }
             });
             ui.end_row();
 
             let l = ui.label("Ack timeout (ms)");
             ui.add(
                 egui::DragValue::new(&mut s.ack_timeout_ms)
-                    .range(10..=3_600_000)
+                    .range(0..=3_600_000)
                     .speed(100),
             )
             .labelled_by(l.id)
-            .on_hover_text("An emit that expects an acknowledgement gives up after this long");
+            .on_hover_text(
+                "An emit that expects an acknowledgement gives up after this long (0: waits \
+                 as long as the connection lasts)",
+            );
             ui.end_row();
         });
 }
@@ -197,10 +206,19 @@ mod tests {
             check("{\"token\": \"<<nobody>>\"}"),
             Validation::Warning(_)
         ));
-        let bad_ns = SocketIoSettings {
-            namespace: "admin".into(),
+        let bad = SocketIoSettings {
+            auth: "1".into(),
             ..SocketIoSettings::default()
         };
-        assert!(connect_problem(&bad_ns, || Resolver::new(&[])).is_some());
+        assert!(connect_problem(&bad, || Resolver::new(&[])).is_some());
+        let undefined = SocketIoSettings {
+            auth: "{\"a\": \"<<nobody>>\"}".into(),
+            ..SocketIoSettings::default()
+        };
+        assert!(connect_problem(&undefined, || Resolver::new(&[])).is_some());
+        assert_eq!(
+            connect_problem(&SocketIoSettings::default(), || Resolver::new(&[])),
+            None
+        );
     }
 }
