@@ -410,3 +410,55 @@ fn bad_socketio_input_is_exit_2_before_connecting() {
         assert!(run.stdout.is_empty(), "nothing connected: {run:?}");
     }
 }
+
+#[test]
+fn a_saved_socketio_request_runs_by_name_with_its_draft() {
+    use wsprobe::model::{EngineIoVersion, RequestKind, SavedRequest, SocketIoSettings};
+    use wsprobe::store::Store;
+    let peer = socketio::node_v4(None);
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, mut ws, problems) = Store::open(dir.path()).unwrap();
+    assert!(problems.is_empty());
+    let mut request = SavedRequest::new("Admin feed", format!("ws://127.0.0.1:{}", peer.port));
+    request.kind = RequestKind::SocketIo;
+    request.socketio = SocketIoSettings {
+        version: EngineIoVersion::V4,
+        namespace: "/admin".into(),
+        auth: r#"{"token": "<<token>>"}"#.into(),
+        ack_timeout_ms: 3000,
+        ..SocketIoSettings::default()
+    };
+    request.draft.event = "echo".into();
+    request.draft.body = "\"one\"\n{\"two\": 2}".into();
+    request.draft.expect_ack = true;
+    request.variables = vec![wsprobe::model::Variable::new("token", "good")];
+    ws.requests.push(request);
+    store.save(&ws).unwrap();
+    let workspace = dir.path().to_str().unwrap();
+
+    let run = wsprobe(&[
+        "admin feed",
+        "--workspace",
+        workspace,
+        "--output",
+        "jsonl",
+        "--count",
+        "2",
+    ]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let lines = run.jsonl();
+    let sent = events_named(&lines, "outgoing", "echo");
+    assert_eq!(sent[0]["args"], json!(["one", {"two": 2}]), "{run:?}");
+    assert_eq!(sent[0]["namespace"], "/admin");
+    let ack = packets(&lines, "incoming")
+        .into_iter()
+        .find(|p| p["packet"] == "ack")
+        .expect("the draft asked for an ack");
+    assert_eq!(ack["args"], json!(["one", {"two": 2}]), "{run:?}");
+    // Our CONNECT's auth payload is not printed.
+    let connect = packets(&lines, "outgoing")
+        .into_iter()
+        .find(|p| p["packet"] == "connect")
+        .expect("our connect");
+    assert!(connect.get("data").is_none(), "{run:?}");
+}
