@@ -2,7 +2,10 @@
 """Socket.IO ingest: `wsprobe run --socketio ... --output quiet` against Node's socket.io-client 4.
 
 Starts a Node socket.io 4 server on a free 127.0.0.1 port that, when a client emits
-`flood N`, emits N small events (`tick i`) to it. Then alternates the two clients, each
+`flood N`, sends it N small events (`tick i`): the frames `socket.emit("tick", i)` writes,
+built once and written in 256 KiB batches (as `wsprobe serve`'s /flood does), so the clients'
+ingest is timed rather than socket.io's emit loop; `--emit-loop` times the plain
+`socket.emit` loop instead (the server is then the bottleneck for both). Then alternates the two clients, each
 connecting over WebSocket, asking for the flood and counting the events until the last one,
 and prints medians: events per second over the whole process (start, connect, receive all,
 exit) and peak RSS.
@@ -35,7 +38,24 @@ const { Server } = require("socket.io");
 const server = http.createServer();
 const io = new Server(server);
 io.on("connection", (socket) => {
-  socket.on("flood", (n) => { for (let i = 0; i < n; i++) socket.emit("tick", i); });
+  socket.on("flood", (n) => {
+    if (process.env.FLOOD === "emit") {
+      for (let i = 0; i < n; i++) socket.emit("tick", i);
+      return;
+    }
+    // The frames socket.emit("tick", i) sends (`42["tick",i]`, unmasked text frames), built
+    // once and written to the connection's TCP socket in 256 KiB batches: the clients'
+    // ingest is measured, not the emit loop.
+    const tcp = socket.conn.transport.socket._socket;
+    let parts = [], size = 0;
+    for (let i = 0; i < n; i++) {
+      const payload = Buffer.from('42["tick",' + i + "]");
+      parts.push(Buffer.from([0x81, payload.length]), payload);
+      size += payload.length + 2;
+      if (size >= 262144) { tcp.write(Buffer.concat(parts)); parts = []; size = 0; }
+    }
+    if (parts.length) tcp.write(Buffer.concat(parts));
+  });
 });
 server.listen(0, "127.0.0.1", () => console.log("LISTENING " + server.address().port));
 """
@@ -54,13 +74,15 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--count", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--emit-loop", action="store_true",
+                        help="the server emits with socket.emit in a loop instead")
     args = parser.parse_args()
     for package in ("socket.io", "socket.io-client"):
         if not os.path.isdir(os.path.join(MODULES, package)):
             sys.exit(f"{package} is missing: npm install --prefix {os.path.join(PEERS, 'node')} "
                      "socket.io@4 socket.io-client@4 (or run .ci/peers)")
     subprocess.run(["cargo", "build", "--release", "--quiet", "--bin", "wsprobe"], cwd=ROOT, check=True)
-    env = dict(os.environ, NODE_PATH=MODULES)
+    env = dict(os.environ, NODE_PATH=MODULES, FLOOD="emit" if args.emit_loop else "frames")
     with tempfile.TemporaryDirectory() as tmp:
         server_js = os.path.join(tmp, "server.js")
         client_js = os.path.join(tmp, "client.js")
@@ -85,7 +107,8 @@ def main():
             for _ in range(args.runs):
                 for name, argv in clients.items():
                     results[name].append(timed(argv, env=env))
-            print(f"{args.count} Socket.IO events (`tick i`) from node socket.io 4, "
+            how = "its socket.emit loop" if args.emit_loop else "pre-built frames"
+            print(f"{args.count} Socket.IO events (`tick i`) from node socket.io 4 ({how}), "
                   f"{args.runs} runs each, medians:\n")
             print("| client | time | events/s | peak RSS |")
             print("|---|---|---|---|")

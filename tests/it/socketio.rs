@@ -276,6 +276,24 @@ fn count_counts_socketio_events_not_frames() {
     assert_eq!(received, 20, "{run:?}");
     let ticks = events_named(&lines, "incoming", "tick");
     assert_eq!(ticks.last().unwrap()["args"], json!([18]), "{run:?}");
+
+    let url = http_url(&peer);
+    let quiet = wsprobe(&[
+        "--socketio",
+        &url,
+        "--emit",
+        "flood",
+        "[50]",
+        "--count",
+        "20",
+        "--output",
+        "quiet",
+    ]);
+    assert_eq!(quiet.code, 0, "{quiet:?}");
+    assert!(
+        quiet.stdout.starts_with("received 20 Socket.IO events ("),
+        "{quiet:?}"
+    );
 }
 
 #[test]
