@@ -302,6 +302,8 @@ pub struct Printer<W: Write> {
     pub broken: bool,
     /// Credentials masked before printing; `None` with `--reveal-secrets`.
     redaction: Option<Redaction>,
+    /// A Socket.IO run: the received events and their argument bytes, for the quiet summary.
+    socketio: Option<(u64, u64)>,
 }
 
 impl<W: Write> Printer<W> {
@@ -312,7 +314,14 @@ impl<W: Write> Printer<W> {
             log: EventLog::default(),
             broken: false,
             redaction: None,
+            socketio: None,
         }
+    }
+
+    /// A Socket.IO run: the quiet summary counts its received events.
+    pub fn socketio(mut self) -> Self {
+        self.socketio = Some((0, 0));
+        self
     }
 
     /// Masks credentials (see [`Redaction`]) in everything printed from now on.
@@ -328,6 +337,14 @@ impl<W: Write> Printer<W> {
         };
         let result = match self.mode {
             OutputMode::Quiet => {
+                if let (Some((count, bytes)), EventKind::SocketIo(sio)) =
+                    (&mut self.socketio, &event.kind)
+                    && sio.direction == Direction::Received
+                    && let crate::engine::SocketIoPacket::Event { args, .. } = &sio.packet
+                {
+                    *count += 1;
+                    *bytes += args.len() as u64;
+                }
                 self.log.push(event);
                 return;
             }
@@ -354,8 +371,23 @@ impl<W: Write> Printer<W> {
     /// Prints the quiet summary (quiet mode only) and flushes.
     pub fn finish(&mut self, elapsed: Duration) {
         if self.mode == OutputMode::Quiet {
-            let (messages, bytes) = self.log.received();
-            let line = summary_line(messages, bytes, elapsed);
+            let line = match self.socketio {
+                Some((events, bytes)) => {
+                    let secs = elapsed.as_secs_f64();
+                    let rate = if secs > 0.0 {
+                        events as f64 / secs
+                    } else {
+                        0.0
+                    };
+                    format!(
+                        "received {events} Socket.IO events ({bytes} bytes of arguments) in {secs:.3} s ({rate:.0} events/s)"
+                    )
+                }
+                None => {
+                    let (messages, bytes) = self.log.received();
+                    summary_line(messages, bytes, elapsed)
+                }
+            };
             let _ = writeln!(self.out, "{line}");
         }
         self.flush();

@@ -309,16 +309,25 @@ pub fn execute(prepared: Prepared, args: &RunArgs) -> i32 {
         }
         None => Tracker::new(args.count),
     };
+    let socketio = prepared.request.socketio.is_some();
     let session = engine.connect(prepared.request);
     let stdout = io::stdout();
     let mut run = Run {
         engine: &engine,
         session,
         tracker,
-        printer: if args.reveal_secrets {
-            Printer::new(args.output, stdout.lock())
-        } else {
-            Printer::new(args.output, stdout.lock()).redacting(Redaction::new(prepared.secrets))
+        printer: {
+            let printer = Printer::new(args.output, stdout.lock());
+            let printer = if socketio {
+                printer.socketio()
+            } else {
+                printer
+            };
+            if args.reveal_secrets {
+                printer
+            } else {
+                printer.redacting(Redaction::new(prepared.secrets))
+            }
         },
         sends: prepared.sends,
         repeat: prepared

@@ -59,11 +59,6 @@ pub(super) fn resolve(
     settings: &SocketIoSettings,
     url: &mut Url,
 ) -> Result<ResolvedSocketIo, TemplateError> {
-    let mut namespace = normalize_namespace(&resolver.render("namespace", &settings.namespace)?);
-    let url_path = url.path().to_owned();
-    if namespace == "/" && url_path != "/" && !url_path.is_empty() {
-        namespace = normalize_namespace(&url_path);
-    }
     let mut path = resolver.render("Socket.IO path", &settings.path)?;
     path = path.trim().to_owned();
     if path.is_empty() {
@@ -71,6 +66,12 @@ pub(super) fn resolve(
     }
     if !path.starts_with('/') {
         path.insert(0, '/');
+    }
+    let mut namespace = normalize_namespace(&resolver.render("namespace", &settings.namespace)?);
+    let url_path = normalize_namespace(url.path());
+    // A pasted Engine.IO URL (`.../socket.io/?EIO=4...`) names no namespace.
+    if namespace == "/" && url_path != normalize_namespace(&path) {
+        namespace = url_path;
     }
     url.set_path(&path);
     let eio = settings.version.eio().to_string();
@@ -113,4 +114,101 @@ pub(super) fn resolve(
         ack_timeout_ms: settings.ack_timeout_ms,
         auto_ack: true,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{KeyValue, RequestKind, SavedRequest, Variable};
+
+    fn socketio_request(url: &str) -> SavedRequest {
+        let mut request = SavedRequest::new("sio", url);
+        request.kind = RequestKind::SocketIo;
+        request
+    }
+
+    fn resolver() -> Resolver {
+        Resolver::new(&[
+            Variable::new("token", "s3cret"),
+            Variable::new("ns", "chat"),
+        ])
+    }
+
+    #[test]
+    fn the_engine_io_url_from_http_and_ws_urls() {
+        let r = resolver();
+        let resolved = r
+            .resolve_request(&socketio_request("http://127.0.0.1:3000"))
+            .unwrap();
+        assert_eq!(
+            resolved.url.as_str(),
+            "ws://127.0.0.1:3000/socket.io/?EIO=4&transport=websocket"
+        );
+        assert_eq!(resolved.socketio, Some(ResolvedSocketIo::new("/")));
+
+        let mut request = socketio_request("wss://h/admin?room=1&EIO=3");
+        request.params.push(KeyValue::new("x", "<<token>>"));
+        request.socketio.version = EngineIoVersion::V3;
+        request.socketio.path = "io".into();
+        let resolved = r.resolve_request(&request).unwrap();
+        assert_eq!(
+            resolved.url.as_str(),
+            "wss://h/io?room=1&x=s3cret&EIO=3&transport=websocket"
+        );
+        let sio = resolved.socketio.unwrap();
+        assert_eq!(sio.namespace, "/admin", "the URL's path is the namespace");
+        assert_eq!(sio.version, EngineIoVersion::V3);
+
+        let pasted = socketio_request("ws://h/socket.io/?EIO=4&transport=websocket");
+        let resolved = r.resolve_request(&pasted).unwrap();
+        assert_eq!(
+            resolved.url.as_str(),
+            "ws://h/socket.io/?EIO=4&transport=websocket"
+        );
+        assert_eq!(resolved.socketio.unwrap().namespace, "/");
+
+        // A WebSocket request is left alone.
+        let plain = r
+            .resolve_request(&SavedRequest::new("ws", "ws://h/a"))
+            .unwrap();
+        assert_eq!((plain.url.as_str(), plain.socketio), ("ws://h/a", None));
+    }
+
+    #[test]
+    fn namespace_and_auth_resolve_variables() {
+        let mut request = socketio_request("http://h:1/ignored");
+        request.socketio.namespace = "<<ns>>/".into();
+        request.socketio.auth = r#"{"token": "<<token>>"}"#.into();
+        let sio = resolver()
+            .resolve_request(&request)
+            .unwrap()
+            .socketio
+            .unwrap();
+        assert_eq!(sio.namespace, "/chat");
+        assert_eq!(sio.auth.as_deref(), Some(r#"{"token":"s3cret"}"#));
+    }
+
+    #[test]
+    fn auth_must_be_a_json_object() {
+        for (auth, needle) in [
+            ("[1]", "must be a JSON object"),
+            ("{\"a\":", "not valid JSON"),
+            ("<<missing>>", "missing"),
+        ] {
+            let mut request = socketio_request("http://h:1");
+            request.socketio.auth = auth.into();
+            let err = resolver()
+                .resolve_request(&request)
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains(needle), "{auth}: {err}");
+        }
+    }
+
+    #[test]
+    fn namespaces_are_normalized() {
+        assert_eq!(normalize_namespace(""), "/");
+        assert_eq!(normalize_namespace(" admin/ "), "/admin");
+        assert_eq!(normalize_namespace("/a/b"), "/a/b");
+    }
 }

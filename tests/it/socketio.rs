@@ -18,6 +18,14 @@ fn packets<'a>(lines: &'a [Value], kind: &str) -> Vec<&'a Value> {
         .collect()
 }
 
+/// The `socketio` objects of `kind` lines whose packet is `packet`.
+fn of<'a>(lines: &'a [Value], kind: &str, packet: &str) -> Vec<&'a Value> {
+    packets(lines, kind)
+        .into_iter()
+        .filter(|p| p["packet"] == packet)
+        .collect()
+}
+
 fn events_named<'a>(lines: &'a [Value], kind: &str, name: &str) -> Vec<&'a Value> {
     packets(lines, kind)
         .into_iter()
@@ -58,10 +66,7 @@ fn emits_are_acked_and_echoed(peer: &Peer) {
     let id = sent[0]["ack_id"]
         .as_u64()
         .expect("the emit asks for an ack");
-    let acks: Vec<_> = packets(&lines, "incoming")
-        .into_iter()
-        .filter(|p| p["packet"] == "ack")
-        .collect();
+    let acks: Vec<_> = of(&lines, "incoming", "ack");
     assert_eq!(acks.len(), 1, "{run:?}");
     assert_eq!(acks[0]["ack_id"], id);
     assert_eq!(acks[0]["args"], json!(["got", 2]));
@@ -87,10 +92,7 @@ fn server_emits_are_auto_acked(peer: &Peer) {
     let id = question[0]["ack_id"]
         .as_u64()
         .expect("the server asks for an ack");
-    let ours: Vec<_> = packets(&lines, "outgoing")
-        .into_iter()
-        .filter(|p| p["packet"] == "ack")
-        .collect();
+    let ours: Vec<_> = of(&lines, "outgoing", "ack");
     assert_eq!(ours.len(), 1, "{run:?}");
     assert_eq!(
         (&ours[0]["ack_id"], &ours[0]["args"]),
@@ -122,10 +124,7 @@ fn a_bad_token_is_refused_once(peer: &Peer) {
     let lines = run.jsonl();
     let connecting = lines.iter().filter(|l| l["kind"] == "connecting").count();
     assert_eq!(connecting, 1, "a connect error is never retried: {run:?}");
-    let refused: Vec<_> = packets(&lines, "incoming")
-        .into_iter()
-        .filter(|p| p["packet"] == "connect_error")
-        .collect();
+    let refused: Vec<_> = of(&lines, "incoming", "connect_error");
     assert_eq!(refused[0]["message"], "bad token", "{run:?}");
     assert_eq!(refused[0]["namespace"], "/admin");
 
@@ -174,9 +173,9 @@ fn binary_attachments_arrive(peer: &Peer) {
         "{run:?}"
     );
     assert_eq!(bin[0]["attachments"], json!(["AQID/w=="]), "{run:?}");
-    let ack = packets(&lines, "incoming")
+    let ack = of(&lines, "incoming", "ack")
         .into_iter()
-        .find(|p| p["packet"] == "ack")
+        .next()
         .expect("the ack");
     assert_eq!(
         ack["args"],
@@ -277,6 +276,24 @@ fn count_counts_socketio_events_not_frames() {
     assert_eq!(received, 20, "{run:?}");
     let ticks = events_named(&lines, "incoming", "tick");
     assert_eq!(ticks.last().unwrap()["args"], json!([18]), "{run:?}");
+
+    let url = http_url(&peer);
+    let quiet = wsprobe(&[
+        "--socketio",
+        &url,
+        "--emit",
+        "flood",
+        "[50]",
+        "--count",
+        "20",
+        "--output",
+        "quiet",
+    ]);
+    assert_eq!(quiet.code, 0, "{quiet:?}");
+    assert!(
+        quiet.stdout.starts_with("received 20 Socket.IO events ("),
+        "{quiet:?}"
+    );
 }
 
 #[test]
@@ -299,8 +316,8 @@ fn an_unanswered_ack_is_exit_1() {
 
 #[test]
 fn heartbeats_are_answered_across_intervals_and_a_stall_is_detected() {
-    // The server drops a client that misses one pong for 100 ms.
-    let peer = socketio::node_v4(Some((100, 100)));
+    // The server pings every 100 ms and drops a client whose pong is 400 ms late.
+    let peer = socketio::node_v4(Some((100, 400)));
     let run = run(&peer, &["--duration", "1.2", "--raw-frames"]);
     assert_eq!(run.code, 0, "{run:?}");
     let lines = run.jsonl();
@@ -318,13 +335,13 @@ fn heartbeats_are_answered_across_intervals_and_a_stall_is_detected() {
         "we ended it, at --duration: {run:?}"
     );
 
-    // The server stops for 1.5 s: no ping within 200 ms is a lost connection.
+    // The server stops for 1.5 s: no ping within 500 ms is a lost connection.
     let stalled = run_stall(&peer);
     assert_eq!(stalled.code, 1, "{stalled:?}");
     assert!(
         stalled
             .stderr
-            .contains("no ping from the server within 200 ms"),
+            .contains("no ping from the server within 500 ms"),
         "{stalled:?}"
     );
 }
@@ -335,8 +352,8 @@ fn run_stall(peer: &Peer) -> Run {
 
 #[test]
 fn a_socketio_v2_server_over_engine_io_3() {
-    // We ping (every 100 ms), the server answers; a missing ping drops us after 200 ms.
-    let peer = socketio::node_v2(Some((100, 200)));
+    // We ping (every 100 ms), the server answers; a missing ping would drop us after 500 ms.
+    let peer = socketio::node_v2(Some((100, 400)));
     let run = run(
         &peer,
         &[
@@ -373,10 +390,7 @@ fn a_socketio_v2_server_over_engine_io_3() {
     };
     assert!(frames("outgoing", "2") >= 5, "{run:?}");
     assert!(frames("incoming", "3") >= 5, "{run:?}");
-    let acks: Vec<_> = packets(&lines, "incoming")
-        .into_iter()
-        .filter(|p| p["packet"] == "ack")
-        .collect();
+    let acks: Vec<_> = of(&lines, "incoming", "ack");
     assert_eq!(acks[0]["args"], json!([1, "a"]), "{run:?}");
     let bin = events_named(&lines, "incoming", "bin");
     assert_eq!(bin[0]["attachments"], json!(["AQID/w=="]), "{run:?}");
@@ -409,4 +423,56 @@ fn bad_socketio_input_is_exit_2_before_connecting() {
         assert!(run.stderr.contains(needle), "{args:?}: {run:?}");
         assert!(run.stdout.is_empty(), "nothing connected: {run:?}");
     }
+}
+
+#[test]
+fn a_saved_socketio_request_runs_by_name_with_its_draft() {
+    use wsprobe::model::{EngineIoVersion, RequestKind, SavedRequest, SocketIoSettings};
+    use wsprobe::store::Store;
+    let peer = socketio::node_v4(None);
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, mut ws, problems) = Store::open(dir.path()).unwrap();
+    assert!(problems.is_empty());
+    let mut request = SavedRequest::new("Admin feed", format!("ws://127.0.0.1:{}", peer.port));
+    request.kind = RequestKind::SocketIo;
+    request.socketio = SocketIoSettings {
+        version: EngineIoVersion::V4,
+        namespace: "/admin".into(),
+        auth: r#"{"token": "<<token>>"}"#.into(),
+        ack_timeout_ms: 3000,
+        ..SocketIoSettings::default()
+    };
+    request.draft.event = "echo".into();
+    request.draft.body = "\"one\"\n{\"two\": 2}".into();
+    request.draft.expect_ack = true;
+    request.variables = vec![wsprobe::model::Variable::new("token", "good")];
+    ws.requests.push(request);
+    store.save(&ws).unwrap();
+    let workspace = dir.path().to_str().unwrap();
+
+    let run = wsprobe(&[
+        "admin feed",
+        "--workspace",
+        workspace,
+        "--output",
+        "jsonl",
+        "--count",
+        "2",
+    ]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let lines = run.jsonl();
+    let sent = events_named(&lines, "outgoing", "echo");
+    assert_eq!(sent[0]["args"], json!(["one", {"two": 2}]), "{run:?}");
+    assert_eq!(sent[0]["namespace"], "/admin");
+    let ack = of(&lines, "incoming", "ack")
+        .into_iter()
+        .next()
+        .expect("the draft asked for an ack");
+    assert_eq!(ack["args"], json!(["one", {"two": 2}]), "{run:?}");
+    // Our CONNECT's auth payload is not printed.
+    let connect = of(&lines, "outgoing", "connect")
+        .into_iter()
+        .next()
+        .expect("our connect");
+    assert!(connect.get("data").is_none(), "{run:?}");
 }
