@@ -43,13 +43,15 @@ impl EmitComposer {
         let mut send = false;
         let namespace = request.socketio.namespace.clone();
         let draft = &mut request.draft;
-        ui.horizontal(|ui| {
+        // Wrapped: a narrow tab puts the checkbox under the name instead of widening the tab.
+        ui.horizontal_wrapped(|ui| {
             let l = ui.label("Event");
+            let width = (ui.available_width() - 12.0).clamp(80.0, 200.0);
             ui.add(
                 egui::TextEdit::singleline(&mut draft.event)
                     .id(event_field_id())
                     .hint_text("chat.message")
-                    .desired_width(200.0),
+                    .desired_width(width),
             )
             .labelled_by(l.id);
             ui.checkbox(&mut draft.expect_ack, "Expect acknowledgement")

@@ -82,7 +82,10 @@ pub fn socketio_grid(
         .show(ui, |ui| {
             let l = ui.label("Protocol version");
             egui::ComboBox::from_id_salt("socketio_version")
-                .selected_text(version_label(s.version))
+                .selected_text(match s.version {
+                    EngineIoVersion::V4 => "v5 (Engine.IO 4)",
+                    EngineIoVersion::V3 => "v4 (Engine.IO 3)",
+                })
                 .show_ui(ui, |ui| {
                     for v in [EngineIoVersion::V4, EngineIoVersion::V3] {
                         ui.selectable_value(&mut s.version, v, version_label(v));
