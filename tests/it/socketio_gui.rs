@@ -373,3 +373,22 @@ fn an_unanswered_emit_times_out_and_saved_messages_keep_the_event() {
         ("nobody.listens", "1", true)
     );
 }
+
+#[test]
+fn the_emit_form_fits_a_narrow_window() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open_sized(dir.path(), egui::vec2(860.0, 560.0));
+    add_socketio_request(&mut h);
+    // The events panel starts where the search box does: nothing of the form may reach it
+    // (the event row used to widen the tab, cutting off the checkbox, the editor and Send).
+    let events_left = h.get_by_label("Search events").rect().min.x;
+    for label in ["Expect acknowledgement", "Arguments"] {
+        let right = h.get_by_label(label).rect().max.x;
+        assert!(
+            right <= events_left,
+            "{label} ends at {right}, past {events_left}"
+        );
+    }
+    let send = h.get_by_role_and_label(Role::Button, "Send").rect().max.x;
+    assert!(send <= events_left);
+}
