@@ -14,6 +14,10 @@ use minijinja::syntax::SyntaxConfig;
 use minijinja::{Environment, UndefinedBehavior, Value};
 use url::Url;
 
+mod socketio;
+
+pub use socketio::{ResolvedSocketIo, normalize_namespace};
+
 use crate::format::{self, EncodeError};
 use crate::model::url_params;
 use crate::model::{
@@ -34,6 +38,9 @@ pub struct ResolvedRequest {
     pub settings: ConnectionSettings,
     /// The open message, encoded, if one is set.
     pub open_message: Option<Outgoing>,
+    /// Set for a Socket.IO request: the session speaks Engine.IO/Socket.IO over the WebSocket
+    /// (the URL is then the Engine.IO endpoint, `.../socket.io/?EIO=4&transport=websocket`).
+    pub socketio: Option<ResolvedSocketIo>,
 }
 
 impl ResolvedRequest {
@@ -46,6 +53,7 @@ impl ResolvedRequest {
             auth: Auth::None,
             settings: ConnectionSettings::default(),
             open_message: None,
+            socketio: None,
         })
     }
 }
@@ -357,6 +365,11 @@ impl Resolver {
         if !extra.is_empty() {
             url.query_pairs_mut().extend_pairs(extra);
         }
+        let socketio = if request.kind.is_socketio() {
+            Some(socketio::resolve(self, &request.socketio, &mut url)?)
+        } else {
+            None
+        };
 
         let mut headers = Vec::new();
         for header in request.headers.iter().filter(|h| h.enabled) {
@@ -434,6 +447,7 @@ impl Resolver {
             auth,
             settings,
             open_message,
+            socketio,
         })
     }
 

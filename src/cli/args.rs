@@ -110,6 +110,43 @@ pub struct RunArgs {
     /// text (default), jsonl, or quiet.
     #[arg(long, value_enum, default_value_t = OutputMode::Text)]
     pub output: OutputMode,
+    /// Socket.IO options (`cli/socketio.rs`).
+    #[command(flatten)]
+    pub sio: SocketIoArgs,
+}
+
+/// `wsprobe run`'s Socket.IO options. These names are a contract too.
+#[derive(Debug, Clone, Default, clap::Args)]
+#[command(next_help_heading = "Socket.IO")]
+pub struct SocketIoArgs {
+    /// Speak Socket.IO to the URL (http(s):// or ws(s)://) instead of plain WebSocket (a saved
+    /// Socket.IO request needs no flag).
+    #[arg(long)]
+    pub socketio: bool,
+    /// The namespace to connect to (default /, or the URL's path).
+    #[arg(long, value_name = "NS")]
+    pub namespace: Option<String>,
+    /// The CONNECT auth payload, a JSON object (variables allowed).
+    #[arg(long, value_name = "JSON")]
+    pub auth_json: Option<String>,
+    /// Emit EVENT with the arguments ARGS_JSON (a JSON array) once the namespace is connected
+    /// (repeatable, in order).
+    #[arg(long, num_args = 2, value_names = ["EVENT", "ARGS_JSON"])]
+    pub emit: Vec<String>,
+    /// Every --emit asks for an acknowledgement and waits for it up to MS; none in time ends
+    /// the run with exit code 1.
+    #[arg(long, value_name = "MS")]
+    pub ack_timeout: Option<u64>,
+    /// The Engine.IO protocol: 4 (Socket.IO servers v3 and v4, the default) or 3 (v2 servers).
+    #[arg(long, value_name = "3|4", value_parser = clap::value_parser!(u8).range(3..=4))]
+    pub eio: Option<u8>,
+    /// The Engine.IO path (default /socket.io/).
+    #[arg(long, value_name = "P")]
+    pub path: Option<String>,
+    /// Also show the WebSocket frames under the Socket.IO packets (`0{...}`, `40`, `42[...]`,
+    /// `2`, `3`).
+    #[arg(long)]
+    pub raw_frames: bool,
 }
 
 /// The TLS options of `wsprobe run` and `wsprobe test` (names are a contract, curl's).

@@ -29,6 +29,11 @@
 //!   at once with 130). Without any of these it keeps running (like websocat), also with only
 //!   `--send`. A failed connection or an abnormal end once reconnects are exhausted exits 1;
 //!   bad input exits 2 before connecting. Either way, with one line on stderr.
+//! - Socket.IO (`socketio.rs`): `--socketio` or a saved Socket.IO request; the `--send*`
+//!   and `--emit`s go once the namespace is connected; `--count` counts received Socket.IO
+//!   events; raw frames are printed only with `--raw-frames`; a CONNECT_ERROR or a missing
+//!   ack (`--ack-timeout`) is exit 1; the run waits for outstanding acks before a
+//!   `--count` stop.
 //! - Output goes to stdout, warnings and errors to stderr. See [`crate::schema`] for the jsonl
 //!   schema and [`output::text_line`] for text mode (no headers shown; a password in a URL is
 //!   masked). In both, the values of Authorization, Proxy-Authorization, Cookie and Set-Cookie
@@ -43,6 +48,7 @@ mod repeat;
 mod request;
 mod session;
 mod signal;
+mod socketio;
 mod suite;
 
 pub use args::{OutputMode, RunArgs, SendFlag, SendSpec, TlsArgs, parse_run_args};

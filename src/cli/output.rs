@@ -147,8 +147,11 @@ pub fn text_line(event: &Event) -> String {
             let args = sio.packet.args();
             if !args.is_empty() {
                 line.push(' ');
-                push_text_preview(&mut line, args, PREVIEW_CHARS, LineBreaks::Escape);
+                let spaced = spaced_json(args);
+                let shown = spaced.as_deref().map_or(args, str::as_bytes);
+                push_text_preview(&mut line, shown, PREVIEW_CHARS, LineBreaks::Escape);
             }
+            push_socketio_extras(&mut line, &sio.packet);
         }
         EventKind::Script { level, text } => {
             let _ = write!(line, "• script {}: ", level.name());
@@ -161,6 +164,77 @@ pub fn text_line(event: &Event) -> String {
         }
     }
     line
+}
+
+/// JSON on one line with one space after each `,` and `:` (`["hi", {"from": "ann"}]`),
+/// whatever spacing the sender used; the order of keys is kept. `None` for text that is not
+/// valid JSON.
+fn spaced_json(text: &[u8]) -> Option<String> {
+    serde_json::from_slice::<serde::de::IgnoredAny>(text).ok()?;
+    let text = std::str::from_utf8(text).ok()?;
+    let mut out = String::with_capacity(text.len() + 16);
+    let (mut in_string, mut escaped) = (false, false);
+    for c in text.chars() {
+        if in_string {
+            out.push(c);
+            match (escaped, c) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            c if c.is_whitespace() => {}
+            ',' | ':' => {
+                out.push(c);
+                out.push(' ');
+            }
+            '"' => {
+                in_string = true;
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    Some(out)
+}
+
+/// After a Socket.IO packet's arguments: the ack an emit asks for, an ack's round trip, the
+/// binary attachments' sizes.
+fn push_socketio_extras(line: &mut String, packet: &crate::engine::SocketIoPacket) {
+    use crate::engine::SocketIoPacket as P;
+    let attachments = match packet {
+        P::Event {
+            ack_id: Some(id),
+            attachments,
+            ..
+        } => {
+            let _ = write!(line, " · ack {id}");
+            attachments
+        }
+        P::Ack {
+            rtt, attachments, ..
+        } => {
+            if let Some(rtt) = rtt {
+                let _ = write!(line, " · rtt {:.1} ms", rtt.as_secs_f64() * 1000.0);
+            }
+            attachments
+        }
+        P::Event { attachments, .. } => attachments,
+        _ => return,
+    };
+    if !attachments.is_empty() {
+        let sizes: Vec<String> = attachments.iter().map(|a| a.len().to_string()).collect();
+        let _ = write!(
+            line,
+            " · {} binary attachment{} ({} bytes)",
+            attachments.len(),
+            if attachments.len() == 1 { "" } else { "s" },
+            sizes.join(", ")
+        );
+    }
 }
 
 fn guess_opcode(payload: &[u8]) -> Opcode {
@@ -231,6 +305,8 @@ pub struct Printer<W: Write> {
     pub broken: bool,
     /// Credentials masked before printing; `None` with `--reveal-secrets`.
     redaction: Option<Redaction>,
+    /// A Socket.IO run: the received events and their argument bytes, for the quiet summary.
+    socketio: Option<(u64, u64)>,
 }
 
 impl<W: Write> Printer<W> {
@@ -241,7 +317,14 @@ impl<W: Write> Printer<W> {
             log: EventLog::default(),
             broken: false,
             redaction: None,
+            socketio: None,
         }
+    }
+
+    /// A Socket.IO run: the quiet summary counts its received events.
+    pub fn socketio(mut self) -> Self {
+        self.socketio = Some((0, 0));
+        self
     }
 
     /// Masks credentials (see [`Redaction`]) in everything printed from now on.
@@ -257,6 +340,14 @@ impl<W: Write> Printer<W> {
         };
         let result = match self.mode {
             OutputMode::Quiet => {
+                if let (Some((count, bytes)), EventKind::SocketIo(sio)) =
+                    (&mut self.socketio, &event.kind)
+                    && sio.direction == Direction::Received
+                    && let crate::engine::SocketIoPacket::Event { args, .. } = &sio.packet
+                {
+                    *count += 1;
+                    *bytes += args.len() as u64;
+                }
                 self.log.push(event);
                 return;
             }
@@ -283,8 +374,23 @@ impl<W: Write> Printer<W> {
     /// Prints the quiet summary (quiet mode only) and flushes.
     pub fn finish(&mut self, elapsed: Duration) {
         if self.mode == OutputMode::Quiet {
-            let (messages, bytes) = self.log.received();
-            let line = summary_line(messages, bytes, elapsed);
+            let line = match self.socketio {
+                Some((events, bytes)) => {
+                    let secs = elapsed.as_secs_f64();
+                    let rate = if secs > 0.0 {
+                        events as f64 / secs
+                    } else {
+                        0.0
+                    };
+                    format!(
+                        "received {events} Socket.IO events ({bytes} bytes of arguments) in {secs:.3} s ({rate:.0} events/s)"
+                    )
+                }
+                None => {
+                    let (messages, bytes) = self.log.received();
+                    summary_line(messages, bytes, elapsed)
+                }
+            };
             let _ = writeln!(self.out, "{line}");
         }
         self.flush();

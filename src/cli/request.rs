@@ -24,6 +24,8 @@ pub const MAX_PING_PAYLOAD: usize = 125;
 pub enum Action {
     Send(Outgoing),
     Ping(Bytes),
+    /// A Socket.IO emit (`--emit`), sent once the namespace is connected.
+    Emit(crate::engine::SocketIoOutgoing),
 }
 
 /// Everything a run needs, resolved and checked.
@@ -150,6 +152,7 @@ pub fn finish(loaded: Loaded, args: &RunArgs) -> anyhow::Result<Prepared> {
         is_url,
     } = loaded;
     let resolved = resolver.resolve_in(&workspace, &request)?;
+    let emits = super::socketio::emits(&request, &args.sio, &resolver)?;
     if let crate::model::ProxyChoice::Custom { url } = &resolved.settings.proxy {
         crate::engine::check_proxy_url(url)?;
     }
@@ -187,8 +190,10 @@ pub fn finish(loaded: Loaded, args: &RunArgs) -> anyhow::Result<Prepared> {
         sends.push(Action::Send(render(&resolver, &message)?));
         repeated.push(message);
     }
+    sends.extend(emits.into_iter().map(Action::Emit));
     // A saved request's draft is what its composer holds: sent when no --send* is given.
-    if repeated.is_empty() && !is_url && !request.draft.body.is_empty() {
+    let socketio = request.kind.is_socketio();
+    if repeated.is_empty() && !is_url && !socketio && !request.draft.body.is_empty() {
         let draft = Repeated::Draft(request.draft.format, request.draft.body.clone());
         sends.push(Action::Send(render(&resolver, &draft)?));
         repeated.push(draft);
@@ -382,6 +387,7 @@ fn edit_distance(a: &str, b: &str) -> usize {
 /// Applies the command-line options on top of a saved (or fresh) request. Variables are not
 /// expanded here: the resolver does that for saved fields and options alike.
 pub fn apply_options(request: &mut SavedRequest, args: &RunArgs) -> anyhow::Result<()> {
+    super::socketio::apply(request, &args.sio)?;
     let headers = args
         .headers
         .iter()

@@ -52,6 +52,23 @@ pub struct Tracker {
     stopping: Option<i32>,
     last_error: Option<String>,
     last_close: Option<(u16, String, ClosedBy)>,
+    /// Set for a Socket.IO run.
+    sio: Option<SioTrack>,
+}
+
+/// What a Socket.IO run tracks: `--count` counts its events, the sends wait for the
+/// namespace, and `--emit`s with `--ack-timeout` are waited for.
+#[derive(Debug, Clone, Default)]
+struct SioTrack {
+    /// Show (print, log) the raw WebSocket frames too.
+    raw_frames: bool,
+    joined: bool,
+    connect_error: Option<String>,
+    /// Emits of ours still waiting for their ack.
+    outstanding: usize,
+    /// A stop wanted while acks were outstanding: taken when the last one is in.
+    deferred: Option<i32>,
+    ack_failure: Option<String>,
 }
 
 impl Tracker {
@@ -65,7 +82,18 @@ impl Tracker {
             stopping: None,
             last_error: None,
             last_close: None,
+            sio: None,
         }
+    }
+
+    /// A Socket.IO run: `acks` of its emits ask for an acknowledgement.
+    pub fn socketio(mut self, raw_frames: bool, acks: usize) -> Self {
+        self.sio = Some(SioTrack {
+            raw_frames,
+            outstanding: acks,
+            ..SioTrack::default()
+        });
+        self
     }
 
     pub fn is_connected(&self) -> bool {
@@ -93,6 +121,15 @@ impl Tracker {
                 self.connected = false;
                 self.reconnects += 1;
             }
+            EventKind::Connected(_) if self.sio.is_some() => {
+                self.connected = true;
+                self.connected_once = true;
+            }
+            EventKind::Message { .. } if self.sio.is_some() => {
+                step.keep = self.sio.as_ref().is_some_and(|sio| sio.raw_frames);
+                return step;
+            }
+            EventKind::SocketIo(event) => self.on_socketio(event, &mut step),
             EventKind::Connected(_) => {
                 self.connected = true;
                 if !self.connected_once {
@@ -120,21 +157,34 @@ impl Tracker {
             EventKind::Message { .. }
             | EventKind::Ping { .. }
             | EventKind::Pong { .. }
-            | EventKind::Script { .. }
-            | EventKind::SocketIo(_) => {}
+            | EventKind::Script { .. } => {}
             EventKind::Error { message } => self.last_error = Some(message.clone()),
             EventKind::HandshakeFailed(failed) => self.last_error = Some(failed.message.clone()),
             EventKind::Closed { code, reason, by } => {
                 self.connected = false;
                 self.last_close = Some((*code, reason.clone(), *by));
+                let refused = self
+                    .sio
+                    .as_ref()
+                    .is_some_and(|sio| sio.connect_error.is_some());
                 step.done = Some(match self.stopping {
                     Some(exit) => exit,
+                    None if refused => 1,
                     // Normal only with 1000 from the server (a 1009 the engine sent after a
                     // too-big message, a 1006, a 4001 are abnormal ends).
                     None if *code == 1000 && *by != ClosedBy::Network => 0,
                     None => 1,
                 });
             }
+        }
+        if let Some(sio) = &mut self.sio
+            && let Some(code) = step.stop
+            && code == 0
+            && sio.outstanding > 0
+        {
+            // Stop once the acks we wait for are in (or timed out).
+            sio.deferred = Some(code);
+            step.stop = None;
         }
         if step.stop.is_some() && self.stopping.is_some() {
             step.stop = None;
@@ -143,6 +193,50 @@ impl Tracker {
             self.begin_stop(code);
         }
         step
+    }
+
+    fn on_socketio(&mut self, event: &crate::engine::SocketIoEvent, step: &mut Step) {
+        use crate::engine::SocketIoPacket as P;
+        let Some(sio) = &mut self.sio else { return };
+        match (&event.packet, event.direction) {
+            (P::Connect { .. }, Direction::Received) if !sio.joined => {
+                sio.joined = true;
+                step.send_now = true;
+                if self.count == Some(0) {
+                    step.stop = Some(0);
+                }
+            }
+            (P::ConnectError { message, .. }, _) => {
+                sio.connect_error = Some(message.clone());
+            }
+            (P::Event { .. }, Direction::Received) => {
+                if self.count.is_some_and(|n| self.received >= n) {
+                    step.keep = false;
+                    return;
+                }
+                self.received += 1;
+                if self.count == Some(self.received) {
+                    step.stop = Some(0);
+                }
+            }
+            (P::Ack { ack_id, .. }, Direction::Received)
+                if *ack_id < crate::engine::SCRIPT_ACK_IDS =>
+            {
+                sio.outstanding = sio.outstanding.saturating_sub(1);
+            }
+            (P::AckTimeout { .. }, _) => {
+                sio.outstanding = sio.outstanding.saturating_sub(1);
+                sio.ack_failure.get_or_insert_with(|| event.packet.label());
+                step.stop = Some(1);
+                return;
+            }
+            _ => {}
+        }
+        if sio.outstanding == 0
+            && let Some(code) = sio.deferred.take()
+        {
+            step.stop = Some(code);
+        }
     }
 
     /// The exit code when --duration ends: 0 if connected then, 1 if not.
@@ -157,6 +251,14 @@ impl Tracker {
             1 => " (after 1 reconnect attempt)".to_owned(),
             n => format!(" (after {n} reconnect attempts)"),
         };
+        if let Some(sio) = &self.sio {
+            if let Some(failure) = &sio.ack_failure {
+                return failure.clone();
+            }
+            if let Some(message) = &sio.connect_error {
+                return format!("Socket.IO connect error: {}", one_line(message));
+            }
+        }
         if !self.connected_once {
             return match &self.last_error {
                 Some(error) => format!("connection failed: {}{after}", one_line(error)),
@@ -192,16 +294,41 @@ pub fn execute(prepared: Prepared, args: &RunArgs) -> i32 {
     let (engine, events) = Engine::new(|| {});
     // Quiet mode keeps events like the app does, within the request's caps.
     let (max_events, max_bytes) = prepared.request.settings.log_limits();
+    let tracker = match &prepared.request.socketio {
+        Some(_) => {
+            let acks = prepared
+                .sends
+                .iter()
+                .filter(|action| {
+                    matches!(
+                        action,
+                        Action::Emit(crate::engine::SocketIoOutgoing::Emit { ack: true, .. })
+                    )
+                })
+                .count();
+            Tracker::new(args.count).socketio(args.sio.raw_frames, acks)
+        }
+        None => Tracker::new(args.count),
+    };
+    let socketio = prepared.request.socketio.is_some();
     let session = engine.connect(prepared.request);
     let stdout = io::stdout();
     let mut run = Run {
         engine: &engine,
         session,
-        tracker: Tracker::new(args.count),
-        printer: if args.reveal_secrets {
-            Printer::new(args.output, stdout.lock())
-        } else {
-            Printer::new(args.output, stdout.lock()).redacting(Redaction::new(prepared.secrets))
+        tracker,
+        printer: {
+            let printer = Printer::new(args.output, stdout.lock());
+            let printer = if socketio {
+                printer.socketio()
+            } else {
+                printer
+            };
+            if args.reveal_secrets {
+                printer
+            } else {
+                printer.redacting(Redaction::new(prepared.secrets))
+            }
         },
         sends: prepared.sends,
         repeat: prepared
@@ -373,6 +500,12 @@ impl<W: Write> Run<'_, W> {
                 match action {
                     Action::Send(message) => self.engine.send(self.session, message),
                     Action::Ping(payload) => self.engine.ping(self.session, payload),
+                    Action::Emit(message) => {
+                        self.engine.execute(crate::engine::Command::SocketIo {
+                            session: self.session,
+                            message: Box::new(message),
+                        })
+                    }
                 }
             }
             if let Some((schedule, _)) = &mut self.repeat {

@@ -17,6 +17,7 @@ use super::handshake::{self, Established, Socket};
 use super::keepalive::{Due, KeepAlive};
 use super::opcode::OpCode;
 use super::protocol_error::ProtocolError;
+use super::socketio::{Layer, Out, SioEnd};
 use super::wire::{self, Item, Reader};
 use super::writer::Outbox;
 use crate::format::error_chain;
@@ -34,8 +35,6 @@ pub(crate) enum SessionCommand {
     /// A disconnect with this code and reason (a script's `ws.close(code, reason)`).
     Close(CloseCode, String),
     /// An emit or ack: only a Socket.IO session can send one.
-    #[allow(dead_code)]
-    // read by the Socket.IO session (engine/socketio), not by WebSocket ones
     SocketIo(Box<crate::engine::SocketIoOutgoing>),
 }
 
@@ -192,6 +191,8 @@ struct Conn {
     keepalive: KeepAlive,
     /// Answer the server's pings (the auto-pong setting).
     auto_pong: bool,
+    /// A Socket.IO request's protocol state (`socketio/`).
+    sio: Option<Layer>,
 }
 
 /// One step of writing: bytes taken, or a flush done.
@@ -284,6 +285,41 @@ impl Conn {
         }
     }
 
+    /// Queues the frames the Socket.IO layer asked for (each reported once written) and
+    /// emits its immediate `events`.
+    fn flush_sio(&mut self, events: Vec<EventKind>) {
+        for event in events {
+            self.emit(event);
+        }
+        let Some(layer) = self.sio.as_mut() else {
+            return;
+        };
+        for out in layer.take_out() {
+            match out {
+                Out::Frame(message) => self.queue_message(message),
+                Out::AfterFrames(event) => self.outbox.report(event),
+            }
+        }
+    }
+
+    /// How the connection ends when the Socket.IO layer says so.
+    async fn sio_end(&mut self) -> Option<End> {
+        match self.sio.as_mut()?.take_end()? {
+            // Like a dead keep-alive: drop the socket, no close handshake.
+            SioEnd::Lost(reason) => Some(End::network(reason, true)),
+            SioEnd::Server(reason) => {
+                close_quickly(self, CloseCode::NORMAL, "").await;
+                Some(End {
+                    code: CloseCode::NORMAL,
+                    reason,
+                    by: ClosedBy::Server,
+                    retry: false,
+                    was_connected: true,
+                })
+            }
+        }
+    }
+
     /// Writes everything queued until `deadline`: whether it all went out.
     async fn drain(&mut self, deadline: Instant) -> bool {
         while self.writing() {
@@ -310,6 +346,8 @@ impl Conn {
         let mut close = None;
         let outbox = &mut self.outbox;
         let keepalive = &mut self.keepalive;
+        let sio = &mut self.sio;
+        let mut decoded = Vec::new();
         let event = |kind| Event {
             at_ms,
             session,
@@ -320,12 +358,19 @@ impl Conn {
                 opcode,
                 payload,
                 wire_size,
-            } => batch.push(event(EventKind::Message {
-                direction: Direction::Received,
-                opcode,
-                payload,
-                wire_size: wire_size.map(WireSize::new),
-            })),
+            } => {
+                if let Some(layer) = sio.as_mut() {
+                    layer.on_message(opcode, &payload, now, &mut decoded);
+                }
+                batch.push(event(EventKind::Message {
+                    direction: Direction::Received,
+                    opcode,
+                    payload,
+                    wire_size: wire_size.map(WireSize::new),
+                }));
+                // A Socket.IO packet is reported right after the frame that completed it.
+                batch.extend(decoded.drain(..).map(event));
+            }
             Item::Ping(payload) => {
                 batch.push(event(EventKind::Ping {
                     direction: Direction::Received,
@@ -366,6 +411,10 @@ impl Conn {
         let (close, result) = self.process(self.auto_pong);
         if let Err(err) = result {
             return Some(fail(self, err).await);
+        }
+        self.flush_sio(Vec::new());
+        if let Some(end) = self.sio_end().await {
+            return Some(end);
         }
         if let Some((code, reason)) = close {
             // Answer with the same code (none if it sent none), then wait for the server
@@ -408,6 +457,13 @@ async fn connected(
         events: events.clone(),
         keepalive: KeepAlive::new(&request.settings, Instant::now()),
         auto_pong: request.settings.auto_pong,
+        sio: request.socketio.as_ref().map(|settings| {
+            Layer::new(
+                settings,
+                request.settings.handshake_timeout_ms,
+                Instant::now(),
+            )
+        }),
     };
     let offered = &request.settings.subprotocols;
     let no_subprotocol = (!offered.is_empty() && info.subprotocol.is_none())
@@ -460,8 +516,12 @@ async fn connected(
         let paused = events.backlogged();
         if paused {
             conn.keepalive.hold(Instant::now());
+            if let Some(layer) = conn.sio.as_mut() {
+                layer.hold(Instant::now());
+            }
         }
         let keepalive_at = conn.keepalive.next_deadline();
+        let sio_at = conn.sio.as_ref().and_then(Layer::next_deadline);
         let writing = conn.writing();
         tokio::select! {
             () = events.caught_up(), if paused => {}
@@ -517,10 +577,29 @@ async fn connected(
                 Some(SessionCommand::Close(code, reason)) => {
                     return disconnect(&mut conn, code, &reason).await;
                 }
-                Some(SessionCommand::SocketIo(_)) => emit(EventKind::Error {
-                    message: NOT_SOCKETIO.to_owned(),
-                }),
+                Some(SessionCommand::SocketIo(message)) => match conn.sio.as_mut() {
+                    Some(layer) => {
+                        let mut now_events = Vec::new();
+                        layer.command(*message, &mut now_events);
+                        conn.flush_sio(now_events);
+                    }
+                    None => emit(EventKind::Error {
+                        message: NOT_SOCKETIO.to_owned(),
+                    }),
+                },
             },
+            () = tokio::time::sleep_until(sio_at.unwrap_or_else(far_future)),
+                if sio_at.is_some() && server_close.is_none() && !paused =>
+            {
+                let mut now_events = Vec::new();
+                if let Some(layer) = conn.sio.as_mut() {
+                    layer.due(Instant::now(), &mut now_events);
+                }
+                conn.flush_sio(now_events);
+                if let Some(end) = conn.sio_end().await {
+                    return end;
+                }
+            }
             () = tokio::time::sleep_until(keepalive_at.unwrap_or_else(far_future)),
                 if keepalive_at.is_some() && server_close.is_none() =>
             {
@@ -566,6 +645,11 @@ async fn fail(conn: &mut Conn, err: ProtocolError) -> End {
 /// still queued (a server that stopped reading cannot hold it up).
 async fn disconnect(conn: &mut Conn, code: CloseCode, reason: &str) -> End {
     let deadline = Instant::now() + CLOSE_TIMEOUT;
+    // A Socket.IO session leaves its namespace first.
+    if let Some(layer) = conn.sio.as_mut() {
+        layer.leave();
+        conn.flush_sio(Vec::new());
+    }
     let close = wire::close_payload(code, reason);
     conn.queue_frame(OpCode::Close, &close, None);
     // Messages already in flight still arrive before the server's close reply.

@@ -296,6 +296,9 @@ pub enum SocketIoArg {
     Binary(Bytes),
 }
 
+/// Where the ack ids that callers pick ([`SocketIoOutgoing::EmitAck`]) start.
+pub const SCRIPT_ACK_IDS: u64 = 1 << 32;
+
 /// What a Socket.IO session is asked to send ([`super::Command::SocketIo`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SocketIoOutgoing {
@@ -309,6 +312,13 @@ pub enum SocketIoOutgoing {
     },
     /// Acknowledge the server's event `ack_id` with `args`.
     Ack { ack_id: u64, args: Vec<SocketIoArg> },
+    /// Like `Emit` with `ack`, with an ack id the caller picked (a script's, counted from
+    /// [`SCRIPT_ACK_IDS`] so it never meets the engine's own 0, 1, ...).
+    EmitAck {
+        event: String,
+        args: Vec<SocketIoArg>,
+        ack_id: u64,
+    },
 }
 
 /// Everything about a successful handshake, for the timeline view and the CLI.

@@ -78,6 +78,30 @@
 //!   off it is reported and not answered.
 //! - Dropping the [`Engine`] stops every session at once, without `Closed` events.
 //!
+//! ## Socket.IO sessions
+//!
+//! A request with `socketio` set (`socketio/`, whose docs hold the details) follows the same
+//! order, with its packets inside the connected part:
+//!
+//! ```text
+//! Connected(info)
+//!   Message{Received "0{...}"}              the Engine.IO open packet (a raw frame)
+//!   Message{Sent "40..."} SocketIo{Sent Connect}      (v2 servers and `/`: nothing sent)
+//!   Message{Received "40{...}"} SocketIo{Received Connect}
+//!                                           or ... SocketIo{Received ConnectError} and
+//!                                           Closed{1000, "connect error: <message>", by
+//!                                           Server}: never retried
+//!   [Message (raw frame)+ SocketIo{..}]*    each packet right after the frame(s) carrying it;
+//!                                           heartbeat frames (`2`, `3`) are raw frames only
+//!   [SocketIo{Sent AckTimeout}]             an emit's ack overdue (no frame)
+//! Closed{..}                                `41` from the server or Engine.IO `1`:
+//!                                           Closed{1000, by Server}, not retried; a missed
+//!                                           heartbeat: "no ping from the server within N ms"
+//!                                           like any lost connection (reconnect if set)
+//! ```
+//!
+//! `Command::SocketIo` on a WebSocket session gives `Error{"not a Socket.IO request..."}`.
+//!
 //! # Batches
 //!
 //! Events travel in batches: everything one socket read delivered (often thousands of small
@@ -120,6 +144,7 @@ mod keepalive;
 mod opcode;
 mod protocol_error;
 mod proxy;
+mod socketio;
 mod tls;
 pub(crate) mod wire;
 mod writer;
@@ -146,6 +171,10 @@ pub struct ProxyUrlError(String);
 pub use event::*;
 pub use keepalive::MAX_OUTSTANDING;
 pub(crate) use opcode::OpCode;
+pub use socketio::{
+    EioPacket, Open as EngineIoOpen, PacketError, SioKind, SioPacket, decode_eio, decode_open,
+    decode_sio, encode_sio, split_event,
+};
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};

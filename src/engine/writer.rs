@@ -42,6 +42,12 @@ impl Outbox {
         }
     }
 
+    /// Reports `event` once everything queued so far is written (a Socket.IO packet after
+    /// its last frame).
+    pub(crate) fn report(&mut self, event: EventKind) {
+        self.waiting.push_back((self.buf.len(), event));
+    }
+
     /// The bytes still to write.
     pub(crate) fn pending(&self) -> &[u8] {
         &self.buf[self.written..]

@@ -1,6 +1,8 @@
 //! Turning message text into bytes and bytes into readable views: hex and base64, content
-//! sniffing, and the short renderings (sizes, times, one-line previews) in `text.rs`.
+//! sniffing, the short renderings (sizes, times, one-line previews) in `text.rs`, and the
+//! arguments of a Socket.IO emit as written (`emit_args.rs`).
 
+pub mod emit_args;
 mod hex;
 pub mod pretty;
 mod sniff;

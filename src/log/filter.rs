@@ -1,6 +1,11 @@
 //! Which events a view shows: a [`DirectionFilter`] and a search read as text (case-insensitive
 //! substring), a regex, or JSON conditions ([`JsonCondition`], in `json_filter.rs`), combined
 //! in one [`Filter`]. A bad search is a [`FilterError`] saying why, shown beside the field.
+//!
+//! Socket.IO sessions add two things: a set of event names (only Socket.IO events of those
+//! names pass; empty: no such condition), and hiding the raw frames (the WebSocket `Message`
+//! events that carried the decoded packets). Their CONNECT, CONNECT_ERROR and DISCONNECT
+//! packets are connection events: the Connection filter keeps them, Received and Sent don't.
 
 use super::filter_error::FilterError;
 use super::json_filter::{JsonCondition, parse_json_conditions};
@@ -96,6 +101,10 @@ pub struct Filter {
     query: Query,
     /// Leave pings and pongs out (Settings: Show ping/pong events off).
     hide_ping_pong: bool,
+    /// Leave the WebSocket messages out (a Socket.IO request with Raw frames off).
+    hide_raw_frames: bool,
+    /// Only Socket.IO events with one of these names (sorted, no duplicates); empty: any.
+    event_names: Vec<String>,
 }
 
 impl PartialEq for Filter {
@@ -104,6 +113,8 @@ impl PartialEq for Filter {
             && self.mode == other.mode
             && self.source == other.source
             && self.hide_ping_pong == other.hide_ping_pong
+            && self.hide_raw_frames == other.hide_raw_frames
+            && self.event_names == other.event_names
     }
 }
 
@@ -122,6 +133,8 @@ impl Filter {
                 Query::Text(text_query(search))
             },
             hide_ping_pong: false,
+            hide_raw_frames: false,
+            event_names: Vec::new(),
         }
     }
 
@@ -129,6 +142,27 @@ impl Filter {
     pub fn hiding_ping_pong(mut self, hide: bool) -> Self {
         self.hide_ping_pong = hide;
         self
+    }
+
+    /// The same filter, also leaving the raw WebSocket messages of a Socket.IO session out
+    /// when `hide` is set (the decoded Socket.IO events stay).
+    pub fn hiding_raw_frames(mut self, hide: bool) -> Self {
+        self.hide_raw_frames = hide;
+        self
+    }
+
+    /// The same filter, keeping only Socket.IO events named one of `names` (none: any event).
+    pub fn with_event_names<S: Into<String>>(mut self, names: impl IntoIterator<Item = S>) -> Self {
+        let mut names: Vec<String> = names.into_iter().map(Into::into).collect();
+        names.sort();
+        names.dedup();
+        self.event_names = names;
+        self
+    }
+
+    /// The event names this filter keeps (empty: any).
+    pub fn event_names(&self) -> &[String] {
+        &self.event_names
     }
 
     /// A search read as `mode`; a bad regex or JSON filter is an error saying why.
@@ -156,6 +190,8 @@ impl Filter {
             source: search.to_owned(),
             query,
             hide_ping_pong: false,
+            hide_raw_frames: false,
+            event_names: Vec::new(),
         })
     }
 
@@ -167,6 +203,8 @@ impl Filter {
         self.direction == DirectionFilter::All
             && matches!(self.query, Query::None)
             && !self.hide_ping_pong
+            && !self.hide_raw_frames
+            && self.event_names.is_empty()
     }
 
     pub fn matches(&self, event: &Event) -> bool {
@@ -174,13 +212,20 @@ impl Filter {
         if self.hide_ping_pong && ping_pong {
             return false;
         }
+        if self.hide_raw_frames && matches!(event.kind, EventKind::Message { .. }) {
+            return false;
+        }
+        if !self.event_names.is_empty() && !self.named(event) {
+            return false;
+        }
+        let connection = is_connection_event(event);
         let direction_ok = match self.direction {
             DirectionFilter::All => true,
-            DirectionFilter::Received => event.direction() == Some(Direction::Received),
-            DirectionFilter::Sent => event.direction() == Some(Direction::Sent),
-            DirectionFilter::Connection => {
-                event.direction().is_none() && !matches!(event.kind, EventKind::Script { .. })
+            DirectionFilter::Received => {
+                event.direction() == Some(Direction::Received) && !connection
             }
+            DirectionFilter::Sent => event.direction() == Some(Direction::Sent) && !connection,
+            DirectionFilter::Connection => connection,
             DirectionFilter::Script => matches!(event.kind, EventKind::Script { .. }),
             DirectionFilter::Control => ping_pong || matches!(event.kind, EventKind::Closed { .. }),
         };
@@ -196,6 +241,36 @@ impl Filter {
                     _ => false,
                 },
             }
+    }
+}
+
+impl Filter {
+    /// Whether `event` is a Socket.IO event with one of the chosen names.
+    fn named(&self, event: &Event) -> bool {
+        match &event.kind {
+            EventKind::SocketIo(sio) => match &sio.packet {
+                crate::engine::SocketIoPacket::Event { event: name, .. } => self
+                    .event_names
+                    .binary_search_by(|n| n.as_str().cmp(name))
+                    .is_ok(),
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+}
+
+/// Connecting, connected, closed, errors, redirects, reconnects, and the CONNECT,
+/// CONNECT_ERROR and DISCONNECT packets of a Socket.IO session.
+pub fn is_connection_event(event: &Event) -> bool {
+    use crate::engine::SocketIoPacket as P;
+    match &event.kind {
+        EventKind::Script { .. } => false,
+        EventKind::SocketIo(sio) => matches!(
+            sio.packet,
+            P::Connect { .. } | P::ConnectError { .. } | P::Disconnect
+        ),
+        _ => event.direction().is_none(),
     }
 }
 

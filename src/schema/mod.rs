@@ -26,6 +26,11 @@
 //!   `request_headers`, `response_headers`, the body's start as `text` or `base64` (at most
 //!   1 KiB), `body_truncated` and `elapsed_ms`
 //! - `reconnecting`: `attempt`, `of`, `delay_ms`
+//! - a Socket.IO packet is an `incoming`/`outgoing` line whose `text` is its arguments (a
+//!   JSON array; empty for the others) with a `socketio` object: `namespace`, `packet`
+//!   (`connect`, `connect_error`, `disconnect`, `event`, `ack`, `ack_timeout`), and
+//!   `event`, `args`, `ack_id` for events; `ack_id`, `args` (and `rtt_ms`) for acks (see
+//!   `SocketIoJson`)
 //!
 //! The field names are a contract: scripts and other tools read them.
 
@@ -144,7 +149,11 @@ struct MessageJson<'a> {
     socketio: Option<SocketIoJson<'a>>,
 }
 
-/// The `socketio` object of a Socket.IO packet's `incoming`/`outgoing` line.
+/// The `socketio` object of a Socket.IO packet's `incoming`/`outgoing` line: `namespace`,
+/// `packet`, and per packet: an event's `event`, `args` and `ack_id` (null when it asks for
+/// no ack), an ack's `ack_id` and `args` (`rtt_ms` on answers to our emits), binary parts
+/// as `attachments` (base64), a connect error's `message` (and `data`), the server's
+/// connect `data`, an ack timeout's `ack_id` and `after_ms`.
 #[derive(Debug, Serialize)]
 struct SocketIoJson<'a> {
     namespace: &'a str,
@@ -154,46 +163,88 @@ struct SocketIoJson<'a> {
     event: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     args: Option<serde_json::Value>,
+    /// `Some(None)` is written as null (an event that asks for no ack).
     #[serde(skip_serializing_if = "Option::is_none")]
-    ack_id: Option<u64>,
+    ack_id: Option<Option<u64>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    attachments: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rtt_ms: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    after_ms: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     message: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    data: Option<serde_json::Value>,
 }
 
 fn socketio(event: &crate::engine::SocketIoEvent) -> MessageJson<'_> {
     use crate::engine::SocketIoPacket as P;
-    let args = |args: &[u8]| serde_json::from_slice(args).ok();
-    let (packet, name, args, ack_id, message) = match &event.packet {
-        P::Connect { .. } => ("connect", None, None, None, None),
-        P::ConnectError { message, .. } => {
-            ("connect_error", None, None, None, Some(message.as_str()))
-        }
-        P::Disconnect => ("disconnect", None, None, None, None),
-        P::Event {
-            event,
-            args: a,
-            ack_id,
-            ..
-        } => ("event", Some(event.as_str()), args(a), *ack_id, None),
-        P::Ack {
-            ack_id, args: a, ..
-        } => ("ack", None, args(a), Some(*ack_id), None),
-        P::AckTimeout { ack_id, .. } => ("ack_timeout", None, None, Some(*ack_id), None),
+    let json = |text: &[u8]| serde_json::from_slice(text).ok();
+    let base64 = |parts: &[bytes::Bytes]| parts.iter().map(|p| encode_base64(p)).collect();
+    let mut out = SocketIoJson {
+        namespace: &event.namespace,
+        packet: "",
+        event: None,
+        args: None,
+        ack_id: None,
+        attachments: Vec::new(),
+        rtt_ms: None,
+        after_ms: None,
+        message: None,
+        data: None,
     };
+    match &event.packet {
+        P::Connect { data } => {
+            out.packet = "connect";
+            // Ours carries the auth payload: never written out.
+            if event.direction == Direction::Received {
+                out.data = data.as_deref().and_then(|d| json(d.as_bytes()));
+            }
+        }
+        P::ConnectError { message, data } => {
+            out.packet = "connect_error";
+            out.message = Some(message);
+            out.data = data.as_deref().and_then(|d| json(d.as_bytes()));
+        }
+        P::Disconnect => out.packet = "disconnect",
+        P::Event {
+            event: name,
+            args,
+            attachments,
+            ack_id,
+        } => {
+            out.packet = "event";
+            out.event = Some(name);
+            out.args = json(args);
+            out.ack_id = Some(*ack_id);
+            out.attachments = base64(attachments);
+        }
+        P::Ack {
+            ack_id,
+            args,
+            attachments,
+            rtt,
+        } => {
+            out.packet = "ack";
+            out.args = json(args);
+            out.ack_id = Some(Some(*ack_id));
+            out.attachments = base64(attachments);
+            out.rtt_ms = rtt.map(|d| d.as_micros() as f64 / 1000.0);
+        }
+        P::AckTimeout { ack_id, after_ms } => {
+            out.packet = "ack_timeout";
+            out.ack_id = Some(Some(*ack_id));
+            out.after_ms = Some(*after_ms);
+        }
+    }
     let payload = event.packet.args();
     MessageJson {
         opcode: Opcode::Text.as_str(),
         size: payload.len(),
         wire_size: payload.len() as u64,
         body: Body::Text(String::from_utf8_lossy(payload)),
-        socketio: Some(SocketIoJson {
-            namespace: &event.namespace,
-            packet,
-            event: name,
-            args,
-            ack_id,
-            message,
-        }),
+        socketio: Some(out),
     }
 }
 

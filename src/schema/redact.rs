@@ -154,7 +154,19 @@ impl Redaction {
                 level: *level,
                 text: self.text(text),
             },
-            other @ (EventKind::Reconnecting { .. } | EventKind::SocketIo(_)) => other.clone(),
+            EventKind::SocketIo(sio) => {
+                let mut sio = sio.clone();
+                match &mut sio.packet {
+                    crate::engine::SocketIoPacket::Event { args, .. }
+                    | crate::engine::SocketIoPacket::Ack { args, .. } => *args = self.bytes(args),
+                    crate::engine::SocketIoPacket::ConnectError { message, .. } => {
+                        *message = self.text(message);
+                    }
+                    _ => {}
+                }
+                EventKind::SocketIo(sio)
+            }
+            other @ EventKind::Reconnecting { .. } => other.clone(),
         };
         Event { kind, ..*event }
     }

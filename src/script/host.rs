@@ -180,6 +180,7 @@ struct Runner<'js> {
     messages: Function<'js>,
     close: Function<'js>,
     error: Function<'js>,
+    sio: Function<'js>,
     next_timer: Function<'js>,
     run_timers: Function<'js>,
     finish: Function<'js>,
@@ -273,6 +274,7 @@ impl<'js> Runner<'js> {
             messages: get("messages")?,
             close: get("close")?,
             error: get("error")?,
+            sio: get("sio")?,
             next_timer: get("nextTimer")?,
             run_timers: get("runTimers")?,
             finish: get("finish")?,
@@ -501,6 +503,23 @@ impl<'js> Runner<'js> {
             ScriptEvent::Error { event, message } => {
                 self.invoke(&self.error, (message, event as f64))
             }
+            ScriptEvent::SocketIo {
+                event,
+                kind,
+                name,
+                args,
+                attachments,
+                ack_id,
+            } => self.call(|| {
+                let parts = rquickjs::Array::new(self.ctx.clone())?;
+                for (i, part) in attachments.iter().enumerate() {
+                    parts.set(i, TypedArray::<u8>::new_copy(self.ctx.clone(), &part[..])?)?;
+                }
+                let args = String::from_utf8_lossy(&args).into_owned();
+                let id = ack_id.map_or(-1.0, |id| id as f64);
+                self.sio
+                    .call::<_, ()>((kind, name, args, parts, id, event as f64))
+            }),
         };
         self.handle(outcome)
     }

@@ -7,6 +7,9 @@
 //! - **Engine.** QuickJS (rquickjs), one runtime per [`Script`], on a thread of its own. A
 //!   script reaches nothing outside: no file system, no network, no modules, no Node APIs.
 //!   What it can do is the API in `prelude.js` (documented in the README): `ws.on/send/close`,
+//!   `io.on/off/emit/emitWithAck` (Socket.IO requests; a handler's last argument is the
+//!   server's ack callback when it asked for one, and an event no handler takes is acked at
+//!   once with no arguments, so the caller turns the engine's `auto_ack` off),
 //!   `vars.get/set`, `request.headers.set` (in `before`), `test`, `expect`, `expectMessage`,
 //!   timers and `console.*`.
 //! - **Start.** [`Script::start`] evaluates the script's top level, then its `before(fn)`
@@ -98,6 +101,18 @@ pub enum ScriptEvent {
         event: u64,
         message: String,
     },
+    /// A Socket.IO packet for `io.on` and the acks of `io.emit`: `kind` is `connect`,
+    /// `connect_error`, `disconnect`, `event`, `ack` or `ack_timeout`; `name` the event's
+    /// name (or the connect error's message); `args` a JSON array; `ack_id` the event's or
+    /// ack's id.
+    SocketIo {
+        event: u64,
+        kind: &'static str,
+        name: String,
+        args: Bytes,
+        attachments: Vec<Bytes>,
+        ack_id: Option<u64>,
+    },
 }
 
 impl ScriptEvent {
@@ -135,9 +150,69 @@ impl ScriptEvent {
                 event: seq,
                 message: failed.message.clone(),
             },
+            EventKind::SocketIo(sio) => return socketio_event(sio, seq),
             _ => return None,
         })
     }
+}
+
+/// What a script sees of a Socket.IO packet: the server's, and the timeouts of our acks.
+fn socketio_event(sio: &crate::engine::SocketIoEvent, seq: u64) -> Option<ScriptEvent> {
+    use crate::engine::SocketIoPacket as P;
+    let empty = || Bytes::from_static(b"[]");
+    let (kind, name, args, attachments, ack_id) = match (&sio.packet, sio.direction) {
+        (P::AckTimeout { ack_id, .. }, _) => (
+            "ack_timeout",
+            String::new(),
+            empty(),
+            Vec::new(),
+            Some(*ack_id),
+        ),
+        (_, Direction::Sent) => return None,
+        (P::Connect { .. }, _) => ("connect", String::new(), empty(), Vec::new(), None),
+        (P::ConnectError { message, .. }, _) => {
+            ("connect_error", message.clone(), empty(), Vec::new(), None)
+        }
+        (P::Disconnect, _) => ("disconnect", String::new(), empty(), Vec::new(), None),
+        (
+            P::Event {
+                event,
+                args,
+                attachments,
+                ack_id,
+            },
+            _,
+        ) => (
+            "event",
+            event.clone(),
+            args.clone(),
+            attachments.clone(),
+            *ack_id,
+        ),
+        (
+            P::Ack {
+                ack_id,
+                args,
+                attachments,
+                ..
+            },
+            _,
+        ) => (
+            "ack",
+            String::new(),
+            args.clone(),
+            attachments.clone(),
+            Some(*ack_id),
+        ),
+    };
+    Some(ScriptEvent::SocketIo {
+        event: seq,
+        kind,
+        name,
+        args,
+        attachments,
+        ack_id,
+    })
 }
 
 /// One `test(...)` or `expectMessage(...)` outcome.
@@ -158,6 +233,8 @@ pub struct TestResult {
 pub enum ScriptOutput {
     /// `ws.send(...)`.
     Send(Outgoing),
+    /// `io.emit(...)`, `io.emitWithAck(...)` or an `io.on` handler's ack.
+    SocketIo(crate::engine::SocketIoOutgoing),
     /// `ws.close(code, reason)`.
     Close {
         code: u16,
@@ -188,6 +265,10 @@ pub fn route(
     match out {
         ScriptOutput::Send(message) => engine.send(session, message),
         ScriptOutput::Close { code, reason } => engine.close(session, code, reason),
+        ScriptOutput::SocketIo(message) => engine.execute(crate::engine::Command::SocketIo {
+            session,
+            message: Box::new(message),
+        }),
         other => return Some(other),
     }
     None

@@ -12,7 +12,7 @@ use rquickjs::function::Opt;
 use rquickjs::{Ctx, Exception, Function, Object, TypedArray};
 
 use super::{ScriptError, ScriptLevel, ScriptOutput, TestResult};
-use crate::engine::Outgoing;
+use crate::engine::{Outgoing, SocketIoArg, SocketIoOutgoing};
 
 pub type Output = Box<dyn FnMut(ScriptOutput) + Send>;
 
@@ -268,7 +268,83 @@ pub fn install<'js>(ctx: &Ctx<'js>, state: &Shared) -> rquickjs::Result<()> {
         })?,
     )?;
 
+    let s = state.clone();
+    native.set(
+        "sioEmit",
+        Function::new(
+            ctx.clone(),
+            move |ctx: Ctx<'js>, event: String, args: rquickjs::Array<'js>, ack_id: f64| {
+                let args = socketio_args(&args)?;
+                let message = if ack_id >= 0.0 {
+                    SocketIoOutgoing::EmitAck {
+                        event,
+                        args,
+                        ack_id: ack_id as u64,
+                    }
+                } else {
+                    SocketIoOutgoing::Emit {
+                        event,
+                        args,
+                        ack: false,
+                    }
+                };
+                socketio(&ctx, &s, "io.emit", message)
+            },
+        )?,
+    )?;
+    let s = state.clone();
+    native.set(
+        "sioAck",
+        Function::new(
+            ctx.clone(),
+            move |ctx: Ctx<'js>, ack_id: f64, args: rquickjs::Array<'js>| {
+                let args = socketio_args(&args)?;
+                let message = SocketIoOutgoing::Ack {
+                    ack_id: ack_id as u64,
+                    args,
+                };
+                socketio(&ctx, &s, "ack", message)
+            },
+        )?,
+    )?;
+
     ctx.globals().set("__native", native)?;
+    Ok(())
+}
+
+/// The prelude passes each argument as JSON text, or as a Uint8Array for binary data.
+fn socketio_args(array: &rquickjs::Array<'_>) -> rquickjs::Result<Vec<SocketIoArg>> {
+    let mut args = Vec::with_capacity(array.len());
+    for value in array.iter::<rquickjs::Value>() {
+        let value = value?;
+        if let Some(bytes) = value
+            .as_object()
+            .and_then(|o| TypedArray::<u8>::from_object(o.clone()).ok())
+        {
+            args.push(SocketIoArg::Binary(copy_bytes(&bytes).into()));
+        } else {
+            args.push(SocketIoArg::Json(value.get::<String>()?));
+        }
+    }
+    Ok(args)
+}
+
+fn socketio(
+    ctx: &Ctx<'_>,
+    state: &Shared,
+    what: &str,
+    message: SocketIoOutgoing,
+) -> rquickjs::Result<()> {
+    let mut state = state.borrow_mut();
+    if !state.connected {
+        return Err(Exception::throw_message(
+            ctx,
+            &format!(
+                "{what}: not connected (emit from ws.on(\"open\", ...), io.on(\"connect\", ...) or later)"
+            ),
+        ));
+    }
+    state.emit(ScriptOutput::SocketIo(message));
     Ok(())
 }
 

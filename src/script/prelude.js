@@ -199,6 +199,53 @@
     }
   }
 
+  // ---- Socket.IO (io.*), for Socket.IO requests ----
+  const ioReserved = ["connect", "connect_error", "disconnect"];
+  const ioHandlers = new Map();
+  const ackWaiters = new Map();
+  let nextAckId = 2 ** 32; // the engine's own ids count from 0: ours never meet them
+  const ioArg = (a) => (a instanceof Uint8Array ? a : a instanceof ArrayBuffer ? new Uint8Array(a)
+    : JSON.stringify(a === undefined ? null : a));
+  // Binary attachments back in place of their placeholders.
+  function withAttachments(value, parts) {
+    if (parts.length === 0 || value === null || typeof value !== "object") return value;
+    if (value._placeholder === true && typeof value.num === "number") return parts[value.num];
+    if (Array.isArray(value)) return value.map((v) => withAttachments(v, parts));
+    for (const k of Object.keys(value)) value[k] = withAttachments(value[k], parts);
+    return value;
+  }
+  function ioEmit(event, args, waiter) {
+    if (typeof event !== "string" || event === "") throw new TypeError(`io.emit: the event name must be a non-empty string, got ${show(event)}`);
+    let id = -1;
+    if (waiter) { id = nextAckId++; ackWaiters.set(id, waiter); }
+    try { N.sioEmit(event, args.map(ioArg), id); } catch (e) { ackWaiters.delete(id); throw e; }
+  }
+  const io = {
+    on(name, fn) {
+      if (typeof fn !== "function") throw new TypeError("io.on: the handler must be a function");
+      const key = String(name);
+      if (!ioHandlers.has(key)) ioHandlers.set(key, []);
+      ioHandlers.get(key).push(fn);
+      return io;
+    },
+    off(name, fn) {
+      const key = String(name);
+      if (fn === undefined) ioHandlers.delete(key);
+      else if (ioHandlers.has(key)) ioHandlers.set(key, ioHandlers.get(key).filter((f) => f !== fn));
+      return io;
+    },
+    emit(event, ...args) {
+      const last = args[args.length - 1];
+      if (typeof last === "function") { args.pop(); ioEmit(event, args, { callback: last }); }
+      else ioEmit(event, args, null);
+      return io;
+    },
+    emitWithAck(event, ...args) {
+      return new Promise((resolve, reject) => ioEmit(event, args, { resolve, reject }));
+    },
+  };
+  Object.defineProperty(io, "connected", { get: () => N.connected() });
+
   const vars = {
     get: (name) => N.varGet(String(name)),
     set: (name, value) => { N.varSet(String(name), typeof value === "string" ? value : (typeof value === "object" && value !== null ? JSON.stringify(value) : String(value))); },
@@ -256,6 +303,38 @@
       }
     },
     close(code, reason, by, event) { call(handlers.close, { code, reason, by }, event); },
+    sio(kind, name, argsText, parts, ackId, event) {
+      let args = [];
+      try { args = withAttachments(JSON.parse(argsText), parts); } catch (e) { args = []; }
+      if (kind === "ack" || kind === "ack_timeout") {
+        const waiter = ackWaiters.get(ackId);
+        if (!waiter) return;
+        ackWaiters.delete(ackId);
+        currentEvent = event;
+        try {
+          if (kind === "ack_timeout") {
+            if (waiter.reject) waiter.reject(new Error(`no ack for emit ${ackId} within the ack timeout`));
+          } else if (waiter.callback) waiter.callback(...args);
+          else waiter.resolve(args[0]);
+        } finally { currentEvent = 0; }
+        return;
+      }
+      const key = kind === "event" ? name : kind;
+      if (kind === "event" && ioReserved.includes(name)) return;
+      const list = ioHandlers.get(key) || [];
+      if (kind === "connect_error") { call(list, { message: name }, event); return; }
+      if (kind === "disconnect") { call(list, "io server disconnect", event); return; }
+      if (kind === "connect") { call(list, undefined, event); return; }
+      let ack;
+      if (ackId >= 0) {
+        let acked = false;
+        ack = (...answer) => { if (acked) return; acked = true; N.sioAck(ackId, answer.map(ioArg)); };
+        // Nobody takes the event: acknowledge it at once, with no arguments.
+        if (list.length === 0) { ack(); return; }
+      }
+      currentEvent = event;
+      try { for (const fn of list) (ack ? fn(...args, ack) : fn(...args)); } finally { currentEvent = 0; }
+    },
     error(message, event) { call(handlers.error, { message }, event); },
     // The earliest timer's due time (ms on N.now()'s clock), or -1.
     nextTimer() {
@@ -282,6 +361,6 @@
   };
 
   Object.defineProperty(globalThis, "__host", { value: host, enumerable: false });
-  Object.assign(globalThis, { ws, vars, request, before, test, expect, expectMessage, console,
+  Object.assign(globalThis, { ws, io, vars, request, before, test, expect, expectMessage, console,
     setTimeout, setInterval, clearTimeout, clearInterval });
 })();

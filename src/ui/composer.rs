@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use bytes::Bytes;
-use chrono::{DateTime, Local};
+use chrono::Local;
 use egui::{Key, KeyboardShortcut, Modifiers, RichText, Ui};
 
 use super::jobs::{FileDialog, Job, Task, TaskPoll};
@@ -15,7 +15,7 @@ use super::text::file_name;
 use super::widgets::code_editor::large_text_note;
 use super::widgets::undo_bar::{UndoChoice, undo_bar};
 use super::widgets::{CodeEditor, ConnState, VarContext};
-use crate::engine::Outgoing;
+use crate::engine::{Outgoing, SocketIoOutgoing};
 use crate::format::encode_base64;
 use crate::format::pretty;
 use crate::format::{error_chain, human_size};
@@ -28,6 +28,10 @@ pub enum ComposerAction {
     Send,
     /// Send exactly this: a chosen file, or a message re-sent from the history.
     SendOutgoing(Outgoing),
+    /// Emit the Socket.IO draft (the app expands its variables).
+    Emit,
+    /// Emit exactly this (a Socket.IO emit re-sent from the history).
+    EmitOutgoing(Box<SocketIoOutgoing>),
 }
 
 /// The id of the message body's TextEdit (one editor is shown at a time): benchmarks and
@@ -36,52 +40,10 @@ pub fn message_editor_id() -> egui::Id {
     egui::Id::unique("message_body_editor")
 }
 
-/// Sent messages kept per request (in memory only).
-pub const HISTORY_LIMIT: usize = 50;
+pub use super::sent_history::{HISTORY_LIMIT, SentBody, SentMessage};
 
 /// Larger files in the history can be re-sent but not loaded into the editor.
 const MAX_LOADABLE_FILE: usize = 256 * 1024;
-
-/// What was sent, as the history remembers it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SentBody {
-    /// A draft as written; variables are expanded again when it is re-sent.
-    Draft { format: MessageFormat, body: String },
-    /// A file sent as one binary message.
-    File { name: String, bytes: Bytes },
-}
-
-#[derive(Debug, Clone)]
-pub struct SentMessage {
-    pub at: DateTime<Local>,
-    pub body: SentBody,
-}
-
-impl SentMessage {
-    pub fn format_label(&self) -> &'static str {
-        match &self.body {
-            SentBody::Draft { format, .. } => format.label(),
-            SentBody::File { .. } => "File",
-        }
-    }
-
-    /// One line, at most 60 characters.
-    pub fn preview(&self) -> String {
-        match &self.body {
-            SentBody::Draft { body, .. } => {
-                let line: String = body.split_whitespace().collect::<Vec<_>>().join(" ");
-                if line.chars().count() > 60 {
-                    format!("{}…", line.chars().take(59).collect::<String>())
-                } else if line.is_empty() {
-                    "(empty)".to_owned()
-                } else {
-                    line
-                }
-            }
-            SentBody::File { name, bytes } => format!("{name} · {}", human_size(bytes.len())),
-        }
-    }
-}
 
 /// A file chosen with Send file…, waiting for Send or Cancel.
 #[derive(Debug, Clone)]
@@ -279,41 +241,17 @@ impl Composer {
             action = Some(ComposerAction::Send);
         }
 
-        let bottom_height = 170.0;
-        let rows = ((ui.available_height() - bottom_height) / 16.0).clamp(4.0, 40.0) as usize;
-        egui::ScrollArea::vertical()
-            .id_salt("message_editor_scroll")
-            .max_height((ui.available_height() - bottom_height).max(90.0))
-            .show(ui, |ui| {
-                self.editor.ui(
-                    ui,
-                    message_editor_id(),
-                    &mut draft.body,
-                    draft.format,
-                    vars,
-                    "Message body",
-                    rows,
-                );
-            });
+        let (id, body, format) = (message_editor_id(), &mut draft.body, draft.format);
+        body_editor(ui, &mut self.editor, id, body, format, vars, "Message body");
 
         ui.horizontal(|ui| {
-            let send = ui
-                .add_enabled(can_send, {
-                    let button = egui::Button::new(RichText::new("Send").strong())
-                        .min_size(egui::vec2(80.0, 24.0));
-                    if can_send {
-                        button.fill(ui.visuals().selection.bg_fill)
-                    } else {
-                        button
-                    }
-                })
-                .on_hover_text("Send (Ctrl+Enter)")
-                .on_disabled_hover_text(if connected {
-                    "Fix the message first"
-                } else {
-                    "Connect first"
-                });
-            if send.clicked() {
+            if send_button(
+                ui,
+                can_send,
+                connected,
+                "Send (Ctrl+Enter)",
+                "Fix the message first",
+            ) {
                 action = Some(ComposerAction::Send);
             }
             let pick = ui
@@ -354,26 +292,23 @@ impl Composer {
                     }
                 }
             }
-            match &validation {
-                Validation::Ok => {
-                    if !connected {
-                        ui.weak("Not connected: press Connect");
-                    }
-                }
-                Validation::Warning(w) => {
-                    ui.colored_label(ui.visuals().warn_fg_color, format!("⚠ {w}"));
-                }
-                Validation::Error(e) => {
-                    ui.colored_label(ui.visuals().error_fg_color, format!("⛔ {e}"));
-                }
-            }
+            verdict_ui(ui, &validation, connected);
         });
 
         if let Some(a) = self.pending_file_row(ui, &request.id, connected) {
             action = Some(a);
         }
+        self.error_row(ui, &request.id);
+        if let Some(a) = self.library_ui(ui, request, connected, vars) {
+            action = Some(a);
+        }
+        action
+    }
+
+    /// Why a file or a history entry could not be sent, with its ✖.
+    pub fn error_row(&mut self, ui: &mut Ui, request_id: &str) {
         if let Some((id, error)) = &self.file_error
-            && *id == request.id
+            && *id == request_id
         {
             let error = error.clone();
             ui.horizontal(|ui| {
@@ -383,7 +318,18 @@ impl Composer {
                 }
             });
         }
+    }
 
+    /// The bottom of the Message tab: Saved messages | History (WebSocket and Socket.IO
+    /// requests share it).
+    pub fn library_ui(
+        &mut self,
+        ui: &mut Ui,
+        request: &mut SavedRequest,
+        connected: bool,
+        vars: &VarContext,
+    ) -> Option<ComposerAction> {
+        let mut action = None;
         ui.separator();
         ui.horizontal(|ui| {
             ui.selectable_value(
@@ -493,13 +439,15 @@ impl Composer {
                         // A big file as base64 would make the editor crawl: re-send it instead.
                         let loadable = match &m.body {
                             SentBody::File { bytes, .. } => bytes.len() <= MAX_LOADABLE_FILE,
-                            SentBody::Draft { .. } => true,
+                            SentBody::Draft { .. } | SentBody::Emit { .. } => true,
                         };
                         if ui
                             .add_enabled(loadable, egui::Button::new("Load").small())
                             .on_hover_text(match m.body {
                                 SentBody::File { .. } => "Load into the editor (as Base64)",
-                                SentBody::Draft { .. } => "Load into the editor",
+                                SentBody::Draft { .. } | SentBody::Emit { .. } => {
+                                    "Load into the editor"
+                                }
                             })
                             .on_disabled_hover_text("Too large to edit: use Resend")
                             .accessible_name(format!("Load into editor: {preview}"))
@@ -525,11 +473,20 @@ impl Composer {
                     request.draft.format = MessageFormat::Base64;
                     request.draft.body = encode_base64(bytes);
                 }
+                SentBody::Emit {
+                    event,
+                    body,
+                    expect_ack,
+                } => {
+                    request.draft.event = event.clone();
+                    request.draft.body = body.clone();
+                    request.draft.expect_ack = *expect_ack;
+                }
             }
         }
         let i = resend?;
-        let body = entries.get(i)?.body.clone();
-        let outgoing = match &body {
+        let sent = entries.get(i)?.body.clone();
+        let outgoing = match &sent {
             SentBody::Draft { format, body } => {
                 match resolver(vars).resolve_message(*format, body) {
                     Ok(o) => o,
@@ -540,14 +497,33 @@ impl Composer {
                 }
             }
             SentBody::File { bytes, .. } => Outgoing::Binary(bytes.clone()),
+            SentBody::Emit {
+                event,
+                body,
+                expect_ack,
+            } => match super::socketio::emit_outgoing(&resolver(vars), event, body, *expect_ack) {
+                Ok(emit) => {
+                    self.touch_history(&request.id, i, &sent);
+                    return Some(ComposerAction::EmitOutgoing(Box::new(emit)));
+                }
+                Err(e) => {
+                    self.file_error = Some((request.id.clone(), e));
+                    return None;
+                }
+            },
         };
-        // Re-sent from the list: it stays where it is (under the pointer), with its new time.
-        if let Some(entry) = self.history.get_mut(&request.id).and_then(|l| l.get_mut(i)) {
+        self.touch_history(&request.id, i, &sent);
+        Some(ComposerAction::SendOutgoing(outgoing))
+    }
+
+    /// A history entry was re-sent: it stays where it is (under the pointer), with its new
+    /// time.
+    fn touch_history(&mut self, request_id: &str, i: usize, body: &SentBody) {
+        if let Some(entry) = self.history.get_mut(request_id).and_then(|l| l.get_mut(i)) {
             entry.at = Local::now();
         } else {
-            self.record_sent(&request.id, body);
+            self.record_sent(request_id, body.clone());
         }
-        Some(ComposerAction::SendOutgoing(outgoing))
     }
 
     fn saved_messages(&mut self, ui: &mut Ui, request: &mut SavedRequest) {
@@ -642,7 +618,12 @@ impl Composer {
                         {
                             load = Some(i);
                         }
-                        ui.weak(m.format.label());
+                        if m.event.is_empty() {
+                            ui.weak(m.format.label());
+                        } else {
+                            // A Socket.IO emit: its event name says more than a format.
+                            ui.weak(format!("event {}", m.event));
+                        }
                         if ui
                             .small_button("✏")
                             .on_hover_text("Rename")
@@ -668,6 +649,8 @@ impl Composer {
         {
             request.draft.format = m.format;
             request.draft.body = m.body.clone();
+            request.draft.event = m.event.clone();
+            request.draft.expect_ack = m.expect_ack;
         }
         if let Some(i) = remove {
             let m = request.saved_messages.remove(i);
@@ -676,8 +659,60 @@ impl Composer {
     }
 }
 
+/// The editor of the message (or emit arguments), as tall as the tab leaves room for above
+/// the Send row and the saved messages.
+pub fn body_editor(
+    ui: &mut Ui,
+    editor: &mut CodeEditor,
+    id: egui::Id,
+    body: &mut String,
+    format: MessageFormat,
+    vars: &VarContext,
+    name: &str,
+) {
+    let bottom_height = 170.0;
+    let rows = ((ui.available_height() - bottom_height) / 16.0).clamp(3.0, 40.0) as usize;
+    egui::ScrollArea::vertical()
+        .id_salt(("editor_scroll", name))
+        .max_height((ui.available_height() - bottom_height).max(70.0))
+        .show(ui, |ui| {
+            editor.ui(ui, id, body, format, vars, name, rows);
+        });
+}
+
+/// The Send button (filled when it can send); true when clicked.
+pub fn send_button(ui: &mut Ui, can_send: bool, connected: bool, hover: &str, fix: &str) -> bool {
+    let button = egui::Button::new(RichText::new("Send").strong()).min_size(egui::vec2(80.0, 24.0));
+    let button = if can_send {
+        button.fill(ui.visuals().selection.bg_fill)
+    } else {
+        button
+    };
+    ui.add_enabled(can_send, button)
+        .on_hover_text(hover)
+        .on_disabled_hover_text(if connected { fix } else { "Connect first" })
+        .clicked()
+}
+
+/// The live verdict beside Send: amber ⚠ or red ⛔ with why, else "Not connected" when so.
+pub fn verdict_ui(ui: &mut Ui, verdict: &Validation, connected: bool) {
+    match verdict {
+        Validation::Ok => {
+            if !connected {
+                ui.weak("Not connected: press Connect");
+            }
+        }
+        Validation::Warning(w) => {
+            ui.colored_label(ui.visuals().warn_fg_color, format!("⚠ {w}"));
+        }
+        Validation::Error(e) => {
+            ui.colored_label(ui.visuals().error_fg_color, format!("⛔ {e}"));
+        }
+    }
+}
+
 /// Expands variables the way the app does for the draft.
-fn resolver(vars: &VarContext) -> Resolver {
+pub(crate) fn resolver(vars: &VarContext) -> Resolver {
     let variables: Vec<Variable> = vars.names().filter_map(|n| vars.get(n).cloned()).collect();
     Resolver::new(&variables)
 }
@@ -713,28 +748,5 @@ mod tests {
         }
         assert_eq!(c.history("r").len(), HISTORY_LIMIT);
         assert_eq!(c.history("r")[0].preview(), "99");
-    }
-
-    #[test]
-    fn preview_is_one_short_line() {
-        let m = SentMessage {
-            at: Local::now(),
-            body: SentBody::Draft {
-                format: MessageFormat::Json,
-                body: format!("{{\n  \"a\": \"{}\"\n}}", "x".repeat(100)),
-            },
-        };
-        let p = m.preview();
-        assert!(!p.contains('\n'));
-        assert_eq!(p.chars().count(), 60);
-        assert!(p.starts_with("{ \"a\": \"xxx"), "{p}");
-        let f = SentMessage {
-            at: Local::now(),
-            body: SentBody::File {
-                name: "photo.png".into(),
-                bytes: Bytes::from(vec![0u8; 12_700]),
-            },
-        };
-        assert_eq!(f.preview(), "photo.png · 12.4 KiB");
     }
 }

@@ -10,6 +10,8 @@
 //!   (Settings → Keep-alive);
 //! - `events/` (toolbar, filtering, rows), `event_detail/` (views, find, body), `timeline`,
 //!   `rate_plot`: the events side;
+//! - `socketio/`: the window side of Socket.IO requests (type switch, Settings → Socket.IO,
+//!   the emit composer, a packet's detail);
 //! - `widgets/`: shared widgets (templated field, tables, editor, badge, notice);
 //! - `text`: words for events and states; `style`, `commands` (shortcuts, palette),
 //!   `about` (Help → About), `frame_stats`.
@@ -41,8 +43,10 @@ pub mod request_tabs;
 pub mod script_tab;
 pub mod scripting;
 pub mod secret_mask;
+pub mod sent_history;
 pub mod session;
 pub mod sidebar;
+pub mod socketio;
 pub mod style;
 pub mod text;
 pub mod timeline;

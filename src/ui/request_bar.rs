@@ -1,4 +1,5 @@
-//! The request header: name, URL bar (templated, Enter connects), status badge, Connect button.
+//! The request header: name, request type (WebSocket / Socket.IO), URL bar (templated, Enter
+//! connects), status badge, Connect button.
 
 use std::time::Instant;
 
@@ -45,17 +46,15 @@ pub fn request_bar(
     });
     ui.add_space(2.0);
     ui.horizontal(|ui| {
+        super::socketio::kind_picker(ui, &mut request.kind, state.is_active());
         let button_width = 96.0;
         let url_width = (ui.available_width() - button_width - 16.0).max(120.0);
-        let field = template_field(
-            ui,
-            &mut request.url,
-            vars,
-            "URL",
-            "Enter a URL, e.g. ws://localhost:8080/socket",
-            url_width,
-            false,
-        );
+        let hint = if request.kind.is_socketio() {
+            "Enter a URL, e.g. http://localhost:3000"
+        } else {
+            "Enter a URL, e.g. ws://localhost:8080/socket"
+        };
+        let field = template_field(ui, &mut request.url, vars, "URL", hint, url_width, false);
         if field.response.changed() && !url_params::in_sync(&request.url, &request.params) {
             request.params = url_params::params_from_url(&request.url, &request.params);
         }

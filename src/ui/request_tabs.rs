@@ -64,6 +64,8 @@ pub struct RequestTabs {
     picking_ca: Option<(String, Job<Option<PathBuf>>)>,
     /// A client-certificate file dialog.
     picking_cert: super::client_cert::Picker,
+    /// Settings → Socket.IO's auth payload editor.
+    auth_editor: super::widgets::CodeEditor,
 }
 
 impl RequestTabs {
@@ -111,7 +113,7 @@ impl RequestTabs {
                 Tab::Headers => headers_tab(ui, request, inherited, vars),
                 Tab::Auth => self.auth_tab(ui, request, inherited, vars),
                 Tab::Variables => self.variables_tab(ui, request),
-                Tab::Settings => self.settings_tab(ui, request, state),
+                Tab::Settings => self.settings_tab(ui, request, state, vars),
             });
     }
 
@@ -157,7 +159,13 @@ impl RequestTabs {
             .extend(revealed.into_iter().map(|i| (id.clone(), i)));
     }
 
-    fn settings_tab(&mut self, ui: &mut Ui, request: &mut SavedRequest, state: ConnState) {
+    fn settings_tab(
+        &mut self,
+        ui: &mut Ui,
+        request: &mut SavedRequest,
+        state: ConnState,
+        vars: &VarContext,
+    ) {
         // A file picked in the dialog (it runs on its own thread so the UI never waits).
         if let Some((id, job)) = &self.picking_ca {
             match job.poll(Some(ui.ctx())) {
@@ -192,6 +200,21 @@ impl RequestTabs {
         let mut browse = false;
         let mut pick_cert = None;
         ui.add_enabled_ui(!locked, |ui| {
+            if request.kind.is_socketio() {
+                ui.strong("Socket.IO");
+                let verdict = super::socketio::settings::check_settings(&request.socketio, || {
+                    super::composer::resolver(vars)
+                });
+                super::socketio::settings::socketio_grid(
+                    ui,
+                    &mut request.socketio,
+                    &verdict,
+                    &mut self.auth_editor,
+                    vars,
+                );
+                ui.add_space(8.0);
+                ui.separator();
+            }
             browse = settings_grid(ui, &mut request.settings);
             ui.add_space(8.0);
             ui.separator();

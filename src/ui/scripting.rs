@@ -261,7 +261,7 @@ impl ScriptRun {
                     self.last_error = Some(error);
                 }
                 ScriptOutput::VarSet { name, value } => drained.var_sets.push((name, value)),
-                ScriptOutput::Send(_) | ScriptOutput::Close { .. } => {}
+                ScriptOutput::Send(_) | ScriptOutput::Close { .. } | ScriptOutput::SocketIo(_) => {}
             }
         }
         drained

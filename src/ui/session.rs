@@ -24,6 +24,10 @@ fn error_context(request: &SavedRequest, vars: &VarContext) -> u64 {
     }
     format!("{:?}", request.auth).hash(&mut h);
     (request.draft.format.label(), &request.draft.body).hash(&mut h);
+    // Socket.IO: the emit's event name and the settings Connect checks (auth, namespace...).
+    let sio = &request.socketio;
+    (request.kind, &request.draft.event, sio.version).hash(&mut h);
+    (&sio.path, &sio.namespace, &sio.auth, sio.ack_timeout_ms).hash(&mut h);
     vars.fingerprint().hash(&mut h);
     h.finish()
 }
@@ -99,6 +103,10 @@ impl RequestSession {
             if current {
                 self.follow(&event.kind);
             }
+            let seq = self.log.next_seq();
+            self.view
+                .socketio
+                .observe(seq, &event, self.log.first_seq());
             self.log.push(event);
         }
         if let Some(events) = for_script {

@@ -12,7 +12,7 @@ use egui::{Key, RichText, Sense, Ui};
 
 use super::session::RequestSession;
 use super::widgets::ConnState;
-use crate::model::{Removed, SavedRequest, Workspace};
+use crate::model::{Removed, RequestKind, SavedRequest, Workspace};
 use tree::{Item, Rename, RowCommand, RowLook};
 
 /// Something the app must react to beyond the workspace edit itself.
@@ -111,11 +111,17 @@ impl Sidebar {
     /// it and starts renaming it (the + button and Ctrl+N).
     pub fn new_request(&mut self, workspace: &mut Workspace) {
         let folder = Self::current_folder(workspace);
-        self.new_request_in(workspace, folder);
+        self.new_request_in(workspace, folder, RequestKind::WebSocket);
     }
 
-    fn new_request_in(&mut self, workspace: &mut Workspace, folder: Option<String>) {
+    fn new_request_in(
+        &mut self,
+        workspace: &mut Workspace,
+        folder: Option<String>,
+        kind: RequestKind,
+    ) {
         let mut request = SavedRequest::new(workspace.unique_request_name("New request"), "");
+        request.kind = kind;
         if folder.is_some() {
             // As in Postman: a request made in a folder uses the folder's auth.
             request.auth = crate::model::Auth::Inherit;
@@ -209,8 +215,10 @@ impl Sidebar {
             // The + menu: a request or a folder (in the selected folder).
             let mut new_folder = false;
             let mut new_request = new_request;
+            let mut new_socketio = false;
             ui.menu_button("⏷", |ui| {
-                new_request |= ui.button("New request").clicked();
+                new_request |= ui.button("New WebSocket request").clicked();
+                new_socketio = ui.button("New Socket.IO request").clicked();
                 new_folder = ui.button("🗀 New folder").clicked();
             })
             .response
@@ -224,6 +232,9 @@ impl Sidebar {
             .accessible_name("Filter requests");
             if new_request {
                 command = Some(RowCommand::NewRequestIn(Self::current_folder(workspace)));
+            } else if new_socketio {
+                let folder = Self::current_folder(workspace);
+                command = Some(RowCommand::NewSocketIoRequestIn(folder));
             } else if new_folder {
                 command = Some(RowCommand::NewFolderIn(Self::current_folder(workspace)));
             }
@@ -268,6 +279,9 @@ impl Sidebar {
                 below.context_menu(|ui| {
                     if ui.button("New request").clicked() {
                         command = Some(RowCommand::NewRequestIn(None));
+                    }
+                    if ui.button("New Socket.IO request").clicked() {
+                        command = Some(RowCommand::NewSocketIoRequestIn(None));
                     }
                     if ui.button("New folder").clicked() {
                         command = Some(RowCommand::NewFolderIn(None));
@@ -515,7 +529,12 @@ impl Sidebar {
                 }
             }
             RowCommand::Shift(item, by) => shift(workspace, &item, by),
-            RowCommand::NewRequestIn(folder) => self.new_request_in(workspace, folder),
+            RowCommand::NewRequestIn(folder) => {
+                self.new_request_in(workspace, folder, RequestKind::WebSocket);
+            }
+            RowCommand::NewSocketIoRequestIn(folder) => {
+                self.new_request_in(workspace, folder, RequestKind::SocketIo);
+            }
             RowCommand::NewFolderIn(parent) => self.new_folder_in(workspace, parent),
             RowCommand::ToggleOpen(id) => {
                 if !workspace.collapsed_folders.remove(&id) {

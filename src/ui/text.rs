@@ -15,6 +15,9 @@ pub const PREVIEW_CHARS: usize = 240;
 
 /// The glyph for an event: ↑ sent, ↓ received, • connection events.
 pub fn glyph(event: &Event) -> &'static str {
+    if crate::log::is_connection_event(event) {
+        return "•";
+    }
     match event.direction() {
         Some(Direction::Sent) => "↑",
         Some(Direction::Received) => "↓",
@@ -58,14 +61,7 @@ pub fn preview(event: &Event) -> String {
         kind @ EventKind::Error { message } if kind.is_warning() => format!("Warning: {message}"),
         EventKind::Error { message } => format!("Error: {message}"),
         EventKind::HandshakeFailed(failed) => format!("Handshake failed: {}", failed.summary()),
-        EventKind::SocketIo(sio) => {
-            let args = sio.packet.args();
-            if args.is_empty() {
-                sio.packet.label()
-            } else {
-                payload_preview(crate::model::Opcode::Text, args)
-            }
-        }
+        EventKind::SocketIo(sio) => super::socketio::preview(sio),
         EventKind::Script { level, text } => match level {
             crate::engine::ScriptLevel::Log => format!("Script: {text}"),
             level => format!("Script {}: {text}", level.name()),

@@ -33,6 +33,10 @@ mod saves;
 mod scripts;
 mod scripts_gui;
 mod serve;
+mod socketio;
+mod socketio_gui;
+mod socketio_packets;
+mod socketio_scripts;
 
 mod store;
 mod writes;

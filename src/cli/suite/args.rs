@@ -36,6 +36,12 @@ pub struct TestArgs {
     /// Client certificate and CA options, as `wsprobe run` takes them.
     #[command(flatten)]
     pub tls: crate::cli::TlsArgs,
+    /// URL targets speak Socket.IO (saved Socket.IO requests need no flag).
+    #[arg(long)]
+    pub socketio: bool,
+    /// The Socket.IO namespace of URL targets (default /).
+    #[arg(long, value_name = "NS", requires = "socketio")]
+    pub namespace: Option<String>,
 }
 
 /// The report formats.

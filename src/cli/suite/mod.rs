@@ -133,6 +133,12 @@ impl Suite {
             argv.extend(["--var".to_owned(), format!("{name}={value}")]);
         }
         argv.extend(self.args.tls.to_argv());
+        if self.args.socketio && super::request::target_is_url(target) {
+            argv.push("--socketio".to_owned());
+            if let Some(namespace) = &self.args.namespace {
+                argv.extend(["--namespace".to_owned(), namespace.clone()]);
+            }
+        }
         parse_run_args(argv).map_err(|e| anyhow::anyhow!("{}", e.to_string().trim()))
     }
 
@@ -248,6 +254,13 @@ impl Suite {
         let run_args = self.run_args(&target.name)?;
         let mut prepared = request::finish(loaded, &run_args)?;
         report.url = prepared.request.url.to_string();
+        // The script acks the server's Socket.IO emits (`io.on` handlers, or at once when no
+        // handler takes the event).
+        if script.is_some()
+            && let Some(sio) = &mut prepared.request.socketio
+        {
+            sio.auto_ack = false;
+        }
         secrets.append(&mut prepared.secrets);
         let mut redaction = Redaction::new(secrets.clone());
 
@@ -402,7 +415,7 @@ impl Suite {
                     report.errors.push(error);
                     stopped = true;
                 }
-                ScriptOutput::Send(_) | ScriptOutput::Close { .. } => {}
+                ScriptOutput::Send(_) | ScriptOutput::Close { .. } | ScriptOutput::SocketIo(_) => {}
             }
         }
         stopped

@@ -47,6 +47,16 @@ impl App {
         }
         // The request's folders add their variables, headers and auth.
         let resolver = Resolver::for_request(&self.workspace, &request);
+        // A Socket.IO auth payload that is not a JSON object never reaches the server.
+        if request.kind.is_socketio()
+            && let Some(why) =
+                crate::ui::socketio::settings::connect_problem(&request.socketio, || {
+                    Resolver::for_request(&self.workspace, &request)
+                })
+        {
+            rs.error = Some(why);
+            return;
+        }
         if !request.script.trim().is_empty() {
             let init = ScriptInit {
                 vars: resolver.values(),
@@ -178,6 +188,11 @@ impl App {
         let Some(request) = self.workspace.request(request_id) else {
             return;
         };
+        // The palette's Send message on a Socket.IO request emits its draft.
+        if request.kind.is_socketio() {
+            self.emit(request_id);
+            return;
+        }
         let message = Resolver::for_request(&self.workspace, request)
             .resolve_message(request.draft.format, &request.draft.body);
         let sent = SentBody::Draft {
@@ -201,6 +216,59 @@ impl App {
                 }
             }
         }
+    }
+
+    /// Emits the Socket.IO draft: its arguments resolved and read (see `ui::socketio::args`);
+    /// what cannot be sent is shown on the request instead. The history keeps the emit as
+    /// written.
+    pub(super) fn emit(&mut self, request_id: &str) {
+        let Some(request) = self.workspace.request(request_id) else {
+            return;
+        };
+        let draft = &request.draft;
+        let emit = crate::ui::socketio::emit_outgoing(
+            &Resolver::for_request(&self.workspace, request),
+            &draft.event,
+            &draft.body,
+            draft.expect_ack,
+        );
+        let sent = SentBody::Emit {
+            event: draft.event.clone(),
+            body: draft.body.clone(),
+            expect_ack: draft.expect_ack,
+        };
+        match emit {
+            Err(why) => {
+                if let Some(rs) = self.sessions.get_mut(request_id) {
+                    rs.error = Some(why);
+                }
+            }
+            Ok(emit) => {
+                if self.emit_outgoing(request_id, emit) {
+                    self.composer.record_sent(request_id, sent);
+                }
+            }
+        }
+    }
+
+    /// Hands an emit to the request's Socket.IO session; false when it is not connected.
+    pub(super) fn emit_outgoing(
+        &mut self,
+        request_id: &str,
+        message: crate::engine::SocketIoOutgoing,
+    ) -> bool {
+        if let Some(rs) = self.sessions.get_mut(request_id)
+            && let (Some(session), Some((engine, _))) = (rs.session, &self.engine)
+            && rs.state == ConnState::Connected
+        {
+            rs.error = None;
+            engine.execute(Command::SocketIo {
+                session,
+                message: Box::new(message),
+            });
+            return true;
+        }
+        false
     }
 
     /// Sends an already built message (a file, a history entry) on the request's session.

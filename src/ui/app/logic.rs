@@ -32,10 +32,12 @@ impl App {
         if let Some(id) = self.workspace.selected_request.as_ref()
             && let Some(rs) = self.sessions.get_mut(id)
         {
-            rs.view.show_ping_pong = self
-                .workspace
-                .request(id)
-                .is_none_or(|r| r.settings.show_ping_pong);
+            let request = self.workspace.request(id);
+            rs.view.show_ping_pong = request.is_none_or(|r| r.settings.show_ping_pong);
+            rs.view.socketio_request = request.is_some_and(|r| r.kind.is_socketio());
+            if !rs.view.socketio_request {
+                rs.view.event_names.clear();
+            }
             rs.view.refresh_within(&rs.log, &budget);
             if rs.view.filtering_progress(&rs.log).is_some() || rs.view.behind(&rs.log) {
                 ctx.request_repaint();

@@ -100,6 +100,8 @@ pub struct App {
     script_editor: CodeEditor,
     /// The Tests list shows the previous run's outcome beside each result.
     compare_tests: bool,
+    /// The Message tab of Socket.IO requests.
+    emit_composer: super::socketio::composer::EmitComposer,
 }
 
 impl App {
@@ -142,6 +144,7 @@ impl App {
             close_checked_pass: None,
             script_editor: CodeEditor::default(),
             compare_tests: false,
+            emit_composer: Default::default(),
         })
     }
 
@@ -387,6 +390,18 @@ impl App {
                 self.tabs.tabs_row(ui, request);
                 ui.separator();
                 match self.tabs.tab {
+                    Tab::Message if request.kind.is_socketio() => {
+                        // No Ping row or heartbeat: the engine answers Engine.IO's heartbeats,
+                        // and raw frames would break the Socket.IO stream.
+                        if self.emit_composer.ui(ui, request, state, vars) {
+                            composer_action = Some(ComposerAction::Emit);
+                        }
+                        self.composer.error_row(ui, &request.id);
+                        let connected = state == crate::ui::widgets::ConnState::Connected;
+                        if let Some(a) = self.composer.library_ui(ui, request, connected, vars) {
+                            composer_action = Some(a);
+                        }
+                    }
                     Tab::Message => {
                         control_action = heartbeats::control_rows(ui, request, rs);
                         composer_action = self.composer.ui(ui, request, state, vars);
@@ -432,6 +447,10 @@ impl App {
         match composer_action {
             Some(ComposerAction::Send) => self.send(&id),
             Some(ComposerAction::SendOutgoing(message)) => self.send_outgoing(&id, message),
+            Some(ComposerAction::Emit) => self.emit(&id),
+            Some(ComposerAction::EmitOutgoing(message)) => {
+                self.emit_outgoing(&id, *message);
+            }
             None => {}
         }
         if let Some(action) = control_action {

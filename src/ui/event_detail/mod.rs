@@ -57,6 +57,8 @@ pub struct EventDetail {
     pub go_to: Option<Seq>,
     /// Secret values are shown (the 👁 toggle); masked otherwise, everywhere in the panel.
     pub reveal: bool,
+    /// The acknowledgement the shown Socket.IO event belongs to (the events panel sets it).
+    pub ack_link: Option<crate::log::AckLink>,
 }
 
 impl Default for EventDetail {
@@ -80,6 +82,7 @@ impl Default for EventDetail {
             info: None,
             go_to: None,
             reveal: false,
+            ack_link: None,
         }
     }
 }
@@ -184,6 +187,18 @@ impl EventDetail {
             EventKind::Closed { code, reason, by } => {
                 ui.separator();
                 closed_ui(ui, *code, reason, *by);
+            }
+            EventKind::SocketIo(sio) => {
+                ui.separator();
+                let link = self.ack_link.as_ref();
+                if let Some(other) =
+                    super::socketio::detail::socketio_info(ui, seq, sio, link, mask)
+                {
+                    self.go_to = Some(other);
+                }
+                if event.payload().is_some() {
+                    self.payload_ui(ui, seq, event, mask);
+                }
             }
             _ => {
                 ui.separator();

@@ -236,6 +236,7 @@ pub fn info_line(event: &Event, payload: &[u8]) -> String {
         } => "text (opcode 1)",
         EventKind::Message { .. } => "binary (opcode 2)",
         EventKind::Ping { .. } => "ping (opcode 9)",
+        EventKind::SocketIo(_) => "Socket.IO arguments (a JSON array)",
         _ => "pong (opcode 10)",
     };
     let size = if payload.len() < 1024 {
@@ -268,7 +269,7 @@ pub(super) fn is_text(event: &Event) -> bool {
         EventKind::Message {
             opcode: Opcode::Text,
             ..
-        }
+        } | EventKind::SocketIo(_)
     )
 }
 
@@ -290,7 +291,7 @@ pub(super) fn kind_title(event: &Event) -> &'static str {
         EventKind::HandshakeFailed(_) => "Handshake failed",
         EventKind::Reconnecting { .. } => "Reconnecting",
         EventKind::Script { .. } => "Script",
-        EventKind::SocketIo(_) => "Socket.IO",
+        EventKind::SocketIo(sio) => crate::ui::socketio::detail::packet_title(sio),
     }
 }
 

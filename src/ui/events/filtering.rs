@@ -33,16 +33,33 @@ impl EventsView {
     /// `budget`. Cheap when only new events arrived; after a filter change the old events are
     /// re-filtered over several calls ([`Self::filtering_progress`]).
     pub fn refresh_within(&mut self, log: &EventLog, budget: &FrameBudget) -> usize {
-        let key = (
-            self.direction,
-            self.mode,
-            self.search.clone(),
-            self.show_ping_pong,
-        );
-        if self.parsed.as_ref() != Some(&key) {
+        let hide_raw = self.socketio_request && !self.raw_frames;
+        let names_changed = self
+            .parsed
+            .as_ref()
+            .is_none_or(|p| !p.5.iter().eq(self.event_names.iter()));
+        let same = self.parsed.as_ref().is_some_and(|p| {
+            p.0 == self.direction
+                && p.1 == self.mode
+                && p.2 == self.search
+                && p.3 == self.show_ping_pong
+                && p.4 == hide_raw
+        });
+        if !same || names_changed {
+            let key = (
+                self.direction,
+                self.mode,
+                self.search.clone(),
+                self.show_ping_pong,
+                hide_raw,
+                self.event_names.iter().cloned().collect(),
+            );
             match Filter::parse(self.direction, self.mode, &self.search) {
                 Ok(filter) => {
-                    let filter = filter.hiding_ping_pong(!self.show_ping_pong);
+                    let filter = filter
+                        .hiding_ping_pong(!self.show_ping_pong)
+                        .hiding_raw_frames(hide_raw)
+                        .with_event_names(self.event_names.iter().cloned());
                     self.filter_error = None;
                     if filter != self.applied {
                         self.applied = filter;

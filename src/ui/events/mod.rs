@@ -3,15 +3,18 @@
 //!
 //! - [`filtering`]: the cached filtered list, kept up to date within the frame budget;
 //! - [`toolbar`]: search modes, direction filter, counts, rate plot, follow, Export, Clear;
-//! - [`rows`]: the list itself (expand a row inline, tick two rows for the time between).
+//! - [`rows`]: the list itself (expand a row inline, tick two rows for the time between);
+//! - [`socketio`]: for Socket.IO requests, the event-name chips, the Raw frames toggle and the
+//!   name and ack columns of the rows.
 //!
 //! Nothing here grows with the log except what is visible.
 
 mod filtering;
 mod rows;
+mod socketio;
 mod toolbar;
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use egui::Ui;
 
@@ -21,7 +24,7 @@ use super::rate_plot::RateCounter;
 use super::secret_mask::SecretMask;
 use super::widgets::{ConnState, Notice, VarContext, empty_state};
 use crate::export::ExportFormat;
-use crate::log::{DirectionFilter, EventLog, Filter, SearchMode, Seq};
+use crate::log::{DirectionFilter, EventLog, Filter, SearchMode, Seq, SocketIoIndex};
 
 /// The events panel of one request: filter inputs, the cached filtered list, selection,
 /// ticks, follow state and the detail view.
@@ -31,8 +34,17 @@ pub struct EventsView {
     pub direction: DirectionFilter,
     /// Show pings and pongs (the request's setting; the app keeps it in step).
     pub show_ping_pong: bool,
+    /// The request is a Socket.IO request (the app keeps it in step): the chips and the Raw
+    /// frames toggle show, and raw frames are hidden unless toggled on.
+    pub socketio_request: bool,
+    /// Socket.IO: show the raw WebSocket frames beside the decoded packets.
+    pub raw_frames: bool,
+    /// Socket.IO: the chosen event-name chips (none chosen: every event).
+    pub event_names: BTreeSet<String>,
+    /// Socket.IO: names seen and ack links, fed by the session as events are logged.
+    pub socketio: SocketIoIndex,
     /// The inputs last parsed (so a regex is compiled once, not every frame).
-    parsed: Option<(DirectionFilter, SearchMode, String, bool)>,
+    parsed: Option<FilterInputs>,
     /// Why the search cannot be used (shown inline); the previous filter stays applied.
     filter_error: Option<String>,
     /// The filter `shown` is built with.
@@ -75,6 +87,9 @@ pub struct EventsView {
     export_reveal: bool,
 }
 
+/// What the applied filter was built from.
+type FilterInputs = (DirectionFilter, SearchMode, String, bool, bool, Vec<String>);
+
 impl Default for EventsView {
     fn default() -> Self {
         Self {
@@ -82,6 +97,10 @@ impl Default for EventsView {
             mode: SearchMode::Text,
             direction: DirectionFilter::All,
             show_ping_pong: true,
+            socketio_request: false,
+            raw_frames: false,
+            event_names: BTreeSet::new(),
+            socketio: SocketIoIndex::default(),
             parsed: None,
             filter_error: None,
             applied: Filter::default(),
@@ -161,6 +180,7 @@ impl EventsView {
                 .default_size(ui.available_height() * 0.5)
                 .size_range(80.0..=(ui.available_height() - 60.0).max(100.0))
                 .show(ui, |ui| {
+                    self.detail.ack_link = self.socketio.link(seq).copied();
                     close = self.detail.ui(ui, log, seq, &secrets);
                 });
             if close {

@@ -104,7 +104,15 @@ impl EventsView {
                     {
                         ticked_changed = Some((seq, ticked));
                     }
-                    let job = row_job(event, font.clone(), ui.visuals().text_color(), dark, mask);
+                    let columns = self.socketio_columns(seq, event);
+                    let job = row_job(
+                        event,
+                        columns.as_ref(),
+                        font.clone(),
+                        ui.visuals().text_color(),
+                        dark,
+                        mask,
+                    );
                     let selected = self.selected == Some(seq);
                     let response = ui.add(
                         egui::Button::selectable(selected, (job, egui::Atom::grow()))
@@ -256,8 +264,10 @@ fn hover_text(event: &Event) -> String {
     }
 }
 
+/// One row's text; `socketio` is a Socket.IO event's name column and ack note.
 fn row_job(
     event: &Event,
+    socketio: Option<&(String, String)>,
     font: FontId,
     text_color: Color32,
     dark: bool,
@@ -283,6 +293,13 @@ fn row_job(
     let glyph_color = match (&event.kind, event.direction()) {
         (kind, _) if kind.is_warning() => warning,
         (EventKind::Error { .. } | EventKind::HandshakeFailed(_), _) => error,
+        (EventKind::SocketIo(sio), _) => match sio.packet {
+            crate::engine::SocketIoPacket::ConnectError { .. } => error,
+            crate::engine::SocketIoPacket::AckTimeout { .. } => warning,
+            _ if crate::log::is_connection_event(event) => conn,
+            _ if event.direction() == Some(Direction::Sent) => sent,
+            _ => received,
+        },
         (EventKind::Closed { code, .. }, _) if *code != 1000 => error,
         (_, Some(Direction::Sent)) => sent,
         (_, Some(Direction::Received)) => received,
@@ -300,7 +317,7 @@ fn row_job(
         10.0,
         TextFormat::simple(font.clone(), weak),
     );
-    let size = if event.direction().is_some() {
+    let size = if event.direction().is_some() && !crate::log::is_connection_event(event) {
         size_on_wire(event.size(), event.wire_size())
     } else {
         String::new()
@@ -310,7 +327,18 @@ fn row_job(
         6.0,
         TextFormat::simple(font.clone(), weak),
     );
-    let preview_color = if event.direction().is_none() {
+    if let Some((name, note)) = socketio {
+        job.append(name, 12.0, TextFormat::simple(font.clone(), glyph_color));
+        if !note.is_empty() {
+            let color = if note.starts_with("no ack") {
+                warning
+            } else {
+                weak
+            };
+            job.append(note, 8.0, TextFormat::simple(font.clone(), color));
+        }
+    }
+    let preview_color = if event.direction().is_none() || crate::log::is_connection_event(event) {
         glyph_color
     } else {
         text_color

@@ -61,6 +61,7 @@ impl EventsView {
         if let Some(err) = &self.filter_error {
             ui.colored_label(ui.visuals().error_fg_color, format!("⚠ {err}"));
         }
+        self.socketio_bar(ui);
         ui.horizontal_wrapped(|ui| {
             let total = log.len();
             ui.label(format!(
@@ -119,6 +120,8 @@ impl EventsView {
                 .clicked()
             {
                 log.clear();
+                self.socketio.clear();
+                self.event_names.clear();
                 self.selected = None;
                 self.ticked.clear();
                 self.refresh(log);

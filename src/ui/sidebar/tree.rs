@@ -52,6 +52,8 @@ pub enum RowCommand {
     /// Up (-1) or down (+1) among its siblings.
     Shift(Item, isize),
     NewRequestIn(Option<String>),
+    /// A Socket.IO request in the folder (`None`: the top level).
+    NewSocketIoRequestIn(Option<String>),
     NewFolderIn(Option<String>),
     ToggleOpen(String),
     ExportFolder(String),
@@ -322,6 +324,11 @@ fn context_menu(ui: &mut Ui, look: &RowLook<'_>) -> Option<RowCommand> {
             ui,
             "New request here",
             RowCommand::NewRequestIn(Some(id.clone())),
+        );
+        choose(
+            ui,
+            "New Socket.IO request here",
+            RowCommand::NewSocketIoRequestIn(Some(id.clone())),
         );
         choose(ui, "New folder", RowCommand::NewFolderIn(Some(id.clone())));
     } else {

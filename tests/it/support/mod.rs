@@ -32,6 +32,7 @@ pub mod gui;
 pub mod mtls;
 pub mod peers;
 pub mod proxies;
+pub mod socketio;
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
