@@ -129,23 +129,17 @@ pub fn array_args(text: &str) -> Result<Vec<SocketIoArg>, String> {
     }
 }
 
-/// A draft's arguments: a JSON array, or one JSON value per line (as the composer takes them).
+/// A draft's arguments, in the composer's syntax (`format::emit_args`): a JSON array, or one
+/// JSON value per line (a value may span lines), `hex:`/`base64:` lines for binary arguments.
 fn draft_args(text: &str) -> Result<Vec<SocketIoArg>, String> {
-    let trimmed = text.trim();
-    if trimmed.starts_with('[')
-        && let Ok(args) = array_args(trimmed)
-    {
-        return Ok(args);
-    }
-    trimmed
-        .lines()
-        .filter(|line| !line.trim().is_empty())
-        .map(|line| {
-            serde_json::from_str::<serde_json::Value>(line)
-                .map(|_| SocketIoArg::Json(line.trim().to_owned()))
-                .map_err(|err| format!("`{line}` is not valid JSON: {err}"))
+    let args = crate::format::emit_args::parse_emit_args(text).map_err(|err| err.to_string())?;
+    Ok(args
+        .into_iter()
+        .map(|arg| match arg {
+            crate::format::emit_args::EmitArg::Json(json) => SocketIoArg::Json(json),
+            crate::format::emit_args::EmitArg::Binary(bytes) => SocketIoArg::Binary(bytes),
         })
-        .collect()
+        .collect())
 }
 
 #[cfg(test)]
@@ -168,5 +162,13 @@ mod tests {
         );
         assert!(array_args("[1,").unwrap_err().contains("not valid JSON"));
         assert_eq!(draft_args("1\n\"a\"\n").unwrap().len(), 2);
+        // The window's syntax: a value over several lines, a binary line.
+        assert_eq!(
+            draft_args("{\n  \"a\": 1\n}\nhex: 01 02").unwrap(),
+            vec![
+                SocketIoArg::Json("{\n  \"a\": 1\n}".into()),
+                SocketIoArg::Binary(bytes::Bytes::from_static(&[1, 2]))
+            ]
+        );
     }
 }

@@ -392,3 +392,29 @@ fn the_emit_form_fits_a_narrow_window() {
     let send = h.get_by_role_and_label(Role::Button, "Send").rect().max.x;
     assert!(send <= events_left);
 }
+
+/// A script's `io.on` handler answers the server's question, not the engine's automatic empty
+/// ack (which the server would take first, and ignore the script's).
+#[test]
+fn a_scripts_ack_answers_the_servers_emit_in_the_window() {
+    let server = support::socketio::node_v4(None);
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = open(dir.path());
+    add_socketio_request(&mut h);
+    set_url(&mut h, &support::socketio::http_url(&server));
+    let id = selected_id(&h);
+    h.state_mut()
+        .workspace_mut()
+        .request_mut(&id)
+        .unwrap()
+        .script = "io.on(\"connect\", () => io.emit(\"ask\", \"ready?\"));\n\
+                   io.on(\"question\", (q, ack) => ack(\"yes from the script\"));\n"
+        .to_owned();
+    h.get_by_role_and_label(Role::Button, "Connect").click();
+    run_until(&mut h, "Connected", |h| state_of(h) == ConnState::Connected);
+    // The server tells what it was answered: the script's words, not an empty ack.
+    run_until(&mut h, "the server's 'answered'", |h| {
+        rows(h, '↓', "answered") == 1
+    });
+    assert_eq!(rows(&h, '↓', "yes from the script"), 1);
+}

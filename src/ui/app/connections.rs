@@ -119,7 +119,16 @@ impl App {
                         for (name, value) in &prepared.vars_set {
                             resolver.set(name, value);
                         }
-                        resolver.resolve_in(&self.workspace, &request)
+                        // The script acks the server's Socket.IO emits (its `io.on` handlers,
+                        // or at once when none takes the event): the engine must not as well.
+                        resolver
+                            .resolve_in(&self.workspace, &request)
+                            .map(|mut resolved| {
+                                if let Some(sio) = &mut resolved.socketio {
+                                    sio.auto_ack = false;
+                                }
+                                resolved
+                            })
                     });
                     match (resolved, rs.session, &self.engine) {
                         (Some(Ok(request)), Some(session), Some((engine, _))) => {
