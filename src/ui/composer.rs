@@ -225,7 +225,8 @@ impl Composer {
         let mut action = None;
         let draft = &mut request.draft;
 
-        ui.horizontal(|ui| {
+        // Wrapped: a narrow pane (or a zoom) puts Beautify on a second line, never cuts it.
+        ui.horizontal_wrapped(|ui| {
             ui.weak("Format");
             for f in MessageFormat::ALL {
                 ui.selectable_value(&mut draft.format, f, f.label());
@@ -279,137 +280,161 @@ impl Composer {
             action = Some(ComposerAction::Send);
         }
 
-        let bottom_height = 170.0;
-        let rows = ((ui.available_height() - bottom_height) / 16.0).clamp(4.0, 40.0) as usize;
+        // Saved messages / History below a divider the user can drag (its height is kept:
+        // the panel is filled, or egui would shrink it to a short list).
+        let lists_max = (ui.available_height() - 150.0).max(80.0);
+        egui::Panel::bottom("composer_lists")
+            .resizable(true)
+            .frame(egui::Frame::new().inner_margin(egui::Margin::symmetric(0, 4)))
+            .default_size(150.0_f32.min(lists_max))
+            .size_range(70.0..=lists_max)
+            .show(ui, |ui| {
+                ui.horizontal(|ui| {
+                    ui.selectable_value(
+                        &mut self.show_history,
+                        false,
+                        RichText::new("Saved messages").strong(),
+                    );
+                    let count = self.history(&request.id).len();
+                    let label = if count == 0 {
+                        "History".to_owned()
+                    } else {
+                        format!("History ({count})")
+                    };
+                    ui.selectable_value(
+                        &mut self.show_history,
+                        true,
+                        RichText::new(label).strong(),
+                    )
+                    .on_hover_text(
+                        "Messages sent from here, newest first (last 50). Kept in memory only: \
+                             not saved with the workspace.",
+                    );
+                });
+                if self.show_history {
+                    if let Some(a) = self.history_ui(ui, request, connected, vars) {
+                        action = Some(a);
+                    }
+                } else {
+                    self.saved_messages(ui, request);
+                }
+                ui.expand_to_include_rect(ui.max_rect());
+            });
+        egui::Panel::bottom("composer_send")
+            .frame(egui::Frame::new().inner_margin(egui::Margin::symmetric(0, 2)))
+            .show(ui, |ui| {
+                ui.horizontal_wrapped(|ui| {
+                    let send = ui
+                        .add_enabled(can_send, {
+                            let button = egui::Button::new(RichText::new("Send").strong())
+                                .min_size(egui::vec2(80.0, 24.0));
+                            if can_send {
+                                button.fill(ui.visuals().selection.bg_fill)
+                            } else {
+                                button
+                            }
+                        })
+                        .on_hover_text("Send (Ctrl+Enter)")
+                        .on_disabled_hover_text(if connected {
+                            "Fix the message first"
+                        } else {
+                            "Connect first"
+                        });
+                    if send.clicked() {
+                        action = Some(ComposerAction::Send);
+                    }
+                    let pick = ui
+                        .add_enabled(
+                            connected && self.picking.is_none(),
+                            egui::Button::new("📎 Send file…"),
+                        )
+                        .on_hover_text("Choose a file to send as one binary message")
+                        .on_disabled_hover_text(if connected {
+                            "The file dialog is open"
+                        } else {
+                            "Connect first"
+                        });
+                    if pick.clicked() {
+                        self.pending_file = None;
+                        self.file_error = None;
+                        let dialog = FileDialog::new("Send file as a binary message")
+                            .pick_file(Some(ui.ctx()));
+                        let (id, max, ctx) = (
+                            request.id.clone(),
+                            request.settings.max_message_size_bytes,
+                            ui.ctx().clone(),
+                        );
+                        let task = Task::after_dialog(dialog, move |path| {
+                            let label = format!("Reading {}…", file_name(&path));
+                            Job::spawn(label, Some(&ctx), move |_| read_for_send(&id, max, &path))
+                        });
+                        self.picking = Some((request.id.clone(), task));
+                    }
+                    if !request.draft.body.is_empty() {
+                        match &checked.size {
+                            Size::Bytes(n) => {
+                                ui.weak(byte_count(*n)).on_hover_text(
+                                    "What Send sends: variables resolved, then encoded",
+                                );
+                            }
+                            Size::Unknown(why) => {
+                                ui.weak(format!("size unknown: {why}"));
+                            }
+                        }
+                    }
+                    match &validation {
+                        Validation::Ok => {
+                            if !connected {
+                                ui.weak("Not connected: press Connect");
+                            }
+                        }
+                        Validation::Warning(w) => {
+                            ui.colored_label(ui.visuals().warn_fg_color, format!("⚠ {w}"));
+                        }
+                        Validation::Error(e) => {
+                            ui.colored_label(ui.visuals().error_fg_color, format!("⛔ {e}"));
+                        }
+                    }
+                });
+
+                if let Some(a) = self.pending_file_row(ui, &request.id, connected) {
+                    action = Some(a);
+                }
+                if let Some((id, error)) = &self.file_error
+                    && *id == request.id
+                {
+                    let error = error.clone();
+                    // The ✖ first, the message wrapping in the width left (never cut off).
+                    ui.horizontal_top(|ui| {
+                        if ui.small_button("✖").on_hover_text("Dismiss").clicked() {
+                            self.file_error = None;
+                        }
+                        ui.add(
+                            egui::Label::new(
+                                RichText::new(format!("⛔ {error}"))
+                                    .color(ui.visuals().error_fg_color),
+                            )
+                            .wrap(),
+                        );
+                    });
+                }
+            });
+        let rows = (ui.available_height() / 16.0).clamp(4.0, 40.0) as usize;
         egui::ScrollArea::vertical()
             .id_salt("message_editor_scroll")
-            .max_height((ui.available_height() - bottom_height).max(90.0))
+            .max_height(ui.available_height().max(60.0))
             .show(ui, |ui| {
                 self.editor.ui(
                     ui,
                     message_editor_id(),
-                    &mut draft.body,
-                    draft.format,
+                    &mut request.draft.body,
+                    request.draft.format,
                     vars,
                     "Message body",
                     rows,
                 );
             });
 
-        ui.horizontal(|ui| {
-            let send = ui
-                .add_enabled(can_send, {
-                    let button = egui::Button::new(RichText::new("Send").strong())
-                        .min_size(egui::vec2(80.0, 24.0));
-                    if can_send {
-                        button.fill(ui.visuals().selection.bg_fill)
-                    } else {
-                        button
-                    }
-                })
-                .on_hover_text("Send (Ctrl+Enter)")
-                .on_disabled_hover_text(if connected {
-                    "Fix the message first"
-                } else {
-                    "Connect first"
-                });
-            if send.clicked() {
-                action = Some(ComposerAction::Send);
-            }
-            let pick = ui
-                .add_enabled(
-                    connected && self.picking.is_none(),
-                    egui::Button::new("📎 Send file…"),
-                )
-                .on_hover_text("Choose a file to send as one binary message")
-                .on_disabled_hover_text(if connected {
-                    "The file dialog is open"
-                } else {
-                    "Connect first"
-                });
-            if pick.clicked() {
-                self.pending_file = None;
-                self.file_error = None;
-                let dialog =
-                    FileDialog::new("Send file as a binary message").pick_file(Some(ui.ctx()));
-                let (id, max, ctx) = (
-                    request.id.clone(),
-                    request.settings.max_message_size_bytes,
-                    ui.ctx().clone(),
-                );
-                let task = Task::after_dialog(dialog, move |path| {
-                    let label = format!("Reading {}…", file_name(&path));
-                    Job::spawn(label, Some(&ctx), move |_| read_for_send(&id, max, &path))
-                });
-                self.picking = Some((request.id.clone(), task));
-            }
-            if !draft.body.is_empty() {
-                match &checked.size {
-                    Size::Bytes(n) => {
-                        ui.weak(byte_count(*n))
-                            .on_hover_text("What Send sends: variables resolved, then encoded");
-                    }
-                    Size::Unknown(why) => {
-                        ui.weak(format!("size unknown: {why}"));
-                    }
-                }
-            }
-            match &validation {
-                Validation::Ok => {
-                    if !connected {
-                        ui.weak("Not connected: press Connect");
-                    }
-                }
-                Validation::Warning(w) => {
-                    ui.colored_label(ui.visuals().warn_fg_color, format!("⚠ {w}"));
-                }
-                Validation::Error(e) => {
-                    ui.colored_label(ui.visuals().error_fg_color, format!("⛔ {e}"));
-                }
-            }
-        });
-
-        if let Some(a) = self.pending_file_row(ui, &request.id, connected) {
-            action = Some(a);
-        }
-        if let Some((id, error)) = &self.file_error
-            && *id == request.id
-        {
-            let error = error.clone();
-            ui.horizontal(|ui| {
-                ui.colored_label(ui.visuals().error_fg_color, format!("⛔ {error}"));
-                if ui.small_button("✖").on_hover_text("Dismiss").clicked() {
-                    self.file_error = None;
-                }
-            });
-        }
-
-        ui.separator();
-        ui.horizontal(|ui| {
-            ui.selectable_value(
-                &mut self.show_history,
-                false,
-                RichText::new("Saved messages").strong(),
-            );
-            let count = self.history(&request.id).len();
-            let label = if count == 0 {
-                "History".to_owned()
-            } else {
-                format!("History ({count})")
-            };
-            ui.selectable_value(&mut self.show_history, true, RichText::new(label).strong())
-                .on_hover_text(
-                    "Messages sent from here, newest first (last 50). Kept in memory only: \
-                     not saved with the workspace.",
-                );
-        });
-        if self.show_history {
-            if let Some(a) = self.history_ui(ui, request, connected, vars) {
-                action = Some(a);
-            }
-        } else {
-            self.saved_messages(ui, request);
-        }
         action
     }
 

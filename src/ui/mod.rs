@@ -21,6 +21,7 @@ pub mod budget;
 pub mod commands;
 pub mod composer;
 pub mod compression;
+pub mod divider;
 pub mod environments;
 pub mod event_detail;
 pub mod events;

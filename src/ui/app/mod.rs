@@ -33,6 +33,7 @@ use crate::store::{Store, StoreError};
 
 use super::commands;
 use super::composer::{Composer, ComposerAction};
+use super::divider::Divider;
 use super::environments::EnvironmentsWindow;
 use super::folder_view::FolderView;
 use super::palette::{CommandPalette, PaletteChoice, PaletteRequest};
@@ -347,32 +348,50 @@ impl App {
         };
         let state = rs.state;
         let full_width = ui.available_width();
-        egui::Panel::right("events_panel")
+        // The editor/events divider stays where the user put it through zooms (Ctrl+0).
+        let divider_id = egui::Id::unique("events_panel_divider");
+        let divider = Divider::load(ui.ctx(), divider_id);
+        let zoom = ui.ctx().zoom_factor();
+        let range = egui::Rangef::new(280.0, (full_width - 260.0).max(300.0));
+        let forced = divider.forced_size(full_width, zoom, range);
+        let mut panel = egui::Panel::right("events_panel")
             .resizable(true)
             .default_size((full_width * 0.52).max(320.0))
-            .size_range(280.0..=(full_width - 260.0).max(300.0))
-            .show(ui, |ui| {
-                let has_script = !self.workspace.requests[index].script.trim().is_empty();
-                if has_script || !rs.script.tests.is_empty() {
-                    ui.horizontal(|ui| {
-                        ui.selectable_value(&mut rs.show_tests, false, "Events");
-                        let label = super::script_tab::tests_label(&rs.script);
-                        ui.selectable_value(&mut rs.show_tests, true, label);
-                    });
-                } else {
+            .size_range(range);
+        if let Some(size) = forced {
+            panel = panel.exact_size(size);
+        }
+        let shown = panel.show(ui, |ui| {
+            let has_script = !self.workspace.requests[index].script.trim().is_empty();
+            if has_script || !rs.script.tests.is_empty() {
+                ui.horizontal(|ui| {
+                    ui.selectable_value(&mut rs.show_tests, false, "Events");
+                    let label = super::script_tab::tests_label(&rs.script);
+                    ui.selectable_value(&mut rs.show_tests, true, label);
+                });
+            } else {
+                rs.show_tests = false;
+            }
+            if rs.show_tests {
+                let clicked =
+                    super::script_tab::tests_panel(ui, &rs.script, &mut self.compare_tests);
+                if let Some(seq) = clicked {
+                    rs.view.selected = Some(Seq(seq));
                     rs.show_tests = false;
                 }
-                if rs.show_tests {
-                    let clicked =
-                        super::script_tab::tests_panel(ui, &rs.script, &mut self.compare_tests);
-                    if let Some(seq) = clicked {
-                        rs.view.selected = Some(Seq(seq));
-                        rs.show_tests = false;
-                    }
-                } else {
-                    rs.view.ui(ui, &mut rs.log, state, vars);
-                }
-            });
+            } else {
+                rs.view.ui(ui, &mut rs.log, state, vars);
+            }
+        });
+        let drawn = shown.response.rect.width();
+        divider.drawn(
+            ui.ctx(),
+            divider_id,
+            full_width,
+            zoom,
+            drawn,
+            forced.is_some(),
+        );
 
         let inherited = {
             let request = &self.workspace.requests[index];

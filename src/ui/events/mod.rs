@@ -162,6 +162,10 @@ impl EventsView {
                 .size_range(80.0..=(ui.available_height() - 60.0).max(100.0))
                 .show(ui, |ui| {
                     close = self.detail.ui(ui, log, seq, &secrets);
+                    // egui keeps a panel as tall as what it drew: a short Connected or Closed
+                    // detail, or a spinner while a view is formatted, would shrink the pane
+                    // the user chose. Filling it keeps its height (remembered per window).
+                    ui.expand_to_include_rect(ui.max_rect());
                 });
             if close {
                 self.selected = None;
