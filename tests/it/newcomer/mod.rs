@@ -1,7 +1,8 @@
 //! Issue 18, what a new user trips over in the window: each test reproduces one report the
 //! way a user meets it (clicks, typing, a real server on 127.0.0.1), and fails without its fix.
 //! Here the shared steps; [`bugs`] (items 1–3, 5, 8, 9, 11, 13, 14), [`trust`] (auth secrets,
-//! the file dialog, masking: items 4, 7, 10) and [`layout`] (items 16–18).
+//! the file dialog, masking: items 4, 7, 10), [`layout`] (items 16–18), [`panes`] (dividers,
+//! wrapping: items 16, 17) and [`big_draft`] (item 15).
 
 use crate::support;
 use egui::accesskit::Role;
@@ -12,8 +13,10 @@ use support::*;
 use wsprobe::ui::App;
 use wsprobe::ui::widgets::ConnState;
 
+mod big_draft;
 mod bugs;
 mod layout;
+mod panes;
 mod trust;
 
 /// A new workspace in a temporary folder, open, with one new request selected.
