@@ -67,11 +67,22 @@ impl SentMessage {
 
     /// One line, at most 60 characters.
     pub fn preview(&self) -> String {
+        self.line(60)
+    }
+
+    /// One line of at most `max` characters (whitespace collapsed; "…" when cut): only the
+    /// start of a big body is read.
+    fn line(&self, max: usize) -> String {
         match &self.body {
             SentBody::Draft { body, .. } => {
-                let line: String = body.split_whitespace().collect::<Vec<_>>().join(" ");
-                if line.chars().count() > 60 {
-                    format!("{}…", line.chars().take(59).collect::<String>())
+                let mut chars = body
+                    .split_whitespace()
+                    .flat_map(|word| std::iter::once(' ').chain(word.chars()))
+                    .skip(1);
+                let line: String = chars.by_ref().take(max).collect();
+                if chars.next().is_some() {
+                    let kept: String = line.chars().take(max - 1).collect();
+                    format!("{kept}…")
                 } else if line.is_empty() {
                     "(empty)".to_owned()
                 } else {
@@ -282,12 +293,14 @@ impl Composer {
 
         // Saved messages / History below a divider the user can drag (its height is kept:
         // the panel is filled, or egui would shrink it to a short list).
-        let lists_max = (ui.available_height() - 150.0).max(80.0);
+        // The editor keeps at least ~3 lines and the Send row its place (a zoom, a small
+        // window): the lists give way first.
+        let lists_max = (ui.available_height() - 200.0).max(50.0);
         egui::Panel::bottom("composer_lists")
             .resizable(true)
             .frame(egui::Frame::new().inner_margin(egui::Margin::symmetric(0, 4)))
             .default_size(150.0_f32.min(lists_max))
-            .size_range(70.0..=lists_max)
+            .size_range(50.0_f32.min(lists_max)..=lists_max)
             .show(ui, |ui| {
                 ui.horizontal(|ui| {
                     ui.selectable_value(
@@ -419,10 +432,10 @@ impl Composer {
                     });
                 }
             });
-        let rows = (ui.available_height() / 16.0).clamp(4.0, 40.0) as usize;
+        let rows = ((ui.available_height() - 12.0) / 16.0).clamp(2.0, 40.0) as usize;
         egui::ScrollArea::vertical()
             .id_salt("message_editor_scroll")
-            .max_height(ui.available_height().max(60.0))
+            .max_height(ui.available_height().max(40.0))
             .show(ui, |ui| {
                 self.editor.ui(
                     ui,
@@ -534,7 +547,12 @@ impl Composer {
                         }
                         ui.weak(m.at.format("%H:%M:%S").to_string());
                         ui.weak(m.format_label());
-                        ui.add(egui::Label::new(preview).truncate());
+                        // More of the message on hover (the row shows 60 characters).
+                        ui.add(egui::Label::new(preview).truncate())
+                            .on_hover_ui(|ui| {
+                                ui.set_max_width(520.0);
+                                ui.label(m.line(400));
+                            });
                     });
                 }
             });

@@ -244,3 +244,37 @@ fn the_saved_messages_list_can_be_made_taller() {
     h.run();
     assert_eq!(h.get_by_label("Saved messages").rect().top(), moved);
 }
+
+#[test]
+fn a_cut_history_preview_shows_more_on_hover() {
+    let server = echo_server();
+    let (_dir, mut h) = fresh();
+    set_url(&mut h, &server.url());
+    h.get_by_role_and_label(Role::Button, "Connect").click();
+    run_until(&mut h, "Connected", |h| state_of(h) == ConnState::Connected);
+    let long = format!("{}tail-end-marker", "word ".repeat(30));
+    type_body(&mut h, &long);
+    h.get_by_role_and_label(Role::Button, "Send").click();
+    run_until(&mut h, "the echo", |h| rows(h, '↓', "word") == 1);
+    h.query_all_by_label_contains("History")
+        .find(|n| n.accesskit_node().role() == Role::Button)
+        .unwrap()
+        .click();
+    h.run();
+    // Text shown as a label (the event rows are buttons holding their whole line).
+    let label_with = |h: &Harness<'_, App>, text: &str| {
+        h.query_all_by(|n| n.role() == Role::Label)
+            .any(|n| n.accesskit_node().value().is_some_and(|v| v.contains(text)))
+    };
+    assert!(!label_with(&h, "tail-end-marker"), "cut in the row");
+    let preview = h
+        .query_all_by(|n| n.role() == Role::Label)
+        .find(|n| {
+            n.accesskit_node()
+                .value()
+                .is_some_and(|v| v.starts_with("word word") && v.ends_with('…'))
+        })
+        .expect("the history row's preview");
+    preview.hover();
+    step_until(&mut h, "the hover", |h| label_with(h, "tail-end-marker"));
+}
