@@ -6,7 +6,7 @@ use std::path::Path;
 
 use bytes::Bytes;
 use chrono::{DateTime, Local};
-use egui::{Key, KeyboardShortcut, Modifiers, RichText, Ui};
+use egui::{Key, KeyboardShortcut, Modifiers, RichText, Sense, Ui};
 
 use super::jobs::{FileDialog, Job, Task, TaskPoll};
 pub use super::message_check::Validation;
@@ -145,7 +145,6 @@ fn too_large(name: &str, len: u64, max: u64) -> String {
     )
 }
 
-#[derive(Default)]
 pub struct Composer {
     editor: CodeEditor,
     /// The format, body and variables last checked, and the verdict.
@@ -165,6 +164,33 @@ pub struct Composer {
     show_history: bool,
     /// The saved message deleted last, for Undo: (request id, where it was, it).
     deleted_message: Option<(String, usize, SavedMessage)>,
+    /// The height of Saved messages / History below its divider (the user drags it).
+    lists_height: f32,
+    /// The Send rows' height last frame (the editor leaves room for them).
+    send_rows_height: f32,
+    /// `lists_height` when the divider was pressed.
+    lists_height_at_press: f32,
+}
+
+impl Default for Composer {
+    fn default() -> Self {
+        Self {
+            editor: CodeEditor::default(),
+            validation: None,
+            save_name: String::new(),
+            renaming: None,
+            focus_rename: false,
+            history: HashMap::new(),
+            picking: None,
+            pending_file: None,
+            file_error: None,
+            show_history: false,
+            deleted_message: None,
+            lists_height: 140.0,
+            send_rows_height: 30.0,
+            lists_height_at_press: 140.0,
+        }
+    }
 }
 
 impl Composer {
@@ -291,151 +317,17 @@ impl Composer {
             action = Some(ComposerAction::Send);
         }
 
-        // Saved messages / History below a divider the user can drag (its height is kept:
-        // the panel is filled, or egui would shrink it to a short list).
-        // The editor keeps at least ~3 lines and the Send row its place (a zoom, a small
-        // window): the lists give way first.
-        let lists_max = (ui.available_height() - 200.0).max(50.0);
-        egui::Panel::bottom("composer_lists")
-            .resizable(true)
-            .frame(egui::Frame::new().inner_margin(egui::Margin::symmetric(0, 4)))
-            .default_size(150.0_f32.min(lists_max))
-            .size_range(50.0_f32.min(lists_max)..=lists_max)
-            .show(ui, |ui| {
-                ui.horizontal(|ui| {
-                    ui.selectable_value(
-                        &mut self.show_history,
-                        false,
-                        RichText::new("Saved messages").strong(),
-                    );
-                    let count = self.history(&request.id).len();
-                    let label = if count == 0 {
-                        "History".to_owned()
-                    } else {
-                        format!("History ({count})")
-                    };
-                    ui.selectable_value(
-                        &mut self.show_history,
-                        true,
-                        RichText::new(label).strong(),
-                    )
-                    .on_hover_text(
-                        "Messages sent from here, newest first (last 50). Kept in memory only: \
-                             not saved with the workspace.",
-                    );
-                });
-                if self.show_history {
-                    if let Some(a) = self.history_ui(ui, request, connected, vars) {
-                        action = Some(a);
-                    }
-                } else {
-                    self.saved_messages(ui, request);
-                }
-                ui.expand_to_include_rect(ui.max_rect());
-            });
-        egui::Panel::bottom("composer_send")
-            .frame(egui::Frame::new().inner_margin(egui::Margin::symmetric(0, 2)))
-            .show(ui, |ui| {
-                ui.horizontal_wrapped(|ui| {
-                    let send = ui
-                        .add_enabled(can_send, {
-                            let button = egui::Button::new(RichText::new("Send").strong())
-                                .min_size(egui::vec2(80.0, 24.0));
-                            if can_send {
-                                button.fill(ui.visuals().selection.bg_fill)
-                            } else {
-                                button
-                            }
-                        })
-                        .on_hover_text("Send (Ctrl+Enter)")
-                        .on_disabled_hover_text(if connected {
-                            "Fix the message first"
-                        } else {
-                            "Connect first"
-                        });
-                    if send.clicked() {
-                        action = Some(ComposerAction::Send);
-                    }
-                    let pick = ui
-                        .add_enabled(
-                            connected && self.picking.is_none(),
-                            egui::Button::new("📎 Send file…"),
-                        )
-                        .on_hover_text("Choose a file to send as one binary message")
-                        .on_disabled_hover_text(if connected {
-                            "The file dialog is open"
-                        } else {
-                            "Connect first"
-                        });
-                    if pick.clicked() {
-                        self.pending_file = None;
-                        self.file_error = None;
-                        let dialog = FileDialog::new("Send file as a binary message")
-                            .pick_file(Some(ui.ctx()));
-                        let (id, max, ctx) = (
-                            request.id.clone(),
-                            request.settings.max_message_size_bytes,
-                            ui.ctx().clone(),
-                        );
-                        let task = Task::after_dialog(dialog, move |path| {
-                            let label = format!("Reading {}…", file_name(&path));
-                            Job::spawn(label, Some(&ctx), move |_| read_for_send(&id, max, &path))
-                        });
-                        self.picking = Some((request.id.clone(), task));
-                    }
-                    if !request.draft.body.is_empty() {
-                        match &checked.size {
-                            Size::Bytes(n) => {
-                                ui.weak(byte_count(*n)).on_hover_text(
-                                    "What Send sends: variables resolved, then encoded",
-                                );
-                            }
-                            Size::Unknown(why) => {
-                                ui.weak(format!("size unknown: {why}"));
-                            }
-                        }
-                    }
-                    match &validation {
-                        Validation::Ok => {
-                            if !connected {
-                                ui.weak("Not connected: press Connect");
-                            }
-                        }
-                        Validation::Warning(w) => {
-                            ui.colored_label(ui.visuals().warn_fg_color, format!("⚠ {w}"));
-                        }
-                        Validation::Error(e) => {
-                            ui.colored_label(ui.visuals().error_fg_color, format!("⛔ {e}"));
-                        }
-                    }
-                });
-
-                if let Some(a) = self.pending_file_row(ui, &request.id, connected) {
-                    action = Some(a);
-                }
-                if let Some((id, error)) = &self.file_error
-                    && *id == request.id
-                {
-                    let error = error.clone();
-                    // The ✖ first, the message wrapping in the width left (never cut off).
-                    ui.horizontal_top(|ui| {
-                        if ui.small_button("✖").on_hover_text("Dismiss").clicked() {
-                            self.file_error = None;
-                        }
-                        ui.add(
-                            egui::Label::new(
-                                RichText::new(format!("⛔ {error}"))
-                                    .color(ui.visuals().error_fg_color),
-                            )
-                            .wrap(),
-                        );
-                    });
-                }
-            });
-        let rows = ((ui.available_height() - 12.0) / 16.0).clamp(2.0, 40.0) as usize;
+        // The editor first (so Tab goes on from it to Send), as tall as leaves room for the Send
+        // rows (as tall as last frame) and the lists below the divider (the user's height; the
+        // lists give way first when the window is short or zoomed).
+        let lists_max = (ui.available_height() - self.send_rows_height - 120.0).max(50.0);
+        let lists = self.lists_height.clamp(50.0, lists_max);
+        let editor_max = (ui.available_height() - self.send_rows_height - lists - 10.0).max(40.0);
+        let rows = ((editor_max - 12.0) / 16.0).clamp(2.0, 40.0) as usize;
+        let editor_top = ui.cursor().top();
         egui::ScrollArea::vertical()
             .id_salt("message_editor_scroll")
-            .max_height(ui.available_height().max(40.0))
+            .max_height(editor_max)
             .show(ui, |ui| {
                 self.editor.ui(
                     ui,
@@ -447,7 +339,156 @@ impl Composer {
                     rows,
                 );
             });
+        // Whole rows leave a few points over: the divider stays exactly where it was put.
+        let used = ui.cursor().top() - editor_top;
+        if used < editor_max {
+            ui.add_space(editor_max - used);
+        }
+        let send_top = ui.cursor().top();
+        ui.horizontal_wrapped(|ui| {
+            let send = ui
+                .add_enabled(can_send, {
+                    let button = egui::Button::new(RichText::new("Send").strong())
+                        .min_size(egui::vec2(80.0, 24.0));
+                    if can_send {
+                        button.fill(ui.visuals().selection.bg_fill)
+                    } else {
+                        button
+                    }
+                })
+                .on_hover_text("Send (Ctrl+Enter)")
+                .on_disabled_hover_text(if connected {
+                    "Fix the message first"
+                } else {
+                    "Connect first"
+                });
+            if send.clicked() {
+                action = Some(ComposerAction::Send);
+            }
+            let pick = ui
+                .add_enabled(
+                    connected && self.picking.is_none(),
+                    egui::Button::new("📎 Send file…"),
+                )
+                .on_hover_text("Choose a file to send as one binary message")
+                .on_disabled_hover_text(if connected {
+                    "The file dialog is open"
+                } else {
+                    "Connect first"
+                });
+            if pick.clicked() {
+                self.pending_file = None;
+                self.file_error = None;
+                let dialog =
+                    FileDialog::new("Send file as a binary message").pick_file(Some(ui.ctx()));
+                let (id, max, ctx) = (
+                    request.id.clone(),
+                    request.settings.max_message_size_bytes,
+                    ui.ctx().clone(),
+                );
+                let task = Task::after_dialog(dialog, move |path| {
+                    let label = format!("Reading {}…", file_name(&path));
+                    Job::spawn(label, Some(&ctx), move |_| read_for_send(&id, max, &path))
+                });
+                self.picking = Some((request.id.clone(), task));
+            }
+            if !request.draft.body.is_empty() {
+                match &checked.size {
+                    Size::Bytes(n) => {
+                        ui.weak(byte_count(*n))
+                            .on_hover_text("What Send sends: variables resolved, then encoded");
+                    }
+                    Size::Unknown(why) => {
+                        ui.weak(format!("size unknown: {why}"));
+                    }
+                }
+            }
+            match &validation {
+                Validation::Ok => {
+                    if !connected {
+                        ui.weak("Not connected: press Connect");
+                    }
+                }
+                Validation::Warning(w) => {
+                    ui.colored_label(ui.visuals().warn_fg_color, format!("⚠ {w}"));
+                }
+                Validation::Error(e) => {
+                    ui.colored_label(ui.visuals().error_fg_color, format!("⛔ {e}"));
+                }
+            }
+        });
 
+        if let Some(a) = self.pending_file_row(ui, &request.id, connected) {
+            action = Some(a);
+        }
+        if let Some((id, error)) = &self.file_error
+            && *id == request.id
+        {
+            let error = error.clone();
+            // The ✖ first, the message wrapping in the width left (never cut off).
+            ui.horizontal_top(|ui| {
+                if ui.small_button("✖").on_hover_text("Dismiss").clicked() {
+                    self.file_error = None;
+                }
+                ui.add(
+                    egui::Label::new(
+                        RichText::new(format!("⛔ {error}")).color(ui.visuals().error_fg_color),
+                    )
+                    .wrap(),
+                );
+            });
+        }
+        self.send_rows_height = ui.cursor().top() - send_top;
+        // The divider above Saved messages / History: drag it to give the lists more room.
+        let (rect, handle) =
+            ui.allocate_exact_size(egui::vec2(ui.available_width(), 8.0), Sense::drag());
+        let handle = handle
+            .on_hover_cursor(egui::CursorIcon::ResizeVertical)
+            .accessible_name("Resize saved messages");
+        let stroke = if handle.hovered() || handle.dragged() {
+            ui.visuals().widgets.hovered.fg_stroke
+        } else {
+            ui.visuals().widgets.noninteractive.bg_stroke
+        };
+        ui.painter().hline(rect.x_range(), rect.center().y, stroke);
+        // The divider follows the pointer from where it was pressed.
+        if handle.drag_started() {
+            self.lists_height_at_press = lists;
+        }
+        if handle.dragged()
+            && let (Some(origin), Some(now)) = (
+                ui.input(|i| i.pointer.press_origin()),
+                handle.interact_pointer_pos(),
+            )
+        {
+            let wanted = self.lists_height_at_press + origin.y - now.y;
+            self.lists_height = wanted.clamp(50.0, lists_max);
+        }
+        ui.horizontal(|ui| {
+            ui.selectable_value(
+                &mut self.show_history,
+                false,
+                RichText::new("Saved messages").strong(),
+            );
+            let count = self.history(&request.id).len();
+            let label = if count == 0 {
+                "History".to_owned()
+            } else {
+                format!("History ({count})")
+            };
+            ui.selectable_value(&mut self.show_history, true, RichText::new(label).strong())
+                .on_hover_text(
+                    "Messages sent from here, newest first (last 50). Kept in memory only: \
+                     not saved with the workspace.",
+                );
+        });
+        if self.show_history {
+            if let Some(a) = self.history_ui(ui, request, connected, vars) {
+                action = Some(a);
+            }
+        } else {
+            self.saved_messages(ui, request);
+        }
         action
     }
 

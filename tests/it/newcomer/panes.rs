@@ -226,7 +226,7 @@ fn the_sidebar_keeps_its_width_whatever_environment_is_picked() {
 fn the_saved_messages_list_can_be_made_taller() {
     let (_dir, mut h) = fresh();
     let tab = h.get_by_label("Saved messages").rect();
-    let edge = divider_near(&h, pos2(tab.center().x, tab.top()), false);
+    let edge = h.get_by_label("Resize saved messages").rect().center();
     drag(&mut h, edge, edge - vec2(0.0, 100.0));
     let moved = h.get_by_label("Saved messages").rect().top();
     assert!(
