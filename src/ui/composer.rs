@@ -39,6 +39,9 @@ pub fn message_editor_id() -> egui::Id {
 /// Sent messages kept per request (in memory only).
 pub const HISTORY_LIMIT: usize = 50;
 
+/// The height of Saved messages / History until the user drags its divider.
+const LISTS_HEIGHT: f32 = 140.0;
+
 /// Larger files in the history can be re-sent but not loaded into the editor.
 const MAX_LOADABLE_FILE: usize = 256 * 1024;
 
@@ -145,6 +148,7 @@ fn too_large(name: &str, len: u64, max: u64) -> String {
     )
 }
 
+#[derive(Default)]
 pub struct Composer {
     editor: CodeEditor,
     /// The format, body and variables last checked, and the verdict.
@@ -164,33 +168,13 @@ pub struct Composer {
     show_history: bool,
     /// The saved message deleted last, for Undo: (request id, where it was, it).
     deleted_message: Option<(String, usize, SavedMessage)>,
-    /// The height of Saved messages / History below its divider (the user drags it).
+    /// The height of Saved messages / History below its divider (the user drags it; 0: not
+    /// dragged yet, [`LISTS_HEIGHT`]).
     lists_height: f32,
     /// The Send rows' height last frame (the editor leaves room for them).
     send_rows_height: f32,
     /// `lists_height` when the divider was pressed.
     lists_height_at_press: f32,
-}
-
-impl Default for Composer {
-    fn default() -> Self {
-        Self {
-            editor: CodeEditor::default(),
-            validation: None,
-            save_name: String::new(),
-            renaming: None,
-            focus_rename: false,
-            history: HashMap::new(),
-            picking: None,
-            pending_file: None,
-            file_error: None,
-            show_history: false,
-            deleted_message: None,
-            lists_height: 140.0,
-            send_rows_height: 30.0,
-            lists_height_at_press: 140.0,
-        }
-    }
 }
 
 impl Composer {
@@ -321,7 +305,12 @@ impl Composer {
         // rows (as tall as last frame) and the lists below the divider (the user's height; the
         // lists give way first when the window is short or zoomed).
         let lists_max = (ui.available_height() - self.send_rows_height - 120.0).max(50.0);
-        let lists = self.lists_height.clamp(50.0, lists_max);
+        let chosen = if self.lists_height > 0.0 {
+            self.lists_height
+        } else {
+            LISTS_HEIGHT
+        };
+        let lists = chosen.clamp(50.0, lists_max);
         let editor_max = (ui.available_height() - self.send_rows_height - lists - 10.0).max(40.0);
         let rows = ((editor_max - 12.0) / 16.0).clamp(2.0, 40.0) as usize;
         let editor_top = ui.cursor().top();
