@@ -2,16 +2,21 @@
 //! under the highlighting limit): one frame that types one character into it (in the middle of
 //! the text), and one idle frame. A frame here is the real app's
 //! `App::ui` under egui's `Context::run_ui` plus tessellating its shapes (what the CPU does
-//! before the GPU gets the frame). Run with `cargo bench --bench editor`.
+//! before the GPU gets the frame). Then a 3 MB draft pasted into an empty editor (the memory it
+//! costs, typing, idle frames and whether they ask for more), and a 3 MB message in the detail
+//! view with its find box focused. Run with `cargo bench --bench editor`.
 
 use std::hint::black_box;
 use std::time::Duration;
 
+use bytes::Bytes;
 use criterion::{Criterion, criterion_group, criterion_main};
 use egui::text::{CCursor, CCursorRange};
+use wsprobe::engine::{Direction, Event, EventKind, Opcode, SessionId};
 use wsprobe::model::{MessageFormat, SavedRequest};
 use wsprobe::ui::App;
 use wsprobe::ui::composer::message_editor_id;
+use wsprobe::ui::event_detail::find_box_id;
 
 /// A pretty-printed JSON document: `bytes` counts the items' own pretty size, the nesting adds
 /// about a third (790 KiB of items make ~1.0 MiB; many short lines, like real data).
@@ -47,9 +52,28 @@ fn input(events: Vec<egui::Event>) -> egui::RawInput {
 
 /// One frame as the window runs it on the CPU: the UI, then tessellation.
 fn frame(ctx: &egui::Context, app: &mut App, events: Vec<egui::Event>) -> usize {
+    frame_asking(ctx, app, events).0
+}
+
+/// [`frame`], also returning how long it asks the window to wait for the next frame
+/// (`Duration::MAX`: none until something happens).
+fn frame_asking(ctx: &egui::Context, app: &mut App, events: Vec<egui::Event>) -> (usize, Duration) {
     let output = ctx.run_ui(input(events), |ui| app.ui(ui));
+    let next = output
+        .viewport_output
+        .get(&egui::ViewportId::ROOT)
+        .map_or(Duration::ZERO, |v| v.repaint_delay);
     let meshes = ctx.tessellate(output.shapes, output.pixels_per_point);
-    meshes.len()
+    (meshes.len(), next)
+}
+
+/// "no frame" or "a frame in 0.50 s".
+fn next_frame(delay: Duration) -> String {
+    if delay == Duration::MAX {
+        "no frame".to_owned()
+    } else {
+        format!("a frame in {:.2} s", delay.as_secs_f64())
+    }
 }
 
 /// The app with a request whose draft is `body` (JSON), the editor focused with the cursor in
@@ -140,13 +164,64 @@ fn editor(c: &mut Criterion) {
     group.bench_function("3 MB JSON pasted, idle frame", |b| {
         b.iter(|| black_box(frame(&ctx, &mut app, Vec::new())))
     });
-    eprintln!("after typing: RSS {} MiB", rss_kib() / 1024);
+    let (_, next) = frame_asking(&ctx, &mut app, Vec::new());
+    eprintln!(
+        "after typing: RSS {} MiB; an idle frame with the 3 MB draft focused asks for {}",
+        rss_kib() / 1024,
+        next_frame(next)
+    );
     drop(app);
     // The same size loaded with the workspace rather than pasted.
     let (mut app, ctx, _dir4) = app_typing_into(big_pretty_json(2400 * 1024));
     group.bench_function("3 MB JSON loaded, idle frame", |b| {
         b.iter(|| black_box(frame(&ctx, &mut app, Vec::new())))
     });
+    drop(app);
+    // A 3 MB received message in the detail view (its first 256 KiB shown) with the find box
+    // focused and a needle typed: every frame of its cursor blink.
+    let (mut app, ctx, _dir5) = app_typing_into(String::new());
+    let id = app.workspace().selected_request.clone().unwrap_or_default();
+    let big = big_pretty_json(2400 * 1024);
+    let rs = app.session_mut(&id);
+    rs.log.extend([Event {
+        at_ms: 1_764_000_000_000,
+        session: SessionId(1),
+        kind: EventKind::Message {
+            direction: Direction::Received,
+            opcode: Opcode::Text,
+            payload: Bytes::from(big.into_bytes()),
+            wire_size: None,
+        },
+    }]);
+    rs.view.selected = Some(rs.log.first_seq());
+    // The detail (and its find box) is drawn first; then the box takes the focus and a needle.
+    for _ in 0..3 {
+        frame(&ctx, &mut app, Vec::new());
+    }
+    ctx.memory_mut(|m| m.request_focus(find_box_id()));
+    frame(&ctx, &mut app, Vec::new());
+    frame(&ctx, &mut app, vec![egui::Event::Text("sensor-1".into())]);
+    // The view of a big payload is formatted on a worker: frames until it is in, with matches.
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while app
+        .session(&id)
+        .is_none_or(|rs| rs.view.detail().match_count() == 0)
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the find box got the needle"
+        );
+        frame(&ctx, &mut app, Vec::new());
+    }
+    group.bench_function(
+        "3 MB message in the detail, find box focused, idle frame",
+        |b| b.iter(|| black_box(frame(&ctx, &mut app, Vec::new()))),
+    );
+    let (_, next) = frame_asking(&ctx, &mut app, Vec::new());
+    eprintln!(
+        "an idle frame with the find box focused over the 3 MB detail asks for {}",
+        next_frame(next)
+    );
     group.finish();
 }
 

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use bytes::Bytes;
 use chrono::Local;
-use egui::{Key, KeyboardShortcut, Modifiers, RichText, Ui};
+use egui::{Key, KeyboardShortcut, Modifiers, RichText, Sense, Ui};
 
 use super::jobs::{FileDialog, Job, Task, TaskPoll};
 pub use super::message_check::Validation;
@@ -40,7 +40,11 @@ pub fn message_editor_id() -> egui::Id {
     egui::Id::unique("message_body_editor")
 }
 
+pub use super::send_row::{body_editor, send_button, verdict_ui};
 pub use super::sent_history::{HISTORY_LIMIT, SentBody, SentMessage};
+
+/// The height of Saved messages / History until the user drags its divider.
+const LISTS_HEIGHT: f32 = 140.0;
 
 /// Larger files in the history can be re-sent but not loaded into the editor.
 const MAX_LOADABLE_FILE: usize = 256 * 1024;
@@ -116,6 +120,13 @@ pub struct Composer {
     show_history: bool,
     /// The saved message deleted last, for Undo: (request id, where it was, it).
     deleted_message: Option<(String, usize, SavedMessage)>,
+    /// The height of Saved messages / History below its divider (the user drags it; 0: not
+    /// dragged yet, [`LISTS_HEIGHT`]).
+    lists_height: f32,
+    /// The Send rows' height last frame (the editor leaves room for them).
+    send_rows_height: f32,
+    /// `lists_height` when the divider was pressed.
+    lists_height_at_press: f32,
 }
 
 impl Composer {
@@ -187,7 +198,8 @@ impl Composer {
         let mut action = None;
         let draft = &mut request.draft;
 
-        ui.horizontal(|ui| {
+        // Wrapped: a narrow pane (or a zoom) puts Beautify on a second line, never cuts it.
+        ui.horizontal_wrapped(|ui| {
             ui.weak("Format");
             for f in MessageFormat::ALL {
                 ui.selectable_value(&mut draft.format, f, f.label());
@@ -241,10 +253,40 @@ impl Composer {
             action = Some(ComposerAction::Send);
         }
 
-        let (id, body, format) = (message_editor_id(), &mut draft.body, draft.format);
-        body_editor(ui, &mut self.editor, id, body, format, vars, "Message body");
-
-        ui.horizontal(|ui| {
+        // The editor first (so Tab goes on from it to Send), as tall as leaves room for the Send
+        // rows (as tall as last frame) and the lists below the divider (the user's height; the
+        // lists give way first when the window is short or zoomed).
+        let lists_max = (ui.available_height() - self.send_rows_height - 120.0).max(50.0);
+        let chosen = if self.lists_height > 0.0 {
+            self.lists_height
+        } else {
+            LISTS_HEIGHT
+        };
+        let lists = chosen.clamp(50.0, lists_max);
+        let editor_max = (ui.available_height() - self.send_rows_height - lists - 10.0).max(40.0);
+        let rows = ((editor_max - 12.0) / 16.0).clamp(2.0, 40.0) as usize;
+        let editor_top = ui.cursor().top();
+        egui::ScrollArea::vertical()
+            .id_salt("message_editor_scroll")
+            .max_height(editor_max)
+            .show(ui, |ui| {
+                self.editor.ui(
+                    ui,
+                    message_editor_id(),
+                    &mut request.draft.body,
+                    request.draft.format,
+                    vars,
+                    "Message body",
+                    rows,
+                );
+            });
+        // Whole rows leave a few points over: the divider stays exactly where it was put.
+        let used = ui.cursor().top() - editor_top;
+        if used < editor_max {
+            ui.add_space(editor_max - used);
+        }
+        let send_top = ui.cursor().top();
+        ui.horizontal_wrapped(|ui| {
             if send_button(
                 ui,
                 can_send,
@@ -281,7 +323,7 @@ impl Composer {
                 });
                 self.picking = Some((request.id.clone(), task));
             }
-            if !draft.body.is_empty() {
+            if !request.draft.body.is_empty() {
                 match &checked.size {
                     Size::Bytes(n) => {
                         ui.weak(byte_count(*n))
@@ -299,10 +341,39 @@ impl Composer {
             action = Some(a);
         }
         self.error_row(ui, &request.id);
-        if let Some(a) = self.library_ui(ui, request, connected, vars) {
+        self.send_rows_height = ui.cursor().top() - send_top;
+        if let Some(a) = self.library_ui(ui, request, connected, vars, Some((lists, lists_max))) {
             action = Some(a);
         }
         action
+    }
+
+    /// The divider above Saved messages / History: drag it to give the lists more room.
+    fn lists_divider(&mut self, ui: &mut Ui, lists: f32, lists_max: f32) {
+        let (rect, handle) =
+            ui.allocate_exact_size(egui::vec2(ui.available_width(), 8.0), Sense::drag());
+        let handle = handle
+            .on_hover_cursor(egui::CursorIcon::ResizeVertical)
+            .accessible_name("Resize saved messages");
+        let stroke = if handle.hovered() || handle.dragged() {
+            ui.visuals().widgets.hovered.fg_stroke
+        } else {
+            ui.visuals().widgets.noninteractive.bg_stroke
+        };
+        ui.painter().hline(rect.x_range(), rect.center().y, stroke);
+        // The divider follows the pointer from where it was pressed.
+        if handle.drag_started() {
+            self.lists_height_at_press = lists;
+        }
+        if handle.dragged()
+            && let (Some(origin), Some(now)) = (
+                ui.input(|i| i.pointer.press_origin()),
+                handle.interact_pointer_pos(),
+            )
+        {
+            let wanted = self.lists_height_at_press + origin.y - now.y;
+            self.lists_height = wanted.clamp(50.0, lists_max);
+        }
     }
 
     /// Why a file or a history entry could not be sent, with its ✖.
@@ -311,26 +382,39 @@ impl Composer {
             && *id == request_id
         {
             let error = error.clone();
-            ui.horizontal(|ui| {
-                ui.colored_label(ui.visuals().error_fg_color, format!("⛔ {error}"));
+            // The ✖ first, the message wrapping in the width left (never cut off).
+            ui.horizontal_top(|ui| {
                 if ui.small_button("✖").on_hover_text("Dismiss").clicked() {
                     self.file_error = None;
                 }
+                ui.add(
+                    egui::Label::new(
+                        RichText::new(format!("⛔ {error}")).color(ui.visuals().error_fg_color),
+                    )
+                    .wrap(),
+                );
             });
         }
     }
 
     /// The bottom of the Message tab: Saved messages | History (WebSocket and Socket.IO
-    /// requests share it).
+    /// requests share it). `sizing` is the lists' height and the most they may take when the
+    /// caller laid the tab out around them: a divider above them then resizes them.
     pub fn library_ui(
         &mut self,
         ui: &mut Ui,
         request: &mut SavedRequest,
         connected: bool,
         vars: &VarContext,
+        sizing: Option<(f32, f32)>,
     ) -> Option<ComposerAction> {
         let mut action = None;
-        ui.separator();
+        match sizing {
+            Some((lists, lists_max)) => self.lists_divider(ui, lists, lists_max),
+            None => {
+                ui.separator();
+            }
+        }
         ui.horizontal(|ui| {
             ui.selectable_value(
                 &mut self.show_history,
@@ -457,7 +541,12 @@ impl Composer {
                         }
                         ui.weak(m.at.format("%H:%M:%S").to_string());
                         ui.weak(m.format_label());
-                        ui.add(egui::Label::new(preview).truncate());
+                        // More of the message on hover (the row shows 60 characters).
+                        ui.add(egui::Label::new(preview).truncate())
+                            .on_hover_ui(|ui| {
+                                ui.set_max_width(520.0);
+                                ui.label(m.line(400));
+                            });
                     });
                 }
             });
@@ -655,58 +744,6 @@ impl Composer {
         if let Some(i) = remove {
             let m = request.saved_messages.remove(i);
             self.deleted_message = Some((request.id.clone(), i, m));
-        }
-    }
-}
-
-/// The editor of the message (or emit arguments), as tall as the tab leaves room for above
-/// the Send row and the saved messages.
-pub fn body_editor(
-    ui: &mut Ui,
-    editor: &mut CodeEditor,
-    id: egui::Id,
-    body: &mut String,
-    format: MessageFormat,
-    vars: &VarContext,
-    name: &str,
-) {
-    let bottom_height = 170.0;
-    let rows = ((ui.available_height() - bottom_height) / 16.0).clamp(3.0, 40.0) as usize;
-    egui::ScrollArea::vertical()
-        .id_salt(("editor_scroll", name))
-        .max_height((ui.available_height() - bottom_height).max(70.0))
-        .show(ui, |ui| {
-            editor.ui(ui, id, body, format, vars, name, rows);
-        });
-}
-
-/// The Send button (filled when it can send); true when clicked.
-pub fn send_button(ui: &mut Ui, can_send: bool, connected: bool, hover: &str, fix: &str) -> bool {
-    let button = egui::Button::new(RichText::new("Send").strong()).min_size(egui::vec2(80.0, 24.0));
-    let button = if can_send {
-        button.fill(ui.visuals().selection.bg_fill)
-    } else {
-        button
-    };
-    ui.add_enabled(can_send, button)
-        .on_hover_text(hover)
-        .on_disabled_hover_text(if connected { fix } else { "Connect first" })
-        .clicked()
-}
-
-/// The live verdict beside Send: amber ⚠ or red ⛔ with why, else "Not connected" when so.
-pub fn verdict_ui(ui: &mut Ui, verdict: &Validation, connected: bool) {
-    match verdict {
-        Validation::Ok => {
-            if !connected {
-                ui.weak("Not connected: press Connect");
-            }
-        }
-        Validation::Warning(w) => {
-            ui.colored_label(ui.visuals().warn_fg_color, format!("⚠ {w}"));
-        }
-        Validation::Error(e) => {
-            ui.colored_label(ui.visuals().error_fg_color, format!("⛔ {e}"));
         }
     }
 }

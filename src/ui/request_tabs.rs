@@ -292,6 +292,8 @@ pub fn log_caps_grid(ui: &mut Ui, s: &mut ConnectionSettings) {
 /// The settings form; returns true when "Browse…" was clicked.
 pub fn settings_grid(ui: &mut Ui, s: &mut ConnectionSettings) -> bool {
     let mut browse = false;
+    // Grid cells do not know how much room is left: the pane's right edge does.
+    let right = ui.max_rect().right();
     form_grid("settings_grid").show(ui, |ui| {
         let l = ui.label("Reconnect attempts");
         ui.add(egui::DragValue::new(&mut s.reconnect_attempts).range(0..=1000))
@@ -392,13 +394,24 @@ pub fn settings_grid(ui: &mut Ui, s: &mut ConnectionSettings) -> bool {
         ui.end_row();
 
         let l = ui.label("CA file");
-        ui.horizontal(|ui| {
+        // As wide as fits beside Browse…, which goes below the field in a very narrow pane.
+        let room = right - ui.cursor().min.x;
+        let beside = 80.0 + ui.spacing().item_spacing.x;
+        let (layout, width) = if room >= 120.0 + beside {
+            (
+                egui::Layout::left_to_right(egui::Align::Center),
+                room - beside,
+            )
+        } else {
+            (egui::Layout::top_down(egui::Align::Min), room - 8.0)
+        };
+        ui.with_layout(layout, |ui| {
             let mut path = s.ca_cert_path.clone().unwrap_or_default();
             if ui
                 .add(
                     egui::TextEdit::singleline(&mut path)
                         .hint_text("PEM file with extra trusted roots")
-                        .desired_width(220.0),
+                        .desired_width(width.clamp(40.0, 220.0)),
                 )
                 .labelled_by(l.id)
                 .changed()

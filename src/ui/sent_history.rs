@@ -46,10 +46,22 @@ impl SentMessage {
 
     /// One line, at most 60 characters.
     pub fn preview(&self) -> String {
-        let one_line = |text: &str| {
-            let line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-            if line.chars().count() > 60 {
-                format!("{}…", line.chars().take(59).collect::<String>())
+        self.line(60)
+    }
+
+    /// One line of at most `max` characters (whitespace collapsed; "…" when cut): only the
+    /// start of a big body is read.
+    pub fn line(&self, max: usize) -> String {
+        let one_line = |head: &str, text: &str| {
+            let mut chars = head
+                .split_whitespace()
+                .chain(text.split_whitespace())
+                .flat_map(|word| std::iter::once(' ').chain(word.chars()))
+                .skip(1);
+            let line: String = chars.by_ref().take(max).collect();
+            if chars.next().is_some() {
+                let kept: String = line.chars().take(max.saturating_sub(1)).collect();
+                format!("{kept}…")
             } else if line.is_empty() {
                 "(empty)".to_owned()
             } else {
@@ -57,9 +69,9 @@ impl SentMessage {
             }
         };
         match &self.body {
-            SentBody::Draft { body, .. } => one_line(body),
+            SentBody::Draft { body, .. } => one_line("", body),
             SentBody::File { name, bytes } => format!("{name} · {}", human_size(bytes.len())),
-            SentBody::Emit { event, body, .. } => one_line(&format!("{event} {body}")),
+            SentBody::Emit { event, body, .. } => one_line(event, body),
         }
     }
 }

@@ -660,10 +660,22 @@ fn environment_picker(ui: &mut Ui, workspace: &mut Workspace, environments_open:
         let current = workspace
             .active_environment()
             .map_or_else(|| "No environment".to_owned(), |e| e.name.clone());
+        // Elided to the width it has (the whole name on hover): a name wider than the
+        // sidebar ("No environment" at its narrowest) used to push the sidebar wider.
+        let width = (ui.available_width() - 36.0).max(60.0);
+        let mut combo_ui = ui.new_child(
+            egui::UiBuilder::new()
+                .max_rect(egui::Rect::from_min_size(
+                    ui.cursor().min,
+                    egui::vec2(width, ui.spacing().interact_size.y),
+                ))
+                .layout(*ui.layout()),
+        );
         let combo = egui::ComboBox::from_id_salt("environment_picker")
-            .selected_text(current)
-            .width((ui.available_width() - 36.0).max(60.0))
-            .show_ui(ui, |ui| {
+            .selected_text(current.clone())
+            .width(width)
+            .truncate()
+            .show_ui(&mut combo_ui, |ui| {
                 ui.selectable_value(&mut workspace.active_environment, None, "No environment");
                 for env in &workspace.environments {
                     ui.selectable_value(
@@ -673,7 +685,8 @@ fn environment_picker(ui: &mut Ui, workspace: &mut Workspace, environments_open:
                     );
                 }
             });
-        combo.response.labelled_by(label.id);
+        ui.advance_cursor_after_rect(combo_ui.min_rect());
+        combo.response.labelled_by(label.id).on_hover_text(current);
         if ui
             .button("⚙")
             .on_hover_text("Manage environments")

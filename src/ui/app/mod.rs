@@ -33,6 +33,7 @@ use crate::store::{Store, StoreError};
 
 use super::commands;
 use super::composer::{Composer, ComposerAction};
+use super::divider::Divider;
 use super::environments::EnvironmentsWindow;
 use super::folder_view::FolderView;
 use super::palette::{CommandPalette, PaletteChoice, PaletteRequest};
@@ -360,17 +361,34 @@ impl App {
         // The events panel takes its place (and its divider) first, empty: its contents are
         // drawn after the editor, below, because egui's Tab order is drawing order and Tab
         // should visit the request's tabs and editor before the events toolbar and rows.
-        let events_rect = egui::Panel::right("events_panel")
+        // The editor/events divider stays where the user put it through zooms (Ctrl+0).
+        let divider_id = egui::Id::unique("events_panel_divider");
+        let divider = Divider::load(ui.ctx(), divider_id);
+        let zoom = ui.ctx().zoom_factor();
+        let range = egui::Rangef::new(280.0, (full_width - 260.0).max(300.0));
+        let forced = divider.forced_size(full_width, zoom, range);
+        let mut panel = egui::Panel::right("events_panel")
             .resizable(true)
             .default_size((full_width * 0.52).max(320.0))
-            .size_range(280.0..=(full_width - 260.0).max(300.0))
-            .show(ui, |ui| {
-                // Claim the whole width, or the empty panel shrinks to its minimum.
-                let rect = ui.max_rect();
-                ui.expand_to_include_rect(rect);
-                rect
-            })
-            .inner;
+            .size_range(range);
+        if let Some(size) = forced {
+            panel = panel.exact_size(size);
+        }
+        let shown = panel.show(ui, |ui| {
+            // Claim the whole width, or the empty panel shrinks to its minimum.
+            let rect = ui.max_rect();
+            ui.expand_to_include_rect(rect);
+            rect
+        });
+        let events_rect = shown.inner;
+        divider.drawn(
+            ui.ctx(),
+            divider_id,
+            full_width,
+            zoom,
+            shown.response.rect.width(),
+            forced.is_some(),
+        );
 
         let inherited = {
             let request = &self.workspace.requests[index];
@@ -398,7 +416,9 @@ impl App {
                         }
                         self.composer.error_row(ui, &request.id);
                         let connected = state == crate::ui::widgets::ConnState::Connected;
-                        if let Some(a) = self.composer.library_ui(ui, request, connected, vars) {
+                        if let Some(a) =
+                            self.composer.library_ui(ui, request, connected, vars, None)
+                        {
                             composer_action = Some(a);
                         }
                     }

@@ -121,6 +121,8 @@ impl EventDetail {
             });
             return;
         }
+        let kept = &mut self.kept_galley;
+        let kept_key = (key, self.find.clone(), self.find_current, wrap);
         let scroll = if wrap {
             egui::ScrollArea::vertical()
         } else {
@@ -130,10 +132,16 @@ impl EventDetail {
             .id_salt("event_detail_scroll")
             .auto_shrink([false, false])
             .show(ui, |ui| {
+                // Kept while the view, the find highlights and the width stay: a blink of the
+                // focused find box must not lay out (or even copy) 256 KB of text again.
+                let font = egui::TextStyle::Monospace.resolve(ui.style());
                 let mut layouter = |ui: &Ui, _buf: &dyn egui::TextBuffer, width: f32| {
-                    let mut job = job.clone();
-                    job.wrap.max_width = if wrap { width } else { f32::INFINITY };
-                    ui.fonts_mut(|f| f.layout_job(job))
+                    let width = if wrap { width } else { f32::INFINITY };
+                    kept.get(ui, kept_key.clone(), width, &font, || {
+                        let mut job = job.clone();
+                        job.wrap.max_width = width;
+                        ui.fonts_mut(|f| f.layout_job(job))
+                    })
                 };
                 let mut view: &str = &derived.text;
                 let output = egui::TextEdit::multiline(&mut view)

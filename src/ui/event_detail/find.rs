@@ -117,12 +117,18 @@ pub(super) fn line_job(
     overlay(&job, &local, current, dark)
 }
 
+/// The id of the find box (one detail is shown at a time): benchmarks focus it.
+pub fn find_box_id() -> egui::Id {
+    egui::Id::unique("event_detail_find")
+}
+
 impl EventDetail {
     pub(super) fn find_bar(&mut self, ui: &mut Ui) {
         ui.horizontal(|ui| {
             let response = ui
                 .add(
                     egui::TextEdit::singleline(&mut self.find)
+                        .id(find_box_id())
                         .hint_text("Find in body")
                         .desired_width(160.0),
                 )

@@ -8,6 +8,7 @@
 
 mod body;
 mod find;
+pub use find::find_box_id;
 mod views;
 
 use std::ops::Range;
@@ -25,7 +26,7 @@ use super::jobs::{FileDialog, Job, Task, poll_notice_task};
 use super::secret_mask::SecretMask;
 use super::text::{file_name, glyph, preview};
 use super::timeline::{Timeline, closed_ui};
-use super::widgets::Notice;
+use super::widgets::{KeptGalley, Notice};
 use crate::engine::{Event, EventKind};
 use crate::log::{EventLog, Seq};
 use views::{DerivedKey, derive, is_text, kind_title};
@@ -44,6 +45,8 @@ pub struct EventDetail {
     /// The derived job with find highlights, for (key, needle, current).
     shown_job: Option<(DerivedKey, String, usize, LayoutJob)>,
     matches: Vec<Range<usize>>,
+    /// The body's galley for (view, find needle, current match, wrap).
+    kept_galley: KeptGalley<(DerivedKey, String, usize, bool)>,
     /// How many derived views were computed (tests assert caching with it).
     renders: u64,
     timeline: Timeline,
@@ -75,6 +78,7 @@ impl Default for EventDetail {
             pending: None,
             shown_job: None,
             matches: Vec::new(),
+            kept_galley: KeptGalley::default(),
             renders: 0,
             timeline: Timeline::default(),
             notice: None,

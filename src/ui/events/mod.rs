@@ -182,6 +182,10 @@ impl EventsView {
                 .show(ui, |ui| {
                     self.detail.ack_link = self.socketio.link(seq).copied();
                     close = self.detail.ui(ui, log, seq, &secrets);
+                    // egui keeps a panel as tall as what it drew: a short Connected or Closed
+                    // detail, or a spinner while a view is formatted, would shrink the pane
+                    // the user chose. Filling it keeps its height (remembered per window).
+                    ui.expand_to_include_rect(ui.max_rect());
                 });
             if close {
                 self.selected = None;

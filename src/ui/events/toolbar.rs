@@ -62,58 +62,15 @@ impl EventsView {
             ui.colored_label(ui.visuals().error_fg_color, format!("⚠ {err}"));
         }
         self.socketio_bar(ui);
-        ui.horizontal_wrapped(|ui| {
-            let total = log.len();
-            ui.label(format!(
-                "{} events ({} shown)",
-                thousands(total),
-                thousands(self.shown.len())
-            ));
-            if let Some(done) = self.filtering_progress(log) {
-                ui.spinner();
-                ui.weak(format!("filtering… {:.0}%", done * 100.0));
-            }
-            if log.dropped() > 0 {
-                ui.weak(format!(
-                    "· {} oldest dropped",
-                    thousands(log.dropped() as usize)
-                ))
-                .on_hover_text(format!(
-                    "The log keeps the newest {} events and at most about {} MiB \
-                         (Settings: Keep newest events, Events log memory)",
-                    log.max_events(),
-                    log.max_bytes() / (1024 * 1024)
-                ));
-            }
-            let (received, sent) = row_colors(ui.visuals().dark_mode);
-            self.rates.ui(ui, received, sent);
-            if ui
-                .toggle_value(&mut self.follow, "Follow newest")
-                .on_hover_text("Keep the newest event in view; off: new events don't move the list")
-                .changed()
-                && self.follow
-            {
-                self.unseen = 0;
-                self.jump_to_newest = true;
-            }
-            if !self.follow && self.unseen > 0 {
-                let badge = egui::Button::new(
-                    egui::RichText::new(format!("↑ {} new", self.unseen))
-                        .color(ui.visuals().selection.stroke.color)
-                        .strong(),
-                )
-                .fill(ui.visuals().selection.bg_fill);
-                if ui
-                    .add(badge)
-                    .on_hover_text("Events that arrived while not following: show them")
-                    .clicked()
-                {
-                    self.follow = true;
-                    self.unseen = 0;
-                    self.jump_to_newest = true;
-                }
-            }
-            self.export_menu(ui, log, vars);
+        // Export and Clear keep their place at the right of the first line; the counts, the
+        // plot and Follow wrap in the width left (6-digit counts used to push Clear onto a
+        // line of its own).
+        let total = log.len();
+        // One line tall to start with (as horizontal_wrapped is), growing when the left part
+        // wraps; a plain with_layout would take the whole panel's height.
+        let line = egui::vec2(ui.available_width(), ui.spacing().interact_size.y);
+        let right_to_left = egui::Layout::right_to_left(egui::Align::Min);
+        ui.allocate_ui_with_layout(line, right_to_left, |ui| {
             if ui
                 .add_enabled(total > 0, egui::Button::new("Clear"))
                 .on_hover_text("Remove every event from the list")
@@ -126,6 +83,65 @@ impl EventsView {
                 self.ticked.clear();
                 self.refresh(log);
             }
+            self.export_menu(ui, log, vars);
+            let rest = egui::vec2(ui.available_width(), ui.spacing().interact_size.y);
+            ui.allocate_ui_with_layout(
+                rest,
+                egui::Layout::left_to_right(egui::Align::Center).with_main_wrap(true),
+                |ui| {
+                    ui.label(format!(
+                        "{} events ({} shown)",
+                        thousands(total),
+                        thousands(self.shown.len())
+                    ));
+                    if let Some(done) = self.filtering_progress(log) {
+                        ui.spinner();
+                        ui.weak(format!("filtering… {:.0}%", done * 100.0));
+                    }
+                    if log.dropped() > 0 {
+                        ui.weak(format!(
+                            "· {} oldest dropped",
+                            thousands(log.dropped() as usize)
+                        ))
+                        .on_hover_text(format!(
+                            "The log keeps the newest {} events and at most about {} MiB \
+                                 (Settings: Keep newest events, Events log memory)",
+                            log.max_events(),
+                            log.max_bytes() / (1024 * 1024)
+                        ));
+                    }
+                    let (received, sent) = row_colors(ui.visuals().dark_mode);
+                    self.rates.ui(ui, received, sent);
+                    if ui
+                        .toggle_value(&mut self.follow, "Follow newest")
+                        .on_hover_text(
+                            "Keep the newest event in view; off: new events don't move the list",
+                        )
+                        .changed()
+                        && self.follow
+                    {
+                        self.unseen = 0;
+                        self.jump_to_newest = true;
+                    }
+                    if !self.follow && self.unseen > 0 {
+                        let badge = egui::Button::new(
+                            egui::RichText::new(format!("↑ {} new", self.unseen))
+                                .color(ui.visuals().selection.stroke.color)
+                                .strong(),
+                        )
+                        .fill(ui.visuals().selection.bg_fill);
+                        if ui
+                            .add(badge)
+                            .on_hover_text("Events that arrived while not following: show them")
+                            .clicked()
+                        {
+                            self.follow = true;
+                            self.unseen = 0;
+                            self.jump_to_newest = true;
+                        }
+                    }
+                },
+            );
         });
         // A line of its own that is always there: ticking must not move the rows (the
         // second tick would land on the wrong one).

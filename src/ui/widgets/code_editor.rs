@@ -14,6 +14,7 @@ use syntect::highlighting::{HighlightIterator, HighlightState, Highlighter, Them
 use syntect::parsing::{ParseState, ScopeStack, SyntaxSet};
 use syntect::util::LinesWithEndings;
 
+use super::kept_galley::FontEpoch;
 use super::template_field::{VarContext, highlight_job, var_colors, var_hover, var_spans};
 use crate::model::MessageFormat;
 
@@ -456,9 +457,9 @@ fn chunked_layout(
 #[derive(Default)]
 pub struct CodeEditor {
     cache: Option<Cached>,
-    /// A tiny galley egui lays out every frame we do: when egui hands back a different one, it
-    /// has cleared its caches (font atlas rebuilt, scale changed) and our galleys are stale.
-    sentinel: Option<Arc<Galley>>,
+    /// Notices when egui cleared its caches (font atlas rebuilt, scale changed): our galleys
+    /// are stale then.
+    epoch: FontEpoch,
     /// Syntax colours per line, so an edit highlights a line or two again, not everything.
     colours: LineColours,
     /// Keyboard: Tab types a tab, so the keyboard could never leave the editor. Escape (which
@@ -497,23 +498,15 @@ impl CodeEditor {
         let font = egui::TextStyle::Monospace.resolve(ui.style());
         let text_color = ui.visuals().text_color();
         let cache = &mut self.cache;
-        let sentinel = &mut self.sentinel;
+        let epoch = &mut self.epoch;
         let colours = &mut self.colours;
         let mut layouter = |ui: &Ui, buf: &dyn egui::TextBuffer, wrap_width: f32| -> Arc<Galley> {
             let text = buf.as_str();
-            let probe = ui.fonts_mut(|f| {
-                f.layout_job(LayoutJob::simple_singleline(
-                    "wsprobe".to_owned(),
-                    font.clone(),
-                    text_color,
-                ))
-            });
-            if !sentinel.as_ref().is_some_and(|s| Arc::ptr_eq(s, &probe)) {
-                if let Some(cached) = cache.as_mut() {
-                    cached.galley = None;
-                    cached.chunks.clear();
-                }
-                *sentinel = Some(probe);
+            if epoch.changed(ui, &font)
+                && let Some(cached) = cache.as_mut()
+            {
+                cached.galley = None;
+                cached.chunks.clear();
             }
             let fresh = cache.as_ref().is_some_and(|c| {
                 c.job.text == text
@@ -576,6 +569,13 @@ impl CodeEditor {
         if escaped {
             self.tab_moves_on = true;
         }
+        // A blinking cursor repaints the window twice a second, and egui's TextEdit copies its
+        // whole text each frame it draws (for its undo and change checks): above the chunked
+        // size the cursor stays solid, so a focused big draft costs nothing while idle.
+        let blink = ui.visuals().text_cursor.blink;
+        if text.len() > CHUNKED_LAYOUT_MIN {
+            ui.visuals_mut().text_cursor.blink = false;
+        }
         let output = egui::TextEdit::multiline(text)
             .id(id)
             .code_editor()
@@ -588,6 +588,7 @@ impl CodeEditor {
             })
             .layouter(&mut layouter)
             .show(ui);
+        ui.visuals_mut().text_cursor.blink = blink;
         let response = output.response.response.clone().accessible_name(name);
         if let Some(hover) = var_hover(&output, text, vars, HIGHLIGHT_LIMIT) {
             response.clone().on_hover_text(hover);

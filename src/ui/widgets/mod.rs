@@ -2,6 +2,7 @@
 //! a labelled text field, the empty-area hint and the Help menu's small windows.
 
 pub mod code_editor;
+pub mod kept_galley;
 pub mod kv_table;
 pub mod new_row_focus;
 pub mod notice;
@@ -11,6 +12,7 @@ pub mod undo_bar;
 pub mod var_table;
 
 pub use code_editor::CodeEditor;
+pub use kept_galley::{FontEpoch, KeptGalley};
 pub use kv_table::kv_table;
 pub use notice::{Notice, NoticeLevel};
 pub use status_badge::{ConnState, status_badge, status_badge_text};

@@ -2,8 +2,9 @@
 //! way a user meets it (clicks, typing, a real server on 127.0.0.1), and fails without its fix.
 //! Here the shared steps; [`failed`] (item 6), [`bugs`] (items 1–3, 5, 8, 9, 11, 13, 14),
 //! [`keyboard`] (item 14's Tab order), [`trust`] (auth secrets, the file dialog, masking:
-//! items 4, 7, 10), [`layout`] (items 16–18) and [`looks`] (item 18's plot, placeholder,
-//! borders and variable hover).
+//! items 4, 7, 10), [`layout`] (items 16–18), [`looks`] (item 18's plot, placeholder,
+//! borders and variable hover), [`panes`] (dividers, wrapping: items 16, 17) and
+//! [`big_draft`] (item 15).
 
 use crate::support;
 use egui::accesskit::Role;
@@ -14,11 +15,13 @@ use support::*;
 use wsprobe::ui::App;
 use wsprobe::ui::widgets::ConnState;
 
+mod big_draft;
 mod bugs;
 mod failed;
 mod keyboard;
 mod layout;
 mod looks;
+mod panes;
 mod trust;
 
 /// A new workspace in a temporary folder, open, with one new request selected.
